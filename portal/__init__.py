@@ -1,0 +1,96 @@
+"""The one-stop public service portal: create_app(config) builds the Flask application."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request, session
+from flask_wtf.csrf import generate_csrf
+
+from portal.config import Config
+from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+LOCALES = ("vi", "en")
+
+
+def create_app(config: Config | None = None) -> Flask:
+    config = config or Config.from_env()
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(config.flask_settings())
+    logging.basicConfig(level=logging.INFO if config.env != "testing" else logging.WARNING)
+
+    _init_extensions(app, config)
+    _register_blueprints(app)
+    _register_template_helpers(app)
+
+    from portal.core.errors import register_error_handlers
+    from portal.core.security import install_security_headers
+
+    register_error_handlers(app)
+    install_security_headers(app)
+
+    from portal.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _select_locale() -> str:
+    chosen = session.get("locale")
+    if chosen in LOCALES:
+        return chosen
+    return "vi"  # Vietnamese first, whatever the browser says
+
+
+def _init_extensions(app: Flask, config: Config) -> None:
+    from pathlib import Path
+
+    import portal.models  # noqa: F401  (the whole schema, for Alembic)
+    from portal.storage import storage_from_url
+
+    if config.database_url.startswith("sqlite:///"):
+        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    htmx.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message_category = "warning"
+    app.extensions["storage"] = storage_from_url(config.storage_url)
+
+    from portal.core import sqlite as sqlite_support
+
+    with app.app_context():
+        sqlite_support.install(db.engine)
+
+    from portal.accounts.queries import load_user
+
+    login_manager.user_loader(load_user)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.blueprints.admin import bp as admin_bp
+    from portal.blueprints.auth import bp as auth_bp
+    from portal.blueprints.public import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp, url_prefix="/tai-khoan")
+    app.register_blueprint(admin_bp, url_prefix="/quan-tri")
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from portal.core import formatting
+
+    app.jinja_env.filters.update(formatting.FILTERS)
+    app.jinja_env.globals.update(csrf_token=generate_csrf, duration_label=formatting.duration_label)
+
+    @app.context_processor
+    def _globals():
+        return {"current_locale": _select_locale(), "request_path": request.path}
+
+    @app.before_request
+    def _nonce():
+        g.locale = _select_locale()

@@ -1,0 +1,1 @@
+"""Users, organisations (businesses), staff roles per agency, TOTP and login throttling."""

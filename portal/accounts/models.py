@@ -1,0 +1,177 @@
+"""Account models. Permission questions live here as can_<verb> methods (STYLE.md)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.core.models import TimestampMixin, UTCDateTime, utcnow
+from portal.extensions import db
+
+
+class Role(enum.StrEnum):
+    COUNTER_OFFICER = "counter_officer"
+    SPECIALIST = "specialist"
+    LEADER = "leader"
+    SUPERVISOR = "supervisor"
+    POSTAL_OFFICER = "postal_officer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return ROLE_LABELS[self]
+
+    @property
+    def needs_agency(self) -> bool:
+        return self in {Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER}
+
+
+ROLE_LABELS = {
+    Role.COUNTER_OFFICER: "Cán bộ một cửa",
+    Role.SPECIALIST: "Chuyên viên",
+    Role.LEADER: "Lãnh đạo",
+    Role.SUPERVISOR: "Lãnh đạo Trung tâm",
+    Role.POSTAL_OFFICER: "Nhân viên bưu điện",
+    Role.ADMIN: "Quản trị hệ thống",
+}
+
+
+class AccountKind(enum.StrEnum):
+    CITIZEN = "citizen"
+    BUSINESS = "business"
+    STAFF = "staff"
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, length=32,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    id_number: Mapped[str | None] = mapped_column(String(12), unique=True)  # CCCD, 12 digits
+    kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind, "account_kind"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped on password change/reset: invalidates sessions and used reset links.
+    security_stamp: Mapped[int] = mapped_column(Integer, default=0)
+
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+    memberships: Mapped[list[OrganisationMember]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.security_stamp = (self.security_stamp or 0) + 1
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        # The stamp in the session id logs out every session when the password changes.
+        return f"{self.id}:{self.security_stamp}"
+
+    @property
+    def is_active(self) -> bool:  # type: ignore[override]
+        return self.active
+
+    @property
+    def is_staff(self) -> bool:
+        return bool(self.roles)
+
+    def has_role(self, role: Role, agency_id: int | None = None) -> bool:
+        return any(
+            r.role == role and (agency_id is None or r.agency_id == agency_id) for r in self.roles
+        )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [m.organisation for m in self.memberships]
+
+    def can_manage_catalog(self) -> bool:
+        return self.is_admin
+
+    def can_use_staff_area(self) -> bool:
+        return self.is_staff and self.totp_enabled
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignment"
+    __table_args__ = (UniqueConstraint("user_id", "role", "agency_id", name="uq_role_assignment"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+
+    user: Mapped[User] = relationship(back_populates="roles")
+    agency = relationship("Agency", lazy="joined")
+
+    @property
+    def label(self) -> str:
+        return self.role.label + (f" – {self.agency.name}" if self.agency else "")
+
+
+class Organisation(TimestampMixin, db.Model):
+    """A business or other organisation applying as one party; members share its dossiers."""
+
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    tax_code: Mapped[str] = mapped_column(String(14), unique=True)
+    address: Mapped[str] = mapped_column(String(300), default="")
+    representative: Mapped[str] = mapped_column(String(200), default="")
+
+    members: Mapped[list[OrganisationMember]] = relationship(
+        back_populates="organisation", cascade="all, delete-orphan"
+    )
+
+    def can_manage_members(self, user: User) -> bool:
+        return any(m.user_id == user.id and m.is_owner for m in self.members)
+
+
+class OrganisationMember(db.Model):
+    __tablename__ = "organisation_member"
+    __table_args__ = (UniqueConstraint("organisation_id", "user_id", name="uq_org_member"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    is_owner: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    organisation: Mapped[Organisation] = relationship(back_populates="members", lazy="joined")
+    user: Mapped[User] = relationship(back_populates="memberships")
+
+
+class LoginAttempt(db.Model):
+    """Failed logins, counted per account and per client address to throttle guessing.
+
+    Kept in the database (not process memory) so several app servers share one count."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (Index("ix_login_attempt_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(300))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,254 @@
+"""Register, log in (with TOTP for staff), log out, reset a password, manage members."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import segno
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import operations as ops
+from portal.accounts.models import Organisation
+from portal.blueprints.auth import bp
+from portal.blueprints.auth.forms import (
+    EmptyForm,
+    ForgotPasswordForm,
+    LoginForm,
+    MemberForm,
+    RegisterForm,
+    ResetPasswordForm,
+    TotpForm,
+)
+from portal.extensions import db
+from portal.notifications.mailer import MailError, send_email
+
+PENDING = "pending_user_id"
+
+
+def _config():
+    return current_app.config["PORTAL"]
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next") or request.form.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else default
+
+
+def _apply_error(form, error: ops.AccountError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+@bp.route("/dang-ky", methods=["GET", "POST"])
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        business = form.account_type.data == "business"
+        try:
+            user = ops.register(ops.Registration(
+                full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
+                id_number=form.id_number.data, password=form.password.data,
+                organisation_name=form.organisation_name.data if business else "",
+                tax_code=form.tax_code.data if business else "",
+                organisation_address=form.organisation_address.data if business else ""))
+            db.session.commit()
+        except ops.AccountError as error:
+            db.session.rollback()
+            _apply_error(form, error)
+        else:
+            login_user(user)
+            flash("Đăng ký tài khoản thành công. Chào mừng bạn đến Cổng dịch vụ công.", "success")
+            return redirect(url_for("auth.profile"), 303)
+    return render_template("auth/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/dang-nhap", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        cfg = _config()
+        address = request.remote_addr or "?"
+        window = timedelta(minutes=cfg.login_window_minutes)
+        if ops.is_throttled(form.email.data, address, cfg.login_max_failures, window):
+            flash(f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
+                  f"{cfg.login_window_minutes} phút hoặc lấy lại mật khẩu.", "error")
+            return render_template("auth/login.html", form=form), 429
+        user = ops.authenticate(form.email.data, form.password.data)
+        if user is None:
+            ops.record_failed_login(form.email.data, address)
+            db.session.commit()
+            form.password.errors = ["E-mail hoặc mật khẩu không đúng."]
+            return render_template("auth/login.html", form=form), 422
+        ops.clear_failed_logins(user.email)
+        if user.is_staff:
+            # Staff must pass a second factor; until then they are not logged in.
+            session[PENDING] = user.get_id()
+            session["pending_remember"] = bool(form.remember.data)
+            db.session.commit()
+            target = "auth.totp" if user.totp_enabled else "auth.totp_setup"
+            return redirect(url_for(target, next=_safe_next("")), 303)
+        return _finish_login(user, bool(form.remember.data))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+def _finish_login(user, remember: bool):
+    ops.mark_logged_in(user)
+    db.session.commit()
+    session.pop(PENDING, None)
+    login_user(user, remember=remember)
+    flash(f"Xin chào {user.full_name}.", "success")
+    default = url_for("admin.index") if user.is_admin else url_for("auth.profile")
+    return redirect(_safe_next(default), 303)
+
+
+def _pending_user():
+    from portal.accounts.queries import load_user
+
+    pending = session.get(PENDING)
+    user = load_user(pending) if pending else None
+    if user is None:
+        abort(redirect(url_for("auth.login"), 303))
+    return user
+
+
+@bp.route("/xac-thuc", methods=["GET", "POST"])
+def totp():
+    user = _pending_user()
+    if not user.totp_enabled:
+        return redirect(url_for("auth.totp_setup"), 303)
+    form = TotpForm()
+    if form.validate_on_submit():
+        if ops.verify_totp(user, form.code.data):
+            return _finish_login(user, session.pop("pending_remember", False))
+        ops.record_failed_login(user.email, request.remote_addr or "?")
+        db.session.commit()
+        form.code.errors = ["Mã xác thực không đúng hoặc đã hết hạn."]
+    return render_template("auth/totp.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/thiet-lap-xac-thuc", methods=["GET", "POST"])
+def totp_setup():
+    user = _pending_user()
+    if user.totp_enabled:
+        return redirect(url_for("auth.totp"), 303)
+    form = TotpForm()
+    secret = ops.start_totp_setup(user)
+    db.session.commit()
+    if form.validate_on_submit():
+        try:
+            ops.confirm_totp(user, form.code.data)
+        except ops.AccountError as error:
+            _apply_error(form, error)
+        else:
+            flash("Đã bật xác thực hai lớp cho tài khoản.", "success")
+            return _finish_login(user, session.pop("pending_remember", False))
+    qr = segno.make(ops.totp_uri(user, _config().totp_issuer), error="m")
+    return render_template("auth/totp_setup.html", form=form, secret=secret,
+                           qr=qr.svg_data_uri(scale=4)), 422 if form.errors else 200
+
+
+@bp.post("/dang-xuat")
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("Bạn đã đăng xuất.", "info")
+    return redirect(url_for("public.home"), 303)
+
+
+@bp.route("/quen-mat-khau", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        from portal.accounts.queries import user_by_email
+
+        user = user_by_email(form.email.data)
+        if user is not None and user.active:
+            token = ops.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = _config().base_url.rstrip("/") + url_for("auth.reset_password", token=token)
+            body = render_template("emails/password_reset.txt", user=user, link=link,
+                                   hours=_config().password_reset_hours)
+            try:
+                send_email(_config(), user.email, "Đặt lại mật khẩu Cổng dịch vụ công", body)
+            except MailError:
+                current_app.logger.exception("password reset mail failed")
+                flash("Chưa gửi được e-mail do hệ thống thư đang gián đoạn. Vui lòng thử lại "
+                      "sau ít phút.", "error")
+                return render_template("auth/forgot.html", form=form), 503
+        # Same answer whether or not the address exists: no account enumeration.
+        flash("Nếu e-mail này đã đăng ký, chúng tôi đã gửi đường dẫn đặt lại mật khẩu. "
+              "Vui lòng kiểm tra hộp thư.", "info")
+        return redirect(url_for("auth.login"), 303)
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    user = ops.user_for_reset_token(token, current_app.config["SECRET_KEY"],
+                                    timedelta(hours=_config().password_reset_hours))
+    if user is None:
+        flash("Đường dẫn đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn. "
+              "Vui lòng yêu cầu đường dẫn mới.", "error")
+        return redirect(url_for("auth.forgot_password"), 303)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        ops.reset_password(user, form.password.data)
+        ops.clear_failed_logins(user.email)
+        db.session.commit()
+        flash("Đã đặt lại mật khẩu. Vui lòng đăng nhập bằng mật khẩu mới.", "success")
+        return redirect(url_for("auth.login"), 303)
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/ho-so-ca-nhan")
+@login_required
+def profile():
+    return render_template("auth/profile.html", member_form=MemberForm(), remove_form=EmptyForm())
+
+
+def _own_organisation(organisation_id: int) -> Organisation:
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or not any(m.user_id == current_user.id
+                                       for m in organisation.members):
+        abort(404)
+    if not organisation.can_manage_members(current_user):
+        abort(403)
+    return organisation
+
+
+@bp.post("/to-chuc/<int:organisation_id>/thanh-vien")
+@login_required
+def add_member(organisation_id: int):
+    organisation = _own_organisation(organisation_id)
+    form = MemberForm()
+    if form.validate_on_submit():
+        try:
+            ops.add_member(organisation, form.email.data)
+            db.session.commit()
+            flash("Đã thêm thành viên.", "success")
+        except ops.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+    return redirect(url_for("auth.profile"), 303)
+
+
+@bp.post("/to-chuc/<int:organisation_id>/thanh-vien/<int:member_id>/xoa")
+@login_required
+def remove_member(organisation_id: int, member_id: int):
+    organisation = _own_organisation(organisation_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            ops.remove_member(organisation, member_id)
+            db.session.commit()
+            flash("Đã xóa thành viên.", "success")
+        except ops.AccountError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return redirect(url_for("auth.profile"), 303)

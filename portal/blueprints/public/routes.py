@@ -1,0 +1,113 @@
+"""Public pages: home, the procedure catalog with active search, procedure pages, language."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+
+from portal.blueprints.public import bp
+from portal.catalog import queries
+from portal.catalog.models import OnlineLevel, ProcedureDocument
+from portal.core.htmx import render_page_or_partial
+from portal.extensions import db
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _catalog_filter() -> queries.CatalogFilter:
+    level = request.args.get("level", "")
+    return queries.CatalogFilter(
+        q=request.args.get("q", "")[:200],
+        agency_id=_int_arg("agency"),
+        field_id=_int_arg("field"),
+        level=OnlineLevel(level) if level in OnlineLevel._value2member_map_ else None,
+    )
+
+
+@bp.get("/")
+def home():
+    agencies = queries.active_agencies()
+    counts = queries.published_counts_by_agency()
+    return render_template("public/home.html", agencies=agencies, counts=counts,
+                           total=sum(counts.values()))
+
+
+@bp.get("/thu-tuc")
+def catalog():
+    filters = _catalog_filter()
+    page = queries.search_catalog(filters, page=_int_arg("page") or 1,
+                                  size=current_app.config["PORTAL"].catalog_page_size)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_page_or_partial(
+        "public/catalog.html", "public/_results.html",
+        filters=filters, page=page, args=args,
+        agencies=queries.active_agencies(), fields=queries.fields_of(filters.agency_id),
+        levels=list(OnlineLevel),
+    )
+
+
+@bp.get("/thu-tuc/<code>")
+def procedure(code: str):
+    version = queries.published_by_code(code)
+    if version is None:
+        abort(404)
+    return render_template("public/procedure.html", version=version,
+                           procedure=version.procedure)
+
+
+@bp.get("/thu-tuc/<code>/giay-to/<int:document_id>/<kind>")
+def document_file(code: str, document_id: int, kind: str):
+    """Download a requirement's form template or sample dossier (public, published only)."""
+    version = queries.published_by_code(code)
+    document = db.session.get(ProcedureDocument, document_id)
+    if version is None or document is None or document.version_id != version.id:
+        abort(404)
+    key, filename = {
+        "mau": (document.template_key, document.template_filename),
+        "ho-so-mau": (document.sample_key, document.sample_filename),
+    }.get(kind, (None, None))
+    if not key:
+        abort(404)
+    return _stream(key, filename or "tep")
+
+
+def _stream(key: str, filename: str):
+    from portal.storage import ObjectNotFound, StorageError
+
+    storage = current_app.extensions["storage"]
+    try:
+        chunks = storage.open(key)
+    except ObjectNotFound:
+        abort(404)
+    except StorageError:
+        abort(503)
+    mimetype = "application/pdf" if filename.lower().endswith(".pdf") else (
+        "application/octet-stream")
+    response = current_app.response_class(chunks, mimetype=mimetype, direct_passthrough=True)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response
+
+
+@bp.get("/co-quan")
+def agencies():
+    return render_template("public/agencies.html", agencies=queries.active_agencies(),
+                           counts=queries.published_counts_by_agency())
+
+
+@bp.post("/ngon-ngu")
+def set_language():
+    locale = request.form.get("locale", "vi")
+    session["locale"] = locale if locale in ("vi", "en") else "vi"
+    target = request.form.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    return redirect(target, 303)
+
+
+@bp.get("/healthz")
+def healthz():
+    return {"status": "ok"}
+
+

@@ -1,0 +1,1 @@
+"""Agencies, fields, counters and the versioned procedure catalog."""

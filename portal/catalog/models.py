@@ -1,0 +1,357 @@
+"""Catalog models. A published ProcedureVersion never changes: editing makes a new draft."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Date,
+    Enum,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+    event,
+    inspect,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from portal.core.models import TimestampMixin, UTCDateTime
+from portal.core.text import fold
+from portal.extensions import db
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, length=32,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class AgencyKind(enum.StrEnum):
+    DEPARTMENT = "department"
+    LAND = "land"
+    OFFICE = "office"
+    COMMITTEE = "committee"
+
+
+class OnlineLevel(enum.StrEnum):
+    FULL = "full"  # toàn trình (was level 4)
+    PARTIAL = "partial"  # một phần (was level 3)
+    OFFLINE = "offline"
+
+    @property
+    def label(self) -> str:
+        return {"full": "Toàn trình", "partial": "Một phần", "offline": "Trực tiếp"}[self.value]
+
+    @property
+    def is_online(self) -> bool:
+        return self is not OnlineLevel.OFFLINE
+
+
+class ApplicantType(enum.StrEnum):
+    CITIZEN = "citizen"
+    BUSINESS = "business"
+    BOTH = "both"
+
+    @property
+    def label(self) -> str:
+        return {"citizen": "Công dân", "business": "Tổ chức, doanh nghiệp",
+                "both": "Công dân, tổ chức, doanh nghiệp"}[self.value]
+
+
+class TimeUnit(enum.StrEnum):
+    DAYS = "days"
+    HOURS = "hours"
+    SAME_DAY = "same_day"
+
+
+class DocumentForm(enum.StrEnum):
+    ORIGINAL = "original"
+    COPY = "copy"
+    CERTIFIED_COPY = "certified_copy"
+
+    @property
+    def label(self) -> str:
+        return {"original": "Bản chính", "copy": "Bản sao",
+                "certified_copy": "Bản sao chứng thực"}[self.value]
+
+
+class StepRole(enum.StrEnum):
+    COUNTER = "counter"
+    SPECIALIST = "specialist"
+    LEADER = "leader"
+    POSTAL = "postal"
+    COMMITTEE = "committee"
+
+    @property
+    def label(self) -> str:
+        return {"counter": "Cán bộ một cửa", "specialist": "Chuyên viên", "leader": "Lãnh đạo",
+                "postal": "Bưu điện", "committee": "Văn phòng UBND tỉnh"}[self.value]
+
+
+class VersionStatus(enum.StrEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    SUPERSEDED = "superseded"  # replaced by a newer published version
+    UNPUBLISHED = "unpublished"  # taken down by an administrator
+
+    @property
+    def label(self) -> str:
+        return {"draft": "Bản nháp", "published": "Đang công bố", "superseded": "Đã thay thế",
+                "unpublished": "Ngừng công bố"}[self.value]
+
+
+class Agency(TimestampMixin, db.Model):
+    __tablename__ = "agency"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    unit_code: Mapped[str] = mapped_column(String(32), unique=True)  # Circular 10/2016/TT-BTTTT
+    name: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    kind: Mapped[AgencyKind] = mapped_column(_enum(AgencyKind, "agency_kind"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    fields: Mapped[list[Field]] = relationship(
+        back_populates="agency", order_by="Field.name", cascade="all, delete-orphan"
+    )
+    counters: Mapped[list[Counter]] = relationship(
+        back_populates="agency", order_by="Counter.number", cascade="all, delete-orphan"
+    )
+
+
+class Field(db.Model):
+    """Lĩnh vực: a group of an agency's procedures."""
+
+    __tablename__ = "field"
+    __table_args__ = (UniqueConstraint("agency_id", "code", name="uq_field_agency_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200))
+
+    agency: Mapped[Agency] = relationship(back_populates="fields")
+
+
+class Counter(db.Model):
+    """Quầy: a reception counter of an agency at the centre."""
+
+    __tablename__ = "counter"
+    __table_args__ = (UniqueConstraint("number", name="uq_counter_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    agency: Mapped[Agency] = relationship(back_populates="counters")
+
+
+class Procedure(TimestampMixin, db.Model):
+    """The identity of a procedure across its versions."""
+
+    __tablename__ = "procedure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    published_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("procedure_version.id", use_alter=True, name="fk_procedure_published_version"),
+        index=True,
+    )
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+    versions: Mapped[list[ProcedureVersion]] = relationship(
+        back_populates="procedure",
+        order_by="ProcedureVersion.number",
+        foreign_keys="ProcedureVersion.procedure_id",
+        cascade="all, delete-orphan",
+    )
+    published_version: Mapped[ProcedureVersion | None] = relationship(
+        foreign_keys=[published_version_id], post_update=True
+    )
+
+    @property
+    def draft(self) -> ProcedureVersion | None:
+        return next((v for v in self.versions if v.status is VersionStatus.DRAFT), None)
+
+    @property
+    def latest(self) -> ProcedureVersion:
+        return self.versions[-1]
+
+
+class ProcedureVersion(db.Model):
+    __tablename__ = "procedure_version"
+    __table_args__ = (
+        UniqueConstraint("procedure_id", "number", name="uq_procedure_version_number"),
+        CheckConstraint("time_amount >= 0", name="time_amount_non_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    procedure_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus, "version_status"))
+    name: Mapped[str] = mapped_column(String(500))
+    search_text: Mapped[str] = mapped_column(Text, default="")
+    field_id: Mapped[int] = mapped_column(ForeignKey("field.id"), index=True)
+    online_level: Mapped[OnlineLevel] = mapped_column(_enum(OnlineLevel, "online_level"))
+    applicant: Mapped[ApplicantType] = mapped_column(_enum(ApplicantType, "applicant_type"))
+    time_amount: Mapped[int] = mapped_column(Integer)
+    time_unit: Mapped[TimeUnit] = mapped_column(_enum(TimeUnit, "time_unit"))
+    cutoff: Mapped[time | None] = mapped_column(Time)
+    inter_agency: Mapped[bool] = mapped_column(Boolean, default=False)
+    on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[str] = mapped_column(String(500), default="")
+    legal_basis: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    change_note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    procedure: Mapped[Procedure] = relationship(
+        back_populates="versions", foreign_keys=[procedure_id]
+    )
+    field: Mapped[Field] = relationship(lazy="joined")
+    documents: Mapped[list[ProcedureDocument]] = relationship(
+        order_by="ProcedureDocument.position", cascade="all, delete-orphan"
+    )
+    fees: Mapped[list[ProcedureFee]] = relationship(
+        order_by="ProcedureFee.position", cascade="all, delete-orphan"
+    )
+    steps: Mapped[list[ProcedureStep]] = relationship(
+        order_by="ProcedureStep.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status is VersionStatus.DRAFT
+
+    @property
+    def total_fee(self) -> int:
+        return sum(f.amount for f in self.fees)
+
+    def refresh_search_text(self) -> None:
+        agency = self.procedure.agency if self.procedure else None
+        # The name comes first so a search can rank names that start with the query.
+        parts = [self.name, self.procedure.code if self.procedure else "",
+                 self.field.name if self.field else "", agency.name if agency else ""]
+        self.search_text = fold(" ".join(p for p in parts if p))
+
+
+class ProcedureDocument(db.Model):
+    """Thành phần hồ sơ: one required document of a procedure version."""
+
+    __tablename__ = "procedure_document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_version.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(500))
+    form: Mapped[DocumentForm] = mapped_column(_enum(DocumentForm, "document_form"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
+    template_label: Mapped[str] = mapped_column(String(200), default="")
+    template_key: Mapped[str | None] = mapped_column(String(300))
+    template_filename: Mapped[str | None] = mapped_column(String(200))
+    sample_key: Mapped[str | None] = mapped_column(String(300))
+    sample_filename: Mapped[str | None] = mapped_column(String(200))
+
+
+class ProcedureFee(db.Model):
+    __tablename__ = "procedure_fee"
+    __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_version.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    amount: Mapped[int] = mapped_column(Integer)  # VND
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class ProcedureStep(db.Model):
+    """One step of the internal electronic process (quy trình nội bộ)."""
+
+    __tablename__ = "procedure_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_version.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[StepRole] = mapped_column(_enum(StepRole, "step_role"))
+    hours: Mapped[int] = mapped_column(Integer)
+
+
+class CalendarOverrideKind(enum.StrEnum):
+    DAY_OFF = "day_off"
+    WORKING_DAY = "working_day"
+
+    @property
+    def label(self) -> str:
+        return {"day_off": "Ngày nghỉ", "working_day": "Ngày làm việc bù"}[self.value]
+
+
+class CalendarOverride(db.Model):
+    """An administrator's change to the public-holiday calendar."""
+
+    __tablename__ = "calendar_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, unique=True)
+    kind: Mapped[CalendarOverrideKind] = mapped_column(
+        _enum(CalendarOverrideKind, "calendar_override_kind")
+    )
+    note: Mapped[str] = mapped_column(String(300), default="")
+
+
+class PublishedVersionChanged(RuntimeError):
+    """A published procedure version was about to change; that must never happen."""
+
+
+_FROZEN_CHILDREN = (ProcedureDocument, ProcedureFee, ProcedureStep)
+
+
+@event.listens_for(Session, "before_flush")
+def _guard_published_versions(session, flush_context, instances):
+    """Last line of defence: the operations never edit a published version; this proves it."""
+    with session.no_autoflush:
+        _check_frozen(session)
+
+
+def _check_frozen(session) -> None:
+    for obj in list(session.dirty) + list(session.deleted) + list(session.new):
+        if isinstance(obj, ProcedureVersion) and obj in session.dirty:
+            state = inspect(obj)
+            changed = {a.key for a in state.attrs if a.history.has_changes()}
+            frozen = _status_before_flush(obj) is not VersionStatus.DRAFT
+            allowed = {"status", "published_at", "published_by_id", "search_text"}
+            if frozen and changed - allowed:
+                raise PublishedVersionChanged(f"version {obj.id}: {sorted(changed - allowed)}")
+        elif isinstance(obj, _FROZEN_CHILDREN) and obj.version_id:
+            version = session.get(ProcedureVersion, obj.version_id)
+            if version is None or version in session.new or version in session.deleted:
+                continue
+            if _status_before_flush(version) is not VersionStatus.DRAFT:
+                raise PublishedVersionChanged(f"child of version {version.id}")
+
+
+def _status_before_flush(version: ProcedureVersion) -> VersionStatus:
+    history = inspect(version).attrs.status.history
+    return history.deleted[0] if history.deleted else version.status

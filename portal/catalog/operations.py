@@ -1,0 +1,244 @@
+"""Changing the catalog. A published version is frozen; every edit goes to a draft version.
+
+Operations flush, never commit (STYLE.md): the caller commits once, so an import of many
+procedures is all-or-nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import time
+
+from sqlalchemy import select
+
+from portal.catalog.models import (
+    Agency,
+    ApplicantType,
+    DocumentForm,
+    Field,
+    OnlineLevel,
+    Procedure,
+    ProcedureDocument,
+    ProcedureFee,
+    ProcedureStep,
+    ProcedureVersion,
+    StepRole,
+    TimeUnit,
+    VersionStatus,
+)
+from portal.core.models import utcnow
+from portal.extensions import db
+
+
+class CatalogError(ValueError):
+    """A refusal with a Vietnamese message for the administrator."""
+
+
+@dataclass
+class DocumentData:
+    name: str
+    form: DocumentForm = DocumentForm.ORIGINAL
+    quantity: int = 1
+    mandatory: bool = True
+    template_label: str = ""
+
+
+@dataclass
+class FeeData:
+    name: str
+    amount: int
+    note: str = ""
+
+
+@dataclass
+class StepData:
+    name: str
+    role: StepRole
+    hours: int
+
+
+@dataclass
+class ProcedureData:
+    """Everything a version holds, independent of HTTP forms and import files."""
+
+    code: str
+    agency_code: str
+    field_code: str
+    name: str
+    online_level: OnlineLevel
+    applicant: ApplicantType
+    time_amount: int
+    time_unit: TimeUnit
+    cutoff: time | None = None
+    inter_agency: bool = False
+    on_the_spot: bool = False
+    result: str = ""
+    legal_basis: str = ""
+    description: str = ""
+    change_note: str = ""
+    documents: list[DocumentData] = field(default_factory=list)
+    fees: list[FeeData] = field(default_factory=list)
+    steps: list[StepData] = field(default_factory=list)
+
+    def problems(self) -> list[str]:
+        found = []
+        if not self.code.strip():
+            found.append("Thiếu mã thủ tục.")
+        if not self.name.strip():
+            found.append("Thiếu tên thủ tục.")
+        if self.time_unit is TimeUnit.SAME_DAY:
+            if self.time_amount:
+                found.append("Thủ tục giải quyết trong ngày phải có thời hạn bằng 0.")
+        elif self.time_amount <= 0:
+            found.append("Thời hạn giải quyết phải lớn hơn 0.")
+        if not self.documents:
+            found.append("Thủ tục phải có ít nhất một thành phần hồ sơ.")
+        if any(f.amount < 0 for f in self.fees):
+            found.append("Mức phí, lệ phí không được âm.")
+        if any(d.quantity < 1 for d in self.documents):
+            found.append("Số lượng giấy tờ phải từ 1 trở lên.")
+        if any(s.hours < 0 for s in self.steps):
+            found.append("Thời gian của bước xử lý không được âm.")
+        return found
+
+
+def resolve_agency_field(agency_code: str, field_code: str) -> tuple[Agency, Field]:
+    agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
+    if agency is None:
+        raise CatalogError(f"Không có cơ quan mã “{agency_code}”.")
+    found = next((f for f in agency.fields if f.code == field_code), None)
+    if found is None:
+        raise CatalogError(f"Cơ quan {agency.name} không có lĩnh vực mã “{field_code}”.")
+    return agency, found
+
+
+def _fill(version: ProcedureVersion, data: ProcedureData, field_: Field) -> None:
+    version.name = data.name.strip()
+    version.field = field_
+    version.field_id = field_.id
+    version.online_level = data.online_level
+    version.applicant = data.applicant
+    version.time_amount = data.time_amount
+    version.time_unit = data.time_unit
+    version.cutoff = data.cutoff
+    version.inter_agency = data.inter_agency
+    version.on_the_spot = data.on_the_spot
+    version.result = data.result.strip()
+    version.legal_basis = data.legal_basis.strip()
+    version.description = data.description.strip()
+    version.change_note = data.change_note.strip()
+    _replace_documents(version, data.documents)
+    version.fees = [ProcedureFee(position=i, name=f.name.strip(), amount=f.amount, note=f.note)
+                    for i, f in enumerate(data.fees, 1)]
+    version.steps = [ProcedureStep(position=i, name=s.name.strip(), role=s.role, hours=s.hours)
+                     for i, s in enumerate(data.steps, 1)]
+    version.refresh_search_text()
+
+
+def _replace_documents(version: ProcedureVersion, documents: list[DocumentData]) -> None:
+    """Keep uploaded template/sample files of documents whose name is unchanged."""
+    files = {d.name: d for d in version.documents}
+    new = []
+    for i, d in enumerate(documents, 1):
+        old = files.get(d.name.strip())
+        new.append(ProcedureDocument(
+            position=i, name=d.name.strip(), form=d.form, quantity=d.quantity,
+            mandatory=d.mandatory, template_label=d.template_label.strip(),
+            template_key=old.template_key if old else None,
+            template_filename=old.template_filename if old else None,
+            sample_key=old.sample_key if old else None,
+            sample_filename=old.sample_filename if old else None))
+    version.documents = new
+
+
+def create_procedure(data: ProcedureData, user_id: int | None) -> ProcedureVersion:
+    """A new procedure with its first version as a draft."""
+    problems = data.problems()
+    if problems:
+        raise CatalogError(" ".join(problems))
+    if db.session.scalar(select(Procedure.id).where(Procedure.code == data.code.strip())):
+        raise CatalogError(f"Mã thủ tục “{data.code}” đã tồn tại.")
+    agency, field_ = resolve_agency_field(data.agency_code, data.field_code)
+    procedure = Procedure(code=data.code.strip(), agency=agency, agency_id=agency.id)
+    version = ProcedureVersion(number=1, status=VersionStatus.DRAFT, created_at=utcnow(),
+                               created_by_id=user_id, procedure=procedure)
+    db.session.add(procedure)
+    _fill(version, data, field_)
+    db.session.flush()
+    return version
+
+
+def draft_for_edit(procedure: Procedure, user_id: int | None) -> ProcedureVersion:
+    """The procedure's draft; if none, a new draft copied from its latest version."""
+    if procedure.draft is not None:
+        return procedure.draft
+    source = procedure.latest
+    version = ProcedureVersion(number=source.number + 1, status=VersionStatus.DRAFT,
+                               created_at=utcnow(), created_by_id=user_id, procedure=procedure)
+    _fill(version, data_of(source), source.field)
+    version.change_note = ""
+    for new, old in zip(version.documents, source.documents, strict=True):
+        new.template_key, new.template_filename = old.template_key, old.template_filename
+        new.sample_key, new.sample_filename = old.sample_key, old.sample_filename
+    db.session.flush()
+    return version
+
+
+def update_draft(version: ProcedureVersion, data: ProcedureData) -> None:
+    if not version.is_editable:
+        raise CatalogError("Phiên bản đã công bố không được sửa; hãy tạo bản nháp mới.")
+    problems = data.problems()
+    if problems:
+        raise CatalogError(" ".join(problems))
+    agency, field_ = resolve_agency_field(version.procedure.agency.code, data.field_code)
+    _fill(version, data, field_)
+    db.session.flush()
+
+
+def publish(version: ProcedureVersion, user_id: int | None) -> None:
+    if version.status not in (VersionStatus.DRAFT, VersionStatus.UNPUBLISHED):
+        raise CatalogError("Chỉ bản nháp hoặc phiên bản đã ngừng công bố mới được công bố.")
+    procedure = version.procedure
+    current = procedure.published_version
+    if current is not None and current is not version:
+        current.status = VersionStatus.SUPERSEDED
+    version.status = VersionStatus.PUBLISHED
+    version.published_at = utcnow()
+    version.published_by_id = user_id
+    procedure.published_version = version
+    db.session.flush()
+
+
+def unpublish(procedure: Procedure) -> None:
+    current = procedure.published_version
+    if current is None:
+        raise CatalogError("Thủ tục này hiện không được công bố.")
+    current.status = VersionStatus.UNPUBLISHED
+    procedure.published_version = None
+    db.session.flush()
+
+
+def discard_draft(procedure: Procedure) -> None:
+    draft = procedure.draft
+    if draft is None:
+        raise CatalogError("Thủ tục không có bản nháp.")
+    if len(procedure.versions) == 1:
+        db.session.delete(procedure)
+    else:
+        procedure.versions.remove(draft)
+    db.session.flush()
+
+
+def data_of(version: ProcedureVersion) -> ProcedureData:
+    return ProcedureData(
+        code=version.procedure.code, agency_code=version.procedure.agency.code,
+        field_code=version.field.code, name=version.name, online_level=version.online_level,
+        applicant=version.applicant, time_amount=version.time_amount,
+        time_unit=version.time_unit, cutoff=version.cutoff, inter_agency=version.inter_agency,
+        on_the_spot=version.on_the_spot, result=version.result,
+        legal_basis=version.legal_basis, description=version.description,
+        change_note=version.change_note,
+        documents=[DocumentData(d.name, d.form, d.quantity, d.mandatory, d.template_label)
+                   for d in version.documents],
+        fees=[FeeData(f.name, f.amount, f.note) for f in version.fees],
+        steps=[StepData(s.name, s.role, s.hours) for s in version.steps],
+    )

@@ -1,0 +1,123 @@
+"""One configuration, read from the environment once and validated at start-up."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+DEV_SECRET = "dev-only-secret-change-me"
+
+
+class ConfigError(RuntimeError):
+    """Raised at start-up when the configuration cannot work."""
+
+
+def _bool(value: str | None, default: bool = False) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Config:
+    env: str = "development"  # development | production | testing
+    secret_key: str = DEV_SECRET
+    database_url: str = f"sqlite:///{BASE_DIR / 'instance' / 'portal.db'}"
+    storage_url: str = f"file://{BASE_DIR / 'uploads'}"
+    redis_url: str = ""
+    base_url: str = "http://127.0.0.1:5000"
+    smtp_host: str = ""  # empty: e-mails are written to the log (development)
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "Trung tâm Phục vụ hành chính công <noreply@hcc.quangngai.gov.vn>"
+    default_locale: str = "vi"
+    timezone: str = "Asia/Ho_Chi_Minh"
+    login_max_failures: int = 5  # per account and per address within login_window_minutes
+    login_window_minutes: int = 15
+    password_reset_hours: int = 2
+    totp_issuer: str = "HCC Quang Ngai"
+    catalog_page_size: int = 20
+    max_template_bytes: int = 10 * 1024 * 1024
+    extra: dict = field(default_factory=dict)  # raw Flask settings for tests (e.g. WTF_CSRF_ENABLED)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
+        env = os.environ if environ is None else environ
+        values = {
+            "env": env.get("PORTAL_ENV", cls.env),
+            "secret_key": env.get("SECRET_KEY", cls.secret_key),
+            "database_url": env.get("DATABASE_URL", cls.database_url),
+            "storage_url": env.get("STORAGE_URL", cls.storage_url),
+            "redis_url": env.get("REDIS_URL", ""),
+            "base_url": env.get("BASE_URL", cls.base_url),
+            "smtp_host": env.get("SMTP_HOST", ""),
+            "smtp_port": int(env.get("SMTP_PORT", cls.smtp_port)),
+            "smtp_user": env.get("SMTP_USER", ""),
+            "smtp_password": env.get("SMTP_PASSWORD", ""),
+            "smtp_starttls": _bool(env.get("SMTP_STARTTLS")),
+            "mail_from": env.get("MAIL_FROM", cls.mail_from),
+        }
+        values.update(overrides)
+        return cls(**values).validated()
+
+    def with_(self, **changes) -> Config:
+        return replace(self, **changes).validated()
+
+    def validated(self) -> Config:
+        problems = []
+        if self.env not in {"development", "production", "testing"}:
+            problems.append(f"PORTAL_ENV must be development, production or testing, not {self.env!r}")
+        if self.env == "production":
+            if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
+                problems.append("SECRET_KEY must be set to at least 32 random characters in production")
+            if self.database_url.startswith("sqlite"):
+                problems.append("production needs DATABASE_URL pointing to PostgreSQL")
+            if self.storage_url.startswith("file"):
+                problems.append("production needs STORAGE_URL pointing to MinIO/S3")
+        if not self.database_url.startswith(("sqlite", "postgresql")):
+            problems.append("DATABASE_URL must be sqlite:/// or postgresql+psycopg://")
+        if not 1 <= self.smtp_port <= 65535:
+            problems.append("SMTP_PORT out of range")
+        if problems:
+            raise ConfigError("; ".join(problems))
+        return self
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        url = self.database_url
+        if url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+        return url
+
+    def flask_settings(self) -> dict:
+        production = self.env == "production"
+        settings = {
+            "SECRET_KEY": self.secret_key,
+            "SQLALCHEMY_DATABASE_URI": self.sqlalchemy_url,
+            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "DEBUG": False,
+            "TESTING": self.env == "testing",
+            "SESSION_COOKIE_HTTPONLY": True,
+            "SESSION_COOKIE_SAMESITE": "Lax",
+            "SESSION_COOKIE_SECURE": production,
+            "REMEMBER_COOKIE_HTTPONLY": True,
+            "REMEMBER_COOKIE_SECURE": production,
+            "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "PREFERRED_URL_SCHEME": "https" if production else "http",
+            "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+            "BABEL_DEFAULT_LOCALE": self.default_locale,
+            "BABEL_DEFAULT_TIMEZONE": self.timezone,
+            "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+            "PORTAL": self,
+        }
+        settings.update(self.extra)
+        return settings
+
+    def public_dict(self) -> dict:
+        hidden = {"secret_key", "smtp_password"}
+        return {k: ("***" if k in hidden else v) for k, v in asdict(self).items()}

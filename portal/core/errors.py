@@ -1,0 +1,57 @@
+"""Error pages in Vietnamese; never a stack trace, never a bare 500."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Vui lòng thử lại."),
+    403: ("Không có quyền truy cập", "Bạn không có quyền xem hoặc thực hiện thao tác này."),
+    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được chuyển đi."),
+    405: ("Thao tác không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
+    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
+    429: ("Quá nhiều yêu cầu", "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),
+    500: ("Đã xảy ra lỗi", "Hệ thống gặp sự cố. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau."),
+    503: ("Hệ thống tạm thời gián đoạn",
+          "Cơ sở dữ liệu hoặc kho lưu trữ tạm thời không phản hồi. Dữ liệu của bạn chưa bị thay "
+          "đổi; vui lòng thử lại sau ít phút."),
+}
+
+
+def render_error(code: int, detail: str | None = None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    return render_template("errors/error.html", code=code, title=title,
+                           message=detail or message), code
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(error):
+        return render_error(
+            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang "
+            "và gửi lại; những gì bạn đã nhập trước đó chưa được lưu.")
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(OperationalError)
+    def _database_down(error):
+        log.exception("database unavailable")
+        db.session.rollback()
+        return render_error(503)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error):
+        log.exception("unhandled error")
+        db.session.rollback()
+        return render_error(500)

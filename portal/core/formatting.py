@@ -1,0 +1,46 @@
+"""Vietnamese presentation of money, dates and times (stored UTC, shown in Asia/Ho_Chi_Minh)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def money(amount: int | None) -> str:
+    if not amount:
+        return "Không thu phí"
+    return format_currency(amount, "VND", locale="vi_VN")
+
+
+def local_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
+
+
+def local_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.astimezone(VN_TZ).date()
+    return value.strftime("%d/%m/%Y")
+
+
+def duration_label(amount: int, unit: str) -> str:
+    unit = str(unit)
+    if unit == "same_day":
+        return "Trong ngày làm việc"
+    if unit == "hours":
+        return f"{amount} giờ làm việc"
+    return f"{amount} ngày làm việc"
+
+
+FILTERS = {
+    "money": money,
+    "local_datetime": local_datetime,
+    "local_date": local_date,
+}

@@ -1,0 +1,20 @@
+"""Every model, imported once so Alembic and the app see the whole schema."""
+
+from portal.accounts.models import LoginAttempt, Organisation, OrganisationMember, RoleAssignment, User
+from portal.catalog.models import (
+    Agency,
+    CalendarOverride,
+    Counter,
+    Field,
+    Procedure,
+    ProcedureDocument,
+    ProcedureFee,
+    ProcedureStep,
+    ProcedureVersion,
+)
+
+__all__ = [
+    "Agency", "CalendarOverride", "Counter", "Field", "LoginAttempt", "Organisation",
+    "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
+    "ProcedureVersion", "RoleAssignment", "User",
+]

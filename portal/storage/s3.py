@@ -1,0 +1,247 @@
+"""Objects in an S3-compatible bucket (production: MinIO) through the ``minio`` SDK."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import BinaryIO
+
+import urllib3
+from minio import Minio
+from minio.error import MinioException, S3Error
+from urllib3.util import Retry, Timeout
+
+from portal.storage.base import (
+    CHUNK_SIZE,
+    ClosingChunks,
+    ObjectNotFound,
+    Storage,
+    StorageError,
+    StoredObject,
+    copy_hashing,
+    validate_content_type,
+    validate_key,
+    validate_prefix,
+)
+
+# Multipart part size. Each part is read into memory by the SDK before it is sent, so
+# this (times one, see num_parallel_uploads below) bounds the memory of an upload.
+PART_SIZE = 10 * 1024 * 1024
+
+# Uploads up to this size are spooled in memory, larger ones to a temporary file.
+SPOOL_MEMORY = 8 * 1024 * 1024
+
+# User metadata travels as the x-amz-meta-sha256 header.
+_SHA256_META = "sha256"
+_SHA256_HEADER = "x-amz-meta-sha256"
+
+_NOT_FOUND_CODES = frozenset({"NoSuchKey", "NotFound", "NoSuchObject"})
+_BUCKET_RE = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+# The range S3 accepts for presigned URLs.
+_MIN_EXPIRY = timedelta(seconds=1)
+_MAX_EXPIRY = timedelta(days=7)
+
+
+def default_http_client() -> urllib3.PoolManager:
+    """A pool that gives up quickly.
+
+    The SDK's own default retries five times with long timeouts, so a stopped MinIO
+    would hang an upload request (and the health check) for minutes. Here "storage
+    down" is reported within seconds and the page can say so.
+    """
+    return urllib3.PoolManager(
+        timeout=Timeout(connect=3, read=30),
+        retries=Retry(total=2, backoff_factor=0.2),
+        maxsize=10,  # gunicorn threads share one client; avoid discarding connections
+    )
+
+
+class S3Storage(Storage):
+    def __init__(
+        self,
+        endpoint: str,
+        bucket: str,
+        *,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        secure: bool = True,
+        region: str | None = "us-east-1",
+        http_client: urllib3.PoolManager | None = None,
+    ) -> None:
+        if not _BUCKET_RE.fullmatch(bucket) or ".." in bucket:
+            raise ValueError(f"invalid bucket name: {bucket!r}")
+        self.endpoint = endpoint
+        self.bucket = bucket
+        self.secure = secure
+        # A known region matters: without it the SDK asks the server for the bucket's
+        # location first, which would make presigned_url do network I/O.
+        self._client = Minio(
+            endpoint,
+            access_key=access_key,
+            secret_key=secret_key,
+            secure=secure,
+            region=region,
+            http_client=http_client or default_http_client(),
+        )
+        self._bucket_ready = False
+        self._bucket_lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        # Never include the credentials: this ends up in logs and error pages.
+        scheme = "https" if self.secure else "http"
+        return f"S3Storage({scheme}://{self.endpoint}/{self.bucket})"
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    @contextmanager
+    def _errors(self, action: str, key: str | None = None) -> Iterator[None]:
+        """Turn SDK and network exceptions into StorageError / ObjectNotFound."""
+        where = f"{self.bucket}/{key}" if key else self.bucket
+        try:
+            yield
+        except S3Error as exc:
+            if key is not None and exc.code in _NOT_FOUND_CODES:
+                raise ObjectNotFound(f"no object {key!r}") from exc
+            raise StorageError(f"S3 {action} {where} failed: {exc.code}: {exc.message}") from exc
+        except (MinioException, urllib3.exceptions.HTTPError, OSError) as exc:
+            # MaxRetryError (connection refused, timeouts) is a urllib3 HTTPError.
+            raise StorageError(f"S3 {action} {where} failed: {exc}") from exc
+
+    def _ensure_bucket(self, *, force: bool = False) -> None:
+        # The bucket is created at first use, not in __init__, so building the app (and
+        # running CLI commands or tests that never touch files) needs no S3 server.
+        if self._bucket_ready and not force:
+            return
+        with self._bucket_lock:
+            if self._bucket_ready and not force:
+                return
+            with self._errors("bucket check"):
+                if not self._client.bucket_exists(self.bucket):
+                    try:
+                        self._client.make_bucket(self.bucket)
+                    except S3Error as exc:
+                        # Another worker created it between our check and our create.
+                        if exc.code != "BucketAlreadyOwnedByYou":
+                            raise
+            self._bucket_ready = True
+
+    # -- writing -------------------------------------------------------------------------
+
+    def put(
+        self,
+        key: str,
+        stream: BinaryIO,
+        *,
+        content_type: str = "application/octet-stream",
+        max_size: int | None = None,
+    ) -> StoredObject:
+        validate_key(key)
+        validate_content_type(content_type)
+        # The SHA-256 has to be sent as metadata *with* the upload, but with a streamed
+        # upload of unknown length (length=-1) it is only known afterwards. So the stream
+        # is first copied into a SpooledTemporaryFile — hashing, counting and enforcing
+        # max_size on the way — then uploaded with a known length. Memory stays bounded:
+        # at most SPOOL_MEMORY in the spool (beyond it the spool moves to a temp file,
+        # under $TMPDIR) plus one PART_SIZE buffer in the SDK. Bonus: TooLarge is raised
+        # before any byte reaches S3, so a refused upload leaves nothing behind.
+        with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as spool:
+            size, digest = copy_hashing(stream, spool, max_size)
+            spool.seek(0)
+            self._ensure_bucket()
+            with self._errors("put", key):
+                self._client.put_object(
+                    self.bucket,
+                    key,
+                    spool,  # type: ignore[arg-type]  # SpooledTemporaryFile is a binary file
+                    length=size,
+                    content_type=content_type,
+                    metadata={_SHA256_META: digest},
+                    part_size=PART_SIZE,
+                    # Parallel parts would each hold a PART_SIZE buffer; uploads are
+                    # already concurrent across requests, so one part at a time.
+                    num_parallel_uploads=1,
+                )
+        return StoredObject(key=key, size=size, sha256=digest, content_type=content_type)
+
+    def delete(self, key: str) -> None:
+        validate_key(key)
+        self._ensure_bucket()
+        # S3 DELETE of a missing key succeeds, which makes this idempotent for free.
+        with self._errors("delete", key):
+            self._client.remove_object(self.bucket, key)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def open(self, key: str) -> Iterator[bytes]:
+        validate_key(key)
+        self._ensure_bucket()
+        # get_object runs now, so ObjectNotFound is raised by open() itself and not
+        # later in the middle of a response that has already started.
+        with self._errors("get", key):
+            response = self._client.get_object(self.bucket, key)
+
+        def chunks() -> Iterator[bytes]:
+            try:
+                yield from response.stream(CHUNK_SIZE)
+            except (urllib3.exceptions.HTTPError, OSError) as exc:
+                raise StorageError(f"S3 read {self.bucket}/{key} failed: {exc}") from exc
+
+        def release() -> None:
+            # Return the connection to the pool even if the body was not fully read.
+            try:
+                response.close()
+            finally:
+                response.release_conn()
+
+        return ClosingChunks(chunks(), release)
+
+    def stat(self, key: str) -> StoredObject | None:
+        validate_key(key)
+        self._ensure_bucket()
+        try:
+            with self._errors("stat", key):
+                obj = self._client.stat_object(self.bucket, key)
+        except ObjectNotFound:
+            return None
+        metadata = obj.metadata or {}
+        # metadata is the response's HTTPHeaderDict (case-insensitive); objects written
+        # by other tools have no checksum, hence "".
+        sha256 = metadata.get(_SHA256_HEADER) or ""
+        return StoredObject(
+            key=key,
+            size=obj.size or 0,
+            sha256=str(sha256),
+            content_type=obj.content_type or "application/octet-stream",
+        )
+
+    def list(self, prefix: str = "") -> Iterator[tuple[str, datetime]]:
+        validate_prefix(prefix)
+        self._ensure_bucket()
+        with self._errors("list"):
+            objects = self._client.list_objects(
+                self.bucket, prefix=prefix or None, recursive=True
+            )
+            for obj in objects:
+                if obj.object_name is None or obj.is_dir:
+                    continue
+                modified = obj.last_modified or datetime.now(UTC)
+                if modified.tzinfo is None:
+                    modified = modified.replace(tzinfo=UTC)
+                yield obj.object_name, modified.astimezone(UTC)
+
+    def presigned_url(self, key: str, expires: timedelta) -> str | None:
+        validate_key(key)
+        if not _MIN_EXPIRY <= expires <= _MAX_EXPIRY:
+            raise ValueError("presigned URL expiry must be between 1 second and 7 days")
+        # Signing is local computation (the region is configured), no request is made.
+        with self._errors("presign", key):
+            return self._client.presigned_get_object(self.bucket, key, expires=expires)
+
+    def check(self) -> None:
+        # force=True: a health check must ask the server every time, not trust the cache.
+        self._ensure_bucket(force=True)

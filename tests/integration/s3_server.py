@@ -1,0 +1,90 @@
+"""Run moto's S3-compatible server as a real process for integration tests.
+
+MinIO cannot be installed on the CI machines; ``moto_server`` speaks the same S3 wire
+protocol, so the ``minio`` SDK talks to it over real HTTP exactly as in production
+(it does not verify request signatures, though).
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+STARTUP_TIMEOUT = 20.0
+
+
+def free_port() -> int:
+    """A loopback port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:
+            response.read()
+            return True
+    except urllib.error.HTTPError as exc:
+        exc.close()
+        return True  # any HTTP answer means the server is up
+    except OSError:
+        return False
+
+
+def start_moto_server() -> tuple[str, Callable[[], None]]:
+    """Start ``moto_server`` on a free loopback port; return (endpoint URL, stop).
+
+    Raises RuntimeError (with the server's output) if it does not answer in time.
+    """
+    executable = Path(sys.executable).parent / "moto_server"
+    if not executable.exists():
+        raise RuntimeError(f"{executable} not found; install moto[server] in the venv")
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    # Output goes to a file, not a pipe: moto logs every request, and a pipe nobody
+    # reads fills up and freezes the server mid-test.
+    log = tempfile.TemporaryFile()  # closed by stop(), which outlives this function
+    process = subprocess.Popen(
+        [str(executable), "-H", "127.0.0.1", "-p", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        # Fake credentials so nothing in moto goes looking for real ones.
+        env={**os.environ, "AWS_ACCESS_KEY_ID": "test", "AWS_SECRET_ACCESS_KEY": "test"},
+    )
+
+    def output() -> str:
+        log.seek(0)
+        return log.read().decode(errors="replace")[-4000:]
+
+    def stop() -> None:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=5)
+        log.close()
+
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            message = f"moto_server exited with code {process.returncode}:\n{output()}"
+            stop()
+            raise RuntimeError(message)
+        if _answers(endpoint + "/"):
+            return endpoint, stop
+        time.sleep(0.1)
+    message = f"moto_server did not answer within {STARTUP_TIMEOUT:.0f} s:\n{output()}"
+    stop()
+    raise RuntimeError(message)
