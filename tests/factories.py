@@ -1,0 +1,100 @@
+"""Test data builders. They flush; tests (or the request under test) commit."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import time
+
+from portal.accounts import operations as account_ops
+from portal.accounts.models import Role, User
+from portal.catalog import operations as catalog_ops
+from portal.catalog.models import (
+    Agency,
+    AgencyKind,
+    ApplicantType,
+    DocumentForm,
+    Field,
+    OnlineLevel,
+    StepRole,
+    TimeUnit,
+)
+from portal.extensions import db
+
+PASSWORD = "Mat-khau-thu-nghiem-1"
+_seq = itertools.count(1)
+
+
+def agency(code: str | None = None, name: str | None = None) -> Agency:
+    n = next(_seq)
+    code = code or f"AG{n}"
+    item = Agency(code=code, unit_code=f"000.00.{n:02d}.H48", name=name or f"Sở Thử nghiệm {n}",
+                  kind=AgencyKind.DEPARTMENT, position=n)
+    item.fields = [Field(code="LV1", name="Lĩnh vực thử nghiệm")]
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def procedure_data(agency_: Agency, name: str = "Đăng ký thế chấp quyền sử dụng đất",
+                   code: str | None = None, **changes) -> catalog_ops.ProcedureData:
+    data = catalog_ops.ProcedureData(
+        code=code or f"1.{next(_seq):06d}", agency_code=agency_.code,
+        field_code=agency_.fields[0].code, name=name, online_level=OnlineLevel.FULL,
+        applicant=ApplicantType.BOTH, time_amount=0, time_unit=TimeUnit.SAME_DAY,
+        cutoff=time(15, 0), result="Giấy chứng nhận", legal_basis="Luật Đất đai 2024",
+        documents=[catalog_ops.DocumentData("Phiếu yêu cầu đăng ký", DocumentForm.ORIGINAL, 1,
+                                            True, "Mẫu số 01/ĐK")],
+        fees=[catalog_ops.FeeData("Lệ phí đăng ký", 80000)],
+        steps=[catalog_ops.StepData("Tiếp nhận", StepRole.COUNTER, 1),
+               catalog_ops.StepData("Thẩm định", StepRole.SPECIALIST, 4)],
+    )
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
+
+
+def published_procedure(agency_: Agency, **kwargs):
+    version = catalog_ops.create_procedure(procedure_data(agency_, **kwargs), None)
+    catalog_ops.publish(version, None)
+    return version
+
+
+def citizen(email: str | None = None, **kwargs) -> User:
+    n = next(_seq)
+    return account_ops.register(account_ops.Registration(
+        full_name=kwargs.get("full_name", f"Công Dân {n}"),
+        email=email or f"citizen{n}@example.vn", phone="0912345678",
+        id_number=kwargs.get("id_number", f"{n:012d}"), password=PASSWORD,
+        organisation_name=kwargs.get("organisation_name", ""),
+        tax_code=kwargs.get("tax_code", "")))
+
+
+def staff(role: Role, agency_: Agency | None = None, email: str | None = None) -> User:
+    n = next(_seq)
+    user = account_ops.create_staff(f"Cán Bộ {n}", email or f"staff{n}@example.vn", PASSWORD)
+    account_ops.grant_role(user, role, agency_.id if agency_ else None)
+    return user
+
+
+class CsrfClient:
+    """Wraps a Flask test client: fetches a CSRF token once and adds it to every POST."""
+
+    def __init__(self, client):
+        self.client = client
+        self._token: str | None = None
+
+    def token(self) -> str:
+        if self._token is None:
+            page = self.client.get("/tai-khoan/dang-nhap").get_data(as_text=True)
+            self._token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                    page).group(1)
+        return self._token
+
+    def get(self, *args, **kwargs):
+        return self.client.get(*args, **kwargs)
+
+    def post(self, url, data=None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.token())
+        return self.client.post(url, data=data, **kwargs)
