@@ -2,4 +2,12 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from portal.blueprints.admin import routes  # noqa: E402,F401
+# One module per area of administration; each adds its routes to this blueprint.
+from portal.blueprints.admin import (  # noqa: E402,F401
+    calendar,
+    catalog_io,
+    organisation,
+    procedures,
+    routes,
+    users,
+)

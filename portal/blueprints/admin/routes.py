@@ -1,8 +1,8 @@
-"""Administration: catalog, agencies, counters, users and roles, holiday calendar."""
+"""Administration home."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 
 from portal.blueprints.admin import bp
 from portal.blueprints.guards import admin_required
@@ -11,4 +11,5 @@ from portal.blueprints.guards import admin_required
 @bp.get("/")
 @admin_required
 def index():
-    return render_template("admin/index.html")
+    endpoints = set(current_app.view_functions)
+    return render_template("admin/index.html", endpoints=endpoints)

@@ -1,0 +1,3 @@
+"""Administration: catalog_io (being written)."""
+
+from portal.blueprints.admin import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Administration: organisation (being written)."""
+
+from portal.blueprints.admin import bp  # noqa: F401

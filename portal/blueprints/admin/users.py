@@ -1,0 +1,3 @@
+"""Administration: users (being written)."""
+
+from portal.blueprints.admin import bp  # noqa: F401
