@@ -139,7 +139,8 @@ def reset_password(user: User, new_password: str) -> None:
 # --- TOTP (required for staff) -------------------------------------------------------------
 
 def start_totp_setup(user: User) -> str:
-    if not user.totp_secret or not user.totp_enabled:
+    """The secret being enrolled; kept across page loads until the user confirms a code."""
+    if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
     return user.totp_secret
 

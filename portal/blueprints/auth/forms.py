@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, RadioField, StringField, TelField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TelField,
+)
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -37,8 +47,8 @@ class EmptyForm(FlaskForm):
 
 class RegisterForm(FlaskForm):
     account_type = RadioField("Bạn đăng ký với tư cách", default="citizen",
-                              choices=[("citizen", "Công dân"),
-                                       ("business", "Tổ chức, doanh nghiệp")])
+                              choices=[SelectChoice("citizen", "Công dân"),
+                                       SelectChoice("business", "Tổ chức, doanh nghiệp")])
     full_name = StringField("Họ và tên", validators=[required("họ và tên"), Length(max=200)])
     id_number = StringField("Số định danh cá nhân (CCCD)", validators=[
         required("số định danh cá nhân"),
@@ -47,11 +57,9 @@ class RegisterForm(FlaskForm):
         required("số điện thoại"),
         Regexp(r"^(0|\+84)\d{9,10}$", message="Số điện thoại không hợp lệ, ví dụ: 0912345678.")])
     email = EmailField("E-mail", validators=[required("e-mail"), valid_email()])
-    organisation_name = StringField("Tên tổ chức, doanh nghiệp", validators=[Optional(),
-                                                                            Length(max=300)])
-    tax_code = StringField("Mã số thuế", validators=[
-        Optional(), Regexp(r"^\d{10}(-\d{3})?$",
-                           message="Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, gạch ngang, 3 chữ số).")])
+    # No Optional() here: it would stop the business-only checks below.
+    organisation_name = StringField("Tên tổ chức, doanh nghiệp", validators=[Length(max=300)])
+    tax_code = StringField("Mã số thuế")
     organisation_address = StringField("Địa chỉ trụ sở", validators=[Optional(), Length(max=300)])
     password = PasswordField("Mật khẩu", validators=strong_password())
     confirm = PasswordField("Nhập lại mật khẩu", validators=[
@@ -60,8 +68,13 @@ class RegisterForm(FlaskForm):
         DataRequired(message="Bạn cần xác nhận thông tin là đúng sự thật.")])
 
     def validate_tax_code(self, field):
-        if self.account_type.data == "business" and not field.data:
+        if self.account_type.data != "business":
+            return
+        if not field.data:
             raise ValidationError("Vui lòng nhập mã số thuế của doanh nghiệp.")
+        if not re.fullmatch(r"\d{10}(-\d{3})?", field.data.strip()):
+            raise ValidationError("Mã số thuế gồm 10 chữ số (hoặc 10 chữ số, gạch ngang, "
+                                  "3 chữ số).")
 
     def validate_organisation_name(self, field):
         if self.account_type.data == "business" and not (field.data or "").strip():

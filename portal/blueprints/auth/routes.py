@@ -121,6 +121,12 @@ def totp():
         return redirect(url_for("auth.totp_setup"), 303)
     form = TotpForm()
     if form.validate_on_submit():
+        cfg = _config()
+        if ops.is_throttled(user.email, request.remote_addr or "?", cfg.login_max_failures,
+                            timedelta(minutes=cfg.login_window_minutes)):
+            flash("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
+                  f"{cfg.login_window_minutes} phút.", "error")
+            return render_template("auth/totp.html", form=form), 429
         if ops.verify_totp(user, form.code.data):
             return _finish_login(user, session.pop("pending_remember", False))
         ops.record_failed_login(user.email, request.remote_addr or "?")
