@@ -69,7 +69,7 @@ def procedure_data(raw: dict) -> ops.ProcedureData:
     )
 
 
-def _attach_files(version, storage) -> None:
+def attach_files(version, storage) -> None:
     """A form template and a filled sample (DOCX) for each document with an official form."""
     for document in version.documents:
         if not document.template_label:
@@ -112,7 +112,7 @@ def seed_catalog(total: int, storage=None, admin_id: int | None = None) -> int:
     for index, raw in enumerate(rows):
         version = ops.create_procedure(procedure_data(raw), admin_id)
         if storage is not None and index < len(PROCEDURES):
-            _attach_files(version, storage)
+            attach_files(version, storage)
         ops.publish(version, admin_id)
     db.session.flush()
     return len(rows)

@@ -174,6 +174,7 @@ def draft_for_edit(procedure: Procedure, user_id: int | None) -> ProcedureVersio
     source = procedure.latest
     version = ProcedureVersion(number=source.number + 1, status=VersionStatus.DRAFT,
                                created_at=utcnow(), created_by_id=user_id, procedure=procedure)
+    db.session.add(version)  # back-references do not cascade into the session in SQLAlchemy 2
     _fill(version, data_of(source), source.field)
     version.change_note = ""
     for new, old in zip(version.documents, source.documents, strict=True):

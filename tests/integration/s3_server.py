@@ -88,3 +88,10 @@ def start_moto_server() -> tuple[str, Callable[[], None]]:
     message = f"moto_server did not answer within {STARTUP_TIMEOUT:.0f} s:\n{output()}"
     stop()
     raise RuntimeError(message)
+
+
+def storage_url(endpoint: str, bucket: str) -> str:
+    """The portal's STORAGE_URL for a bucket on the moto server (any key is accepted)."""
+    from urllib.parse import urlsplit
+
+    return f"s3://test-key:test-secret@{urlsplit(endpoint).netloc}/{bucket}?secure=false"

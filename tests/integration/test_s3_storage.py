@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from minio import Minio
-from s3_server import free_port, start_moto_server
+from s3_server import free_port, storage_url
 
 from portal.storage import (
     CHUNK_SIZE,
@@ -66,17 +66,7 @@ class GeneratedStream(io.RawIOBase):
         return out
 
 
-@pytest.fixture(scope="session")
-def s3_endpoint() -> Iterator[str]:
-    endpoint, stop = start_moto_server()
-    try:
-        yield endpoint
-    finally:
-        stop()
-
-
-def storage_url(endpoint: str, bucket: str) -> str:
-    return f"s3://test-key:test-secret@{urlsplit(endpoint).netloc}/{bucket}?secure=false"
+# The s3_endpoint fixture (a moto_server process) is in tests/integration/conftest.py.
 
 
 @pytest.fixture

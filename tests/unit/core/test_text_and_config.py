@@ -1,0 +1,55 @@
+import pytest
+
+from portal.config import Config, ConfigError
+from portal.core.formatting import duration_label, money
+from portal.core.text import fold, search_terms
+
+
+@pytest.mark.parametrize(("text", "folded"), [
+    ("Đăng ký thế chấp", "dang ky the chap"),
+    ("ĐĂNG KÝ  THẾ   CHẤP", "dang ky the chap"),
+    ("Cấp phù hiệu xe", "cap phu hieu xe"),
+    ("Nghiệp vụ Dược – Y tế", "nghiep vu duoc – y te"),
+    ("", ""),
+    (None, ""),
+])
+def test_fold(text, folded):
+    assert fold(text) == folded
+
+
+def test_search_terms_drop_like_wildcards_and_limit():
+    assert search_terms("Đăng_ký 100% thế chấp") == ["dang", "ky", "100", "the", "chap"]
+    assert len(search_terms(" ".join(["a"] * 20))) == 8
+
+
+def test_money_and_durations_in_vietnamese():
+    assert money(1500000) == "1.500.000\xa0₫"
+    assert money(0) == "Không thu phí"
+    assert duration_label(10, "days") == "10 ngày làm việc"
+    assert duration_label(4, "hours") == "4 giờ làm việc"
+    assert duration_label(0, "same_day") == "Trong ngày làm việc"
+
+
+def test_config_reads_environment_once_and_validates():
+    config = Config.from_env({"DATABASE_URL": "postgresql://u@h/db", "SMTP_PORT": "2525"})
+    assert config.sqlalchemy_url == "postgresql+psycopg://u@h/db"
+    assert config.smtp_port == 2525
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        Config.from_env({"PORTAL_ENV": "production", "DATABASE_URL": "postgresql://u@h/db",
+                         "STORAGE_URL": "s3://a:b@h/bucket"})
+    with pytest.raises(ConfigError, match="PostgreSQL"):
+        Config.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40})
+    with pytest.raises(ConfigError, match="PORTAL_ENV"):
+        Config.from_env({"PORTAL_ENV": "staging"})
+    with pytest.raises(ConfigError, match="DATABASE_URL"):
+        Config.from_env({"DATABASE_URL": "mysql://x"})
+
+
+def test_production_settings_are_hardened():
+    config = Config.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40,
+                              "DATABASE_URL": "postgresql://u@h/db",
+                              "STORAGE_URL": "s3://a:b@h:9000/bucket"})
+    settings = config.flask_settings()
+    assert settings["DEBUG"] is False and settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["SESSION_COOKIE_HTTPONLY"] and settings["REMEMBER_COOKIE_SECURE"]
+    assert "***" == config.public_dict()["secret_key"]
