@@ -49,7 +49,8 @@ def _init_extensions(app: Flask, config: Config) -> None:
     from portal.storage import storage_from_url
 
     if config.database_url.startswith("sqlite:///"):
-        Path(config.database_url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        sqlite_file = Path(config.database_url.removeprefix("sqlite:///"))
+        sqlite_file.parent.mkdir(parents=True, exist_ok=True)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent.parent / "migrations"))
     csrf.init_app(app)

@@ -43,7 +43,8 @@ class Config:
     totp_issuer: str = "HCC Quang Ngai"
     catalog_page_size: int = 20
     max_template_bytes: int = 10 * 1024 * 1024
-    extra: dict = field(default_factory=dict)  # raw Flask settings for tests (e.g. WTF_CSRF_ENABLED)
+    # Raw Flask settings for tests (e.g. WTF_CSRF_ENABLED).
+    extra: dict = field(default_factory=dict)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides) -> Config:
@@ -71,10 +72,11 @@ class Config:
     def validated(self) -> Config:
         problems = []
         if self.env not in {"development", "production", "testing"}:
-            problems.append(f"PORTAL_ENV must be development, production or testing, not {self.env!r}")
+            problems.append("PORTAL_ENV must be development, production or testing, "
+                            f"not {self.env!r}")
         if self.env == "production":
             if self.secret_key == DEV_SECRET or len(self.secret_key) < 32:
-                problems.append("SECRET_KEY must be set to at least 32 random characters in production")
+                problems.append("SECRET_KEY must be at least 32 random characters in production")
             if self.database_url.startswith("sqlite"):
                 problems.append("production needs DATABASE_URL pointing to PostgreSQL")
             if self.storage_url.startswith("file"):

@@ -48,7 +48,8 @@ def register(data: Registration) -> User:
     if user_by_email(email):
         raise AccountError("Địa chỉ e-mail này đã được đăng ký. Hãy đăng nhập hoặc lấy lại "
                            "mật khẩu.", "email")
-    if data.id_number and db.session.scalar(select(User.id).where(User.id_number == data.id_number)):
+    same_id = select(User.id).where(User.id_number == data.id_number)
+    if data.id_number and db.session.scalar(same_id):
         raise AccountError("Số định danh cá nhân này đã được đăng ký.", "id_number")
     business = bool(data.tax_code)
     if business and db.session.scalar(

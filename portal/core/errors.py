@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from portal.extensions import db
+from portal.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -20,7 +20,8 @@ MESSAGES = {
     405: ("Thao tác không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
     413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
     429: ("Quá nhiều yêu cầu", "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),
-    500: ("Đã xảy ra lỗi", "Hệ thống gặp sự cố. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau."),
+    500: ("Đã xảy ra lỗi",
+          "Hệ thống gặp sự cố. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau."),
     503: ("Hệ thống tạm thời gián đoạn",
           "Cơ sở dữ liệu hoặc kho lưu trữ tạm thời không phản hồi. Dữ liệu của bạn chưa bị thay "
           "đổi; vui lòng thử lại sau ít phút."),
@@ -48,6 +49,8 @@ def register_error_handlers(app: Flask) -> None:
     def _database_down(error):
         log.exception("database unavailable")
         db.session.rollback()
+        # Rendering the page must not touch the database again (the user loader would).
+        g._login_user = login_manager.anonymous_user()
         return render_error(503)
 
     @app.errorhandler(Exception)

@@ -25,7 +25,8 @@ def install_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault("Permissions-Policy",
+                                    "camera=(), microphone=(), geolocation=()")
         # One URL serves the full page and the htmx partial: caches must keep them apart.
         response.vary.add("HX-Request")
         if app.config.get("SESSION_COOKIE_SECURE") and request.is_secure:
