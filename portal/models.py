@@ -1,6 +1,12 @@
 """Every model, imported once so Alembic and the app see the whole schema."""
 
-from portal.accounts.models import LoginAttempt, Organisation, OrganisationMember, RoleAssignment, User
+from portal.accounts.models import (
+    LoginAttempt,
+    Organisation,
+    OrganisationMember,
+    RoleAssignment,
+    User,
+)
 from portal.catalog.models import (
     Agency,
     CalendarOverride,

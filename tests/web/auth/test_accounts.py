@@ -1,6 +1,7 @@
 """Registration, login, logout, throttling, business members."""
 
 import factories
+
 from portal.accounts.models import AccountKind, LoginAttempt, Organisation, User
 from portal.extensions import db
 

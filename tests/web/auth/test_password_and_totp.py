@@ -2,11 +2,11 @@
 
 import re
 
+import factories
 import pyotp
 import pytest
 from smtp_server import smtp_server
 
-import factories
 from portal.accounts.models import Role
 from portal.accounts.queries import user_by_email
 from portal.extensions import db

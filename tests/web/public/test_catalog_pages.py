@@ -1,6 +1,7 @@
 """Public catalog: browse, accent-insensitive search (full page and htmx partial), pages."""
 
 import factories
+
 from portal.catalog import operations as catalog_ops
 from portal.catalog.models import OnlineLevel
 from portal.extensions import db
