@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import operations as ops
@@ -60,7 +61,8 @@ def register():
             _apply_error(form, error)
         else:
             login_user(user)
-            flash("Đăng ký tài khoản thành công. Chào mừng bạn đến Cổng dịch vụ công.", "success")
+            flash(_("Đăng ký tài khoản thành công. Chào mừng bạn đến Cổng dịch vụ công."),
+                  "success")
             return redirect(url_for("auth.profile"), 303)
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
@@ -73,14 +75,14 @@ def login():
         address = request.remote_addr or "?"
         window = timedelta(minutes=cfg.login_window_minutes)
         if ops.is_throttled(form.email.data, address, cfg.login_max_failures, window):
-            flash(f"Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
-                  f"{cfg.login_window_minutes} phút hoặc lấy lại mật khẩu.", "error")
+            flash(_("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút hoặc lấy "
+                    "lại mật khẩu.", n=cfg.login_window_minutes), "error")
             return render_template("auth/login.html", form=form), 429
         user = ops.authenticate(form.email.data, form.password.data)
         if user is None:
             ops.record_failed_login(form.email.data, address)
             db.session.commit()
-            form.password.errors = ["E-mail hoặc mật khẩu không đúng."]
+            form.password.errors = [_("E-mail hoặc mật khẩu không đúng.")]
             return render_template("auth/login.html", form=form), 422
         ops.clear_failed_logins(user.email)
         if user.is_staff:
@@ -99,7 +101,7 @@ def _finish_login(user, remember: bool):
     db.session.commit()
     session.pop(PENDING, None)
     login_user(user, remember=remember)
-    flash(f"Xin chào {user.full_name}.", "success")
+    flash(_("Xin chào %(name)s.", name=user.full_name), "success")
     default = url_for("admin.index") if user.is_admin else url_for("auth.profile")
     return redirect(_safe_next(default), 303)
 
@@ -124,14 +126,14 @@ def totp():
         cfg = _config()
         if ops.is_throttled(user.email, request.remote_addr or "?", cfg.login_max_failures,
                             timedelta(minutes=cfg.login_window_minutes)):
-            flash("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau "
-                  f"{cfg.login_window_minutes} phút.", "error")
+            flash(_("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.",
+                    n=cfg.login_window_minutes), "error")
             return render_template("auth/totp.html", form=form), 429
         if ops.verify_totp(user, form.code.data):
             return _finish_login(user, session.pop("pending_remember", False))
         ops.record_failed_login(user.email, request.remote_addr or "?")
         db.session.commit()
-        form.code.errors = ["Mã xác thực không đúng hoặc đã hết hạn."]
+        form.code.errors = [_("Mã xác thực không đúng hoặc đã hết hạn.")]
     return render_template("auth/totp.html", form=form), 422 if form.errors else 200
 
 
@@ -149,7 +151,7 @@ def totp_setup():
         except ops.AccountError as error:
             _apply_error(form, error)
         else:
-            flash("Đã bật xác thực hai lớp cho tài khoản.", "success")
+            flash(_("Đã bật xác thực hai lớp cho tài khoản."), "success")
             return _finish_login(user, session.pop("pending_remember", False))
     qr = segno.make(ops.totp_uri(user, _config().totp_issuer), error="m")
     return render_template("auth/totp_setup.html", form=form, secret=secret,
@@ -161,7 +163,7 @@ def logout():
     if EmptyForm().validate_on_submit():
         logout_user()
         session.clear()
-        flash("Bạn đã đăng xuất.", "info")
+        flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("public.home"), 303)
 
 
@@ -178,15 +180,15 @@ def forgot_password():
             body = render_template("emails/password_reset.txt", user=user, link=link,
                                    hours=_config().password_reset_hours)
             try:
-                send_email(_config(), user.email, "Đặt lại mật khẩu Cổng dịch vụ công", body)
+                send_email(_config(), user.email, _("Đặt lại mật khẩu Cổng dịch vụ công"), body)
             except MailError:
                 current_app.logger.exception("password reset mail failed")
-                flash("Chưa gửi được e-mail do hệ thống thư đang gián đoạn. Vui lòng thử lại "
-                      "sau ít phút.", "error")
+                flash(_("Chưa gửi được e-mail do hệ thống thư đang gián đoạn. Vui lòng thử lại "
+                      "sau ít phút."), "error")
                 return render_template("auth/forgot.html", form=form), 503
         # Same answer whether or not the address exists: no account enumeration.
-        flash("Nếu e-mail này đã đăng ký, chúng tôi đã gửi đường dẫn đặt lại mật khẩu. "
-              "Vui lòng kiểm tra hộp thư.", "info")
+        flash(_("Nếu e-mail này đã đăng ký, chúng tôi đã gửi đường dẫn đặt lại mật khẩu. "
+              "Vui lòng kiểm tra hộp thư."), "info")
         return redirect(url_for("auth.login"), 303)
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
 
@@ -196,15 +198,15 @@ def reset_password(token: str):
     user = ops.user_for_reset_token(token, current_app.config["SECRET_KEY"],
                                     timedelta(hours=_config().password_reset_hours))
     if user is None:
-        flash("Đường dẫn đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn. "
-              "Vui lòng yêu cầu đường dẫn mới.", "error")
+        flash(_("Đường dẫn đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn. "
+              "Vui lòng yêu cầu đường dẫn mới."), "error")
         return redirect(url_for("auth.forgot_password"), 303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
         ops.reset_password(user, form.password.data)
         ops.clear_failed_logins(user.email)
         db.session.commit()
-        flash("Đã đặt lại mật khẩu. Vui lòng đăng nhập bằng mật khẩu mới.", "success")
+        flash(_("Đã đặt lại mật khẩu. Vui lòng đăng nhập bằng mật khẩu mới."), "success")
         return redirect(url_for("auth.login"), 303)
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
@@ -234,7 +236,7 @@ def add_member(organisation_id: int):
         try:
             ops.add_member(organisation, form.email.data)
             db.session.commit()
-            flash("Đã thêm thành viên.", "success")
+            flash(_("Đã thêm thành viên."), "success")
         except ops.AccountError as error:
             db.session.rollback()
             flash(str(error), "error")
@@ -253,7 +255,7 @@ def remove_member(organisation_id: int, member_id: int):
         try:
             ops.remove_member(organisation, member_id)
             db.session.commit()
-            flash("Đã xóa thành viên.", "success")
+            flash(_("Đã xóa thành viên."), "success")
         except ops.AccountError as error:
             db.session.rollback()
             flash(str(error), "error")
