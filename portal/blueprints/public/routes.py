@@ -18,10 +18,13 @@ def _int_arg(name: str) -> int | None:
 
 def _catalog_filter() -> queries.CatalogFilter:
     level = request.args.get("level", "")
+    agency_id, field_id = _int_arg("agency"), _int_arg("field")
+    if agency_id and field_id and field_id not in {f.id for f in queries.fields_of(agency_id)}:
+        field_id = None  # the agency changed: a field of another agency no longer applies
     return queries.CatalogFilter(
         q=request.args.get("q", "")[:200],
-        agency_id=_int_arg("agency"),
-        field_id=_int_arg("field"),
+        agency_id=agency_id,
+        field_id=field_id,
         level=OnlineLevel(level) if level in OnlineLevel._value2member_map_ else None,
     )
 
@@ -46,6 +49,14 @@ def catalog():
         agencies=queries.active_agencies(), fields=queries.fields_of(filters.agency_id),
         levels=list(OnlineLevel),
     )
+
+
+@bp.get("/thu-tuc/linh-vuc")
+def field_options():
+    """The field <option>s for the chosen agency (htmx refreshes the select)."""
+    agency_id = _int_arg("agency")
+    return render_template("public/_field_options.html", fields=queries.fields_of(agency_id),
+                           filters=queries.CatalogFilter(agency_id=agency_id))
 
 
 @bp.get("/thu-tuc/<code>")

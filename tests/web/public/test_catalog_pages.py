@@ -126,3 +126,19 @@ def test_post_without_csrf_is_refused_in_vietnamese(client, app):
     response = client.post("/ngon-ngu", data={"locale": "en"})
     assert response.status_code == 400
     assert "Phiên làm việc đã hết hạn" in response.get_data(as_text=True)
+
+
+def test_field_options_follow_the_agency(client, app):
+    ids = _catalog(app)
+    options = client.get(f"/thu-tuc/linh-vuc?agency={ids['land']}",
+                         headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert options.count("<option") == 2 and "<html" not in options
+    with app.app_context():
+        from portal.catalog.models import Field
+
+        justice_field = db.session.scalar(db.select(Field.id).where(
+            Field.agency_id == ids["justice"]))
+    # A field of another agency is ignored rather than emptying the results.
+    page = client.get(f"/thu-tuc?agency={ids['land']}&field={justice_field}").get_data(
+        as_text=True)
+    assert "Tìm thấy 1 thủ tục" in page
