@@ -93,7 +93,8 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     @property
     def is_staff(self) -> bool:
-        return bool(self.roles)
+        # A staff account without a role yet still enrols in two-factor login.
+        return self.kind is AccountKind.STAFF or bool(self.roles)
 
     def has_role(self, role: Role, agency_id: int | None = None) -> bool:
         return any(

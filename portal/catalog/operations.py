@@ -5,6 +5,8 @@ procedures is all-or-nothing."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -172,10 +174,15 @@ def draft_for_edit(procedure: Procedure, user_id: int | None) -> ProcedureVersio
     if procedure.draft is not None:
         return procedure.draft
     source = procedure.latest
-    version = ProcedureVersion(number=source.number + 1, status=VersionStatus.DRAFT,
-                               created_at=utcnow(), created_by_id=user_id, procedure=procedure)
-    db.session.add(version)  # back-references do not cascade into the session in SQLAlchemy 2
-    _fill(version, data_of(source), source.field)
+    # Read the source completely before the half-built draft exists: a lazy load would
+    # otherwise autoflush it (NOT NULL on procedure_version.name).
+    data = data_of(source)
+    with db.session.no_autoflush:
+        version = ProcedureVersion(number=source.number + 1, status=VersionStatus.DRAFT,
+                                   created_at=utcnow(), created_by_id=user_id,
+                                   procedure=procedure)
+        db.session.add(version)  # back-references do not cascade into the session (SA 2)
+        _fill(version, data, source.field)
     version.change_note = ""
     for new, old in zip(version.documents, source.documents, strict=True):
         new.template_key, new.template_filename = old.template_key, old.template_filename
@@ -243,3 +250,46 @@ def data_of(version: ProcedureVersion) -> ProcedureData:
         fees=[FeeData(f.name, f.amount, f.note) for f in version.fees],
         steps=[StepData(s.name, s.role, s.hours) for s in version.steps],
     )
+
+
+# --- form template and sample-dossier files of a draft's documents ------------------------
+
+DOCUMENT_FILE_KINDS = {"template": "mau", "sample": "ho-so-mau"}
+
+
+def version_file_prefix(version: ProcedureVersion) -> str:
+    """Files of one version live under their own prefix, so a new draft never overwrites the
+    objects a published version points to (it copies the keys, not the files)."""
+    code = re.sub(r"[^A-Za-z0-9._-]", "-", version.procedure.code).strip(".") or "thu-tuc"
+    return f"catalog/{code}/v{version.number}/"
+
+
+def document_file_key(document: ProcedureDocument, version: ProcedureVersion, kind: str,
+                      extension: str) -> str:
+    stem = f"{version_file_prefix(version)}{document.position}-{DOCUMENT_FILE_KINDS[kind]}"
+    # After the rows of a draft are reordered, another document may still hold the file
+    # stored under this position: never overwrite it.
+    taken = {k for d in version.documents if d is not document
+             for k in (d.template_key, d.sample_key)}
+    if f"{stem}.{extension}" in taken:
+        stem = f"{stem}-{uuid.uuid4().hex[:8]}"
+    return f"{stem}.{extension}"
+
+
+def attach_document_file(document: ProcedureDocument, version: ProcedureVersion, kind: str,
+                         key: str, filename: str) -> str | None:
+    """Point a draft document at a stored file; returns the key it pointed to before."""
+    if not version.is_editable or document.version_id != version.id:
+        raise CatalogError("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa.")
+    previous = getattr(document, f"{kind}_key")
+    setattr(document, f"{kind}_key", key)
+    setattr(document, f"{kind}_filename", filename)
+    db.session.flush()
+    return previous
+
+
+def own_files(version: ProcedureVersion) -> list[str]:
+    """Keys stored for this version itself (not those inherited from the version before)."""
+    prefix = version_file_prefix(version)
+    keys = [k for d in version.documents for k in (d.template_key, d.sample_key)]
+    return [k for k in keys if k and k.startswith(prefix)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from portal.catalog.models import (
     Agency,
@@ -109,3 +109,63 @@ def fields_of(agency_id: int | None) -> list[Field]:
 
 def procedure_by_id(procedure_id: int) -> Procedure | None:
     return db.session.get(Procedure, procedure_id)
+
+
+# --- the administrator's view: every procedure, whatever the state of its versions ---------
+
+ADMIN_STATES = {
+    "published": "Đang công bố",
+    "draft": "Có bản nháp",
+    "not_published": "Chưa hoặc ngừng công bố",
+}
+
+
+@dataclass(frozen=True)
+class AdminFilter:
+    q: str = ""
+    agency_id: int | None = None
+    state: str = ""  # a key of ADMIN_STATES, "" for all
+
+
+def latest_versions() -> Select:
+    """One row per procedure: its highest-numbered version (the draft when there is one)."""
+    newer = aliased(ProcedureVersion)
+    latest_number = (select(func.max(newer.number))
+                     .where(newer.procedure_id == ProcedureVersion.procedure_id)
+                     .scalar_subquery())
+    return (select(ProcedureVersion)
+            .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+            .where(ProcedureVersion.number == latest_number))
+
+
+def admin_procedures(filters: AdminFilter, page: int = 1, size: int = 20) -> Page:
+    query = latest_versions()
+    # The latest version's search_text holds its name and the procedure code, folded.
+    for term in search_terms(filters.q):
+        query = query.where(ProcedureVersion.search_text.contains(term, autoescape=True))
+    if filters.agency_id:
+        query = query.where(Procedure.agency_id == filters.agency_id)
+    if filters.state == "published":
+        query = query.where(Procedure.published_version_id.is_not(None))
+    elif filters.state == "draft":
+        query = query.where(ProcedureVersion.status == VersionStatus.DRAFT)
+    elif filters.state == "not_published":
+        query = query.where(Procedure.published_version_id.is_(None))
+    query = query.order_by(Procedure.code).options(
+        selectinload(ProcedureVersion.procedure).selectinload(Procedure.published_version)
+    )
+    return paginate(query, page, size)
+
+
+def all_agencies() -> list[Agency]:
+    return list(db.session.scalars(select(Agency).order_by(Agency.position, Agency.name)))
+
+
+def user_names(user_ids) -> dict[int, str]:
+    """Who created or published versions, for the version history."""
+    from portal.accounts.models import User
+
+    ids = {i for i in user_ids if i}
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(User.id, User.full_name).where(User.id.in_(ids))).all())

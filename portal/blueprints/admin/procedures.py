@@ -1,3 +1,265 @@
-"""Administration: procedures (being written)."""
+"""Administration: the procedure catalog editor.
 
-from portal.blueprints.admin import bp  # noqa: F401
+Versioning rule. A procedure (code + agency) has numbered versions; at most one is a draft
+and at most one is published. Only the draft is ever edited: "Tạo bản nháp mới" copies the
+latest version into draft n+1 (operations.draft_for_edit), and the edit form always edits
+that draft. Publishing it makes it the public version and marks the one before superseded;
+until then citizens keep seeing the old version. Dossiers point at the version they were
+received under, so a published version is frozen (the model's before_flush guard raises
+PublishedVersionChanged; these routes check first and never reach it). Unpublishing takes
+the procedure out of the public catalog; discarding deletes the draft (and the procedure if
+it has no other version). Files of version n live under catalog/<code>/v<n>/: a new draft
+copies the keys, so replacing a draft's file never touches what a published version serves.
+"""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from portal.blueprints.admin import bp
+from portal.blueprints.admin.procedure_forms import (
+    DocumentFilesForm,
+    NewProcedureForm,
+    ProcedureForm,
+    error_summary_view,
+    form_data_of,
+)
+from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.guards import admin_required
+from portal.catalog import operations, queries
+from portal.catalog.models import Agency, Procedure, VersionStatus
+from portal.core.htmx import render_page_or_partial
+from portal.extensions import db
+
+ROW_LISTS = ("documents", "fees", "steps")
+NOT_A_DRAFT = ("Thủ tục không có bản nháp để sửa; phiên bản đã công bố không được sửa. "
+               "Hãy bấm “Tạo bản nháp mới”.")
+STALE_FORM = ("Bản nháp bạn đang sửa đã được công bố hoặc hủy trong lúc bạn sửa nên thay đổi "
+              "vừa gửi chưa được lưu. Hãy mở lại bản nháp hiện tại.")
+
+
+def get_procedure_or_404(procedure_id: int) -> Procedure:
+    procedure = queries.procedure_by_id(procedure_id)
+    if procedure is None:
+        abort(404)
+    return procedure
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _to_overview(procedure_id: int):
+    return redirect(url_for("admin.procedure", procedure_id=procedure_id), 303)
+
+
+@bp.get("/thu-tuc")
+@admin_required
+def procedures():
+    state = request.args.get("state", "")
+    filters = queries.AdminFilter(q=request.args.get("q", "")[:200],
+                                  agency_id=_int_arg("agency"),
+                                  state=state if state in queries.ADMIN_STATES else "")
+    page = queries.admin_procedures(filters, page=_int_arg("page") or 1,
+                                    size=current_app.config["PORTAL"].catalog_page_size)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_page_or_partial(
+        "admin/procedures/list.html", "admin/procedures/_rows.html", filters=filters,
+        page=page, args=args, agencies=queries.all_agencies(), states=queries.ADMIN_STATES)
+
+
+@bp.get("/thu-tuc/linh-vuc")
+@admin_required
+def procedure_fields():
+    """The field select for the chosen agency (htmx; the form also works without it)."""
+    form = NewProcedureForm(formdata=None)
+    agency_id = _int_arg("agency_id")
+    form.set_fields(queries.fields_of(agency_id) if agency_id else [])
+    return render_template("admin/procedures/_field_select.html", form=form)
+
+
+def _rerender_requested(form: ProcedureForm) -> bool:
+    """"Thêm dòng" and "Tải lĩnh vực" re-render the form without saving (no-JS fallback)."""
+    add_row = request.form.get("add_row")
+    if add_row in ROW_LISTS:
+        getattr(form, add_row).append_entry()
+        return True
+    return "reload_fields" in request.form
+
+
+def _render_form(template: str, form: ProcedureForm, status: int = 200, **context):
+    return render_template(template, form=form, summary=error_summary_view(form),
+                           **context), status
+
+
+@bp.route("/thu-tuc/moi", methods=["GET", "POST"])
+@admin_required
+def procedure_new():
+    form = NewProcedureForm()
+    form.set_agencies(queries.all_agencies())
+    form.set_fields(queries.fields_of(form.agency_id.data) if form.agency_id.data else [])
+    if not form.is_submitted():
+        form.add_blank_rows()
+    elif _rerender_requested(form):
+        return _render_form("admin/procedures/new.html", form)
+    elif form.validate():
+        agency = db.session.get(Agency, form.agency_id.data)
+        try:
+            version = operations.create_procedure(form.to_data(form.code.data.strip(), agency),
+                                                  current_user.id)
+        except operations.CatalogError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            flash(f"Đã tạo thủ tục {version.procedure.code} (bản nháp phiên bản 1). Bản nháp "
+                  "chưa hiển thị với công dân cho đến khi được công bố.", "success")
+            return _to_overview(version.procedure_id)
+    return _render_form("admin/procedures/new.html", form, 422 if form.is_submitted() else 200)
+
+
+@bp.route("/thu-tuc/<int:procedure_id>/sua", methods=["GET", "POST"])
+@admin_required
+def procedure_edit(procedure_id: int):
+    procedure = get_procedure_or_404(procedure_id)
+    draft = procedure.draft
+    if draft is None:
+        flash(NOT_A_DRAFT, "warning")
+        return _to_overview(procedure.id)
+    # A form opened on a draft that was published or discarded since must not edit another.
+    if request.method == "POST" and request.form.get("version_id") != str(draft.id):
+        flash(STALE_FORM, "warning")
+        return _to_overview(procedure.id)
+    form = ProcedureForm() if request.method == "POST" else ProcedureForm(data=form_data_of(draft))
+    form.set_fields(procedure.agency.fields)
+    context = {"procedure": procedure, "draft": draft}
+    if not form.is_submitted():
+        form.add_blank_rows()
+    elif _rerender_requested(form):
+        return _render_form("admin/procedures/edit.html", form, **context)
+    elif form.validate():
+        files_before = operations.own_files(draft)
+        try:
+            operations.update_draft(draft, form.to_data(procedure.code, procedure.agency))
+        except operations.CatalogError as error:
+            form.form_errors.append(str(error))
+        else:
+            db.session.commit()
+            delete_files(set(files_before) - set(operations.own_files(draft)))
+            flash(f"Đã lưu bản nháp phiên bản {draft.number}.", "success")
+            return _to_overview(procedure.id)
+    return _render_form("admin/procedures/edit.html", form,
+                        422 if form.is_submitted() else 200, **context)
+
+
+def render_overview(procedure: Procedure, files_form=None, files_document_id=None,
+                    status: int = 200):
+    user_ids = [i for v in procedure.versions for i in (v.created_by_id, v.published_by_id)]
+    latest = procedure.latest
+    can_republish = (procedure.published_version is None
+                     and latest.status is VersionStatus.UNPUBLISHED)
+    return render_template(
+        "admin/procedures/show.html", procedure=procedure, draft=procedure.draft,
+        latest=latest, can_republish=can_republish, names=queries.user_names(user_ids),
+        button=EmptyForm(),
+        files_form=files_form or DocumentFilesForm(formdata=None),
+        files_document_id=files_document_id), status
+
+
+@bp.get("/thu-tuc/<int:procedure_id>")
+@admin_required
+def procedure(procedure_id: int):
+    return render_overview(get_procedure_or_404(procedure_id))
+
+
+@bp.get("/thu-tuc/<int:procedure_id>/phien-ban/<int:number>")
+@admin_required
+def procedure_version(procedure_id: int, number: int):
+    procedure = get_procedure_or_404(procedure_id)
+    version = next((v for v in procedure.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return render_template("admin/procedures/version.html", procedure=procedure,
+                           version=version, admin_files=True)
+
+
+@bp.post("/thu-tuc/<int:procedure_id>/ban-nhap")
+@admin_required
+def procedure_draft(procedure_id: int):
+    """"Tạo bản nháp mới": the only way a draft comes into being for an existing procedure."""
+    procedure = get_procedure_or_404(procedure_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    existed = procedure.draft is not None
+    draft = operations.draft_for_edit(procedure, current_user.id)
+    db.session.commit()
+    if existed:
+        flash(f"Thủ tục đã có bản nháp phiên bản {draft.number}; tiếp tục sửa bản nháp này.",
+              "info")
+    else:
+        flash(f"Đã tạo bản nháp phiên bản {draft.number} từ phiên bản {draft.number - 1}.",
+              "success")
+    return redirect(url_for("admin.procedure_edit", procedure_id=procedure.id), 303)
+
+
+@bp.post("/thu-tuc/<int:procedure_id>/cong-bo")
+@admin_required
+def procedure_publish(procedure_id: int):
+    procedure = get_procedure_or_404(procedure_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    latest = procedure.latest
+    # Without a draft, an unpublished latest version may be published again as it was.
+    target = procedure.draft or (latest if latest.status is VersionStatus.UNPUBLISHED else None)
+    if target is None:
+        flash("Không có bản nháp hoặc phiên bản ngừng công bố nào để công bố.", "warning")
+        return _to_overview(procedure.id)
+    operations.publish(target, current_user.id)
+    db.session.commit()
+    flash(f"Đã công bố phiên bản {target.number} của thủ tục “{target.name}”.", "success")
+    return _to_overview(procedure.id)
+
+
+@bp.post("/thu-tuc/<int:procedure_id>/ngung-cong-bo")
+@admin_required
+def procedure_unpublish(procedure_id: int):
+    procedure = get_procedure_or_404(procedure_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.unpublish(procedure)
+    except operations.CatalogError as error:
+        flash(str(error), "warning")
+    else:
+        db.session.commit()
+        flash(f"Đã ngừng công bố thủ tục {procedure.code}; công dân không còn thấy thủ tục "
+              "này trên Cổng.", "success")
+    return _to_overview(procedure.id)
+
+
+@bp.post("/thu-tuc/<int:procedure_id>/huy-ban-nhap")
+@admin_required
+def procedure_discard(procedure_id: int):
+    procedure = get_procedure_or_404(procedure_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    draft, code = procedure.draft, procedure.code
+    if draft is None:
+        flash("Thủ tục không có bản nháp để hủy.", "warning")
+        return _to_overview(procedure.id)
+    number, files = draft.number, operations.own_files(draft)
+    only_version = len(procedure.versions) == 1
+    operations.discard_draft(procedure)
+    db.session.commit()
+    delete_files(files)
+    if only_version:
+        flash(f"Đã hủy bản nháp và xóa thủ tục {code} (thủ tục chưa từng được công bố).",
+              "success")
+        return redirect(url_for("admin.procedures"), 303)
+    flash(f"Đã hủy bản nháp phiên bản {number}.", "success")
+    return _to_overview(procedure_id)
+
+
+# The routes for a draft's files live in their own module (imported here, not in __init__).
+from portal.blueprints.admin.procedure_files import delete_files  # noqa: E402

@@ -1,3 +1,160 @@
-"""Administration: users (being written)."""
+"""Administration of users: find, create staff accounts, roles, lock, reset the second factor."""
 
-from portal.blueprints.admin import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, render_template, request
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from portal.accounts import administration as admin_ops
+from portal.accounts import operations as ops
+from portal.accounts.models import Role, User
+from portal.blueprints.admin import bp
+from portal.blueprints.admin.org_forms import GrantRoleForm, SetActiveForm, StaffForm, choices
+from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.guards import admin_required
+from portal.catalog.org_queries import all_agencies
+from portal.core.htmx import htmx_redirect, render_page_or_partial
+from portal.extensions import db
+
+PAGE_SIZE = 25
+
+
+def get_user_or_404(user_id: int) -> User:
+    return db.session.get(User, user_id) or abort(404)
+
+
+def _refuse(form, error: ops.AccountError) -> None:
+    db.session.rollback()
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        flash(str(error), "error")
+
+
+def _user_filter() -> admin_ops.UserFilter:
+    role = request.args.get("role", "")
+    agency = request.args.get("agency", "")
+    return admin_ops.UserFilter(
+        q=request.args.get("q", "")[:200],
+        role=Role(role) if role in Role._value2member_map_ else None,
+        agency_id=int(agency) if agency.isdigit() else None,
+    )
+
+
+@bp.get("/nguoi-dung")
+@admin_required
+def users():
+    filters = _user_filter()
+    page_number = request.args.get("page", "1")
+    page = admin_ops.search_users(filters, int(page_number) if page_number.isdigit() else 1,
+                                  PAGE_SIZE)
+    args = {k: v for k, v in request.args.items() if k != "page" and v}
+    return render_page_or_partial("admin/users/list.html", "admin/users/_results.html",
+                                  filters=filters, page=page, args=args, roles=list(Role),
+                                  agencies=all_agencies())
+
+
+@bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
+@admin_required
+def user_new():
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            user = ops.create_staff(form.full_name.data, form.email.data, form.password.data,
+                                    form.phone.data or "")
+            db.session.commit()
+        except ops.AccountError as error:
+            _refuse(form, error)
+        else:
+            flash(f"Đã tạo tài khoản cho {user.full_name}. Hãy gán vai trò; ở lần đăng nhập "
+                  "đầu tiên người dùng sẽ thiết lập xác thực hai lớp.", "success")
+            return htmx_redirect("admin.user", user_id=user.id)
+    return render_template("admin/users/new.html", form=form), 422 if form.errors else 200
+
+
+def _grant_form(**kwargs) -> GrantRoleForm:
+    form = GrantRoleForm(**kwargs)
+    form.agency.choices = choices([("", "— Không gắn cơ quan —"),
+                                   *((a.id, a.name) for a in all_agencies())])
+    return form
+
+
+def _user_page(user: User, grant_form: GrantRoleForm | None = None) -> tuple[str, int]:
+    grant_form = grant_form or _grant_form(formdata=None)
+    return render_template("admin/users/detail.html", user=user, grant_form=grant_form,
+                           action_form=EmptyForm(), active_form=SetActiveForm(formdata=None),
+                           is_self=user.id == current_user.id), 422 if grant_form.errors else 200
+
+
+@bp.get("/nguoi-dung/<int:user_id>")
+@admin_required
+def user(user_id: int):
+    return _user_page(get_user_or_404(user_id))
+
+
+@bp.post("/nguoi-dung/<int:user_id>/vai-tro")
+@admin_required
+def user_grant_role(user_id: int):
+    user = get_user_or_404(user_id)
+    form = _grant_form()
+    if form.validate_on_submit():
+        try:
+            assignment = ops.grant_role(user, Role(form.role.data), form.agency.data)
+            db.session.commit()
+        except ops.AccountError as error:
+            _refuse(form, error)
+        else:
+            flash(f"Đã gán vai trò {assignment.label} cho {user.full_name}.", "success")
+            return htmx_redirect("admin.user", user_id=user.id)
+    return _user_page(user, grant_form=form)
+
+
+@bp.post("/nguoi-dung/<int:user_id>/vai-tro/<int:assignment_id>/thu-hoi")
+@admin_required
+def user_revoke_role(user_id: int, assignment_id: int) -> Response:
+    user = get_user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        admin_ops.revoke_user_role(current_user, user, assignment_id)
+        db.session.commit()
+    except ops.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"Đã thu hồi vai trò của {user.full_name}.", "success")
+    return htmx_redirect("admin.user", user_id=user.id)
+
+
+@bp.post("/nguoi-dung/<int:user_id>/trang-thai")
+@admin_required
+def user_set_active(user_id: int) -> Response:
+    user = get_user_or_404(user_id)
+    form = SetActiveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        admin_ops.set_user_active(current_user, user, form.active.data == "1")
+        db.session.commit()
+    except ops.AccountError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    else:
+        flash(f"Đã mở khóa tài khoản {user.email}." if user.active
+              else f"Đã khóa tài khoản {user.email}; các phiên đăng nhập của tài khoản này "
+                   "đã kết thúc.", "success")
+    return htmx_redirect("admin.user", user_id=user.id)
+
+
+@bp.post("/nguoi-dung/<int:user_id>/xac-thuc-hai-lop")
+@admin_required
+def user_reset_totp(user_id: int) -> Response:
+    user = get_user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    admin_ops.reset_two_factor(user)
+    db.session.commit()
+    flash(f"Đã đặt lại xác thực hai lớp của {user.full_name}. Ở lần đăng nhập tới, người dùng "
+          "phải quét mã QR mới bằng ứng dụng xác thực.", "success")
+    return htmx_redirect("admin.user", user_id=user.id)

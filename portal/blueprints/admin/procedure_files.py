@@ -1,0 +1,134 @@
+"""Administration: form templates and sample dossiers attached to a draft's documents.
+
+DESIGN.md §5: the object is stored first, then the row; a failed commit deletes the object.
+Files of a superseded draft state (replaced, renamed away, discarded) are deleted after the
+commit, best effort: the periodic orphan sweep catches what a storage outage leaves behind."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import abort, current_app, flash, redirect, url_for
+
+from portal.blueprints.admin import bp
+from portal.blueprints.admin.procedure_forms import (
+    ALLOWED_TYPES,
+    KIND_LABELS,
+    DocumentFilesForm,
+    clean_filename,
+    extension_of,
+)
+from portal.blueprints.admin.procedures import get_procedure_or_404, render_overview
+from portal.blueprints.guards import admin_required
+from portal.catalog import operations
+from portal.catalog.models import ProcedureDocument
+from portal.extensions import db
+from portal.storage import ObjectNotFound, StorageError, TooLarge
+
+log = logging.getLogger(__name__)
+
+STORAGE_DOWN = ("Kho lưu trữ tệp tạm thời không hoạt động nên tệp chưa được lưu. "
+                "Vui lòng thử lại sau ít phút.")
+DOWNLOAD_KINDS = {"mau": "template", "ho-so-mau": "sample"}
+
+
+def _storage():
+    return current_app.extensions["storage"]
+
+
+def delete_files(keys) -> None:
+    for key in keys:
+        try:
+            _storage().delete(key)
+        except (StorageError, ValueError):
+            log.warning("could not delete catalog file %s; the orphan sweep will", key)
+
+
+def size_label(size: int) -> str:
+    """10485760 -> "10 MB", 1536 -> "1,5 KB" (Vietnamese decimal comma)."""
+    value, unit = (size / 1024 / 1024, "MB") if size >= 1024 * 1024 else (size / 1024, "KB")
+    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",") + f" {unit}"
+
+
+def _document_or_404(procedure, document_id: int) -> ProcedureDocument:
+    document = db.session.get(ProcedureDocument, document_id)
+    if document is None or document.version_id not in {v.id for v in procedure.versions}:
+        abort(404)
+    return document
+
+
+def _store(form: DocumentFilesForm, document, draft) -> list[tuple[str, str, str]]:
+    """Put each chosen file in storage; (kind, key, filename) for each. All or nothing."""
+    limit = current_app.config["PORTAL"].max_template_bytes
+    stored: list[tuple[str, str, str]] = []
+    try:
+        for kind, upload in form.chosen().items():
+            extension = extension_of(upload.filename)
+            key = operations.document_file_key(document, draft, kind, extension)
+            try:
+                _storage().put(key, upload.stream, content_type=ALLOWED_TYPES[extension][1],
+                               max_size=limit)
+            except TooLarge:
+                form[kind].errors.append(f"Tệp {KIND_LABELS[kind]} vượt quá dung lượng tối đa "
+                                         f"{size_label(limit)}.")
+                raise
+            stored.append((kind, key, clean_filename(upload.filename)))
+    except StorageError as error:
+        if not isinstance(error, TooLarge):
+            form.template.errors.append(STORAGE_DOWN)
+        delete_files(key for kind, key, _ in stored if key != getattr(document, f"{kind}_key"))
+        raise
+    return stored
+
+
+@bp.post("/thu-tuc/<int:procedure_id>/giay-to/<int:document_id>/tai-len")
+@admin_required
+def document_file_upload(procedure_id: int, document_id: int):
+    procedure = get_procedure_or_404(procedure_id)
+    document, draft = _document_or_404(procedure, document_id), procedure.draft
+    if draft is None or document.version_id != draft.id:
+        flash("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa.", "warning")
+        return redirect(url_for("admin.procedure", procedure_id=procedure.id), 303)
+    form = DocumentFilesForm()
+    try:
+        stored = _store(form, document, draft) if form.validate_on_submit() else None
+    except StorageError:
+        stored = None
+    if stored is None:
+        return render_overview(procedure, form, document.id, 422)
+    previous = {kind: getattr(document, f"{kind}_key") for kind, _, _ in stored}
+    try:
+        for kind, key, filename in stored:
+            operations.attach_document_file(document, draft, kind, key, filename)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        delete_files(key for kind, key, _ in stored if key != previous[kind])
+        raise
+    prefix = operations.version_file_prefix(draft)
+    replaced = {k for k in previous.values() if k and k.startswith(prefix)}
+    delete_files(replaced - set(operations.own_files(draft)))
+    names = ", ".join(filename for _, _, filename in stored)
+    flash(f"Đã tải lên {names} cho giấy tờ “{document.name}”.", "success")
+    return redirect(url_for("admin.procedure", procedure_id=procedure.id), 303)
+
+
+@bp.get("/thu-tuc/<int:procedure_id>/giay-to/<int:document_id>/<kind>")
+@admin_required
+def document_file(procedure_id: int, document_id: int, kind: str):
+    """Any version's file (drafts included), for the administrator to check an upload."""
+    document = _document_or_404(get_procedure_or_404(procedure_id), document_id)
+    if kind not in DOWNLOAD_KINDS or not getattr(document, f"{DOWNLOAD_KINDS[kind]}_key"):
+        abort(404)
+    key = getattr(document, f"{DOWNLOAD_KINDS[kind]}_key")
+    filename = getattr(document, f"{DOWNLOAD_KINDS[kind]}_filename") or "tep"
+    try:
+        chunks = _storage().open(key)
+    except ObjectNotFound:
+        abort(404)
+    except StorageError:
+        abort(503)
+    response = current_app.response_class(chunks, mimetype="application/octet-stream",
+                                          direct_passthrough=True)
+    response.headers.set("Content-Disposition", "attachment", filename=filename)
+    return response

@@ -1,0 +1,359 @@
+"""Forms of the procedure catalog editor; every message in Vietnamese.
+
+Documents, fees and steps are repeated row groups (FieldList of FormField). A row whose
+name and numbers are all blank is ignored, so the page can always offer blank rows."""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from types import SimpleNamespace
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
+
+from portal.blueprints.auth.forms import required
+from portal.catalog.models import (
+    Agency,
+    ApplicantType,
+    DocumentForm,
+    OnlineLevel,
+    ProcedureVersion,
+    StepRole,
+    TimeUnit,
+)
+from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+
+BLANK_ROWS = 2
+_THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
+TIME_UNITS = {TimeUnit.DAYS: "Ngày làm việc", TimeUnit.HOURS: "Giờ làm việc",
+              TimeUnit.SAME_DAY: "Trong ngày"}
+
+
+def options(pairs, placeholder: str | None = None) -> list[SelectChoice]:
+    found = [SelectChoice("", placeholder)] if placeholder else []
+    return found + [SelectChoice(str(value), label) for value, label in pairs]
+
+
+class ChoiceField(SelectField):
+    """A select with Vietnamese refusals (WTForms ships no Vietnamese catalogue), whose
+    placeholder option ("— Chọn … —", value "") is never a valid answer."""
+
+    def __init__(self, label=None, validators=None, message="Lựa chọn không hợp lệ.", **kwargs):
+        kwargs.setdefault("coerce", str)
+        super().__init__(label, validators, invalid_value_message=message,
+                         invalid_choice_message=message, **kwargs)
+        self.type = "SelectField"  # macros/forms.html styles selects by this name
+
+    def pre_validate(self, form):
+        if not self.process_errors and self.data in (None, ""):
+            raise ValidationError(self.invalid_choice_message)
+        super().pre_validate(form)
+
+
+class NumberField(IntegerField):
+    """A whole number; blank means None, anything else that is not a number is refused."""
+
+    def __init__(self, label=None, validators=None, message="Vui lòng nhập một số nguyên.",
+                 **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.message = message
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not valuelist[0].strip():
+            self.data = None
+            return
+        text = valuelist[0].strip()
+        if _THOUSANDS.fullmatch(text):  # 80.000 is how 80 000 đồng is written in Vietnam
+            text = text.replace(".", "")
+        try:
+            self.data = int(text)
+        except ValueError:
+            self.data = None
+            raise ValueError(self.message) from None
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class Needed:
+    """Required, in Vietnamese. Quiet after a "not a number" error (one message is enough).
+    Row fields pass flag=False: a blank row is skipped, so its inputs are not "required"."""
+
+    def __init__(self, what: str, flag: bool = True):
+        self.message = f"Vui lòng nhập {what}."
+        self.field_flags = {"required": True} if flag else {}
+
+    def __call__(self, form, field):
+        if field.process_errors:
+            raise StopValidation()
+        if field.data is None or (isinstance(field.data, str) and not field.data.strip()):
+            raise StopValidation(self.message)
+
+
+def _blank_or_invalid_stops(form, field) -> None:
+    """For optional numbers: nothing more to check when blank or not a number."""
+    if field.process_errors or field.data is None:
+        raise StopValidation()
+
+
+def _not_negative(what: str) -> NumberRange:
+    return NumberRange(min=0, message=f"{what} không được âm.")
+
+
+class _Row(Form):
+    """A row is blank when its name and numbers are empty; blank rows are not validated."""
+
+    numbers: tuple[str, ...] = ()
+
+    @property
+    def is_blank(self) -> bool:
+        return not (self.name.data or "").strip() and all(
+            self[n].data is None and not self[n].process_errors for n in self.numbers)
+
+    def validate(self, extra_validators=None):
+        if self.is_blank:
+            return True
+        return super().validate(extra_validators)
+
+
+class DocumentRow(_Row):
+    numbers = ("quantity",)
+    name = StringField("Tên giấy tờ", validators=[Needed("tên giấy tờ", flag=False),
+                                                   Length(max=500)])
+    copy_type = ChoiceField("Loại bản", choices=options((f.value, f.label) for f in DocumentForm),
+                       default=DocumentForm.ORIGINAL.value)
+    quantity = NumberField("Số lượng", validators=[
+        _blank_or_invalid_stops, NumberRange(min=1, message="Số lượng giấy tờ phải từ 1 trở lên.")])
+    mandatory = BooleanField("Bắt buộc", default=True)
+    template_label = StringField("Ký hiệu mẫu đơn (nếu có)", validators=[Length(max=200)])
+
+
+class FeeRow(_Row):
+    numbers = ("amount",)
+    name = StringField("Khoản thu", validators=[Needed("tên khoản phí, lệ phí", flag=False),
+                                                Length(max=300)])
+    amount = NumberField("Mức thu (đồng)", validators=[
+        Needed("mức thu", flag=False), _not_negative("Mức phí, lệ phí")])
+    note = StringField("Ghi chú", validators=[Length(max=500)])
+
+
+class StepRow(_Row):
+    numbers = ("hours",)
+    name = StringField("Nội dung bước", validators=[Needed("nội dung bước", flag=False),
+                                                     Length(max=300)])
+    role = ChoiceField("Người thực hiện", choices=options((r.value, r.label) for r in StepRole),
+                       default=StepRole.SPECIALIST.value)
+    hours = NumberField("Số giờ làm việc", validators=[
+        Needed("số giờ của bước", flag=False), _not_negative("Thời gian của bước xử lý")])
+
+
+class ProcedureForm(FlaskForm):
+    """The content of a version. Code and agency belong to the procedure: see NewProcedureForm."""
+
+    version_id = HiddenField()  # the draft the form was opened on (stale-form check)
+    field_id = ChoiceField("Lĩnh vực", coerce=_int, message="Vui lòng chọn lĩnh vực của cơ quan.")
+    name = TextAreaField("Tên thủ tục", validators=[required("tên thủ tục"), Length(max=500)])
+    online_level = ChoiceField("Mức độ dịch vụ công trực tuyến",
+                               choices=options((x.value, x.label) for x in OnlineLevel))
+    applicant = ChoiceField("Đối tượng thực hiện",
+                            choices=options((x.value, x.label) for x in ApplicantType))
+    time_amount = NumberField("Thời hạn giải quyết", validators=[
+        Needed("thời hạn giải quyết (0 nếu giải quyết trong ngày)"),
+        _not_negative("Thời hạn giải quyết")])
+    time_unit = ChoiceField("Đơn vị thời hạn",
+                            choices=options((k.value, v) for k, v in TIME_UNITS.items()))
+    cutoff = StringField("Giờ chốt nhận hồ sơ (không bắt buộc)", validators=[
+        Optional(), Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
+                           message="Giờ chốt nhận hồ sơ có dạng GG:PP, ví dụ 15:00.")])
+    inter_agency = BooleanField("Liên thông (cần quyết định của UBND tỉnh)")
+    on_the_spot = BooleanField("Giải quyết ngay tại quầy")
+    result = StringField("Kết quả thực hiện", validators=[Length(max=500)])
+    legal_basis = TextAreaField("Căn cứ pháp lý")
+    description = TextAreaField("Trình tự thực hiện")
+    change_note = StringField("Ghi chú thay đổi của phiên bản", validators=[Length(max=500)])
+    documents = FieldList(FormField(DocumentRow))
+    fees = FieldList(FormField(FeeRow))
+    steps = FieldList(FormField(StepRow))
+
+    def set_fields(self, fields) -> None:
+        self.field_id.choices = options(((f.id, f.name) for f in fields), "— Chọn lĩnh vực —")
+
+    def add_blank_rows(self, count: int = BLANK_ROWS) -> None:
+        for rows in (self.documents, self.fees, self.steps):
+            for _ in range(count):
+                rows.append_entry()
+
+    def to_data(self, code: str, agency: Agency) -> ProcedureData:
+        chosen = next(f for f in agency.fields if f.id == self.field_id.data)
+        hour, _, minute = (self.cutoff.data or "").partition(":")
+        return ProcedureData(
+            code=code, agency_code=agency.code, field_code=chosen.code, name=self.name.data,
+            online_level=OnlineLevel(self.online_level.data),
+            applicant=ApplicantType(self.applicant.data), time_amount=self.time_amount.data,
+            time_unit=TimeUnit(self.time_unit.data),
+            cutoff=time(int(hour), int(minute)) if minute else None,
+            inter_agency=self.inter_agency.data, on_the_spot=self.on_the_spot.data,
+            result=self.result.data or "", legal_basis=self.legal_basis.data or "",
+            description=self.description.data or "", change_note=self.change_note.data or "",
+            documents=[DocumentData(r.name.data, DocumentForm(r.copy_type.data),
+                                    r.quantity.data or 1, r.mandatory.data,
+                                    r.template_label.data or "")
+                       for r in _filled(self.documents)],
+            fees=[FeeData(r.name.data, r.amount.data, r.note.data or "")
+                  for r in _filled(self.fees)],
+            steps=[StepData(r.name.data, StepRole(r.role.data), r.hours.data)
+                   for r in _filled(self.steps)],
+        )
+
+
+class NewProcedureForm(ProcedureForm):
+    agency_id = ChoiceField("Cơ quan thực hiện", coerce=_int, message="Vui lòng chọn cơ quan.")
+    code = StringField("Mã thủ tục", validators=[
+        required("mã thủ tục"), Length(max=32, message="Mã thủ tục dài tối đa 32 ký tự."),
+        Regexp(r"^\s*[0-9A-Za-z][0-9A-Za-z.\-]*\s*$",
+               message="Mã thủ tục chỉ gồm chữ không dấu, chữ số, dấu chấm và gạch ngang, "
+                       "ví dụ 1.004583.")])
+
+    def set_agencies(self, agencies) -> None:
+        self.agency_id.choices = options(((a.id, a.name) for a in agencies), "— Chọn cơ quan —")
+
+
+def _filled(rows: FieldList) -> list:
+    return [entry.form for entry in rows if not entry.form.is_blank]
+
+
+def form_data_of(version: ProcedureVersion) -> dict:
+    """What an edit form starts from: the draft's own content."""
+    return {
+        "version_id": str(version.id), "field_id": version.field_id, "name": version.name,
+        "online_level": version.online_level.value, "applicant": version.applicant.value,
+        "time_amount": version.time_amount, "time_unit": version.time_unit.value,
+        "cutoff": version.cutoff.strftime("%H:%M") if version.cutoff else "",
+        "inter_agency": version.inter_agency, "on_the_spot": version.on_the_spot,
+        "result": version.result, "legal_basis": version.legal_basis,
+        "description": version.description, "change_note": version.change_note,
+        "documents": [{"name": d.name, "copy_type": d.form.value, "quantity": d.quantity,
+                       "mandatory": d.mandatory, "template_label": d.template_label}
+                      for d in version.documents],
+        "fees": [{"name": f.name, "amount": f.amount, "note": f.note} for f in version.fees],
+        "steps": [{"name": s.name, "role": s.role.value, "hours": s.hours}
+                  for s in version.steps],
+    }
+
+
+def error_summary_view(form: FlaskForm) -> SimpleNamespace:
+    """Flatten nested row errors so macros/forms.html error_summary links to each input."""
+    flat: dict[str, list[str]] = {}
+
+    def walk(errors, prefix: str) -> None:
+        if isinstance(errors, dict):
+            for name, value in errors.items():
+                walk(value, f"{prefix}-{name}" if prefix and name else name or prefix)
+        elif errors and isinstance(errors[0], dict | list | tuple):  # a FieldList's entries
+            for index, value in enumerate(errors):
+                walk(value, f"{prefix}-{index}")
+        elif errors:  # messages (plain or lazily translated strings)
+            flat.setdefault(prefix, []).extend(errors)
+
+    walk(form.errors, "")
+    return _Summary(flat)
+
+
+class _Summary(SimpleNamespace):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(errors=errors)
+
+    def __contains__(self, name) -> bool:
+        return bool(name)
+
+    def __getitem__(self, name) -> SimpleNamespace:
+        return SimpleNamespace(id=name)
+
+
+# --- form template and sample-dossier uploads ---------------------------------------------
+
+# The extension says what the file claims to be; the first bytes must agree, so a program
+# renamed to .pdf is refused. DOCX, XLSX and ODT are zip containers; DOC is OLE2.
+ALLOWED_TYPES = {
+    "pdf": (b"%PDF", "application/pdf"),
+    "docx": (b"PK\x03\x04",
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "odt": (b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
+    "doc": (b"\xd0\xcf\x11\xe0", "application/msword"),
+}
+KIND_LABELS = {"template": "mẫu đơn", "sample": "hồ sơ mẫu"}
+
+
+class DocumentFilesForm(FlaskForm):
+    template = FileField("Tệp mẫu đơn, tờ khai")
+    sample = FileField("Tệp hồ sơ mẫu (đã điền)")
+
+    def chosen(self) -> dict[str, object]:
+        return {kind: self[kind].data for kind in KIND_LABELS
+                if self[kind].data and self[kind].data.filename}
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.chosen():
+            self.template.errors.append("Vui lòng chọn tệp mẫu đơn hoặc tệp hồ sơ mẫu để tải lên.")
+            return False
+        for kind, upload in self.chosen().items():
+            problem = file_problem(upload, KIND_LABELS[kind])
+            if problem:
+                self[kind].errors.append(problem)
+                valid = False
+        return valid
+
+
+def extension_of(filename: str) -> str:
+    return filename.rpartition(".")[2].lower() if "." in filename else ""
+
+
+def file_problem(upload, label: str) -> str | None:
+    extension = extension_of(upload.filename)
+    if extension not in ALLOWED_TYPES:
+        return f"Tệp {label} phải là PDF, DOC, DOCX, ODT hoặc XLSX."
+    head = upload.stream.read(8)
+    upload.stream.seek(0)
+    if not head:
+        return f"Tệp {label} “{clean_filename(upload.filename)}” rỗng (0 byte)."
+    if not head.startswith(ALLOWED_TYPES[extension][0]):
+        return (f"Nội dung tệp {label} không phải tệp {extension.upper()} thật; "
+                "không chấp nhận tệp đổi đuôi.")
+    return None
+
+
+def clean_filename(filename: str) -> str:
+    """The name shown to citizens on download: no path, no control characters, not too long."""
+    name = re.split(r"[\\/]", filename or "")[-1]
+    name = "".join(ch for ch in name if ch.isprintable()).strip().strip(".")
+    if len(name) > 150:
+        stem, _, extension = name.rpartition(".")
+        name = f"{stem[:140]}.{extension[:8]}"
+    return name or "tep"
