@@ -1,8 +1,8 @@
 """Catalog versioning rules: a published version never changes; edits go to a draft."""
 
+import factories
 import pytest
 
-import factories
 from portal.catalog import operations as ops
 from portal.catalog.models import ProcedureFee, PublishedVersionChanged, VersionStatus
 from portal.catalog.queries import published_by_code

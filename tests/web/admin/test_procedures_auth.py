@@ -21,7 +21,7 @@ def catalog(app):
     with app.app_context():
         agency = factories.agency()
         version = factories.published_procedure(agency, code="1.000001")
-        draft = operations.new_draft(version.procedure, None)
+        draft = operations.draft_for_edit(version.procedure, None)
         factories.citizen(email="cd@example.vn")
         factories.staff(Role.SPECIALIST, agency, email="cv@example.vn")
         factories.staff(Role.COUNTER_OFFICER, agency, email="mc@example.vn")
