@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.catalog.models import (
     Agency,
@@ -62,11 +62,22 @@ def search_catalog(filters: CatalogFilter, page: int = 1, size: int = 20) -> Pag
         else_=2,
     ) if terms else None
     order = [rank] if rank is not None else []
-    query = query.order_by(*order, Agency.position, ProcedureVersion.name,
-                           ProcedureVersion.id).options(
-        selectinload(ProcedureVersion.procedure)
+    query = query.order_by(*order, Agency.position, ProcedureVersion.name, ProcedureVersion.id)
+    return _page_with_total(query, page, size)
+
+
+def _page_with_total(query: Select, page: int, size: int) -> Page:
+    """One round trip: the page's rows carry the total (COUNT(*) OVER ()), and the joined
+    procedure and agency fill the relationships the result list shows."""
+    counted = query.add_columns(func.count().over().label("total")).options(
+        contains_eager(ProcedureVersion.procedure).contains_eager(Procedure.agency)
     )
-    return paginate(query, page, size)
+    page = max(1, page)
+    rows = db.session.execute(counted.limit(size).offset((page - 1) * size)).all()
+    if not rows and page > 1:  # past the end: show the last page instead
+        return paginate(query, page, size)
+    total = rows[0].total if rows else 0
+    return Page(items=[row[0] for row in rows], number=page, size=size, total=total)
 
 
 def published_by_code(code: str) -> ProcedureVersion | None:

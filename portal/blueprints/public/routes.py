@@ -7,7 +7,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from portal.blueprints.public import bp
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
-from portal.core.htmx import render_page_or_partial
+from portal.core.htmx import is_partial_request
 from portal.extensions import db
 
 
@@ -43,9 +43,10 @@ def catalog():
     page = queries.search_catalog(filters, page=_int_arg("page") or 1,
                                   size=current_app.config["PORTAL"].catalog_page_size)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
-    return render_page_or_partial(
-        "public/catalog.html", "public/_results.html",
-        filters=filters, page=page, args=args,
+    if is_partial_request():  # active search: the results list alone, no filter options
+        return render_template("public/_results.html", page=page, args=args)
+    return render_template(
+        "public/catalog.html", filters=filters, page=page, args=args,
         agencies=queries.active_agencies(), fields=queries.fields_of(filters.agency_id),
         levels=list(OnlineLevel),
     )
