@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 VENDOR := portal/static/vendor
 export FLASK_APP := wsgi:app
 
-.PHONY: run test install assets db seed lint bench clean translations
+.PHONY: run test install assets db seed lint bench clean translations messages
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,3 +51,8 @@ bench: install
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance .pytest_cache
+
+# Re-extract UI strings (templates, _(), _l() and N_() markers) into the English catalog.
+messages: $(BIN)/flask
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k N_ -o /tmp/portal-messages.pot .
+	$(BIN)/pybabel update -i /tmp/portal-messages.pot -d portal/translations --no-fuzzy-matching

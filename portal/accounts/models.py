@@ -10,6 +10,7 @@ from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Unique
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from portal.core.i18n import N_
 from portal.core.models import TimestampMixin, UTCDateTime, utcnow
 from portal.extensions import db
 
@@ -32,12 +33,12 @@ class Role(enum.StrEnum):
 
 
 ROLE_LABELS = {
-    Role.COUNTER_OFFICER: "Cán bộ một cửa",
-    Role.SPECIALIST: "Chuyên viên",
-    Role.LEADER: "Lãnh đạo",
-    Role.SUPERVISOR: "Lãnh đạo Trung tâm",
-    Role.POSTAL_OFFICER: "Nhân viên bưu điện",
-    Role.ADMIN: "Quản trị hệ thống",
+    Role.COUNTER_OFFICER: N_("Cán bộ một cửa"),
+    Role.SPECIALIST: N_("Chuyên viên"),
+    Role.LEADER: N_("Lãnh đạo"),
+    Role.SUPERVISOR: N_("Lãnh đạo Trung tâm"),
+    Role.POSTAL_OFFICER: N_("Nhân viên bưu điện"),
+    Role.ADMIN: N_("Quản trị hệ thống"),
 }
 
 

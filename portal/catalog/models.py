@@ -21,6 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
+from portal.core.i18n import N_
 from portal.core.models import TimestampMixin, UTCDateTime
 from portal.core.text import fold
 from portal.extensions import db
@@ -45,7 +46,8 @@ class OnlineLevel(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"full": "Toàn trình", "partial": "Một phần", "offline": "Trực tiếp"}[self.value]
+        return {"full": N_("Toàn trình"), "partial": N_("Một phần"),
+                "offline": N_("Trực tiếp")}[self.value]
 
     @property
     def is_online(self) -> bool:
@@ -59,8 +61,8 @@ class ApplicantType(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"citizen": "Công dân", "business": "Tổ chức, doanh nghiệp",
-                "both": "Công dân, tổ chức, doanh nghiệp"}[self.value]
+        return {"citizen": N_("Công dân"), "business": N_("Tổ chức, doanh nghiệp"),
+                "both": N_("Công dân, tổ chức, doanh nghiệp")}[self.value]
 
 
 class TimeUnit(enum.StrEnum):
@@ -76,8 +78,8 @@ class DocumentForm(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"original": "Bản chính", "copy": "Bản sao",
-                "certified_copy": "Bản sao chứng thực"}[self.value]
+        return {"original": N_("Bản chính"), "copy": N_("Bản sao"),
+                "certified_copy": N_("Bản sao chứng thực")}[self.value]
 
 
 class StepRole(enum.StrEnum):
@@ -89,8 +91,9 @@ class StepRole(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"counter": "Cán bộ một cửa", "specialist": "Chuyên viên", "leader": "Lãnh đạo",
-                "postal": "Bưu điện", "committee": "Văn phòng UBND tỉnh"}[self.value]
+        return {"counter": N_("Cán bộ một cửa"), "specialist": N_("Chuyên viên"),
+                "leader": N_("Lãnh đạo"),
+                "postal": N_("Bưu điện"), "committee": N_("Văn phòng UBND tỉnh")}[self.value]
 
 
 class VersionStatus(enum.StrEnum):
@@ -101,8 +104,9 @@ class VersionStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"draft": "Bản nháp", "published": "Đang công bố", "superseded": "Đã thay thế",
-                "unpublished": "Ngừng công bố"}[self.value]
+        return {"draft": N_("Bản nháp"), "published": N_("Đang công bố"),
+                "superseded": N_("Đã thay thế"),
+                "unpublished": N_("Ngừng công bố")}[self.value]
 
 
 class Agency(TimestampMixin, db.Model):
@@ -305,7 +309,7 @@ class CalendarOverrideKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return {"day_off": "Ngày nghỉ", "working_day": "Ngày làm việc bù"}[self.value]
+        return {"day_off": N_("Ngày nghỉ"), "working_day": N_("Ngày làm việc bù")}[self.value]
 
 
 class CalendarOverride(db.Model):

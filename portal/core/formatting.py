@@ -6,13 +6,14 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
+from flask_babel import gettext
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def money(amount: int | None) -> str:
     if not amount:
-        return "Không thu phí"
+        return gettext("Không thu phí")
     return format_currency(amount, "VND", locale="vi_VN")
 
 
@@ -33,10 +34,10 @@ def local_date(value: date | datetime | None) -> str:
 def duration_label(amount: int, unit: str) -> str:
     unit = str(unit)
     if unit == "same_day":
-        return "Trong ngày làm việc"
+        return gettext("Trong ngày làm việc")
     if unit == "hours":
-        return f"{amount} giờ làm việc"
-    return f"{amount} ngày làm việc"
+        return gettext("%(n)s giờ làm việc", n=amount)
+    return gettext("%(n)s ngày làm việc", n=amount)
 
 
 FILTERS = {

@@ -94,3 +94,21 @@ def test_english_keeps_every_placeholder():
             continue
         assert sorted(PLACEHOLDER.findall(message.string)) == sorted(
             PLACEHOLDER.findall(message.id)), message.id
+
+
+def test_every_ui_string_in_the_code_is_in_the_english_catalog(tmp_path):
+    """A string added to a template or marked with _/_l/N_ must be extracted and translated
+    (`make messages`, then translate the new entries)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    pot = tmp_path / "messages.pot"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    subprocess.run([str(pybabel), "extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_",
+                    "-o", str(pot), "."], cwd=root, check=True, capture_output=True)
+    with pot.open("rb") as handle:
+        extracted = {m.id for m in read_po(handle) if m.id}
+    translated = {m.id for m in _catalog() if m.id and m.string}
+    missing = sorted(str(i) for i in extracted - translated)
+    assert not missing, f"run `make messages` and translate: {missing[:20]}"
