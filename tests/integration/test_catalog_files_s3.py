@@ -11,7 +11,7 @@ import zipfile
 from s3_server import free_port, storage_url
 
 from portal import create_app
-from portal.catalog import demo
+from portal.catalog import demo, operations
 from portal.catalog.demo_data import PROCEDURES
 from portal.config import Config
 from portal.extensions import db
@@ -25,18 +25,22 @@ def _app(tmp_path, url: str):
     return app
 
 
-def test_templates_round_trip_through_s3(tmp_path, s3_endpoint):
-    app = _app(tmp_path, storage_url(s3_endpoint, f"catalog-{uuid.uuid4().hex[:8]}"))
+def _publish_mortgage_procedure(app) -> tuple[str, int]:
+    """The real mortgage-registration procedure with its form templates stored in S3."""
     with app.app_context():
         demo.seed_agencies()
         raw = next(p for p in PROCEDURES if "thế chấp" in p["name"])
-        from portal.catalog import operations
-
         version = operations.create_procedure(demo.procedure_data(raw), None)
         demo.attach_files(version, app.extensions["storage"])
         operations.publish(version, None)
         db.session.commit()
-        code = version.procedure.code
+        document_id = next(d.id for d in version.documents if d.template_key)
+        return version.procedure.code, document_id
+
+
+def test_templates_round_trip_through_s3(tmp_path, s3_endpoint):
+    app = _app(tmp_path, storage_url(s3_endpoint, f"catalog-{uuid.uuid4().hex[:8]}"))
+    code, _ = _publish_mortgage_procedure(app)
     client = app.test_client()
     page = client.get(f"/thu-tuc/{code}").get_data(as_text=True)
     links = re.findall(r'href="(/thu-tuc/[^"]+/giay-to/\d+/(?:mau|ho-so-mau))"', page)
@@ -55,17 +59,7 @@ def test_templates_round_trip_through_s3(tmp_path, s3_endpoint):
 def test_storage_down_gives_a_vietnamese_503(tmp_path, s3_endpoint):
     bucket = f"catalog-{uuid.uuid4().hex[:8]}"
     app = _app(tmp_path, storage_url(s3_endpoint, bucket))
-    with app.app_context():
-        demo.seed_agencies()
-        raw = next(p for p in PROCEDURES if "thế chấp" in p["name"])
-        from portal.catalog import operations
-
-        version = operations.create_procedure(demo.procedure_data(raw), None)
-        demo.attach_files(version, app.extensions["storage"])
-        operations.publish(version, None)
-        db.session.commit()
-        code = version.procedure.code
-        document_id = next(d.id for d in version.documents if d.template_key)
+    code, document_id = _publish_mortgage_procedure(app)
     # Point the app at a port where nothing listens: the storage server is "down".
     from portal.storage import storage_from_url
 
