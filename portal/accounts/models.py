@@ -7,11 +7,12 @@ from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.core.i18n import N_
 from portal.core.models import TimestampMixin, UTCDateTime, utcnow
+from portal.core.text import fold
 from portal.extensions import db
 
 
@@ -59,6 +60,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    # The name without diacritics (core.text.fold), for accent-insensitive staff search.
+    name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
     id_number: Mapped[str | None] = mapped_column(String(12), unique=True)  # CCCD, 12 digits
     kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind, "account_kind"))
@@ -76,6 +79,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     memberships: Mapped[list[OrganisationMember]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    @validates("full_name")
+    def _fold_name(self, _key: str, value: str) -> str:
+        self.name_folded = fold(value)
+        return value
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
