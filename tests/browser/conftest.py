@@ -1,0 +1,74 @@
+"""Browser harness: Debian's Chromium driven by Playwright against the test app on a live server.
+
+The live server serves the session `app` fixture (tests/conftest.py), so the journeys run on
+SQLite and on PostgreSQL like the web tests; the axe/360 px checks, which depend on markup
+only, run on SQLite alone (test_accessibility.py parametrizes `backend` to "sqlite"). Each
+test seeds its own data (`_clean_tables` empties the tables after it). pytest-playwright's
+`base_url` is the live server, so `page.goto("/thu-tuc")` works. No warning filter is needed:
+neither Playwright nor the werkzeug server thread emits one."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+VENDOR = Path(__file__).resolve().parents[2] / "portal" / "static" / "vendor"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    # Without these Chromium keeps calling Google services over the closed network.
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM.exists():
+        pytest.skip(f"!!! {CHROMIUM} is MISSING: every browser test is SKIPPED. Install it with "
+                    "`apt-get install -y chromium` (CI does). Never run `playwright install`.")
+    missing = [name for name in ("htmx.min.js", "axe.min.js", "bootstrap.min.css")
+               if not (VENDOR / name).exists()]
+    if missing:
+        pytest.fail(f"portal/static/vendor lacks {', '.join(missing)}: run `make assets` first")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "headless": True,
+            "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    """The test app on a free loopback port, one thread per request (htmx fires in parallel)."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    server.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    """pytest-playwright gives every browser context this base URL."""
+    return live_server
+
+
+@pytest.fixture
+def mail_inbox(app, live_server):
+    """A real SMTP server (aiosmtpd) for the duration of one test.
+
+    The session app's Config is frozen, but routes read current_app.config["PORTAL"] on each
+    request, so the test swaps in a copy pointing at this server (and at the live server for
+    the links in e-mails) and restores the original afterwards."""
+    from smtp_server import smtp_server  # tests/smtp_server.py
+
+    original = app.config["PORTAL"]
+    with smtp_server() as (port, inbox):
+        app.config["PORTAL"] = original.with_(smtp_host="127.0.0.1", smtp_port=port,
+                                              base_url=live_server)
+        try:
+            yield inbox
+        finally:
+            app.config["PORTAL"] = original

@@ -1,0 +1,87 @@
+"""Helpers shared by the browser journeys: axe-core checks, the 360 px check, logging in."""
+
+from __future__ import annotations
+
+import time
+
+import pyotp
+from playwright.sync_api import Page, expect
+
+PHONE = {"width": 360, "height": 740}
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+# axe is served by the app itself (`make assets` copies it to static/vendor): the CSP allows
+# only same-origin scripts, and add_script_tag(path=...) would inject inline content.
+AXE_URL = "/static/vendor/axe.min.js"
+AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.violations.map(
+    v => ({id: v.id, impact: v.impact, help: v.help,
+           targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))"""
+
+
+def axe_violations(page: Page) -> list[dict]:
+    """Violations of impact serious or critical on the page as it is now."""
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.add_script_tag(url=AXE_URL)
+    found = page.evaluate(AXE_RUN)
+    return [v for v in found if v["impact"] in BLOCKING_IMPACTS]
+
+
+def _describe(violations: list[dict]) -> str:
+    return "\n".join(f"  [{v['impact']}] {v['id']}: {v['help']} -> {v['targets']}"
+                     for v in violations)
+
+
+def check_page(page: Page, url: str | None = None) -> None:
+    """axe at the default viewport and at 360x740, and no horizontal scroll at 360 px.
+
+    Without `url` the page as it stands is checked (e.g. a form showing its errors)."""
+    if url is not None:
+        page.goto(url)
+    where = page.url
+    default = page.viewport_size
+    problems = []
+    violations = axe_violations(page)
+    if violations:
+        problems.append(f"axe at {default['width']}px on {where}:\n{_describe(violations)}")
+    page.set_viewport_size(PHONE)
+    try:
+        width = page.evaluate("() => document.documentElement.scrollWidth")
+        if width > PHONE["width"] + 1:
+            wide = page.evaluate("""() => [...document.querySelectorAll("body *")]
+                .filter(e => e.getBoundingClientRect().right > 361)
+                .slice(0, 5).map(e => e.tagName + "." + e.className)""")
+            problems.append(f"horizontal scroll at 360px on {where}: scrollWidth={width}, "
+                            f"too wide: {wide}")
+        violations = axe_violations(page)
+        if violations:
+            problems.append(f"axe at 360px on {where}:\n{_describe(violations)}")
+    finally:
+        page.set_viewport_size(default)
+    assert not problems, "\n".join(problems)
+
+
+def log_in(page: Page, email: str, password: str) -> None:
+    page.goto("/tai-khoan/dang-nhap")
+    page.get_by_label("E-mail", exact=True).fill(email)
+    page.get_by_label("Mật khẩu", exact=True).fill(password)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+
+
+def log_out(page: Page) -> None:
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page.get_by_role("status")).to_contain_text("Bạn đã đăng xuất.")
+
+
+def totp_code(secret: str) -> str:
+    return pyotp.TOTP(secret).now()
+
+
+def wrong_totp_code(secret: str) -> str:
+    """A 6-digit code that the server's window (now ± 30 s) will refuse."""
+    totp = pyotp.TOTP(secret)
+    now = time.time()
+    valid = {totp.at(now + step * 30) for step in (-1, 0, 1, 2)}
+    candidate = int(totp.now())
+    while f"{candidate:06d}" in valid:
+        candidate = (candidate + 111111) % 1_000_000
+    return f"{candidate:06d}"

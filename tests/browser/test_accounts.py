@@ -1,0 +1,177 @@
+"""Account journeys: register (citizen, business), log in/out, forgot password over real SMTP,
+staff two-factor setup and prompt."""
+
+from __future__ import annotations
+
+import re
+
+import factories
+import pytest
+from playwright.sync_api import Page, expect
+
+from portal.accounts.models import Role
+from portal.extensions import db
+
+from .helpers import log_in, log_out, totp_code, wrong_totp_code
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "mot-mat-khau-rat-dai"
+
+
+def _fill_citizen(page: Page, **values) -> None:
+    fields = {"Họ và tên": "Nguyễn Thị Hoa", "Số định danh cá nhân (CCCD)": "051195001111",
+              "Số điện thoại": "0905123456", "E-mail": "hoa@example.vn",
+              "Mật khẩu": PASSWORD, "Nhập lại mật khẩu": PASSWORD}
+    fields.update(values)
+    for label, value in fields.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Tôi cam đoan thông tin trên là đúng sự thật").check()
+
+
+def _submit_registration(page: Page) -> None:
+    page.get_by_role("button", name="Đăng ký", exact=True).click()
+
+
+def test_citizen_registers_logs_out_and_in(app, page: Page):
+    page.goto("/tai-khoan/dang-ky")
+    _fill_citizen(page, **{"Số định danh cá nhân (CCCD)": "12345",
+                           "Nhập lại mật khẩu": "mot-mat-khau-khac"})
+    _submit_registration(page)
+
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()  # portal.js moves focus there for screen readers
+    expect(summary.get_by_role("heading")).to_have_text("Vui lòng sửa các lỗi sau")
+    id_link = summary.get_by_role("link", name="Số định danh cá nhân gồm đúng 12 chữ số.")
+    expect(id_link).to_have_attribute("href", "#id_number")
+    expect(summary.get_by_role("link", name="Hai mật khẩu không khớp.")).to_have_attribute(
+        "href", "#confirm")
+    expect(page.get_by_label("Họ và tên")).to_have_value("Nguyễn Thị Hoa")
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("hoa@example.vn")
+    id_field = page.get_by_label("Số định danh cá nhân (CCCD)")
+    expect(id_field).to_have_value("12345")
+    expect(id_field).to_have_attribute("aria-invalid", "true")
+    id_link.click()
+    expect(id_field).to_be_focused()
+
+    _fill_citizen(page)  # passwords are never sent back: type them again
+    _submit_registration(page)
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tài khoản của tôi")
+    expect(page.locator("main")).to_contain_text("Đăng ký tài khoản thành công")
+    expect(page.locator("main dl")).to_contain_text("051195001111")
+
+    log_out(page)
+    log_in(page, "hoa@example.vn", "mat-khau-sai-roi")
+    expect(page.locator("#password-error")).to_have_text("E-mail hoặc mật khẩu không đúng.")
+    expect(page.locator(".error-summary")).to_contain_text("E-mail hoặc mật khẩu không đúng.")
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("hoa@example.vn")
+
+    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page.locator("main")).to_contain_text("Xin chào Nguyễn Thị Hoa.")
+
+
+def test_business_registers_and_adds_a_member(app, page: Page):
+    with app.app_context():
+        factories.citizen(email="nhanvien@example.vn", full_name="Lê Văn Nhân")
+        db.session.commit()
+    page.goto("/tai-khoan/dang-ky")
+    business_fields = page.locator(".business-fields")
+    expect(business_fields).to_be_hidden()
+    page.get_by_role("radio", name="Tổ chức, doanh nghiệp").check()
+    expect(business_fields).to_be_visible()
+    _fill_citizen(page, **{"E-mail": "giamdoc@songtra.vn", "Họ và tên": "Trần Thị Bình"})
+    page.get_by_label("Tên tổ chức, doanh nghiệp").fill("Công ty TNHH Sông Trà")
+    page.get_by_label("Mã số thuế").fill("4300123456")
+    page.get_by_label("Địa chỉ trụ sở").fill("15 Quang Trung, thành phố Quảng Ngãi")
+    _submit_registration(page)
+
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    organisation = page.locator("section.card", has_text="Công ty TNHH Sông Trà")
+    expect(organisation.get_by_role("heading", level=2)).to_have_text("Công ty TNHH Sông Trà")
+    expect(organisation).to_contain_text("Mã số thuế: 4300123456")
+    expect(organisation.locator(".org-members li")).to_have_count(1)
+
+    organisation.get_by_label("E-mail của thành viên").fill("nhanvien@example.vn")
+    organisation.get_by_role("button", name="Thêm thành viên").click()
+    expect(page.get_by_role("status").filter(has_text="Đã thêm thành viên.")).to_be_visible()
+    members = page.locator("section.card .org-members li")
+    expect(members).to_have_count(2)
+    expect(members.filter(has_text="nhanvien@example.vn")).to_contain_text("Lê Văn Nhân")
+
+
+def _reset_link(message) -> str:
+    body = message.get_payload(decode=True).decode(message.get_content_charset() or "utf-8")
+    match = re.search(r"https?://\S+/tai-khoan/dat-lai-mat-khau/\S+", body)
+    assert match, body
+    return match.group(0)
+
+
+def test_forgot_password_by_email_link_used_once(app, page: Page, mail_inbox):
+    with app.app_context():
+        factories.citizen(email="quen@example.vn", full_name="Phạm Văn Quên")
+        db.session.commit()
+    page.goto("/tai-khoan/dang-nhap")
+    page.get_by_role("link", name="Quên mật khẩu?").click()
+    page.get_by_label("E-mail đã đăng ký").fill("quen@example.vn")
+    page.get_by_role("button", name="Gửi đường dẫn").click()
+    expect(page.get_by_role("status")).to_contain_text("chúng tôi đã gửi đường dẫn")
+
+    assert len(mail_inbox.messages) == 1
+    message = mail_inbox.messages[0]
+    assert message["To"] == "quen@example.vn"
+    link = _reset_link(message)
+    assert link.startswith(page.url.split("/tai-khoan")[0])  # BASE_URL is the live server
+
+    page.goto(link)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đặt lại mật khẩu")
+    page.get_by_label("Mật khẩu mới", exact=True).fill("mat-khau-moi-2026")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("mat-khau-moi-2026")
+    page.get_by_role("button", name="Đặt lại mật khẩu").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã đặt lại mật khẩu")
+
+    log_in(page, "quen@example.vn", "mat-khau-moi-2026")
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    log_out(page)
+
+    page.goto(link)
+    expect(page).to_have_url(re.compile(r"/tai-khoan/quen-mat-khau$"))
+    expect(page.get_by_role("alert")).to_contain_text(
+        "Đường dẫn đặt lại mật khẩu không hợp lệ, đã dùng hoặc đã hết hạn.")
+
+
+def test_staff_sets_up_totp_then_is_prompted(app, page: Page):
+    with app.app_context():
+        agency = factories.agency("STP", "Sở Tư pháp")
+        factories.staff(Role.SPECIALIST, agency, email="chuyenvien@example.vn")
+        db.session.commit()
+    log_in(page, "chuyenvien@example.vn", factories.PASSWORD)
+
+    expect(page).to_have_url(re.compile(r"/tai-khoan/thiet-lap-xac-thuc"))
+    qr = page.get_by_role("img", name="Mã QR thiết lập xác thực hai lớp")
+    expect(qr).to_have_attribute("src", re.compile(r"^data:image/svg\+xml"))
+    assert page.evaluate("img => img.complete && img.naturalWidth > 0", qr.element_handle())
+    secret = page.locator(".totp-secret").inner_text().strip()
+    assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+    page.get_by_role("button", name="Bật xác thực hai lớp").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page.locator("main")).to_contain_text("Đã bật xác thực hai lớp")
+
+    log_out(page)
+    log_in(page, "chuyenvien@example.vn", factories.PASSWORD)
+    expect(page).to_have_url(re.compile(r"/tai-khoan/xac-thuc"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Xác thực hai lớp")
+    expect(page.locator(".totp-secret")).to_have_count(0)  # the secret is shown only once
+    code_field = page.get_by_label("Mã xác thực 6 chữ số")
+    code_field.fill(wrong_totp_code(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page.locator("#code-error")).to_have_text("Mã xác thực không đúng hoặc đã hết hạn.")
+
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page.locator("main dl")).to_contain_text("Sở Tư pháp")
