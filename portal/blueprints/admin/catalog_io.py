@@ -86,6 +86,10 @@ def catalog_import():
         db.session.rollback()
         form.file.errors.append(str(error))
         return _page(form), 422
+    finally:
+        # A large upload sits in a temporary file; close it now, even when the database
+        # fails mid-import, rather than whenever the traceback is collected.
+        upload.close()
     if not report.ok or report.dry_run:
         db.session.rollback()
         return _page(form, report), 422 if report.errors else 200
