@@ -18,8 +18,10 @@ from portal.catalog.models import (
     ProcedureStep,
     ProcedureVersion,
 )
+from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
 
 __all__ = [
+    "Dossier", "DossierCodeSequence", "DossierEvent", "DossierFile",
     "Agency", "CalendarOverride", "Counter", "Field", "LoginAttempt", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
     "ProcedureVersion", "RoleAssignment", "User",

@@ -1,0 +1,1 @@
+"""Dossiers (hồ sơ): online submission, drafts, documents in object storage, codes."""

@@ -1,0 +1,199 @@
+"""Dossier models. A dossier is bound to one procedure version, frozen when it was started."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.core.i18n import N_
+from portal.core.models import TimestampMixin, UTCDateTime, utcnow
+from portal.extensions import db
+
+
+def _enum(cls, name):
+    return Enum(cls, name=name, native_enum=False, length=32,
+                values_callable=lambda e: [m.value for m in e])
+
+
+class DossierState(enum.StrEnum):
+    """DESIGN.md §4. This issue uses draft and submitted; the workflow issue adds the rest."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    NEEDS_COMPLETION = "needs_completion"
+    RECEIVED = "received"
+    IN_PROGRESS = "in_progress"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    AWAITING_CONSULTATION = "awaiting_consultation"
+    INTER_AGENCY = "inter_agency"
+    AWAITING_PAYMENT_OF_OBLIGATION = "awaiting_payment_of_obligation"
+    RESULT_READY = "result_ready"
+    RETURNED = "returned"
+    REFUSED = "refused"
+    WITHDRAWN = "withdrawn"
+    STOPPED = "stopped"
+
+    @property
+    def label(self) -> str:
+        return STATE_LABELS[self]
+
+
+STATE_LABELS = {
+    DossierState.DRAFT: N_("Bản nháp"),
+    DossierState.SUBMITTED: N_("Đã nộp, chờ tiếp nhận"),
+    DossierState.NEEDS_COMPLETION: N_("Cần bổ sung trước khi tiếp nhận"),
+    DossierState.RECEIVED: N_("Đã tiếp nhận"),
+    DossierState.IN_PROGRESS: N_("Đang xử lý"),
+    DossierState.AWAITING_SUPPLEMENT: N_("Chờ bổ sung hồ sơ"),
+    DossierState.AWAITING_CONSULTATION: N_("Đang lấy ý kiến"),
+    DossierState.INTER_AGENCY: N_("Đang liên thông"),
+    DossierState.AWAITING_PAYMENT_OF_OBLIGATION: N_("Chờ thực hiện nghĩa vụ tài chính"),
+    DossierState.RESULT_READY: N_("Có kết quả"),
+    DossierState.RETURNED: N_("Đã trả kết quả"),
+    DossierState.REFUSED: N_("Từ chối"),
+    DossierState.WITHDRAWN: N_("Đã rút hồ sơ"),
+    DossierState.STOPPED: N_("Dừng xử lý"),
+}
+
+
+class Channel(enum.StrEnum):
+    ONLINE = "online"
+    COUNTER = "counter"
+    POSTAL = "postal"
+
+
+class ReturnMethod(enum.StrEnum):
+    COUNTER = "counter"  # pickup at the centre's counter
+    POSTAL = "postal"  # delivery by post to an address
+
+    @property
+    def label(self) -> str:
+        return {"counter": N_("Nhận tại quầy của Trung tâm"),
+                "postal": N_("Nhận qua dịch vụ bưu chính")}[self.value]
+
+
+class Dossier(TimestampMixin, db.Model):
+    __tablename__ = "dossier"
+    __table_args__ = (
+        Index("ix_dossier_applicant_state", "applicant_id", "state"),
+        Index("ix_dossier_organisation_state", "organisation_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str | None] = mapped_column(String(40), unique=True)  # set at submission
+    procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"),
+                                                      index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
+    state: Mapped[DossierState] = mapped_column(_enum(DossierState, "dossier_state"))
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id"))  # who created it
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    # Applicant details as declared on this dossier (prefilled from the profile).
+    applicant_name: Mapped[str] = mapped_column(String(200), default="")
+    applicant_id_number: Mapped[str] = mapped_column(String(20), default="")  # CCCD or tax code
+    applicant_phone: Mapped[str] = mapped_column(String(20), default="")
+    applicant_email: Mapped[str] = mapped_column(String(254), default="")
+    applicant_address: Mapped[str] = mapped_column(String(300), default="")
+    representative: Mapped[str] = mapped_column(String(200), default="")
+    return_method: Mapped[ReturnMethod | None] = mapped_column(
+        _enum(ReturnMethod, "return_method"))
+    postal_province: Mapped[str] = mapped_column(String(100), default="")
+    postal_district: Mapped[str] = mapped_column(String(100), default="")
+    postal_ward: Mapped[str] = mapped_column(String(100), default="")
+    postal_street: Mapped[str] = mapped_column(String(300), default="")
+    postal_recipient: Mapped[str] = mapped_column(String(200), default="")
+    postal_phone: Mapped[str] = mapped_column(String(20), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # expected appointment
+    due_explanation: Mapped[str] = mapped_column(Text, default="")
+    withdrawal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_reason: Mapped[str] = mapped_column(String(500), default="")
+    # Optimistic locking: concurrent changes to one dossier cannot both win.
+    lock_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": lock_version}
+
+    procedure_version = relationship("ProcedureVersion", lazy="joined")
+    agency = relationship("Agency", lazy="joined")
+    applicant = relationship("User", foreign_keys=[applicant_id])
+    organisation = relationship("Organisation")
+    files: Mapped[list[DossierFile]] = relationship(
+        back_populates="dossier", order_by="DossierFile.id", cascade="all, delete-orphan")
+    events: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier", order_by="DossierEvent.id", cascade="all, delete-orphan")
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state is DossierState.DRAFT
+
+
+class DossierFile(db.Model):
+    """One uploaded file for one required document (DESIGN.md §5). Never overwritten:
+    a replacement is a new row (and, once submitted, a new version)."""
+
+    __tablename__ = "dossier_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    requirement_id: Mapped[int | None] = mapped_column(
+        ForeignKey("procedure_document.id"), index=True)  # None: an extra, unlisted paper
+    storage_key: Mapped[str] = mapped_column(String(300), unique=True)
+    original_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="files")
+    requirement = relationship("ProcedureDocument")
+
+    @property
+    def previewable(self) -> bool:
+        return self.content_type in {"application/pdf", "image/jpeg", "image/png"}
+
+
+class DossierEvent(db.Model):
+    """Audit trail and citizen timeline (public events are shown to the applicant)."""
+
+    __tablename__ = "dossier_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(String(500), default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+
+
+class DossierCodeSequence(db.Model):
+    """The last number used for an agency on a day: codes <unit code>-YYMMDD-NNNN."""
+
+    __tablename__ = "dossier_code_sequence"
+    __table_args__ = (UniqueConstraint("agency_id", "day", name="uq_code_sequence_agency_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    day: Mapped[date] = mapped_column(Date)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
