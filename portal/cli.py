@@ -34,3 +34,6 @@ def register_cli(app: Flask) -> None:
     from portal.catalog.cli import catalog_cli
 
     app.cli.add_command(catalog_cli)
+    from portal.dossiers.cli import storage_cli
+
+    app.cli.add_command(storage_cli)

@@ -43,6 +43,10 @@ class Config:
     totp_issuer: str = "HCC Quang Ngai"
     catalog_page_size: int = 20
     max_template_bytes: int = 10 * 1024 * 1024
+    # Dossier uploads (DESIGN.md §5): per file, per dossier, per required document.
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_dossier_bytes: int = 100 * 1024 * 1024
+    max_files_per_requirement: int = 10
     # Raw Flask settings for tests (e.g. WTF_CSRF_ENABLED).
     extra: dict = field(default_factory=dict)
 
@@ -63,6 +67,10 @@ class Config:
             "smtp_starttls": _bool(env.get("SMTP_STARTTLS")),
             "mail_from": env.get("MAIL_FROM", cls.mail_from),
         }
+        for key, name in (("max_file_bytes", "MAX_FILE_MB"),
+                          ("max_dossier_bytes", "MAX_DOSSIER_MB")):
+            if env.get(name):
+                values[key] = int(env[name]) * 1024 * 1024
         values.update(overrides)
         return cls(**values).validated()
 
@@ -85,6 +93,10 @@ class Config:
             problems.append("DATABASE_URL must be sqlite:/// or postgresql+psycopg://")
         if not 1 <= self.smtp_port <= 65535:
             problems.append("SMTP_PORT out of range")
+        if not 0 < self.max_file_bytes <= self.max_dossier_bytes:
+            problems.append("MAX_FILE_MB must be positive and not above MAX_DOSSIER_MB")
+        if self.max_files_per_requirement < 1:
+            problems.append("max_files_per_requirement must be at least 1")
         if problems:
             raise ConfigError("; ".join(problems))
         return self
@@ -111,7 +123,8 @@ class Config:
             "REMEMBER_COOKIE_SECURE": production,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "PREFERRED_URL_SCHEME": "https" if production else "http",
-            "MAX_CONTENT_LENGTH": 25 * 1024 * 1024,
+            # One file plus the form around it; the domain enforces the exact limits.
+            "MAX_CONTENT_LENGTH": self.max_file_bytes + 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": self.default_locale,
             "BABEL_DEFAULT_TIMEZONE": self.timezone,
             "WTF_CSRF_TIME_LIMIT": 8 * 3600,

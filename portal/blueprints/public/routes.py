@@ -102,6 +102,18 @@ def _stream(key: str, filename: str):
     return response
 
 
+@bp.get("/tra-cuu")
+def lookup():
+    """Public lookup by dossier code (the QR code on the receipt): state and appointment only,
+    nothing personal, because anyone holding the code may look."""
+    from portal.dossiers.queries import by_code
+
+    code = request.args.get("ma", "").strip().upper()[:40]
+    dossier = by_code(code) if code else None
+    status = 404 if code and dossier is None else 200
+    return render_template("public/lookup.html", code=code, dossier=dossier), status
+
+
 @bp.get("/co-quan")
 def agencies():
     return render_template("public/agencies.html", agencies=queries.active_agencies(),

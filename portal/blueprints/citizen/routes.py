@@ -1,0 +1,245 @@
+"""My dossiers, the submission steps (each saves the draft), review, submit, withdraw, delete.
+
+Every route: load (visible dossiers only, else 404) → validate → one operation → commit once →
+respond. Business rules live in portal.dossiers.operations."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.accounts.models import Organisation
+from portal.blueprints.citizen import bp
+from portal.blueprints.citizen.forms import (
+    ApplicantForm,
+    EmptyForm,
+    ReturnForm,
+    StartForm,
+    WithdrawForm,
+)
+from portal.calendar.overrides import current_calendar
+from portal.catalog import queries as catalog_queries
+from portal.core.models import utcnow
+from portal.dossiers import operations as ops
+from portal.dossiers import queries
+from portal.dossiers.models import Dossier, ReturnMethod
+from portal.extensions import db
+
+PAGE_SIZE = 20
+
+
+def get_dossier_or_404(dossier_id: int) -> Dossier:
+    """The one loader: a dossier the current user may see (own or organisation's), else 404."""
+    dossier = queries.get_dossier_for(current_user, dossier_id)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def get_draft_or_404(dossier_id: int) -> Dossier:
+    """A draft for the steps; a submitted dossier cannot be edited, so its steps do not exist."""
+    dossier = get_dossier_or_404(dossier_id)
+    if not dossier.is_draft:
+        abort(404)
+    return dossier
+
+
+def commit_or_discard(keys=()) -> None:
+    """Commit once; objects written for this request are deleted if the commit fails."""
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        ops.discard_objects(current_app.extensions["storage"], list(keys))
+        raise
+
+
+def apply_error(form, error: ops.DossierError) -> None:
+    if error.field and error.field in form:
+        form[error.field].errors = [*form[error.field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _next_step(dossier: Dossier, endpoint: str):
+    """"Lưu nháp" leaves for the list; a change made from the review page returns there."""
+    flash(_("Đã lưu bản nháp."), "success")
+    if request.form.get("action") == "draft":
+        return redirect(url_for("citizen.dossiers"), 303)
+    if request.args.get("tu") == "kiem-tra":
+        endpoint = "citizen.review"
+    return redirect(url_for(endpoint, dossier_id=dossier.id), 303)
+
+
+@bp.get("")
+def dossiers():
+    page = request.args.get("page", "1")
+    drafts = queries.dossiers_of(current_user, "draft", 1, 50)
+    submitted = queries.dossiers_of(current_user, "submitted",
+                                    int(page) if page.isdigit() else 1, PAGE_SIZE)
+    return render_template("citizen/dossiers.html", drafts=drafts, submitted=submitted,
+                           delete_form=EmptyForm())
+
+
+@bp.route("/moi/<code>", methods=["GET", "POST"])
+def start(code: str):
+    version = catalog_queries.published_by_code(code)
+    if version is None or not version.online_level.is_online:
+        abort(404)
+    form = StartForm()
+    form.on_behalf.choices = [("self", _("Cá nhân: %(name)s", name=current_user.full_name))] + [
+        (str(o.id), _("Tổ chức: %(name)s (MST %(tax)s)", name=o.name, tax=o.tax_code))
+        for o in current_user.organisations]
+    if form.validate_on_submit():
+        organisation = (None if form.on_behalf.data == "self"
+                        else db.session.get(Organisation, int(form.on_behalf.data)))
+        try:
+            dossier = ops.start_dossier(version, current_user, organisation)
+            db.session.commit()
+        except ops.DossierError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            return redirect(url_for("citizen.step_applicant", dossier_id=dossier.id), 303)
+    return render_template("citizen/start.html", form=form, version=version), (
+        422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:dossier_id>/nguoi-nop", methods=["GET", "POST"])
+def step_applicant(dossier_id: int):
+    dossier = get_draft_or_404(dossier_id)
+    form = ApplicantForm(data=None if request.method == "POST" else {
+        "name": dossier.applicant_name, "id_number": dossier.applicant_id_number,
+        "phone": dossier.applicant_phone, "email": dossier.applicant_email,
+        "address": dossier.applicant_address, "representative": dossier.representative})
+    if form.validate_on_submit():
+        try:
+            ops.update_applicant(dossier, ops.ApplicantData(
+                name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
+                email=form.email.data or "", address=form.address.data,
+                representative=form.representative.data or ""))
+            db.session.commit()
+        except ops.DossierError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            return _next_step(dossier, "citizen.step_documents")
+    return render_template("citizen/applicant.html", dossier=dossier, form=form), (
+        422 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/<int:dossier_id>/giay-to", methods=["GET", "POST"])
+def step_documents(dossier_id: int):
+    dossier = get_draft_or_404(dossier_id)
+    form = EmptyForm()
+    if form.validate_on_submit():  # files are saved as they arrive; this only moves on
+        return _next_step(dossier, "citizen.step_return")
+    return render_template("citizen/documents.html", dossier=dossier, form=form, errors={})
+
+
+@bp.route("/<int:dossier_id>/nhan-ket-qua", methods=["GET", "POST"])
+def step_return(dossier_id: int):
+    dossier = get_draft_or_404(dossier_id)
+    form = ReturnForm(data=None if request.method == "POST" else {
+        "return_method": dossier.return_method.value if dossier.return_method else None,
+        "recipient": dossier.postal_recipient or dossier.applicant_name,
+        "phone": dossier.postal_phone or dossier.applicant_phone,
+        "province": dossier.postal_province, "district": dossier.postal_district,
+        "ward": dossier.postal_ward, "street": dossier.postal_street})
+    if form.validate_on_submit():
+        address = ops.PostalAddress(*(form[name].data.strip() for name in form.POSTAL_FIELDS)
+                                    ) if form.postal else None
+        try:
+            ops.set_return_method(dossier, ReturnMethod(form.return_method.data), address)
+            db.session.commit()
+        except ops.DossierError as error:
+            db.session.rollback()
+            apply_error(form, error)
+        else:
+            return _next_step(dossier, "citizen.review")
+    return render_template("citizen/return.html", dossier=dossier, form=form), (
+        422 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/<int:dossier_id>/kiem-tra")
+def review(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    if not dossier.is_draft:
+        return redirect(url_for("citizen.dossier", dossier_id=dossier.id), 303)
+    return render_template("citizen/review.html", dossier=dossier, form=EmptyForm(), error=None)
+
+
+@bp.post("/<int:dossier_id>/nop")
+def submit(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    confirmation = redirect(url_for("citizen.dossier", dossier_id=dossier.id), 303)
+    if not dossier.is_draft:  # a double click or a resent form: show what the first did
+        return confirmation
+    try:
+        ops.submit(dossier, current_user, current_calendar(), utcnow())
+        db.session.commit()
+    except StaleDataError:  # the other click won the optimistic lock
+        db.session.rollback()
+        return confirmation
+    except ops.DossierError as error:
+        db.session.rollback()
+        db.session.refresh(dossier)
+        if not dossier.is_draft:
+            return confirmation
+        return render_template("citizen/review.html", dossier=dossier, form=EmptyForm(),
+                               error=error), 422
+    flash(_("Đã nộp hồ sơ thành công."), "success")
+    return confirmation
+
+
+@bp.get("/<int:dossier_id>")
+def dossier(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    if dossier.is_draft:
+        return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
+    return render_template("citizen/dossier.html", dossier=dossier, qr=lookup_qr(dossier),
+                           withdraw_form=WithdrawForm())
+
+
+def lookup_qr(dossier: Dossier) -> str:
+    import segno
+
+    base = current_app.config["PORTAL"].base_url.rstrip("/")
+    link = base + url_for("public.lookup", ma=dossier.code)
+    return segno.make(link, error="m").svg_data_uri(scale=4)
+
+
+@bp.post("/<int:dossier_id>/xoa")
+def delete(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    try:
+        keys = ops.delete_draft(dossier)
+        db.session.commit()
+    except ops.DossierError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("citizen.dossier", dossier_id=dossier_id), 303)
+    ops.discard_objects(current_app.extensions["storage"], keys)
+    flash(_("Đã xóa bản nháp và các tệp đính kèm."), "success")
+    return redirect(url_for("citizen.dossiers"), 303)
+
+
+@bp.post("/<int:dossier_id>/rut")
+def withdraw(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.request_withdrawal(dossier, current_user, form.reason.data.strip())
+            db.session.commit()
+        except ops.DossierError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Đã gửi yêu cầu rút hồ sơ. Cán bộ sẽ xác nhận và thông báo cho bạn."),
+                  "success")
+            return redirect(url_for("citizen.dossier", dossier_id=dossier.id), 303)
+    return render_template("citizen/dossier.html", dossier=dossier, qr=lookup_qr(dossier),
+                           withdraw_form=form), 422

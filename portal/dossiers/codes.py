@@ -1,0 +1,49 @@
+"""Dossier codes: ``<agency unit code>-YYMMDD-NNNN``, numbered per agency per local day.
+
+The national pattern (Circular 01/2018/TT-VPCP, with the unit codes of Circular
+10/2016/TT-BTTTT). The number is taken with one atomic upsert on ``dossier_code_sequence``:
+on PostgreSQL the row stays locked until the submitting transaction ends, so concurrent
+submits queue up and each gets the next number; a rolled-back submit gives its number back.
+SQLite serialises writers on its database lock, which gives the same result."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+from portal.calendar import VN_TZ
+from portal.catalog.models import Agency
+from portal.dossiers.models import DossierCodeSequence
+from portal.extensions import db
+
+
+def next_code(agency: Agency, now: datetime) -> str:
+    """Reserve the next code of ``agency`` for the local (Viet Nam) day of ``now``."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("next_code needs an aware datetime")
+    day = now.astimezone(VN_TZ).date()
+    number = _bump(agency.id, day)
+    return format_code(agency.unit_code, day, number)
+
+
+def format_code(unit_code: str, day: date, number: int) -> str:
+    return f"{unit_code}-{day:%y%m%d}-{number:04d}"
+
+
+def _bump(agency_id: int, day: date) -> int:
+    table = DossierCodeSequence.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert is None:
+        raise RuntimeError(f"dossier codes are not implemented for {dialect}")
+    statement = (
+        insert(table)
+        .values(agency_id=agency_id, day=day, last_number=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.agency_id, table.c.day],
+            set_={"last_number": table.c.last_number + 1},
+        )
+        .returning(table.c.last_number)
+    )
+    return int(db.session.execute(statement).scalar_one())

@@ -1,0 +1,375 @@
+"""Online submission (issue #3): start a draft, fill it, attach files, submit, withdraw.
+
+Operations flush, never commit (STYLE.md): the route commits once. Files are written to
+storage *before* their row (DESIGN.md §5), so the caller deletes the returned keys with
+``discard_objects`` after a failed commit (new files) or a successful one (removed files)."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, fields
+from datetime import datetime
+from typing import BinaryIO
+
+from sqlalchemy import select
+
+from portal.accounts.models import Organisation, OrganisationMember, User
+from portal.calendar import Duration, DurationUnit, WorkCalendar
+from portal.catalog.models import (
+    ApplicantType,
+    OnlineLevel,
+    ProcedureDocument,
+    ProcedureVersion,
+    VersionStatus,
+)
+from portal.core.models import utcnow
+from portal.dossiers import codes
+from portal.dossiers.files import (
+    PrefixedStream,
+    UploadLimits,
+    allowed_labels,
+    detect_type,
+    megabytes,
+    read_head,
+    safe_filename,
+)
+from portal.dossiers.models import (
+    Channel,
+    Dossier,
+    DossierEvent,
+    DossierFile,
+    DossierState,
+    ReturnMethod,
+)
+from portal.dossiers.queries import is_visible_to
+from portal.extensions import db
+from portal.storage import Storage, StorageError, TooLarge
+
+log = logging.getLogger(__name__)
+
+STORAGE_DOWN = ("Kho lưu trữ tạm thời không phản hồi, tệp chưa được lưu. "
+                "Vui lòng thử lại sau ít phút.")
+
+# States in which the applicant may still ask to withdraw: submitted and not yet ended.
+# Once the result is ready there is nothing left to withdraw; it is handed over.
+WITHDRAWABLE = frozenset({
+    DossierState.SUBMITTED, DossierState.NEEDS_COMPLETION, DossierState.RECEIVED,
+    DossierState.IN_PROGRESS, DossierState.AWAITING_SUPPLEMENT,
+    DossierState.AWAITING_CONSULTATION, DossierState.INTER_AGENCY,
+    DossierState.AWAITING_PAYMENT_OF_OBLIGATION,
+})
+
+
+class DossierError(ValueError):
+    """A refusal with a Vietnamese message; ``field`` names the form field or upload area
+    (``"req-<requirement id>"``) the message belongs next to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class ApplicantData:
+    name: str
+    id_number: str
+    phone: str
+    email: str
+    address: str
+    representative: str = ""
+
+
+@dataclass
+class PostalAddress:
+    recipient: str
+    phone: str
+    province: str
+    district: str
+    ward: str
+    street: str
+
+
+_POSTAL_WHAT = {"recipient": "người nhận", "phone": "số điện thoại người nhận",
+                "province": "tỉnh, thành phố", "district": "quận, huyện",
+                "ward": "phường, xã", "street": "số nhà, đường, thôn, xóm"}
+
+
+def _event(dossier: Dossier, action: str, message: str, actor: User | None,
+           at: datetime | None = None, public: bool = True) -> None:
+    dossier.events.append(DossierEvent(action=action, message=message[:500], public=public,
+                                       actor_id=actor.id if actor else None, at=at or utcnow()))
+
+
+def _require_draft(dossier: Dossier) -> None:
+    if not dossier.is_draft:
+        raise DossierError("Hồ sơ này đã được nộp nên không thể sửa đổi.")
+
+
+def _is_member(user: User, organisation: Organisation) -> bool:
+    return db.session.scalar(select(OrganisationMember.id).where(
+        OrganisationMember.user_id == user.id,
+        OrganisationMember.organisation_id == organisation.id)) is not None
+
+
+# --- the draft ---------------------------------------------------------------------------
+
+def start_dossier(version: ProcedureVersion, user: User,
+                  organisation: Organisation | None = None) -> Dossier:
+    """A new online draft for ``version``, prefilled from the user's (or organisation's)
+    profile. The dossier keeps this version's rules even if the procedure changes later."""
+    if version.status is not VersionStatus.PUBLISHED:
+        raise DossierError("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
+                           "được thay thế). Vui lòng mở lại trang thủ tục.")
+    if version.online_level is OnlineLevel.OFFLINE:
+        raise DossierError("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp hồ "
+                           "sơ trực tiếp tại Trung tâm hoặc qua bưu chính.")
+    if organisation is not None and not _is_member(user, organisation):
+        raise DossierError("Bạn không phải thành viên của tổ chức này nên không thể nộp hồ sơ "
+                           "thay cho tổ chức.", "on_behalf")
+    if version.applicant is ApplicantType.BUSINESS and organisation is None:
+        raise DossierError("Thủ tục này dành cho tổ chức, doanh nghiệp: hãy chọn tổ chức mà "
+                           "bạn nộp hồ sơ thay mặt.", "on_behalf")
+    if version.applicant is ApplicantType.CITIZEN and organisation is not None:
+        raise DossierError("Thủ tục này dành cho cá nhân: hãy nộp hồ sơ với tư cách cá nhân.",
+                           "on_behalf")
+    dossier = Dossier(
+        procedure_version=version, procedure_version_id=version.id,
+        agency_id=version.procedure.agency_id, state=DossierState.DRAFT,
+        channel=Channel.ONLINE, applicant_id=user.id, applicant_phone=user.phone or "",
+        applicant_email=user.email or "")
+    if organisation is not None:
+        dossier.organisation = organisation
+        dossier.organisation_id = organisation.id
+        dossier.applicant_name = organisation.name
+        dossier.applicant_id_number = organisation.tax_code
+        dossier.applicant_address = organisation.address or ""
+        dossier.representative = user.full_name
+    else:
+        dossier.applicant_name = user.full_name
+        dossier.applicant_id_number = user.id_number or ""
+    db.session.add(dossier)
+    _event(dossier, "created", "Tạo bản nháp hồ sơ trực tuyến.", user)
+    db.session.flush()
+    return dossier
+
+
+def update_applicant(dossier: Dossier, data: ApplicantData) -> None:
+    _require_draft(dossier)
+    values = {f.name: (getattr(data, f.name) or "").strip() for f in fields(ApplicantData)}
+    required = {"name": "họ và tên (hoặc tên tổ chức)", "id_number": "số định danh hoặc mã số "
+                "thuế", "phone": "số điện thoại"}
+    for name, what in required.items():
+        if not values[name]:
+            raise DossierError(f"Vui lòng nhập {what}.", name)
+    limits = {"name": 200, "id_number": 20, "phone": 20, "email": 254, "address": 300,
+              "representative": 200}
+    for name, limit in limits.items():
+        if len(values[name]) > limit:
+            raise DossierError(f"Nội dung quá dài (tối đa {limit} ký tự).", name)
+    dossier.applicant_name = values["name"]
+    dossier.applicant_id_number = values["id_number"]
+    dossier.applicant_phone = values["phone"]
+    dossier.applicant_email = values["email"]
+    dossier.applicant_address = values["address"]
+    dossier.representative = values["representative"]
+    db.session.flush()
+
+
+def _postal_problem(address: PostalAddress | None) -> DossierError | None:
+    if address is None:
+        return DossierError("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.", "province")
+    for name, what in _POSTAL_WHAT.items():
+        if not (getattr(address, name) or "").strip():
+            return DossierError(f"Vui lòng nhập {what} để nhận kết quả qua bưu chính.", name)
+    return None
+
+
+def set_return_method(dossier: Dossier, method: ReturnMethod | str,
+                      address: PostalAddress | None) -> None:
+    _require_draft(dossier)
+    try:
+        method = ReturnMethod(method)
+    except ValueError:
+        raise DossierError("Vui lòng chọn cách nhận kết quả.", "return_method") from None
+    if method is ReturnMethod.POSTAL:
+        if (problem := _postal_problem(address)) is not None:
+            raise problem
+        assert address is not None
+        dossier.postal_recipient = address.recipient.strip()[:200]
+        dossier.postal_phone = address.phone.strip()[:20]
+        dossier.postal_province = address.province.strip()[:100]
+        dossier.postal_district = address.district.strip()[:100]
+        dossier.postal_ward = address.ward.strip()[:100]
+        dossier.postal_street = address.street.strip()[:300]
+    else:  # a stale postal address must not be printed on the receipt
+        dossier.postal_recipient = dossier.postal_phone = ""
+        dossier.postal_province = dossier.postal_district = ""
+        dossier.postal_ward = dossier.postal_street = ""
+    dossier.return_method = method
+    db.session.flush()
+
+
+# --- files -------------------------------------------------------------------------------
+
+def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, filename: str,
+             user: User, storage: Storage, limits: UploadLimits) -> DossierFile:
+    """Stream one upload into storage, then add its row (flushed, not committed)."""
+    field = f"req-{requirement_id}" if requirement_id is not None else "req-other"
+    _require_draft(dossier)
+    if requirement_id is not None:
+        requirement = db.session.get(ProcedureDocument, requirement_id)
+        if requirement is None or requirement.version_id != dossier.procedure_version_id:
+            raise DossierError("Giấy tờ này không thuộc thủ tục của hồ sơ.", field)
+    total = sum(f.size for f in dossier.files)
+    same = sum(1 for f in dossier.files if f.requirement_id == requirement_id)
+    if same >= limits.max_files_per_requirement:
+        raise DossierError(f"Mỗi giấy tờ chỉ được đính kèm tối đa "
+                           f"{limits.max_files_per_requirement} tệp.", field)
+    name = safe_filename(filename)
+    head = read_head(stream)
+    if not head:
+        raise DossierError(f"Tệp “{name}” rỗng (0 byte). Vui lòng chọn lại tệp.", field)
+    content_type = detect_type(head, filename or "")
+    if content_type is None:
+        raise DossierError(f"Tệp “{name}” không đúng định dạng cho phép. Chỉ nhận tệp "
+                           f"{allowed_labels()}.", field)
+    room = limits.max_dossier - total
+    too_big_file = DossierError(f"Tệp “{name}” vượt quá dung lượng tối đa "
+                                f"{megabytes(limits.max_file)} cho mỗi tệp.", field)
+    too_big_dossier = DossierError(f"Tổng dung lượng các tệp của hồ sơ vượt quá "
+                                   f"{megabytes(limits.max_dossier)}; không thể thêm tệp "
+                                   f"“{name}”.", field)
+    if room < len(head):
+        raise too_big_file if len(head) > limits.max_file else too_big_dossier
+    key = f"dossiers/{dossier.id}/{uuid.uuid4().hex}"
+    max_size = min(limits.max_file, room)
+    try:
+        stored = storage.put(key, PrefixedStream(head, stream), content_type=content_type,
+                             max_size=max_size)
+    except TooLarge:
+        raise (too_big_file if max_size == limits.max_file else too_big_dossier) from None
+    except StorageError as exc:
+        log.warning("upload to %s failed: %s", key, exc)
+        raise DossierError(STORAGE_DOWN, field) from exc
+    item = DossierFile(
+        requirement_id=requirement_id, storage_key=key, original_name=name,
+        content_type=content_type, size=stored.size, sha256=stored.sha256, version=1,
+        uploaded_by_id=user.id)
+    try:
+        dossier.files.append(item)
+        db.session.flush()
+    except Exception:
+        discard_objects(storage, [key])
+        raise
+    return item
+
+
+def remove_file(dossier: Dossier, file_id: int) -> str:
+    """Drop the file's row; returns its key, for ``discard_objects`` after the commit."""
+    _require_draft(dossier)
+    item = next((f for f in dossier.files if f.id == file_id), None)
+    if item is None:
+        raise DossierError("Không tìm thấy tệp này trong hồ sơ; có thể tệp đã được xóa.")
+    dossier.files.remove(item)
+    db.session.flush()
+    return item.storage_key
+
+
+def delete_draft(dossier: Dossier) -> list[str]:
+    """Delete a draft with its rows; returns every object key, to delete after the commit."""
+    if not dossier.is_draft:
+        raise DossierError("Chỉ xóa được hồ sơ còn là bản nháp; hồ sơ đã nộp có thể rút.")
+    keys = [f.storage_key for f in dossier.files]
+    db.session.delete(dossier)
+    db.session.flush()
+    return keys
+
+
+def discard_objects(storage: Storage, keys: Iterable[str]) -> list[str]:
+    """Best effort: delete objects no row refers to. Returns the keys that could not be
+    deleted (logged); ``flask storage sweep`` removes them later."""
+    failed = []
+    for key in keys:
+        try:
+            storage.delete(key)
+        except (StorageError, ValueError) as exc:
+            log.warning("could not delete stored object %s (the sweep will): %s", key, exc)
+            failed.append(key)
+    return failed
+
+
+# --- submission --------------------------------------------------------------------------
+
+def _check_complete(dossier: Dossier) -> None:
+    version = dossier.procedure_version
+    if not dossier.applicant_name.strip():
+        raise DossierError("Vui lòng nhập họ và tên (hoặc tên tổ chức) người nộp.", "name")
+    if not dossier.applicant_id_number.strip():
+        raise DossierError("Vui lòng nhập số định danh hoặc mã số thuế.", "id_number")
+    attached = {f.requirement_id for f in dossier.files}
+    for document in version.documents:
+        if document.mandatory and document.id not in attached:
+            raise DossierError(f"Chưa đính kèm giấy tờ bắt buộc “{document.name}”.",
+                               f"req-{document.id}")
+    if dossier.return_method is None:
+        raise DossierError("Vui lòng chọn cách nhận kết quả.", "return_method")
+    if dossier.return_method is ReturnMethod.POSTAL:
+        address = PostalAddress(dossier.postal_recipient, dossier.postal_phone,
+                                dossier.postal_province, dossier.postal_district,
+                                dossier.postal_ward, dossier.postal_street)
+        if (problem := _postal_problem(address)) is not None:
+            raise problem
+
+
+def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) -> None:
+    """Submit a complete draft: code, state, appointment (working-time calendar), event."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("submit needs an aware datetime")
+    if not dossier.is_draft:
+        raise DossierError("Hồ sơ này đã được nộp; không thể nộp lại.")
+    if not is_visible_to(dossier, user):
+        raise DossierError("Bạn không có quyền nộp hồ sơ này.")
+    version = dossier.procedure_version
+    superseded = version.status is not VersionStatus.PUBLISHED
+    if superseded and version.procedure.published_version is None:
+        raise DossierError("Thủ tục này đã ngừng tiếp nhận hồ sơ trực tuyến nên không thể nộp "
+                           "bản nháp. Vui lòng liên hệ Trung tâm để được hướng dẫn.")
+    _check_complete(dossier)
+    dossier.code = codes.next_code(dossier.agency, now)
+    duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
+    deadline = calendar.add(now, duration, version.cutoff)
+    dossier.state = DossierState.SUBMITTED
+    dossier.submitted_at = now
+    dossier.due_at = deadline.due
+    dossier.due_explanation = deadline.explanation_vi
+    if superseded:
+        # The rules a dossier was started under are the ones it is judged by.
+        _event(dossier, "submitted_on_old_version",
+               f"Thủ tục đã có phiên bản mới; hồ sơ được nộp và giải quyết theo phiên bản "
+               f"{version.number} (phiên bản khi bắt đầu lập hồ sơ).", user, now)
+    _event(dossier, "submitted", f"Nộp hồ sơ trực tuyến, mã hồ sơ {dossier.code}.", user, now)
+    db.session.flush()
+
+
+def request_withdrawal(dossier: Dossier, user: User, reason: str,
+                       now: datetime | None = None) -> None:
+    """Record the applicant's request; an officer confirms it (workflow issue)."""
+    now = now or utcnow()
+    if dossier.is_draft:
+        raise DossierError("Hồ sơ chưa nộp không cần rút; bạn có thể xóa bản nháp.")
+    if dossier.state not in WITHDRAWABLE:
+        raise DossierError("Hồ sơ đã kết thúc hoặc đã có kết quả nên không thể rút.")
+    if dossier.withdrawal_requested_at is not None:
+        raise DossierError("Bạn đã gửi yêu cầu rút hồ sơ này; Trung tâm đang xem xét.")
+    if not is_visible_to(dossier, user):
+        raise DossierError("Bạn không có quyền rút hồ sơ này.")
+    reason = (reason or "").strip()
+    if not reason:
+        raise DossierError("Vui lòng nêu lý do rút hồ sơ.", "reason")
+    dossier.withdrawal_requested_at = now
+    dossier.withdrawal_reason = reason[:500]
+    _event(dossier, "withdrawal_requested", f"Người nộp đề nghị rút hồ sơ. Lý do: {reason}",
+           user, now)
+    db.session.flush()

@@ -1,0 +1,78 @@
+"""Reading dossiers, always through the visibility rule: a user sees the dossiers they
+started and those of the organisations they belong to (DESIGN.md §4, issue #3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, false, or_, select
+
+from portal.accounts.models import OrganisationMember
+from portal.core.pagination import Page, paginate
+from portal.dossiers.models import Dossier, DossierState
+from portal.extensions import db
+
+STATE_GROUPS = ("draft", "submitted")
+
+
+def _user_id(user: Any) -> int | None:
+    # Flask-Login's anonymous user has no id: it sees nothing.
+    if user is None or not getattr(user, "is_authenticated", True):
+        return None
+    return getattr(user, "id", None)
+
+
+def visible_to(user: Any) -> ColumnElement[bool]:
+    """A WHERE clause: the dossiers ``user`` may see."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return false()
+    organisations = select(OrganisationMember.organisation_id).where(
+        OrganisationMember.user_id == user_id)
+    return or_(Dossier.applicant_id == user_id, Dossier.organisation_id.in_(organisations))
+
+
+def is_visible_to(dossier: Dossier, user: Any) -> bool:
+    """The same rule for a dossier already loaded."""
+    user_id = _user_id(user)
+    if user_id is None:
+        return False
+    if dossier.applicant_id == user_id:
+        return True
+    if dossier.organisation_id is None:
+        return False
+    return db.session.scalar(select(OrganisationMember.id).where(
+        OrganisationMember.user_id == user_id,
+        OrganisationMember.organisation_id == dossier.organisation_id)) is not None
+
+
+def get_dossier_for(user: Any, dossier_id: int) -> Dossier | None:
+    """The dossier if ``user`` may see it, else None (the routes answer 404, not 403:
+    whether someone else's dossier number exists is nobody else's business)."""
+    return db.session.scalar(select(Dossier).where(Dossier.id == dossier_id, visible_to(user)))
+
+
+def dossiers_of(user: Any, state_group: str | None, page: int, size: int) -> Page:
+    """"My dossiers": newest activity first. ``state_group``: "draft", "submitted"
+    (everything past the draft) or None (all)."""
+    query = select(Dossier).where(visible_to(user))
+    if state_group == "draft":
+        query = query.where(Dossier.state == DossierState.DRAFT)
+    elif state_group == "submitted":
+        query = query.where(Dossier.state != DossierState.DRAFT)
+    elif state_group is not None:
+        raise ValueError(f"unknown state group {state_group!r}; use one of {STATE_GROUPS}")
+    query = query.order_by(Dossier.updated_at.desc(), Dossier.id.desc())
+    return paginate(query, page, size)
+
+
+def by_code(code: str) -> Dossier | None:
+    """For the public lookup page (state and appointment only; the caller shows nothing
+    personal). Codes are printed in upper case; a typed lower-case code still matches."""
+    code = (code or "").strip()
+    if not code:
+        return None
+    found = db.session.scalar(select(Dossier).where(Dossier.code == code))
+    if found is None and code != code.upper():
+        found = db.session.scalar(select(Dossier).where(Dossier.code == code.upper()))
+    return found
