@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime, utcnow
+from portal.core.models import TimestampMixin, UTCDateTime, str_enum, utcnow
 from portal.core.text import fold
 from portal.extensions import db
 
@@ -49,10 +49,6 @@ class AccountKind(enum.StrEnum):
     STAFF = "staff"
 
 
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=32,
-                values_callable=lambda e: [m.value for m in e])
-
 
 class User(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "user"
@@ -64,7 +60,7 @@ class User(UserMixin, TimestampMixin, db.Model):
     name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
     id_number: Mapped[str | None] = mapped_column(String(12), unique=True)  # CCCD, 12 digits
-    kind: Mapped[AccountKind] = mapped_column(_enum(AccountKind, "account_kind"))
+    kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind, "account_kind"))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
@@ -131,7 +127,7 @@ class RoleAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(str_enum(Role, "role"))
     agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
 
     user: Mapped[User] = relationship(back_populates="roles")

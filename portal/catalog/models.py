@@ -9,7 +9,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -22,14 +21,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime
+from portal.core.models import TimestampMixin, UTCDateTime, str_enum
 from portal.core.text import fold
 from portal.extensions import db
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=32,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class AgencyKind(enum.StrEnum):
@@ -117,7 +111,7 @@ class Agency(TimestampMixin, db.Model):
     unit_code: Mapped[str] = mapped_column(String(32), unique=True)  # Circular 10/2016/TT-BTTTT
     name: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
-    kind: Mapped[AgencyKind] = mapped_column(_enum(AgencyKind, "agency_kind"))
+    kind: Mapped[AgencyKind] = mapped_column(str_enum(AgencyKind, "agency_kind"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
@@ -203,14 +197,14 @@ class ProcedureVersion(db.Model):
         ForeignKey("procedure.id", ondelete="CASCADE"), index=True
     )
     number: Mapped[int] = mapped_column(Integer)
-    status: Mapped[VersionStatus] = mapped_column(_enum(VersionStatus, "version_status"))
+    status: Mapped[VersionStatus] = mapped_column(str_enum(VersionStatus, "version_status"))
     name: Mapped[str] = mapped_column(String(500))
     search_text: Mapped[str] = mapped_column(Text, default="")
     field_id: Mapped[int] = mapped_column(ForeignKey("field.id"), index=True)
-    online_level: Mapped[OnlineLevel] = mapped_column(_enum(OnlineLevel, "online_level"))
-    applicant: Mapped[ApplicantType] = mapped_column(_enum(ApplicantType, "applicant_type"))
+    online_level: Mapped[OnlineLevel] = mapped_column(str_enum(OnlineLevel, "online_level"))
+    applicant: Mapped[ApplicantType] = mapped_column(str_enum(ApplicantType, "applicant_type"))
     time_amount: Mapped[int] = mapped_column(Integer)
-    time_unit: Mapped[TimeUnit] = mapped_column(_enum(TimeUnit, "time_unit"))
+    time_unit: Mapped[TimeUnit] = mapped_column(str_enum(TimeUnit, "time_unit"))
     cutoff: Mapped[time | None] = mapped_column(Time)
     inter_agency: Mapped[bool] = mapped_column(Boolean, default=False)
     on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -264,7 +258,7 @@ class ProcedureDocument(db.Model):
     )
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(500))
-    form: Mapped[DocumentForm] = mapped_column(_enum(DocumentForm, "document_form"))
+    form: Mapped[DocumentForm] = mapped_column(str_enum(DocumentForm, "document_form"))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     mandatory: Mapped[bool] = mapped_column(Boolean, default=True)
     template_label: Mapped[str] = mapped_column(String(200), default="")
@@ -299,7 +293,7 @@ class ProcedureStep(db.Model):
     )
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
-    role: Mapped[StepRole] = mapped_column(_enum(StepRole, "step_role"))
+    role: Mapped[StepRole] = mapped_column(str_enum(StepRole, "step_role"))
     hours: Mapped[int] = mapped_column(Integer)
 
 
@@ -320,7 +314,7 @@ class CalendarOverride(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date, unique=True)
     kind: Mapped[CalendarOverrideKind] = mapped_column(
-        _enum(CalendarOverrideKind, "calendar_override_kind")
+        str_enum(CalendarOverrideKind, "calendar_override_kind")
     )
     note: Mapped[str] = mapped_column(String(300), default="")
 

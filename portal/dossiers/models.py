@@ -9,7 +9,6 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -20,13 +19,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime, utcnow
+from portal.core.models import TimestampMixin, UTCDateTime, str_enum, utcnow
 from portal.extensions import db
-
-
-def _enum(cls, name):
-    return Enum(cls, name=name, native_enum=False, length=32,
-                values_callable=lambda e: [m.value for m in e])
 
 
 class DossierState(enum.StrEnum):
@@ -98,8 +92,8 @@ class Dossier(TimestampMixin, db.Model):
     procedure_version_id: Mapped[int] = mapped_column(ForeignKey("procedure_version.id"),
                                                       index=True)
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
-    state: Mapped[DossierState] = mapped_column(_enum(DossierState, "dossier_state"))
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "channel"))
+    state: Mapped[DossierState] = mapped_column(str_enum(DossierState, "dossier_state"))
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "channel"))
     applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id"))  # who created it
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # Applicant details as declared on this dossier (prefilled from the profile).
@@ -110,7 +104,7 @@ class Dossier(TimestampMixin, db.Model):
     applicant_address: Mapped[str] = mapped_column(String(300), default="")
     representative: Mapped[str] = mapped_column(String(200), default="")
     return_method: Mapped[ReturnMethod | None] = mapped_column(
-        _enum(ReturnMethod, "return_method"))
+        str_enum(ReturnMethod, "return_method"))
     postal_province: Mapped[str] = mapped_column(String(100), default="")
     postal_district: Mapped[str] = mapped_column(String(100), default="")
     postal_ward: Mapped[str] = mapped_column(String(100), default="")
