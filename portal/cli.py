@@ -26,7 +26,8 @@ def seed(procedures: int, if_empty: bool) -> None:
     summary = demo_data.seed_all(procedures, current_app.extensions["storage"])
     db.session.commit()
     click.echo(f"Seeded {summary['agencies']} agencies, {summary['procedures']} procedures, "
-               f"{summary['users']} demo accounts (password {demo_data.DEMO_PASSWORD}).")
+               f"{summary['users']} demo accounts (password {demo_data.DEMO_PASSWORD}), "
+               f"{summary['dossiers']} demo dossiers.")
 
 
 def register_cli(app: Flask) -> None:

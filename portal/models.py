@@ -19,10 +19,18 @@ from portal.catalog.models import (
     ProcedureVersion,
 )
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
+from portal.workflow.models import (
+    Consultation,
+    DossierStep,
+    Notice,
+    OutboxMessage,
+    Pause,
+)
 
 __all__ = [
     "Dossier", "DossierCodeSequence", "DossierEvent", "DossierFile",
     "Agency", "CalendarOverride", "Counter", "Field", "LoginAttempt", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
     "ProcedureVersion", "RoleAssignment", "User",
+    "Consultation", "DossierStep", "Notice", "OutboxMessage", "Pause",
 ]

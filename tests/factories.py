@@ -77,6 +77,47 @@ def staff(role: Role, agency_: Agency | None = None, email: str | None = None) -
     return user
 
 
+def submitted_dossier(version=None, user=None, now=None, *, return_method=None):
+    """A dossier submitted online (its file rows point at no stored object: enough for the
+    workflow, which never reads the bytes). ``now`` defaults to Wed 12/03/2025 09:00."""
+    from datetime import datetime
+
+    from portal.calendar import VN_TZ
+    from portal.calendar.overrides import current_calendar
+    from portal.dossiers import operations as dossier_ops
+    from portal.dossiers.models import DossierFile, ReturnMethod
+
+    version = version or published_procedure(agency())
+    user = user or citizen()
+    now = now or datetime(2025, 3, 12, 9, 0, tzinfo=VN_TZ)
+    dossier = dossier_ops.start_dossier(version, user)
+    for document in version.documents:
+        n = next(_seq)
+        dossier.files.append(DossierFile(
+            requirement_id=document.id, storage_key=f"dossiers/{dossier.id}/f{n}",
+            original_name=f"giay-to-{n}.pdf", content_type="application/pdf", size=1000,
+            sha256="0" * 64, uploaded_by_id=user.id))
+    dossier_ops.set_return_method(dossier, return_method or ReturnMethod.COUNTER,
+                                  dossier_ops.PostalAddress("Nguyễn Văn An", "0912345678",
+                                                            "Quảng Ngãi", "Sơn Tịnh",
+                                                            "Tịnh Phong", "Thôn 1"))
+    dossier_ops.submit(dossier, user, current_calendar(), now)
+    return dossier
+
+
+def result_file(dossier, user):
+    """An e-result row on ``dossier`` (no stored object)."""
+    from portal.dossiers.models import DossierFile, FileKind
+
+    n = next(_seq)
+    item = DossierFile(requirement_id=None, storage_key=f"dossiers/{dossier.id}/r{n}",
+                       original_name="ket-qua.pdf", content_type="application/pdf", size=500,
+                       sha256="1" * 64, kind=FileKind.RESULT, uploaded_by_id=user.id)
+    dossier.files.append(item)
+    db.session.flush()
+    return item
+
+
 class CsrfClient:
     """Wraps a Flask test client: fetches a CSRF token once and adds it to every POST."""
 

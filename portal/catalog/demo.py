@@ -150,4 +150,10 @@ def seed_all(total_procedures: int, storage=None) -> dict:
     users = seed_accounts()
     admin = users["admin@demo.hcc.vn"]
     count = seed_catalog(total_procedures, storage, admin.id)
-    return {"agencies": len(AGENCIES), "procedures": count, "users": len(users)}
+    dossiers = 0
+    if storage is not None:
+        from portal.workflow.demo import seed_dossiers
+
+        dossiers = seed_dossiers(users, storage)
+    return {"agencies": len(AGENCIES), "procedures": count, "users": len(users),
+            "dossiers": dossiers}

@@ -24,7 +24,7 @@ from portal.extensions import db
 
 
 class DossierState(enum.StrEnum):
-    """DESIGN.md §4. This issue uses draft and submitted; the workflow issue adds the rest."""
+    """DESIGN.md §4. ``portal.workflow.transitions`` says which action leads where."""
 
     DRAFT = "draft"
     SUBMITTED = "submitted"
@@ -64,10 +64,30 @@ STATE_LABELS = {
 }
 
 
+# A dossier in one of these states is finished: it has an end time (``finished_at``).
+RESOLVED_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED,
+                             DossierState.REFUSED, DossierState.WITHDRAWN,
+                             DossierState.STOPPED})
+# The clock is paused in these states (waiting for the applicant).
+PAUSED_STATES = frozenset({DossierState.AWAITING_SUPPLEMENT,
+                           DossierState.AWAITING_PAYMENT_OF_OBLIGATION})
+
+
 class Channel(enum.StrEnum):
     ONLINE = "online"
     COUNTER = "counter"
     POSTAL = "postal"
+
+    @property
+    def label(self) -> str:
+        return {"online": N_("Trực tuyến"), "counter": N_("Trực tiếp tại quầy"),
+                "postal": N_("Qua bưu chính")}[self.value]
+
+
+class FileKind(enum.StrEnum):
+    APPLICANT = "applicant"  # attached by the applicant when filing (or scanned at intake)
+    SUPPLEMENT = "supplement"  # added in answer to a completion or supplement request
+    RESULT = "result"  # the e-result issued by the agency
 
 
 class ReturnMethod(enum.StrEnum):
@@ -85,6 +105,9 @@ class Dossier(TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_dossier_applicant_state", "applicant_id", "state"),
         Index("ix_dossier_organisation_state", "organisation_id", "state"),
+        # Officers' queues: an agency's dossiers by state, soonest due first.
+        Index("ix_dossier_agency_state_due", "agency_id", "state", "due_at"),
+        Index("ix_dossier_holder_state", "holder_id", "state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,7 +117,8 @@ class Dossier(TimestampMixin, db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"), index=True)
     state: Mapped[DossierState] = mapped_column(str_enum(DossierState, "dossier_state"))
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "channel"))
-    applicant_id: Mapped[int] = mapped_column(ForeignKey("user.id"))  # who created it
+    # Who filed it online; None for a walk-in or postal applicant without an account.
+    applicant_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # Applicant details as declared on this dossier (prefilled from the profile).
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
@@ -117,6 +141,23 @@ class Dossier(TimestampMixin, db.Model):
     due_explanation: Mapped[str] = mapped_column(Text, default="")
     withdrawal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     withdrawal_reason: Mapped[str] = mapped_column(String(500), default="")
+    # --- processing (portal.workflow) ---
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # The statutory due time (moved only by clock pauses); statistics judge against it.
+    # ``new_appointment_at`` is the date promised in an apology (form 04), shown to the
+    # applicant, never used to judge lateness.
+    new_appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # any ending
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # result handed over
+    # Who collected the result at the counter, or the postal tracking number.
+    returned_to: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    result_note: Mapped[str] = mapped_column(String(500), default="",
+                                             server_default="")
+    # The open internal step's role and holder, kept here so queues are one indexed query.
+    current_role: Mapped[str | None] = mapped_column(String(32))
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    supplement_round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # Optimistic locking: concurrent changes to one dossier cannot both win.
     lock_version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -125,15 +166,50 @@ class Dossier(TimestampMixin, db.Model):
     procedure_version = relationship("ProcedureVersion", lazy="joined")
     agency = relationship("Agency", lazy="joined")
     applicant = relationship("User", foreign_keys=[applicant_id])
+    holder = relationship("User", foreign_keys=[holder_id])
+    received_by = relationship("User", foreign_keys=[received_by_id])
     organisation = relationship("Organisation")
     files: Mapped[list[DossierFile]] = relationship(
         back_populates="dossier", order_by="DossierFile.id", cascade="all, delete-orphan")
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", order_by="DossierEvent.id", cascade="all, delete-orphan")
+    # Workflow records (portal.workflow.models), oldest first.
+    steps = relationship("DossierStep", order_by="DossierStep.id",
+                         cascade="all, delete-orphan", passive_deletes=True)
+    pauses = relationship("Pause", order_by="Pause.id", cascade="all, delete-orphan",
+                          passive_deletes=True)
+    notices = relationship("Notice", order_by="Notice.id", cascade="all, delete-orphan",
+                           passive_deletes=True, overlaps="dossier")
+    consultations = relationship("Consultation", order_by="Consultation.id",
+                                 cascade="all, delete-orphan", passive_deletes=True,
+                                 overlaps="dossier")
 
     @property
     def is_draft(self) -> bool:
         return self.state is DossierState.DRAFT
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.state in RESOLVED_STATES
+
+    @property
+    def appointment_at(self) -> datetime | None:
+        """The date the applicant is told: the apology's new date if there is one."""
+        return self.new_appointment_at or self.due_at
+
+    def is_overdue(self, now: datetime) -> bool:
+        """Past its statutory due time and not finished (paused dossiers are not late)."""
+        if self.due_at is None or self.received_at is None or self.is_resolved:
+            return False
+        return self.state not in PAUSED_STATES and now > self.due_at
+
+    @property
+    def result_files(self) -> list[DossierFile]:
+        return [f for f in self.files if f.kind is FileKind.RESULT]
+
+    @property
+    def applicant_files(self) -> list[DossierFile]:
+        return [f for f in self.files if f.kind is not FileKind.RESULT]
 
 
 class DossierFile(db.Model):
@@ -153,6 +229,10 @@ class DossierFile(db.Model):
     size: Mapped[int] = mapped_column(BigInteger)
     sha256: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
+    kind: Mapped[FileKind] = mapped_column(str_enum(FileKind, "file_kind"),
+                                           default=FileKind.APPLICANT,
+                                           server_default=FileKind.APPLICANT.value)
+    round: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -27,8 +27,8 @@ from portal.catalog.models import (
 from portal.core.models import utcnow
 from portal.dossiers import codes
 from portal.dossiers.files import (
-    PrefixedStream,
     UploadLimits,
+    after_head,
     allowed_labels,
     detect_type,
     megabytes,
@@ -41,6 +41,7 @@ from portal.dossiers.models import (
     DossierEvent,
     DossierFile,
     DossierState,
+    FileKind,
     ReturnMethod,
 )
 from portal.dossiers.queries import is_visible_to
@@ -96,7 +97,7 @@ _POSTAL_WHAT = {"recipient": "người nhận", "phone": "số điện thoại n
                 "ward": "phường, xã", "street": "số nhà, đường, thôn, xóm"}
 
 
-def _event(dossier: Dossier, action: str, message: str, actor: User | None,
+def add_event(dossier: Dossier, action: str, message: str, actor: User | None,
            at: datetime | None = None, public: bool = True) -> None:
     dossier.events.append(DossierEvent(action=action, message=message[:500], public=public,
                                        actor_id=actor.id if actor else None, at=at or utcnow()))
@@ -150,7 +151,7 @@ def start_dossier(version: ProcedureVersion, user: User,
         dossier.applicant_name = user.full_name
         dossier.applicant_id_number = user.id_number or ""
     db.session.add(dossier)
-    _event(dossier, "created", "Tạo bản nháp hồ sơ trực tuyến.", user)
+    add_event(dossier, "created", "Tạo bản nháp hồ sơ trực tuyến.", user)
     db.session.flush()
     return dossier
 
@@ -213,22 +214,50 @@ def set_return_method(dossier: Dossier, method: ReturnMethod | str,
 
 # --- files -------------------------------------------------------------------------------
 
+def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
+    """Who adds files when: the applicant while drafting, the counter officer scanning the
+    papers of a counter or postal dossier, the applicant answering a completion or
+    supplement request, and the agency attaching its e-result while processing."""
+    if kind is FileKind.APPLICANT:
+        if dossier.state is DossierState.SUBMITTED and dossier.channel is not Channel.ONLINE:
+            return
+        _require_draft(dossier)
+    elif kind is FileKind.SUPPLEMENT:
+        if dossier.state not in (DossierState.NEEDS_COMPLETION,
+                                 DossierState.AWAITING_SUPPLEMENT):
+            raise DossierError("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
+                               "tệp.")
+    elif dossier.state is not DossierState.IN_PROGRESS:
+        raise DossierError("Chỉ đính kèm kết quả khi hồ sơ đang được xử lý.", "result")
+
+
 def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, filename: str,
-             user: User, storage: Storage, limits: UploadLimits) -> DossierFile:
+             user: User, storage: Storage, limits: UploadLimits,
+             kind: FileKind = FileKind.APPLICANT) -> DossierFile:
     """Stream one upload into storage, then add its row (flushed, not committed)."""
     field = f"req-{requirement_id}" if requirement_id is not None else "req-other"
-    _require_draft(dossier)
+    if kind is FileKind.RESULT:
+        field, requirement_id = "result", None
+    _require_open_for(dossier, kind)
     if requirement_id is not None:
         requirement = db.session.get(ProcedureDocument, requirement_id)
         if requirement is None or requirement.version_id != dossier.procedure_version_id:
             raise DossierError("Giấy tờ này không thuộc thủ tục của hồ sơ.", field)
-    total = sum(f.size for f in dossier.files)
-    same = sum(1 for f in dossier.files if f.requirement_id == requirement_id)
+    # The applicant's papers share the dossier's budget; the agency's result does not.
+    counted = [f for f in dossier.files if (f.kind is FileKind.RESULT) == (kind is FileKind.RESULT)]
+    total = sum(f.size for f in counted)
+    same = sum(1 for f in counted if f.requirement_id == requirement_id
+               and f.round == dossier.supplement_round)
     if same >= limits.max_files_per_requirement:
         raise DossierError(f"Mỗi giấy tờ chỉ được đính kèm tối đa "
                            f"{limits.max_files_per_requirement} tệp.", field)
     name = safe_filename(filename)
-    head = read_head(stream)
+    too_big_file = DossierError(f"Tệp “{name}” vượt quá dung lượng tối đa "
+                                f"{megabytes(limits.max_file)} cho mỗi tệp.", field)
+    try:
+        head = read_head(stream)
+    except TooLarge:  # a staged upload already refused while it arrived (per-file limit)
+        raise too_big_file from None
     if not head:
         raise DossierError(f"Tệp “{name}” rỗng (0 byte). Vui lòng chọn lại tệp.", field)
     content_type = detect_type(head, filename or "")
@@ -236,8 +265,6 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
         raise DossierError(f"Tệp “{name}” không đúng định dạng cho phép. Chỉ nhận tệp "
                            f"{allowed_labels()}.", field)
     room = limits.max_dossier - total
-    too_big_file = DossierError(f"Tệp “{name}” vượt quá dung lượng tối đa "
-                                f"{megabytes(limits.max_file)} cho mỗi tệp.", field)
     too_big_dossier = DossierError(f"Tổng dung lượng các tệp của hồ sơ vượt quá "
                                    f"{megabytes(limits.max_dossier)}; không thể thêm tệp "
                                    f"“{name}”.", field)
@@ -246,17 +273,20 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
     key = f"dossiers/{dossier.id}/{uuid.uuid4().hex}"
     max_size = min(limits.max_file, room)
     try:
-        stored = storage.put(key, PrefixedStream(head, stream), content_type=content_type,
+        stored = storage.put(key, after_head(head, stream), content_type=content_type,
                              max_size=max_size)
     except TooLarge:
         raise (too_big_file if max_size == limits.max_file else too_big_dossier) from None
     except StorageError as exc:
         log.warning("upload to %s failed: %s", key, exc)
         raise DossierError(STORAGE_DOWN, field) from exc
+    earlier = [f.version for f in dossier.files
+               if f.requirement_id == requirement_id and f.kind is not FileKind.RESULT]
+    version = max(earlier, default=0) + 1 if kind is FileKind.SUPPLEMENT else 1
     item = DossierFile(
         requirement_id=requirement_id, storage_key=key, original_name=name,
-        content_type=content_type, size=stored.size, sha256=stored.sha256, version=1,
-        uploaded_by_id=user.id)
+        content_type=content_type, size=stored.size, sha256=stored.sha256, version=version,
+        kind=kind, round=dossier.supplement_round, uploaded_by_id=user.id)
     try:
         dossier.files.append(item)
         db.session.flush()
@@ -267,11 +297,15 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
 
 
 def remove_file(dossier: Dossier, file_id: int) -> str:
-    """Drop the file's row; returns its key, for ``discard_objects`` after the commit."""
-    _require_draft(dossier)
+    """Drop the file's row; returns its key, for ``discard_objects`` after the commit.
+    Only a file still being put together may go: a draft's, or one added in the current
+    supplement round, or an e-result not yet approved."""
     item = next((f for f in dossier.files if f.id == file_id), None)
     if item is None:
         raise DossierError("Không tìm thấy tệp này trong hồ sơ; có thể tệp đã được xóa.")
+    _require_open_for(dossier, item.kind)
+    if item.kind is FileKind.SUPPLEMENT and item.round != dossier.supplement_round:
+        raise DossierError("Tệp đã nộp bổ sung trước đây không thể xóa.")
     dossier.files.remove(item)
     db.session.flush()
     return item.storage_key
@@ -346,10 +380,10 @@ def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) 
     dossier.due_explanation = deadline.explanation_vi
     if superseded:
         # The rules a dossier was started under are the ones it is judged by.
-        _event(dossier, "submitted_on_old_version",
+        add_event(dossier, "submitted_on_old_version",
                f"Thủ tục đã có phiên bản mới; hồ sơ được nộp và giải quyết theo phiên bản "
                f"{version.number} (phiên bản khi bắt đầu lập hồ sơ).", user, now)
-    _event(dossier, "submitted", f"Nộp hồ sơ trực tuyến, mã hồ sơ {dossier.code}.", user, now)
+    add_event(dossier, "submitted", f"Nộp hồ sơ trực tuyến, mã hồ sơ {dossier.code}.", user, now)
     db.session.flush()
 
 
@@ -370,6 +404,6 @@ def request_withdrawal(dossier: Dossier, user: User, reason: str,
         raise DossierError("Vui lòng nêu lý do rút hồ sơ.", "reason")
     dossier.withdrawal_requested_at = now
     dossier.withdrawal_reason = reason[:500]
-    _event(dossier, "withdrawal_requested", f"Người nộp đề nghị rút hồ sơ. Lý do: {reason}",
+    add_event(dossier, "withdrawal_requested", f"Người nộp đề nghị rút hồ sơ. Lý do: {reason}",
            user, now)
     db.session.flush()

@@ -7,7 +7,9 @@ dossier attachment can be tens of megabytes and many citizens upload at the same
 from __future__ import annotations
 
 import hashlib
+import io
 import re
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -17,6 +19,9 @@ from typing import BinaryIO, Protocol
 # 64 KiB: large enough to keep per-chunk overhead negligible, small enough that a few
 # hundred concurrent downloads do not add up to noticeable memory.
 CHUNK_SIZE = 64 * 1024
+
+# A staged upload (Storage.stage) stays in memory up to this size, then moves to a file.
+STAGE_MEMORY = 1024 * 1024
 
 # S3 caps object keys at 1024 bytes; the same limit keeps local paths well under PATH_MAX.
 MAX_KEY_LENGTH = 1024
@@ -176,6 +181,159 @@ class ClosingChunks(Iterator[bytes]):
             pass
 
 
+class StagedUpload:
+    """An upload while it arrives: a temporary file that may become an object later.
+
+    Its key is not known yet when the first bytes arrive (the multipart parser runs before
+    the view), so the data is written here, once, with its SHA-256 and size computed on the
+    way. Writing ends with the first ``seek`` or ``read``; the content can then be read back
+    (to check its type), and ``Storage.put(key, staged)`` stores it — without copying it
+    again where the backend can (LocalStorage renames the file into place). ``close()``
+    discards whatever was not stored, so an upload that is refused, or never reaches
+    ``put``, leaves nothing behind.
+
+    ``max_size`` is enforced as the bytes arrive, but without raising from ``write``: the
+    writer (werkzeug's parser) would abort the whole request, and the page could no longer
+    say *which* file was too large. Instead the bytes written so far are thrown away at
+    once (the file is truncated), the rest is dropped as it comes, and reading the upload
+    (or ``put``) raises TooLarge.
+    """
+
+    def __init__(self, file: BinaryIO, max_size: int | None = None) -> None:
+        if max_size is not None and max_size < 0:
+            raise ValueError("max_size must be >= 0")
+        self._file: BinaryIO | None = file
+        self._max_size = max_size
+        self._digest = hashlib.sha256()
+        self._size = 0
+        self._writing = True
+        self._too_large = False
+        self._stored = False
+
+    def __repr__(self) -> str:
+        state = ("stored" if self._stored else "closed" if self.closed
+                 else "too large" if self._too_large else "open")
+        return f"<{type(self).__name__} {self._size} bytes, {state}>"
+
+    @property
+    def size(self) -> int:
+        """Bytes kept so far (0 once it went past ``max_size``)."""
+        return self._size
+
+    @property
+    def sha256(self) -> str:
+        return self._digest.hexdigest()
+
+    @property
+    def too_large(self) -> bool:
+        return self._too_large
+
+    @property
+    def closed(self) -> bool:
+        return self._file is None
+
+    @property
+    def stored(self) -> bool:
+        """True once a backend has adopted the file as an object."""
+        return self._stored
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return self._writing
+
+    def seekable(self) -> bool:
+        return True
+
+    def write(self, data: bytes) -> int:
+        file = self._open_file()
+        if not self._writing:
+            raise ValueError("a staged upload cannot be written after it has been read")
+        if self._too_large:
+            return len(data)  # dropped: the upload is refused already
+        if self._max_size is not None and self._size + len(data) > self._max_size:
+            self._too_large = True
+            self._size = 0
+            self._digest = hashlib.sha256()
+            try:
+                file.seek(0)
+                file.truncate()  # the space goes back now, not when the request ends
+            except OSError as exc:
+                raise StorageError(f"cannot truncate staged upload: {exc}") from exc
+            return len(data)
+        try:
+            file.write(data)
+        except OSError as exc:
+            raise StorageError(f"cannot write staged upload: {exc}") from exc
+        self._digest.update(data)
+        self._size += len(data)
+        return len(data)
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._writing = False
+        return self._open_file().seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._open_file().tell()
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._readable_file().read(-1 if size is None else size)
+
+    def readline(self, size: int | None = -1) -> bytes:
+        return self._readable_file().readline(-1 if size is None else size)
+
+    def is_whole(self) -> bool:
+        """Complete and rewound: reading it now gives exactly ``size`` bytes of ``sha256``."""
+        return (not self.closed and not self._writing and not self._too_large
+                and self.tell() == 0)
+
+    def close(self) -> None:
+        if self._file is not None and not self._stored:
+            self._discard()
+
+    def __enter__(self) -> StagedUpload:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        # Last resort for an upload dropped without close() (a request torn down mid-parse).
+        try:
+            self.close()
+        except Exception:  # never raise from a finaliser
+            pass
+
+    # -- for backends ----------------------------------------------------------------------
+
+    def _open_file(self) -> BinaryIO:
+        if self._file is None:
+            raise ValueError("I/O operation on a closed staged upload")
+        return self._file
+
+    def _readable_file(self) -> BinaryIO:
+        file = self._open_file()
+        self._writing = False
+        if self._too_large:
+            assert self._max_size is not None
+            raise TooLarge(self._max_size)
+        return file
+
+    def _discard(self) -> None:
+        """Close the file and remove its data (subclasses remove their named file too)."""
+        file, self._file = self._file, None
+        if file is not None:
+            file.close()
+
+    def _mark_stored(self) -> None:
+        """The backend made the file an object: close it without removing anything."""
+        file, self._file = self._file, None
+        self._stored = True
+        if file is not None:
+            file.close()
+
+
 class Storage(ABC):
     """Where uploaded files live. Keys look like ``dossiers/<dossier id>/<uuid>``."""
 
@@ -191,8 +349,23 @@ class Storage(ABC):
         """Store the stream under ``key`` (replacing any object there).
 
         Raises TooLarge past ``max_size``, leaving nothing behind and any previous
-        object under the key untouched.
+        object under the key untouched. ``stream`` may be a StagedUpload from ``stage()``
+        (rewound): a backend may then use its known size and SHA-256, or adopt its file,
+        instead of copying it. The caller still closes the stream afterwards.
         """
+
+    def stage(self, *, max_size: int | None = None) -> StagedUpload:
+        """A StagedUpload to receive an upload into before its key is known.
+
+        This default keeps up to
+        STAGE_MEMORY in memory and the rest in a temporary file under $TMPDIR; a backend
+        that can turn such a file into an object without copying overrides it.
+        """
+        try:
+            spool = tempfile.SpooledTemporaryFile(max_size=STAGE_MEMORY)
+        except OSError as exc:
+            raise StorageError(f"cannot create a temporary file: {exc}") from exc
+        return StagedUpload(spool, max_size)  # type: ignore[arg-type]
 
     @abstractmethod
     def open(self, key: str) -> Iterator[bytes]:

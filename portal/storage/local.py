@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -14,9 +15,11 @@ from portal.storage.base import (
     CHUNK_SIZE,
     ClosingChunks,
     ObjectNotFound,
+    StagedUpload,
     Storage,
     StorageError,
     StoredObject,
+    TooLarge,
     copy_hashing,
     validate_content_type,
     validate_key,
@@ -26,6 +29,43 @@ from portal.storage.base import (
 # Temporary files carry a "~", a character no valid key can contain, so a half-written
 # upload can never be mistaken for an object (by list, stat or a key chosen later).
 _TEMP_SUFFIX = ".part~"
+_STAGED_PREFIX = ".upload."
+
+
+class _LocalStagedUpload(StagedUpload):
+    """A staged upload written straight into a temporary file inside the storage root, on
+    the same filesystem as every object, so that ``put`` can rename it into place."""
+
+    def __init__(self, storage: LocalStorage, fd: int, path: Path, max_size: int | None):
+        self.storage = storage
+        self.path = path  # set first: _discard() needs it whatever fails below
+        try:
+            file = os.fdopen(fd, "w+b")
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+            raise
+        super().__init__(file, max_size)
+
+    def sync(self) -> None:
+        file = self._open_file()
+        try:
+            file.flush()
+            # A citizen's document must survive a power cut once we say "received".
+            os.fsync(file.fileno())
+        except OSError as exc:
+            raise StorageError(f"cannot write staged upload {self.path}: {exc}") from exc
+
+    def adopted(self) -> None:
+        self._mark_stored()
+
+    def _discard(self) -> None:
+        try:
+            super()._discard()
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
 
 
 class LocalStorage(Storage):
@@ -71,6 +111,13 @@ class LocalStorage(Storage):
     ) -> StoredObject:
         path = self._path(key)
         validate_content_type(content_type)
+        if isinstance(stream, _LocalStagedUpload) and stream.storage is self and stream.is_whole():
+            return self._adopt(key, path, stream, content_type, max_size)
+        return self._copy(key, path, stream, content_type, max_size)
+
+    def _copy(
+        self, key: str, path: Path, stream: BinaryIO, content_type: str, max_size: int | None
+    ) -> StoredObject:
         fd, tmp_name = self._make_temp(path)
         try:
             with os.fdopen(fd, "wb") as tmp:
@@ -93,6 +140,37 @@ class LocalStorage(Storage):
             raise
         return StoredObject(key=key, size=size, sha256=digest, content_type=content_type)
 
+    def _adopt(
+        self,
+        key: str,
+        path: Path,
+        staged: _LocalStagedUpload,
+        content_type: str,
+        max_size: int | None,
+    ) -> StoredObject:
+        """Make a staged upload the object by renaming its file: its bytes are written once."""
+        if max_size is not None and staged.size > max_size:
+            raise TooLarge(max_size)  # the caller's close() removes the staged file
+        staged.sync()
+        for attempt in range(3):
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                # Atomic, as in _copy: readers see the old object or the new one.
+                os.replace(staged.path, path)
+                break
+            except FileNotFoundError as exc:
+                # A concurrent delete() may prune the directory between mkdir and replace.
+                if attempt == 2:
+                    raise StorageError(f"cannot store {key!r}: {exc}") from exc
+            except OSError as exc:
+                if exc.errno == errno.EXDEV:  # the key's directory is another mount: copy
+                    return self._copy(key, path, staged, content_type, max_size)
+                raise StorageError(f"cannot store {key!r}: {exc}") from exc
+        staged.adopted()
+        return StoredObject(
+            key=key, size=staged.size, sha256=staged.sha256, content_type=content_type
+        )
+
     def _make_temp(self, path: Path) -> tuple[int, str]:
         # delete() prunes empty directories, so a concurrent delete may remove the parent
         # between our mkdir and mkstemp; retrying a couple of times covers that race.
@@ -109,6 +187,18 @@ class LocalStorage(Storage):
             except OSError as exc:
                 raise StorageError(f"cannot create temporary file in {path.parent}: {exc}") from exc
         raise AssertionError("unreachable")
+
+    def stage(self, *, max_size: int | None = None) -> StagedUpload:
+        # In the root itself: put() renames it to <root>/<key> without crossing filesystems.
+        # The "~" suffix keeps it out of list() (and so out of the orphan sweep) meanwhile.
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(
+                dir=self.root, prefix=_STAGED_PREFIX, suffix=_TEMP_SUFFIX
+            )
+        except OSError as exc:
+            raise StorageError(f"cannot create a staged upload in {self.root}: {exc}") from exc
+        return _LocalStagedUpload(self, fd, Path(name), max_size)
 
     def delete(self, key: str) -> None:
         path = self._path(key)

@@ -19,9 +19,11 @@ from portal.storage.base import (
     CHUNK_SIZE,
     ClosingChunks,
     ObjectNotFound,
+    StagedUpload,
     Storage,
     StorageError,
     StoredObject,
+    TooLarge,
     copy_hashing,
     validate_content_type,
     validate_key,
@@ -142,6 +144,12 @@ class S3Storage(Storage):
     ) -> StoredObject:
         validate_key(key)
         validate_content_type(content_type)
+        if isinstance(stream, StagedUpload) and stream.is_whole():
+            # Already counted and hashed while it arrived, in a seekable file: upload it
+            # as it is, without the spool below (one copy fewer).
+            if max_size is not None and stream.size > max_size:
+                raise TooLarge(max_size)
+            return self._upload(key, stream, stream.size, stream.sha256, content_type)  # type: ignore[arg-type]
         # The SHA-256 has to be sent as metadata *with* the upload, but with a streamed
         # upload of unknown length (length=-1) it is only known afterwards. So the stream
         # is first copied into a SpooledTemporaryFile — hashing, counting and enforcing
@@ -152,20 +160,25 @@ class S3Storage(Storage):
         with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as spool:
             size, digest = copy_hashing(stream, spool, max_size)
             spool.seek(0)
-            self._ensure_bucket()
-            with self._errors("put", key):
-                self._client.put_object(
-                    self.bucket,
-                    key,
-                    spool,  # type: ignore[arg-type]  # SpooledTemporaryFile is a binary file
-                    length=size,
-                    content_type=content_type,
-                    metadata={_SHA256_META: digest},
-                    part_size=PART_SIZE,
-                    # Parallel parts would each hold a PART_SIZE buffer; uploads are
-                    # already concurrent across requests, so one part at a time.
-                    num_parallel_uploads=1,
-                )
+            return self._upload(key, spool, size, digest, content_type)  # type: ignore[arg-type]
+
+    def _upload(
+        self, key: str, data: BinaryIO, size: int, digest: str, content_type: str
+    ) -> StoredObject:
+        self._ensure_bucket()
+        with self._errors("put", key):
+            self._client.put_object(
+                self.bucket,
+                key,
+                data,
+                length=size,
+                content_type=content_type,
+                metadata={_SHA256_META: digest},
+                part_size=PART_SIZE,
+                # Parallel parts would each hold a PART_SIZE buffer; uploads are
+                # already concurrent across requests, so one part at a time.
+                num_parallel_uploads=1,
+            )
         return StoredObject(key=key, size=size, sha256=digest, content_type=content_type)
 
     def delete(self, key: str) -> None:

@@ -2,14 +2,24 @@
 
 DESIGN.md §5: add_file writes the object first and flushes the row; this route commits once and,
 if the commit fails, deletes the objects it wrote. htmx (and upload.js, which sends one file per
-request) gets the requirement's area back; a plain form is redirected to step 2 with a flash."""
+request) gets the requirement's area back; a plain form is redirected to step 2 with a flash.
+
+The upload's bytes are written once (issue 3, docs/benchmarks.md "Large upload"): the multipart
+parser streams each file part straight into ``Storage.stage()`` (StagingRequest below), and
+add_file, after checking the type and the limits, has the store adopt it — LocalStorage renames
+the file into place instead of copying werkzeug's temporary file a second time."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+import logging
+from collections.abc import Callable
+from typing import IO, Any
+
+from flask import Request, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.sansio.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
 
 from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.routes import commit_or_discard, get_dossier_or_404, get_draft_or_404
@@ -18,11 +28,79 @@ from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile
 from portal.extensions import db
-from portal.storage import ObjectNotFound, StorageError
+from portal.storage import ObjectNotFound, StagedUpload, StorageError
+
+log = logging.getLogger(__name__)
 
 
 def _storage():
     return current_app.extensions["storage"]
+
+
+def stages_files(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a view whose multipart file parts go straight into ``Storage.stage()``."""
+    view.stages_files = True  # type: ignore[attr-defined]
+    return view
+
+
+class StagingRequest(Request):
+    """Flask's request, except on views marked ``@stages_files``: there each file part is
+    written, as it arrives, into a StagedUpload of the app's store instead of werkzeug's
+    temporary file, and every staged upload the view did not store is removed when the
+    request ends, whatever happened. A part past the per-file limit keeps nothing from then
+    on (StagedUpload); the whole body stays bounded by MAX_CONTENT_LENGTH, as before.
+
+    Mixed into whatever request class the app already has (htmx-flask installs its own),
+    see ``_install_staging_request``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._staged: list[StagedUpload] = []
+
+    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
+                         filename: str | None = None,
+                         content_length: int | None = None) -> IO[bytes]:
+        view = current_app.view_functions.get(self.endpoint or "")
+        if not getattr(view, "stages_files", False):
+            return super()._get_file_stream(total_content_length, content_type, filename,
+                                            content_length)
+        # The dossier's total is add_file's to check: it needs the dossier, loaded later.
+        limit = UploadLimits.from_config(current_app.config).max_file
+        staged = _storage().stage(max_size=limit)
+        self._staged.append(staged)
+        return staged  # type: ignore[return-value]  # file-like: write, seek, read
+
+    def _load_form_data(self) -> None:
+        try:
+            super()._load_form_data()
+        except StorageError as exc:  # the store cannot take the bytes (disk full...)
+            log.warning("staging an upload failed: %s", exc)
+            # No half-parsed form for whoever asks next, and nothing of this body kept.
+            self.__dict__["form"] = self.parameter_storage_class()
+            self.__dict__["files"] = self.parameter_storage_class()
+            self._close_staged()
+            raise ServiceUnavailable() from exc
+
+    def _close_staged(self) -> None:
+        staged, self._staged = self._staged, []
+        for item in staged:
+            item.close()  # removes it unless the store adopted it
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._close_staged()
+
+
+@bp.record_once
+def _install_staging_request(state: BlueprintSetupState) -> None:
+    # The blueprint that owns the upload route brings the request class it needs, on top
+    # of the app's own (e.g. htmx-flask's HtmxAwareRequest), which it must not replace.
+    app = state.app
+    if not issubclass(app.request_class, StagingRequest):
+        app.request_class = type(f"Staging{app.request_class.__name__}",
+                                 (StagingRequest, app.request_class), {})
 
 
 def _requirement_or_404(dossier: Dossier, requirement_id: int):
@@ -59,6 +137,7 @@ def _respond(dossier: Dossier, requirement, error: str | None, done: str | None)
 
 
 @bp.post("/<int:dossier_id>/giay-to/<int:requirement_id>")
+@stages_files
 def upload(dossier_id: int, requirement_id: int):
     dossier = get_draft_or_404(dossier_id)
     requirement = _requirement_or_404(dossier, requirement_id)
@@ -83,15 +162,19 @@ def upload(dossier_id: int, requirement_id: int):
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def _request_too_large(error):
-    """The body is refused before the view runs (the CSRF check reads the form first)."""
+@bp.errorhandler(ServiceUnavailable)
+def _upload_refused_early(error):
+    """The body is refused before the view runs (the CSRF check reads the form first): too
+    large, or the store could not take the staged upload."""
     if request.endpoint != "citizen.upload" or not current_user.is_authenticated:
         from portal.core.errors import render_error
 
-        return render_error(413)
+        return render_error(error.code)
     dossier = get_draft_or_404(request.view_args["dossier_id"])
     requirement = _requirement_or_404(dossier, request.view_args["requirement_id"])
-    return _respond(dossier, requirement, _too_big_message(), None)
+    too_big = isinstance(error, RequestEntityTooLarge)
+    return _respond(dossier, requirement, _too_big_message() if too_big else ops.STORAGE_DOWN,
+                    None)
 
 
 @bp.post("/<int:dossier_id>/tep/<int:file_id>/xoa")

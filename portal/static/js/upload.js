@@ -27,14 +27,24 @@
     request.send(data);
   });
 
+  // The area as it is in the page now: another upload into it may have replaced it meanwhile.
+  const live = (area) => document.getElementById(area.id) || area;
+
   const swap = (area, html) => {
     const holder = document.createElement("div");
     holder.innerHTML = html.trim();
     const fresh = holder.firstElementChild;
     if (!fresh || !fresh.classList.contains("upload-area")) return area;
+    const hadFocus = area.contains(document.activeElement);
     area.replaceWith(fresh);
     if (window.htmx) window.htmx.process(fresh); // the remove buttons use hx-post
     init(fresh);
+    // The element that had the focus is gone: give it to the new area's file input, so a
+    // keyboard user is not thrown back to the top of the page after each file.
+    if (hadFocus) {
+      const input = fresh.querySelector("input[type=file]");
+      if (input) input.focus();
+    }
     return fresh;
   };
 
@@ -44,13 +54,21 @@
     if (!box) return;
     box.textContent = messages.join(" ");
     box.classList.add("d-block");
+    const input = area.querySelector("input[type=file]");
+    if (input) {
+      input.classList.add("is-invalid");
+      input.setAttribute("aria-invalid", "true");
+      input.setAttribute("aria-describedby", box.id);
+    }
   };
 
   const upload = async (area, files) => {
+    files = Array.from(files);
     const list = area.querySelector(".upload-progress");
-    const rows = Array.from(files).map((file) => {
+    const rows = files.map((file) => {
       const row = document.createElement("li");
       const label = document.createElement("span");
+      label.className = "text-break"; // long names without spaces must wrap on a phone
       label.textContent = `${file.name} `;
       const bar = document.createElement("progress");
       bar.max = 100;
@@ -63,9 +81,11 @@
     const messages = [];
     let current = area;
     // One file at a time: each answer is the whole area, so the last one shows every file.
-    for (const [index, file] of Array.from(files).entries()) {
+    for (const [index, file] of files.entries()) {
+      current = live(current);
       const form = current.querySelector("form.upload-form");
       const answer = await sendOne(form, file, rows[index]);
+      current = live(current);
       if (answer.status === 200 || answer.status === 422) {
         const holder = document.createElement("div");
         holder.innerHTML = answer.html;
@@ -73,35 +93,42 @@
         if (answer.status === 422 && error && error.textContent.trim()) {
           messages.push(error.textContent.trim());
         }
-        const progress = current.querySelector(".upload-progress");
         current = swap(current, answer.html);
         // Keep the bars of the files still waiting in the new area.
         const fresh = current.querySelector(".upload-progress");
-        if (progress && fresh && progress !== fresh) {
-          rows.slice(index + 1).forEach((row) => fresh.append(row));
-        }
+        if (fresh) rows.slice(index + 1).forEach((row) => fresh.append(row));
       } else {
-        messages.push(`${file.name}: tải lên không thành công, vui lòng thử lại.`);
+        rows[index].remove();
+        const failed = current.dataset.failedMessage || "";
+        messages.push(`${file.name}: ${failed}`);
       }
     }
-    showErrors(current, messages);
+    showErrors(live(current), messages);
   };
 
   const init = (root) => {
-    root.querySelectorAll(".upload-area").forEach((area) => {
+    const areas = Array.from(root.querySelectorAll(".upload-area"));
+    // htmx:load and swap() hand over the area itself, which querySelectorAll leaves out.
+    if (root.matches && root.matches(".upload-area")) areas.push(root);
+    areas.forEach((area) => {
       if (area.dataset.uploadReady) return;
       area.dataset.uploadReady = "1";
       const input = area.querySelector("input[type=file]");
       const button = area.querySelector(".upload-submit");
       if (button) button.hidden = true; // files go up as soon as they are chosen
       if (input) input.addEventListener("change", () => {
-        if (input.files.length) upload(area, input.files);
+        const chosen = Array.from(input.files);
+        input.value = ""; // choosing the same file again after a failure still uploads it
+        if (chosen.length) upload(area, chosen);
       });
       area.addEventListener("dragover", (event) => {
         event.preventDefault();
         area.classList.add("dragover");
       });
-      area.addEventListener("dragleave", () => area.classList.remove("dragover"));
+      area.addEventListener("dragleave", (event) => {
+        // Moving over the area's own children fires dragleave too.
+        if (!area.contains(event.relatedTarget)) area.classList.remove("dragover");
+      });
       area.addEventListener("drop", (event) => {
         event.preventDefault();
         area.classList.remove("dragover");
@@ -120,9 +147,18 @@
     });
   };
 
+  // A file dropped beside an area would make the browser leave the page to show the file.
+  const keepPageOnStrayDrop = () => {
+    if (!document.querySelector(".upload-area")) return;
+    ["dragover", "drop"].forEach((type) => document.addEventListener(type, (event) => {
+      if (!event.target.closest || !event.target.closest(".upload-area")) event.preventDefault();
+    }));
+  };
+
   document.addEventListener("DOMContentLoaded", () => {
     init(document);
     confirmForms(document);
+    keepPageOnStrayDrop();
   });
   document.addEventListener("htmx:load", (event) => init(event.detail.elt));
 })();

@@ -1,0 +1,44 @@
+"""The staff area (/can-bo): officers' queues, the dossier workspace and its actions,
+counter intake, and the official documents (issue #4). Routes and forms only: the rules
+live in ``portal.workflow``."""
+
+from flask import Blueprint, abort, current_app, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+from portal.extensions import login_manager
+
+bp = Blueprint("staff", __name__)
+
+
+@bp.before_request
+def _staff_only():
+    # Every /can-bo page is for officers (any agency role) and the centre's supervisor,
+    # signed in with their second factor; citizens get 403, anonymous visitors the login.
+    from portal.workflow.queries import agency_ids_of, is_supervisor
+
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if not current_user.can_use_staff_area() or not (agency_ids_of(current_user)
+                                                     or is_supervisor(current_user)):
+        abort(403)
+    return None
+
+
+def optional_url(endpoint: str, **values) -> str | None:
+    """A link to a page another part of the staff area provides, or None while it does not
+    exist (the templates then show a plain note instead of a broken link)."""
+    if endpoint not in current_app.view_functions:
+        return None
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return None
+
+
+@bp.context_processor
+def _helpers():
+    return {"optional_url": optional_url}
+
+
+from portal.blueprints.staff import documents, intake, queues, workspace  # noqa: E402,F401

@@ -1,0 +1,238 @@
+"""One small form per workflow action (issue #4). Each carries the dossier's version as the
+officer saw it (optimistic locking). The action functions check the contents and answer in
+Vietnamese; these forms only parse what they need (dates, choices, the e-result file).
+
+Several forms share a page, so each is prefixed with its action's name (unique field ids).
+CSRF: the app-wide CSRFProtect checks every POST; the templates put the token in each form."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from portal.calendar import VN_TZ
+from portal.workflow.transitions import Action
+
+
+class ActionForm(FlaskForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks the request's token (one per page, not per form)
+
+    action: Action = Action.RECEIVE
+    lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", self.action.value)
+        super().__init__(*args, **kwargs)
+
+    def arguments(self) -> dict:
+        """The keyword arguments of the action function, taken from the form."""
+        return {}
+
+
+def _text_area(label, hint_rows: int = 3):
+    return TextAreaField(label, render_kw={"rows": hint_rows})
+
+
+class ReceiveForm(ActionForm):
+    action = Action.RECEIVE
+
+
+class TakeForm(ActionForm):
+    action = Action.TAKE
+
+
+class ConfirmWithdrawalForm(ActionForm):
+    action = Action.CONFIRM_WITHDRAWAL
+
+
+class _ItemsReasonForm(ActionForm):
+    items = _text_area(_l("Giấy tờ cần bổ sung, hoàn thiện (mỗi dòng một giấy tờ)"), 4)
+    reason = _text_area(_l("Lý do"))
+
+    def arguments(self) -> dict:
+        return {"items": self.items.data or "", "reason": self.reason.data or ""}
+
+
+class RequestCompletionForm(_ItemsReasonForm):
+    action = Action.REQUEST_COMPLETION
+
+
+class RequestSupplementForm(_ItemsReasonForm):
+    action = Action.REQUEST_SUPPLEMENT
+
+
+class _ReasonForm(ActionForm):
+    reason = _text_area(_l("Lý do"))
+
+    def arguments(self) -> dict:
+        return {"reason": self.reason.data or ""}
+
+
+class RefuseReceptionForm(_ReasonForm):
+    action = Action.REFUSE_RECEPTION
+
+
+class RefuseForm(_ReasonForm):
+    action = Action.REFUSE
+
+
+class StopForm(_ReasonForm):
+    action = Action.STOP
+
+
+class _NoteForm(ActionForm):
+    note = _text_area(_l("Nội dung"), 2)
+
+    def arguments(self) -> dict:
+        return {"note": self.note.data or ""}
+
+
+class SupplementForm(_NoteForm):
+    action = Action.SUPPLEMENT
+    note = _text_area(_l("Giấy tờ bổ sung đã nhận tại quầy"), 2)
+
+
+class InterAgencyReturnedForm(_NoteForm):
+    action = Action.INTER_AGENCY_RETURNED
+    note = _text_area(_l("Kết quả xử lý liên thông"), 2)
+
+
+class RequestObligationForm(_NoteForm):
+    action = Action.REQUEST_OBLIGATION
+    note = _text_area(_l("Nghĩa vụ tài chính (thông báo thuế, số tiền…)"), 2)
+
+
+class ObligationFulfilledForm(_NoteForm):
+    action = Action.OBLIGATION_FULFILLED
+    note = _text_area(_l("Chứng từ nộp (số biên lai, ngày nộp)"), 2)
+
+
+class ForwardInterAgencyForm(_NoteForm):
+    action = Action.FORWARD_INTER_AGENCY
+    note = _text_area(_l("Nội dung chuyển liên thông"), 2)
+    confirmed = BooleanField(_l("Tôi đã đọc cảnh báo và vẫn chuyển liên thông"))
+    # Set when the action asked for a confirmation: the checkbox is shown from then on.
+    needs_confirmation = False
+
+    def arguments(self) -> dict:
+        return {"note": self.note.data or "", "confirmed": bool(self.confirmed.data)}
+
+
+class _HolderChoice(ActionForm):
+    def set_people(self, people) -> None:
+        field = self._holder_field()
+        field.choices = [("", _l("— Chọn cán bộ —"))] + [(str(u.id), u.full_name)
+                                                           for u in people]
+        self._people = {str(u.id): u for u in people}
+
+    def _holder_field(self) -> SelectField:
+        raise NotImplementedError
+
+    def chosen(self):
+        return getattr(self, "_people", {}).get(self._holder_field().data or "")
+
+
+class AssignForm(_HolderChoice):
+    action = Action.ASSIGN
+    assignee = SelectField(_l("Phân công cho"), choices=[], validate_choice=False)
+
+    def _holder_field(self) -> SelectField:
+        return self.assignee
+
+    def validate_assignee(self, field) -> None:
+        if self.chosen() is None:
+            raise ValidationError(_l("Vui lòng chọn cán bộ được phân công."))
+
+    def arguments(self) -> dict:
+        return {"assignee": self.chosen()}
+
+
+class CompleteStepForm(_HolderChoice):
+    action = Action.COMPLETE_STEP
+    note = _text_area(_l("Ý kiến xử lý"), 2)
+    next_holder = SelectField(_l("Người xử lý bước tiếp theo (không bắt buộc)"), choices=[],
+                              validate_choice=False)
+
+    def _holder_field(self) -> SelectField:
+        return self.next_holder
+
+    def arguments(self) -> dict:
+        return {"note": self.note.data or "", "next_holder": self.chosen()}
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RequestConsultationForm(ActionForm):
+    action = Action.REQUEST_CONSULTATION
+    agencies = MultiCheckboxField(_l("Cơ quan được xin ý kiến"), choices=[], coerce=int,
+                                  validate_choice=False)
+    question = _text_area(_l("Nội dung xin ý kiến"), 3)
+    due_date = DateField(_l("Hạn trả lời (đến 17:00 ngày)"), validators=[
+        InputRequired(message=_l("Vui lòng chọn hạn trả lời."))])
+
+    def set_agencies(self, agencies) -> None:
+        self.agencies.choices = [(a.id, a.name) for a in agencies]
+        self._agencies = {a.id: a for a in agencies}
+
+    def arguments(self) -> dict:
+        chosen = [self._agencies[i] for i in (self.agencies.data or []) if i in self._agencies]
+        return {"agencies": chosen, "question": self.question.data or "",
+                "due_at": datetime.combine(self.due_date.data, time(17, 0), VN_TZ)}
+
+
+class AnswerConsultationForm(ActionForm):
+    action = Action.ANSWER_CONSULTATION
+    consultation_id = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+    answer = _text_area(_l("Ý kiến của cơ quan"), 3)
+
+    def arguments(self) -> dict:
+        return {"consultation_id": self.consultation_id.data, "answer": self.answer.data or ""}
+
+
+class ApproveForm(ActionForm):
+    action = Action.APPROVE
+    result = FileField(_l("Tệp kết quả điện tử (PDF, ảnh)"))
+    result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1)
+
+    def arguments(self) -> dict:
+        return {"result_note": self.result_note.data or ""}
+
+
+class ApologiseForm(ActionForm):
+    action = Action.APOLOGISE
+    reason = _text_area(_l("Lý do quá hạn"))
+    new_date = DateField(_l("Ngày hẹn trả mới"), validators=[
+        InputRequired(message=_l("Vui lòng chọn ngày hẹn mới."))])
+    new_time = TimeField(_l("Giờ hẹn (giờ Việt Nam)"), default=time(16, 0), validators=[
+        InputRequired(message=_l("Vui lòng chọn giờ hẹn."))])
+
+    def arguments(self) -> dict:
+        return {"reason": self.reason.data or "",
+                "new_appointment_at": datetime.combine(self.new_date.data, self.new_time.data,
+                                                       VN_TZ)}
+
+
+FORMS: dict[Action, type[ActionForm]] = {form.action: form for form in (
+    ReceiveForm, RequestCompletionForm, RefuseReceptionForm, TakeForm, AssignForm,
+    CompleteStepForm, RequestSupplementForm, SupplementForm, RequestConsultationForm,
+    AnswerConsultationForm, ForwardInterAgencyForm, InterAgencyReturnedForm,
+    RequestObligationForm, ObligationFulfilledForm, ApproveForm, RefuseForm, StopForm,
+    ConfirmWithdrawalForm, ApologiseForm)}

@@ -1,0 +1,465 @@
+"""Counter officer: walk-in and postal intake, scanning the papers, reception, on-the-spot
+resolution and handing over the result (issue #4).
+
+Every route: load (a dossier of the officer's agency, else 404) → authorise → validate → one
+operation → commit once → respond. The rules live in ``portal.workflow.intake`` and
+``portal.workflow.actions``; ``Forbidden`` answers 403, any other ``WorkflowError`` is shown
+on the form with the state unchanged, and a lost optimistic lock (``Conflict`` before, or
+``StaleDataError`` at the commit) shows the conflict message on the refreshed form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.routing import BuildError
+from wtforms import (
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TelField,
+    TextAreaField,
+)
+from wtforms.validators import Email, Length, Optional, Regexp
+
+from portal.accounts.models import Role
+from portal.blueprints.auth.forms import EmptyForm, required
+from portal.blueprints.citizen.forms import PHONE, ReturnForm
+from portal.blueprints.citizen.uploads import stages_files
+from portal.blueprints.guards import role_required
+from portal.blueprints.staff import bp
+from portal.calendar.overrides import current_calendar
+from portal.core.models import utcnow
+from portal.dossiers import operations as dossier_ops
+from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
+from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
+from portal.extensions import db
+from portal.storage import ObjectNotFound, StorageError
+from portal.workflow import actions as wf
+from portal.workflow import intake
+
+counter_required = role_required(Role.COUNTER_OFFICER)
+
+
+# --- forms --------------------------------------------------------------------------------
+
+class IntakeForm(ReturnForm):
+    """The procedure, the applicant (an account found, or details typed in), the channel and
+    how the result goes back. The return-method fields and their checks are the online
+    filing's (``ReturnForm``)."""
+
+    version_id = RadioField(_l("Thủ tục"), validate_choice=False,
+                            validators=[required(_l("thủ tục (chọn trong danh sách)"))])
+    person_id = RadioField(_l("Tài khoản của người nộp"), validate_choice=False, default="")
+    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), validators=[Length(max=200)])
+    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"), validators=[
+        Optional(), Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
+                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số."))])
+    applicant_phone = TelField(_l("Số điện thoại"), validators=[Optional(), PHONE])
+    email = EmailField(_l("E-mail"), validators=[
+        Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
+                          check_deliverability=False)])
+    address = StringField(_l("Địa chỉ"), validators=[Length(max=300)])
+    channel = RadioField(_l("Hình thức tiếp nhận"), default=Channel.COUNTER.value, choices=[
+        SelectChoice(Channel.COUNTER.value, _l("Trực tiếp tại quầy")),
+        SelectChoice(Channel.POSTAL.value, _l("Qua dịch vụ bưu chính"))],
+        validators=[required(_l("hình thức tiếp nhận"))])
+    return_method = RadioField(
+        _l("Người nộp nhận kết quả bằng cách nào?"), default=ReturnMethod.COUNTER.value,
+        choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
+        validators=[required(_l("cách nhận kết quả"))])
+    note = TextAreaField(_l("Ghi chú của cán bộ tiếp nhận"),
+                         validators=[Optional(), Length(max=2000)])
+
+    # The domain reports errors by its field names; the form's differ only for the phone.
+    DOMAIN_FIELDS = {"phone": "applicant_phone"}
+
+    def applicant(self) -> dossier_ops.ApplicantData:
+        return dossier_ops.ApplicantData(
+            name=self.name.data or "", id_number=self.id_number.data or "",
+            phone=self.applicant_phone.data or "", email=self.email.data or "",
+            address=self.address.data or "")
+
+    def postal_address(self) -> dossier_ops.PostalAddress | None:
+        if not self.postal:
+            return None
+        return dossier_ops.PostalAddress(*((self[n].data or "").strip()
+                                           for n in self.POSTAL_FIELDS))
+
+
+class LockedForm(FlaskForm):
+    """A workflow action on the version of the dossier the officer saw."""
+
+    lock_version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        value = (self.lock_version.data or "").strip()
+        return int(value) if value.isdigit() else None
+
+
+class ResolveForm(LockedForm):
+    result_note = TextAreaField(_l("Kết quả giải quyết (số giấy chứng nhận, văn bản…)"),
+                                validators=[required(_l("kết quả giải quyết")),
+                                            Length(max=500)])
+    collected_by = StringField(_l("Người nhận kết quả"), validators=[Length(max=300)])
+
+
+class HandOverForm(LockedForm):
+    method = RadioField(_l("Hình thức trả kết quả"), choices=[
+        SelectChoice(ReturnMethod.COUNTER.value, _l("Trả tại quầy")),
+        SelectChoice(ReturnMethod.POSTAL.value, _l("Chuyển cho bưu chính"))],
+        validators=[required(_l("hình thức trả kết quả"))])
+    collector_name = StringField(_l("Họ và tên người nhận kết quả"),
+                                 validators=[Length(max=200)])
+    collector_id = StringField(_l("Số CCCD hoặc giấy tờ tùy thân của người nhận"),
+                               validators=[Length(max=40)])
+    tracking_number = StringField(_l("Số hiệu bưu gửi"), validators=[Length(max=100)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        needed = (("collector_name", _l("họ và tên người nhận kết quả")),
+                  ("collector_id", _l("số giấy tờ tùy thân của người nhận")))
+        if self.method.data == ReturnMethod.POSTAL.value:
+            needed = (("tracking_number", _l("số hiệu bưu gửi")),)
+        for name, what in needed:
+            if not (self[name].data or "").strip():
+                self[name].errors.append(_l("Vui lòng nhập %(what)s.", what=what))
+                valid = False
+        return valid
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _dossier_or_404(dossier_id: int) -> Dossier:
+    """A dossier of an agency the officer works for; any other is "not found"."""
+    dossier = intake.dossier_for_staff(current_user, dossier_id)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def _workspace_url(dossier_id: int) -> str:
+    return url_for("staff.workspace", dossier_id=dossier_id)
+
+
+def _storage():
+    return current_app.extensions["storage"]
+
+
+def _show_error(form: FlaskForm, error: wf.WorkflowError,
+                aliases: dict[str, str] | None = None) -> None:
+    field = (aliases or {}).get(error.field or "", error.field)
+    if field and field in form and field not in ("csrf_token", "lock_version"):
+        form[field].errors = [*form[field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _act(form: LockedForm, run: Callable[[wf.Context], object]) -> wf.WorkflowError | None:
+    """Run one workflow action and commit; the refusal to show, if any (state unchanged)."""
+    ctx = wf.Context(current_user, utcnow(), current_calendar(), form.expected_version())
+    try:
+        run(ctx)
+        db.session.commit()
+    except wf.Forbidden:
+        db.session.rollback()
+        abort(403)
+    except wf.WorkflowError as error:
+        db.session.rollback()
+        return error
+    except StaleDataError:  # another officer's commit came first
+        db.session.rollback()
+        return wf.Conflict(wf.CONFLICT_MESSAGE)
+    return None
+
+
+def _refused(template: str, form: LockedForm, dossier: Dossier, error: wf.WorkflowError,
+             **context):
+    _show_error(form, error)
+    if isinstance(error, wf.Conflict):
+        form.lock_version.data = str(dossier.lock_version)  # the refreshed state
+    return render_template(template, form=form, dossier=dossier, **context), (
+        409 if isinstance(error, wf.Conflict) else 422)
+
+
+def _receipt_link(dossier: Dossier) -> str | None:
+    if "staff.document" not in current_app.view_functions:
+        return None
+    try:
+        return url_for("staff.document", dossier_id=dossier.id, form="01")
+    except BuildError:
+        return None
+
+
+# --- walk-in and postal intake --------------------------------------------------------------
+
+@bp.get("/tiep-nhan", endpoint="intake")
+@counter_required
+def intake_start():
+    """The counter's entry point (linked from the officer's dashboard)."""
+    return redirect(url_for("staff.intake_new"), 303)
+
+
+@bp.route("/tiep-nhan/moi", methods=["GET", "POST"])
+@counter_required
+def intake_new():
+    procedure_q, person_q = request.args.get("tt", ""), request.args.get("nguoi", "")
+    procedures = intake.intake_procedures(current_user, procedure_q)
+    people = intake.search_people(person_q)
+    form = IntakeForm()
+    form.version_id.choices = [(str(v.id), v.name) for v in procedures]
+    form.person_id.choices = [("", _("Chưa có tài khoản"))] + [(str(p.id), p.full_name)
+                                                               for p in people]
+    if request.method == "GET" and len(procedures) == 1:
+        form.version_id.data = str(procedures[0].id)
+    if form.validate_on_submit():
+        version_id, person_id = form.version_id.data or "", form.person_id.data or ""
+        version = intake.published_version(int(version_id)) if version_id.isdigit() else None
+        person = intake.applicant_account(int(person_id)) if person_id.isdigit() else None
+        if version is None:
+            return _intake_page(form, procedures, people, procedure_q, person_q,
+                                _("Vui lòng chọn thủ tục trong danh sách."))
+        data = intake.Intake(channel=form.channel.data, applicant=form.applicant(),
+                             return_method=form.return_method.data,
+                             postal=form.postal_address(), person=person,
+                             note=form.note.data or "")
+        try:
+            dossier = intake.create_intake(version, current_user, data, current_calendar(),
+                                           utcnow())
+            db.session.commit()
+        except wf.Forbidden:
+            db.session.rollback()
+            abort(403)
+        except wf.WorkflowError as error:
+            db.session.rollback()
+            _show_error(form, error, IntakeForm.DOMAIN_FIELDS)
+        else:
+            flash(_("Đã tạo hồ sơ %(code)s. Quét, tải lên giấy tờ rồi tiếp nhận.",
+                    code=dossier.code), "success")
+            return redirect(url_for("staff.intake_files", dossier_id=dossier.id), 303)
+    return _intake_page(form, procedures, people, procedure_q, person_q)
+
+
+def _intake_page(form, procedures, people, procedure_q, person_q, version_error=None):
+    if version_error:
+        form.version_id.errors = [*form.version_id.errors, version_error]
+    return render_template("staff/intake/new.html", form=form, procedures=procedures,
+                           people=people, procedure_q=procedure_q, person_q=person_q), (
+        422 if form.errors or form.form_errors else 200)
+
+
+def _render_files(dossier: Dossier, errors: dict | None = None, status: int = 200,
+                  receive_form: LockedForm | None = None,
+                  resolve_form: ResolveForm | None = None):
+    version = str(dossier.lock_version)
+    receive_form = receive_form or LockedForm(formdata=None, lock_version=version)
+    if resolve_form is None and dossier.procedure_version.on_the_spot:
+        resolve_form = ResolveForm(formdata=None, lock_version=version,
+                                   collected_by=dossier.applicant_name)
+    return render_template("staff/intake/files.html", dossier=dossier, errors=errors or {},
+                           receive_form=receive_form, resolve_form=resolve_form,
+                           upload_types=ALLOWED_TYPES,
+                           upload_accept=",".join(ALLOWED_TYPES)), status
+
+
+def _scanned_or_redirect(dossier_id: int):
+    dossier = _dossier_or_404(dossier_id)
+    if not intake.is_being_scanned(dossier):
+        return dossier, redirect(_workspace_url(dossier.id), 303)
+    return dossier, None
+
+
+@bp.route("/tiep-nhan/<int:dossier_id>/giay-to", methods=["GET", "POST"])
+@stages_files
+@counter_required
+def intake_files(dossier_id: int):
+    """The scan page: one upload area per required paper, then "Tiếp nhận" or, for an
+    on-the-spot procedure, "Giải quyết ngay"."""
+    dossier, elsewhere = _scanned_or_redirect(dossier_id)
+    if elsewhere is not None:
+        return elsewhere
+    if request.method == "GET":
+        return _render_files(dossier)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    raw = request.form.get("requirement", "")
+    requirement_id = int(raw) if raw.isdigit() else None
+    area = requirement_id if requirement_id is not None else "other"
+    if requirement_id is not None and requirement_id not in {
+            d.id for d in dossier.procedure_version.documents}:
+        abort(404)
+    uploads = [f for f in request.files.getlist("files") if f.filename]
+    if not uploads:
+        return _render_files(dossier, {area: _("Vui lòng chọn ít nhất một tệp để tải lên.")},
+                             422)
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    keys, error = [], None
+    for item in uploads:
+        try:
+            added = dossier_ops.add_file(dossier, requirement_id, item.stream, item.filename,
+                                         current_user, _storage(), limits)
+        except dossier_ops.DossierError as refusal:  # the files before this one are kept
+            error = str(refusal)
+            break
+        keys.append(added.storage_key)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        dossier_ops.discard_objects(_storage(), keys)
+        raise
+    if error:
+        return _render_files(dossier, {area: error}, 422)
+    flash(_("Đã tải lên %(n)s tệp.", n=len(keys)), "success")
+    return redirect(url_for("staff.intake_files", dossier_id=dossier.id,
+                            _anchor=f"req-{area}"), 303)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _upload_too_large(error):
+    """The body is refused before the view runs (the CSRF check reads the form first)."""
+    from portal.core.errors import render_error
+
+    if request.endpoint != "staff.intake_files" or not current_user.is_authenticated:
+        return render_error(413)
+    dossier = intake.dossier_for_staff(current_user, request.view_args["dossier_id"])
+    if dossier is None or not intake.is_being_scanned(dossier):
+        return render_error(413)
+    limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    message = _("Tệp quá lớn: mỗi lần tải lên tối đa %(mb)s MB. Vui lòng chọn tệp nhỏ hơn hoặc "
+                "tải từng tệp một.", mb=max(1, limit // (1024 * 1024)))
+    return _render_files(dossier, {"form": message}, 413)
+
+
+def _file_or_404(dossier: Dossier, file_id: int) -> DossierFile:
+    for item in dossier.files:
+        if item.id == file_id:
+            return item
+    abort(404)
+
+
+@bp.post("/tiep-nhan/<int:dossier_id>/tep/<int:file_id>/xoa")
+@counter_required
+def intake_remove_file(dossier_id: int, file_id: int):
+    dossier, elsewhere = _scanned_or_redirect(dossier_id)
+    if elsewhere is not None:
+        return elsewhere
+    item = _file_or_404(dossier, file_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    name = item.original_name
+    try:
+        key = dossier_ops.remove_file(dossier, item.id)
+        db.session.commit()
+    except dossier_ops.DossierError as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        dossier_ops.discard_objects(_storage(), [key])
+        flash(_("Đã xóa tệp %(name)s.", name=name), "success")
+    return redirect(url_for("staff.intake_files", dossier_id=dossier_id), 303)
+
+
+@bp.get("/tiep-nhan/<int:dossier_id>/tep/<int:file_id>")
+@counter_required
+def intake_file(dossier_id: int, file_id: int):
+    """A scanned paper, shown in the browser when it is a PDF or an image."""
+    item = _file_or_404(_dossier_or_404(dossier_id), file_id)
+    try:
+        chunks = _storage().open(item.storage_key)
+    except ObjectNotFound:
+        abort(404)
+    except StorageError:
+        abort(503)
+    response = current_app.response_class(chunks, mimetype=item.content_type,
+                                          direct_passthrough=True)
+    disposition = "inline" if item.previewable else "attachment"
+    response.headers.set("Content-Disposition", disposition, filename=item.original_name)
+    response.headers["Content-Length"] = str(item.size)
+    return response
+
+
+@bp.post("/tiep-nhan/<int:dossier_id>/tiep-nhan")
+@counter_required
+def intake_receive(dossier_id: int):
+    dossier = _dossier_or_404(dossier_id)
+    form = LockedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    error = _act(form, lambda ctx: wf.receive(dossier, ctx))
+    if error is not None:
+        _show_error(form, error)
+        if not intake.is_being_scanned(dossier):  # received meanwhile: show where it is
+            flash(str(error), "error")
+            return redirect(_workspace_url(dossier.id), 303)
+        form.lock_version.data = str(dossier.lock_version)
+        return _render_files(dossier, status=409 if isinstance(error, wf.Conflict) else 422,
+                             receive_form=form)
+    return redirect(url_for("staff.intake_done", dossier_id=dossier.id), 303)
+
+
+@bp.get("/tiep-nhan/<int:dossier_id>/da-tiep-nhan")
+@counter_required
+def intake_done(dossier_id: int):
+    """The result-collection note: code, appointment, how the result comes back, and the
+    receipt (form 01) to print for the applicant."""
+    dossier = _dossier_or_404(dossier_id)
+    if dossier.received_at is None:
+        return redirect(url_for("staff.intake_files", dossier_id=dossier.id), 303)
+    return render_template("staff/intake/done.html", dossier=dossier,
+                           receipt_url=_receipt_link(dossier),
+                           workspace_url=_workspace_url(dossier.id))
+
+
+# --- on-the-spot resolution and handing over -----------------------------------------------
+
+@bp.route("/ho-so/<int:dossier_id>/giai-quyet-ngay", methods=["GET", "POST"])
+@counter_required
+def resolve_on_the_spot(dossier_id: int):
+    dossier = _dossier_or_404(dossier_id)
+    form = ResolveForm(data=None if request.method == "POST" else {
+        "lock_version": str(dossier.lock_version), "collected_by": dossier.applicant_name})
+    if form.validate_on_submit():
+        error = _act(form, lambda ctx: wf.resolve_on_the_spot(
+            dossier, ctx, form.result_note.data, form.collected_by.data or ""))
+        if error is None:
+            flash(_("Đã giải quyết và trả kết quả ngay cho hồ sơ %(code)s.", code=dossier.code),
+                  "success")
+            return redirect(_workspace_url(dossier.id), 303)
+        return _refused("staff/intake/resolve.html", form, dossier, error)
+    return render_template("staff/intake/resolve.html", form=form, dossier=dossier), (
+        422 if form.errors else 200)
+
+
+@bp.route("/ho-so/<int:dossier_id>/tra-ket-qua", methods=["GET", "POST"])
+@counter_required
+def hand_over(dossier_id: int):
+    dossier = _dossier_or_404(dossier_id)
+    method = dossier.return_method or ReturnMethod.COUNTER
+    form = HandOverForm(data=None if request.method == "POST" else {
+        "lock_version": str(dossier.lock_version), "method": method.value,
+        "collector_name": dossier.applicant_name if method is ReturnMethod.COUNTER else ""})
+    if form.validate_on_submit():
+        if form.method.data == ReturnMethod.COUNTER.value:
+            # Recorded data, not UI text: always in Vietnamese (the event says "trả cho …").
+            collected = (f"{form.collector_name.data.strip()}, giấy tờ tùy thân số "
+                         f"{form.collector_id.data.strip()}")
+        else:
+            collected = ""
+        error = _act(form, lambda ctx: wf.hand_over(
+            dossier, ctx, form.method.data, collected, form.tracking_number.data or ""))
+        if error is None:
+            flash(_("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code), "success")
+            return redirect(_workspace_url(dossier.id), 303)
+        return _refused("staff/intake/hand_over.html", form, dossier, error)
+    return render_template("staff/intake/hand_over.html", form=form, dossier=dossier), (
+        422 if form.errors else 200)

@@ -1,0 +1,79 @@
+"""Officers' queues: the dashboard (/can-bo/) and one queue (/can-bo/hang-doi), with active
+search (htmx; a plain GET form without JavaScript). The centre's supervisor sees every
+agency's queues, read-only."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from portal.blueprints.staff import bp
+from portal.calendar.overrides import current_calendar
+from portal.core.htmx import render_page_or_partial
+from portal.core.models import utcnow
+from portal.workflow import queries
+from portal.workflow.queries import Queue
+
+# Vietnamese URLs (?loai=…) for the queues.
+QUEUE_SLUGS = {
+    Queue.RECEPTION: "cho-tiep-nhan", Queue.NEW: "moi", Queue.MINE: "cua-toi",
+    Queue.DUE_SOON: "sap-den-han", Queue.OVERDUE: "qua-han",
+    Queue.WAITING_APPLICANT: "cho-cong-dan", Queue.WAITING_AGENCY: "cho-co-quan-khac",
+    Queue.RESULT_READY: "co-ket-qua", Queue.CONSULTATIONS: "xin-y-kien",
+}
+BY_SLUG = {slug: queue for queue, slug in QUEUE_SLUGS.items()}
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def _chosen_agency(agencies):
+    """The agency asked for (?agency=), else the first; one the user may not open → 404."""
+    wanted = _int_arg("agency")
+    if wanted is None:
+        return agencies[0] if agencies else None
+    found = next((a for a in agencies if a.id == wanted), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.get("/")
+def dashboard():
+    agencies = queries.agencies_for(current_user)
+    agency = _chosen_agency(agencies)
+    counts, queue_list = {}, []
+    if agency is not None:
+        queue_list = queries.queues_for(queries.roles_in(current_user, agency.id))
+        counts = queries.queue_counts(agency.id, queue_list, current_user, utcnow(),
+                                      current_calendar())
+    return render_template("staff/dashboard.html", agencies=agencies, agency=agency,
+                           queues=queue_list, counts=counts, slugs=QUEUE_SLUGS,
+                           read_only=not queries.agency_ids_of(current_user))
+
+
+@bp.get("/hang-doi")
+def queue():
+    agencies = queries.agencies_for(current_user)
+    agency = _chosen_agency(agencies)
+    if agency is None:
+        abort(404)
+    available = queries.queues_for(queries.roles_in(current_user, agency.id))
+    chosen = BY_SLUG.get(request.args.get("loai", ""))
+    if chosen is None:
+        chosen = available[0] if available else Queue.OVERDUE
+    q = request.args.get("q", "")[:100]
+    now = utcnow()
+    page = queries.queue_page(agency.id, chosen, current_user, now, current_calendar(), q,
+                              _int_arg("page") or 1,
+                              current_app.config["PORTAL"].catalog_page_size)
+    answer_due = (queries.consultation_due(agency.id, [d.id for d in page.items])
+                  if chosen is Queue.CONSULTATIONS else {})
+    args = {"agency": agency.id, "loai": QUEUE_SLUGS[chosen], "q": q or None}
+    return render_page_or_partial(
+        "staff/queue.html", "staff/_queue_rows.html", agencies=agencies, agency=agency,
+        queues=available, queue=chosen, slugs=QUEUE_SLUGS, page=page, q=q, now=now,
+        args={k: v for k, v in args.items() if v}, answer_due=answer_due,
+        read_only=not queries.agency_ids_of(current_user))

@@ -1,0 +1,221 @@
+"""The dossier workspace (/can-bo/ho-so/<id>): everything about one dossier, its files
+viewable in the browser, and the actions the officer may take now.
+
+Every action is one POST to /can-bo/ho-so/<id>/<action>: load (visible, else 404) → may this
+user take this action at all (else 403) → parse the form → one workflow function → commit
+once. A refusal re-renders the workspace with the message next to the form (422); a
+concurrent change (the version the officer saw is gone) rolls back and shows the fresh
+dossier with the conflict message. htmx posts get the workspace fragment back; plain posts
+are redirected (success) or get the whole page."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.blueprints.staff import bp
+from portal.blueprints.staff.forms import FORMS, ActionForm
+from portal.calendar.overrides import current_calendar
+from portal.catalog import queries as catalog_queries
+from portal.core.htmx import is_partial_request
+from portal.core.models import utcnow
+from portal.dossiers import operations as ops
+from portal.dossiers.files import UploadLimits
+from portal.dossiers.models import Dossier, DossierFile, FileKind
+from portal.extensions import db
+from portal.storage import ObjectNotFound, StorageError
+from portal.workflow import actions as wf
+from portal.workflow import queries
+from portal.workflow.transitions import Action, Actor, actors_for, allowed_actions
+
+# Actions offered elsewhere: the counter's hand-over and on-the-spot resolution (intake),
+# and the applicant's own resubmission.
+ELSEWHERE = {Action.HAND_OVER, Action.RESOLVE_ON_THE_SPOT, Action.RESUBMIT}
+ACTION_PATH = "<any(" + ", ".join(a.value for a in FORMS) + "):action>"
+
+
+def get_dossier_or_404(dossier_id: int) -> Dossier:
+    """The one loader: a dossier this officer may see (queries.staff_visible), else 404."""
+    dossier = queries.get_dossier_for_staff(current_user, dossier_id)
+    if dossier is None:
+        abort(404)
+    return dossier
+
+
+def _storage():
+    return current_app.extensions["storage"]
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def _file_groups(dossier: Dossier) -> list[tuple[str, list[DossierFile]]]:
+    """The applicant's files under each required document (every version), then extras."""
+    groups = []
+    for requirement in dossier.procedure_version.documents:
+        files = [f for f in dossier.files
+                 if f.requirement_id == requirement.id and f.kind is not FileKind.RESULT]
+        groups.append((requirement.name, files))
+    extra = [f for f in dossier.files if f.requirement_id is None and f.kind is not FileKind.RESULT]
+    if extra:
+        groups.append((_("Giấy tờ khác"), extra))
+    return groups
+
+
+def _prepare(form: ActionForm, dossier: Dossier) -> None:
+    """The choices a form offers for this dossier."""
+    if form.action in (Action.ASSIGN, Action.COMPLETE_STEP):
+        form.set_people(queries.agency_staff(dossier.agency_id))
+    elif form.action is Action.REQUEST_CONSULTATION:
+        form.set_agencies([a for a in catalog_queries.all_agencies()
+                           if a.id != dossier.agency_id])
+    elif form.action is Action.ANSWER_CONSULTATION and not form.consultation_id.data:
+        asked = queries.open_consultations_for(current_user, dossier)
+        form.consultation_id.data = asked[0].id if asked else None
+
+
+def _forms(dossier: Dossier, actions: list[Action], posted: ActionForm | None
+           ) -> dict[Action, ActionForm]:
+    forms = {}
+    for action in actions:
+        if action in ELSEWHERE:
+            continue
+        if posted is not None and posted.action is action:
+            forms[action] = posted
+            continue
+        form = FORMS[action](formdata=None, lock_version=dossier.lock_version)
+        _prepare(form, dossier)
+        forms[action] = form
+    return forms
+
+
+def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
+            status: int = 200):
+    now = utcnow()
+    actions = allowed_actions(current_user, dossier, now)
+    forms = _forms(dossier, actions, posted)
+    if posted is not None and posted.action not in forms and message is None:
+        # The action is no longer offered (the state moved on): say why at the top.
+        errors = [*posted.form_errors, *(e for f in posted for e in f.errors)]
+        message = ("error", " ".join(str(e) for e in errors))
+    people = queries.users_by_id([e.actor_id for e in dossier.events]
+                                 + [s.finished_by_id for s in dossier.steps])
+    context = dict(
+        dossier=dossier, now=now, overdue=dossier.is_overdue(now), actions=actions,
+        forms=forms, file_groups=_file_groups(dossier),
+        people=people, message=message, open_step=wf.open_step(dossier),
+        asked_of_me=queries.open_consultations_for(current_user, dossier),
+        read_only=not (actors_for(current_user, dossier) - {Actor.APPLICANT}))
+    template = "staff/_workspace.html" if is_partial_request() else "staff/workspace.html"
+    return render_template(template, **context), status
+
+
+@bp.get("/ho-so/<int:dossier_id>")
+def workspace(dossier_id: int):
+    return _render(get_dossier_or_404(dossier_id))
+
+
+@bp.get("/ho-so/<int:dossier_id>/tep/<int:file_id>")
+def view_file(dossier_id: int, file_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    item = next((f for f in dossier.files if f.id == file_id), None)
+    if item is None:
+        abort(404)
+    try:
+        chunks = _storage().open(item.storage_key)
+    except ObjectNotFound:
+        abort(404)
+    except StorageError:
+        abort(503)
+    response = current_app.response_class(chunks, mimetype=item.content_type,
+                                          direct_passthrough=True)
+    # PDF and images open in the browser's viewer; anything else is downloaded, never
+    # rendered as a page of ours (DESIGN.md §5).
+    disposition = "inline" if item.previewable else "attachment"
+    response.headers.set("Content-Disposition", disposition, filename=item.original_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Length"] = str(item.size)
+    return response
+
+
+# --- acting -------------------------------------------------------------------------------
+
+def _attach_result(dossier: Dossier, form: ActionForm, keys: list[str]) -> None:
+    """Approve's e-result, stored before the approval in the same transaction."""
+    upload = request.files.get(form.result.name)
+    if upload is None or not upload.filename:
+        return  # approve() refuses unless a result was attached earlier
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    added = ops.add_file(dossier, None, upload.stream, upload.filename, _user(), _storage(),
+                         limits, kind=FileKind.RESULT)
+    keys.append(added.storage_key)
+
+
+def _show_error(form: ActionForm, error: Exception) -> None:
+    field = getattr(error, "field", None)
+    if field and field in form:
+        form[field].errors = [*form[field].errors, str(error)]
+    else:
+        form.form_errors.append(str(error))
+
+
+def _fresh(dossier_id: int, message: str, status: int):
+    """After a rollback: the dossier as it now is, with the message on top."""
+    db.session.expire_all()
+    dossier = get_dossier_or_404(dossier_id)
+    if not is_partial_request():
+        return _render(dossier, message=("warning", message), status=status)
+    # htmx swaps only 2xx and 422 responses (base.html): the fresh view must be shown.
+    return _render(dossier, message=("warning", message), status=200)
+
+
+@bp.post("/ho-so/<int:dossier_id>/" + ACTION_PATH)
+def act(dossier_id: int, action: str):
+    dossier = get_dossier_or_404(dossier_id)
+    chosen = Action(action)
+    if not actors_for(current_user, dossier) & chosen.transition.actors:
+        abort(403)  # e.g. the supervisor, read-only everywhere
+    form = FORMS[chosen]()
+    _prepare(form, dossier)
+    if not form.validate():
+        return _render(dossier, posted=form, status=422)
+    ctx = wf.Context(_user(), utcnow(), current_calendar(), form.lock_version.data)
+    keys: list[str] = []
+    try:
+        if chosen is Action.APPROVE:
+            _attach_result(dossier, form, keys)
+        getattr(wf, chosen.value)(dossier, ctx, **form.arguments())
+        db.session.commit()
+    except wf.Forbidden:
+        db.session.rollback()
+        ops.discard_objects(_storage(), keys)
+        abort(403)
+    except wf.Conflict as conflict:
+        db.session.rollback()
+        ops.discard_objects(_storage(), keys)
+        return _fresh(dossier_id, str(conflict), 409)
+    except StaleDataError:  # someone else committed first (two officers at once)
+        db.session.rollback()
+        ops.discard_objects(_storage(), keys)
+        return _fresh(dossier_id, wf.CONFLICT_MESSAGE, 409)
+    except (wf.WorkflowError, ops.DossierError) as refusal:
+        db.session.rollback()
+        ops.discard_objects(_storage(), keys)
+        if isinstance(refusal, wf.NeedsConfirmation):
+            form.needs_confirmation = True
+        _show_error(form, refusal)
+        return _render(get_dossier_or_404(dossier_id), posted=form, status=422)
+    except Exception:
+        db.session.rollback()
+        ops.discard_objects(_storage(), keys)
+        raise
+    done = _("Đã thực hiện: %(action)s.", action=_(chosen.label))
+    if is_partial_request():
+        return _render(get_dossier_or_404(dossier_id), message=("success", done))
+    flash(done, "success")
+    return redirect(url_for("staff.workspace", dossier_id=dossier_id), 303)

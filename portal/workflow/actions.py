@@ -1,0 +1,659 @@
+"""One function per workflow action (DESIGN.md §4, issue #4).
+
+Each function checks, in this order: that the dossier is the version the officer looked at
+(optimistic locking), that the user may act (``transitions.TRANSITIONS``; else ``Forbidden``),
+that the dossier is in a state the action starts from, and the action's own guard; then it
+changes the state, timestamps, steps and pauses, writes a ``DossierEvent`` and the outbox
+rows, and flushes. The route commits once; the dossier's version column makes a concurrent
+commit by someone else fail instead of silently overwriting (``Conflict``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import Role, User
+from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
+from portal.calendar.holidays_vn import fmt_dt_vi
+from portal.catalog.models import Agency, ProcedureStep, StepRole
+from portal.dossiers.models import PAUSED_STATES, Dossier, DossierState, FileKind, ReturnMethod
+from portal.dossiers.operations import add_event
+from portal.extensions import db
+from portal.workflow.models import (
+    Consultation,
+    DossierStep,
+    Notice,
+    NoticeKind,
+    OutboxMessage,
+    Pause,
+    PauseKind,
+)
+from portal.workflow.transitions import Action, Actor, actors_for
+
+S = DossierState
+INTER_AGENCY_MIN_DAYS = 3  # forwarding with less left than this needs a confirmation
+
+
+class WorkflowError(ValueError):
+    """A refusal with a Vietnamese message for the officer (``field``: the form field)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+class Forbidden(WorkflowError):
+    """The user may not take this action on this dossier (the route answers 403)."""
+
+
+class Conflict(WorkflowError):
+    """Someone changed the dossier since the user loaded it; show the fresh state."""
+
+
+class NeedsConfirmation(WorkflowError):
+    """Allowed, but the officer must confirm a warning first (e.g. little time left)."""
+
+
+CONFLICT_MESSAGE = ("Hồ sơ vừa được người khác cập nhật trước thao tác của bạn. Trang đã "
+                    "được tải lại với trạng thái mới nhất; vui lòng kiểm tra rồi thao tác lại.")
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who acts, when, under which calendar, on which version of the dossier they saw."""
+
+    user: User
+    now: datetime
+    calendar: WorkCalendar
+    expected_version: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.now.tzinfo is None or self.now.utcoffset() is None:
+            raise ValueError("workflow actions need an aware datetime")
+
+
+# --- the common frame ---------------------------------------------------------------------
+
+def _begin(dossier: Dossier, action: Action, ctx: Context) -> frozenset[Actor]:
+    if ctx.expected_version is not None and dossier.lock_version != ctx.expected_version:
+        raise Conflict(CONFLICT_MESSAGE)
+    transition = action.transition
+    actors = actors_for(ctx.user, dossier) & transition.actors
+    if not actors:
+        raise Forbidden(f"Bạn không có quyền “{action.label}” đối với hồ sơ này.")
+    if dossier.state not in transition.sources:
+        raise WorkflowError(f"Không thể “{action.label}” khi hồ sơ đang ở trạng thái "
+                            f"“{dossier.state.label}”.")
+    return actors
+
+
+def _flush(dossier: Dossier) -> None:
+    """The end of every action: the dossier's version changes even when its row does not
+    (a consultation answered while others are still open, a step taken again by its holder),
+    so two concurrent actions on one dossier can never both commit."""
+    if not db.session.is_modified(dossier, include_collections=False):
+        dossier.lock_version += 1  # SQLAlchemy still checks the old version in the UPDATE
+    db.session.flush()
+
+
+def _local(dt: datetime) -> str:
+    return fmt_dt_vi(dt.astimezone(VN_TZ))
+
+
+def _notify(dossier: Dossier, subject: str, text: str) -> None:
+    """Outbox rows to the applicant (DESIGN.md §6): e-mail and SMS where known."""
+    code = dossier.code or ""
+    body = f"Hồ sơ {code} ({dossier.procedure_version.name}): {text}"
+    if dossier.applicant_email:
+        db.session.add(OutboxMessage(dossier_id=dossier.id, channel="email",
+                                     recipient=dossier.applicant_email,
+                                     subject=f"[{code}] {subject}"[:300], body=body))
+    if dossier.applicant_phone:
+        db.session.add(OutboxMessage(dossier_id=dossier.id, channel="sms",
+                                     recipient=dossier.applicant_phone,
+                                     body=f"TT PVHCC: ho so {code} - {subject}"))
+
+
+def _text(value: str | None, what: str, field: str, limit: int = 2000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise WorkflowError(f"Vui lòng nhập {what}.", field)
+    if len(value) > limit:
+        raise WorkflowError(f"Nội dung quá dài (tối đa {limit} ký tự).", field)
+    return value
+
+
+def _issue(dossier: Dossier, kind: NoticeKind, ctx: Context, reason: str = "",
+           items: str = "", new_appointment_at: datetime | None = None) -> Notice:
+    year = ctx.now.astimezone(VN_TZ).year
+    last = db.session.scalar(select(func.max(Notice.number)).where(
+        Notice.agency_id == dossier.agency_id, Notice.kind == kind, Notice.year == year))
+    notice = Notice(agency_id=dossier.agency_id, kind=kind, year=year, number=(last or 0) + 1,
+                    issued_at=ctx.now, issued_by_id=ctx.user.id, reason=reason, items=items,
+                    original_due_at=dossier.due_at, new_appointment_at=new_appointment_at)
+    dossier.notices.append(notice)
+    return notice
+
+
+# --- steps (the digital control slip) -----------------------------------------------------
+
+DEFAULT_STEPS = ((1, "Tiếp nhận hồ sơ", StepRole.COUNTER, 1),
+                 (2, "Thẩm định, xử lý hồ sơ", StepRole.SPECIALIST, 8),
+                 (3, "Phê duyệt kết quả", StepRole.LEADER, 4))
+_PROCESSING_ROLES = (StepRole.SPECIALIST, StepRole.LEADER, StepRole.COMMITTEE)
+
+
+def _plan(dossier: Dossier) -> list[tuple[int, str, StepRole, int]]:
+    steps: Sequence[ProcedureStep] = dossier.procedure_version.steps
+    plan = [(s.position, s.name, s.role, s.hours) for s in sorted(steps, key=lambda s: s.position)]
+    if not any(role in _PROCESSING_ROLES for _, _, role, _ in plan):
+        return list(DEFAULT_STEPS)
+    return plan
+
+
+def open_step(dossier: Dossier) -> DossierStep | None:
+    return next((s for s in dossier.steps if s.finished_at is None), None)
+
+
+def _start_step(dossier: Dossier, planned: tuple[int, str, StepRole, int], ctx: Context,
+                holder: User | None) -> DossierStep:
+    position, name, role, hours = planned
+    step = DossierStep(position=position, name=name, role=role, agency_id=dossier.agency_id,
+                       holder_id=holder.id if holder else None, started_at=ctx.now,
+                       due_at=ctx.calendar.add_working_time(
+                           ctx.calendar.next_working_instant(ctx.now), timedelta(hours=hours)))
+    dossier.steps.append(step)
+    dossier.current_role = role.value
+    dossier.holder_id = step.holder_id
+    return step
+
+
+def _finish_step(dossier: Dossier, ctx: Context, note: str = "") -> DossierStep | None:
+    step = open_step(dossier)
+    if step is not None:
+        step.finished_at = ctx.now
+        step.finished_by_id = ctx.user.id
+        step.note = note[:500]
+        if step.holder_id is None:
+            step.holder_id = ctx.user.id
+    dossier.current_role = None
+    dossier.holder_id = None
+    return step
+
+
+def _next_planned(dossier: Dossier, after: int) -> tuple[int, str, StepRole, int] | None:
+    return next((p for p in _plan(dossier) if p[0] > after and p[2] in _PROCESSING_ROLES),
+                None)
+
+
+def _holder_for(dossier: Dossier, user: User | None, role: StepRole) -> User | None:
+    if user is None:
+        return None
+    wanted = Role.LEADER if role is StepRole.LEADER else Role.SPECIALIST
+    if not (user.has_role(wanted, dossier.agency_id) or user.has_role(Role.LEADER,
+                                                                      dossier.agency_id)):
+        raise WorkflowError(f"{user.full_name} không phải {wanted.label} của cơ quan xử lý hồ "
+                            f"sơ này.", "assignee")
+    return user
+
+
+# --- the clock ----------------------------------------------------------------------------
+
+def _pause(dossier: Dossier, kind: PauseKind, ctx: Context) -> None:
+    remaining = timedelta()
+    if dossier.due_at is not None and dossier.due_at > ctx.now:
+        remaining = ctx.calendar.elapsed(ctx.now, dossier.due_at)
+    dossier.pauses.append(Pause(kind=kind, started_at=ctx.now,
+                                remaining_seconds=int(remaining.total_seconds())))
+
+
+def _resume(dossier: Dossier, ctx: Context) -> None:
+    """End the open pause: the due time moves by exactly the working time spent waiting
+    (paused time is never counted against the agency)."""
+    pause = next((p for p in dossier.pauses if p.ended_at is None), None)
+    if pause is None:
+        return
+    pause.ended_at = ctx.now
+    if pause.remaining_seconds > 0:
+        start = ctx.calendar.next_working_instant(ctx.now)
+        dossier.due_at = ctx.calendar.add_working_time(
+            start, timedelta(seconds=pause.remaining_seconds))
+        dossier.due_explanation = (
+            f"Thời hạn giải quyết được tính lại sau thời gian chờ người nộp "
+            f"({pause.kind.label.lower()}); hạn mới {_local(dossier.due_at)}.")
+
+
+def _end(dossier: Dossier, state: DossierState, ctx: Context, note: str = "") -> None:
+    """Every ending: the clock stops for good and the open step closes."""
+    _resume_silently(dossier, ctx)
+    _finish_step(dossier, ctx, note)
+    dossier.state = state
+    dossier.finished_at = ctx.now
+
+
+def _resume_silently(dossier: Dossier, ctx: Context) -> None:
+    pause = next((p for p in dossier.pauses if p.ended_at is None), None)
+    if pause is not None:
+        pause.ended_at = ctx.now
+
+
+def _receipt_of(dossier: Dossier, ctx: Context) -> None:
+    version = dossier.procedure_version
+    duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
+    deadline = ctx.calendar.add(ctx.now, duration, version.cutoff)
+    dossier.received_at = ctx.now
+    dossier.received_by_id = ctx.user.id
+    dossier.due_at = deadline.due
+    dossier.due_explanation = deadline.explanation_vi
+    counter = next((p for p in _plan(dossier) if p[2] is StepRole.COUNTER),
+                   DEFAULT_STEPS[0])
+    step = _start_step(dossier, counter, ctx, ctx.user)
+    step.finished_at = ctx.now
+    step.finished_by_id = ctx.user.id
+    dossier.current_role = dossier.holder_id = None
+
+
+# --- reception (counter officer) ----------------------------------------------------------
+
+def receive(dossier: Dossier, ctx: Context) -> None:
+    """Accept a complete dossier: the legal clock starts now (cut-off rules apply)."""
+    _begin(dossier, Action.RECEIVE, ctx)
+    _receipt_of(dossier, ctx)
+    first = _next_planned(dossier, 0)
+    assert first is not None  # _plan always has a processing step
+    _start_step(dossier, first, ctx, None)
+    dossier.state = S.RECEIVED
+    add_event(dossier, Action.RECEIVE.value,
+              f"Cơ quan đã tiếp nhận hồ sơ. Hẹn trả kết quả: {_local(dossier.due_at)}.",
+              ctx.user, ctx.now)
+    _notify(dossier, "đã được tiếp nhận",
+            f"đã được tiếp nhận lúc {_local(ctx.now)}; hẹn trả kết quả {_local(dossier.due_at)}.")
+    _flush(dossier)
+
+
+def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) -> Notice:
+    """Form 02 before reception: the online dossier is incomplete; nothing is counted yet."""
+    _begin(dossier, Action.REQUEST_COMPLETION, ctx)
+    items = _text(items, "các giấy tờ cần bổ sung", "items")
+    reason = _text(reason, "lý do", "reason")
+    dossier.supplement_round += 1
+    notice = _issue(dossier, NoticeKind.COMPLETION, ctx, reason, items)
+    dossier.state = S.NEEDS_COMPLETION
+    add_event(dossier, Action.REQUEST_COMPLETION.value,
+              f"Yêu cầu bổ sung, hoàn thiện hồ sơ trước khi tiếp nhận: {items}", ctx.user,
+              ctx.now)
+    _notify(dossier, "cần bổ sung", f"cần bổ sung, hoàn thiện: {items}. Lý do: {reason}")
+    _flush(dossier)
+    return notice
+
+
+def refuse_reception(dossier: Dossier, ctx: Context, reason: str) -> Notice:
+    """Form 03 at reception: the dossier is not accepted."""
+    _begin(dossier, Action.REFUSE_RECEPTION, ctx)
+    reason = _text(reason, "lý do từ chối", "reason")
+    notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
+    _end(dossier, S.REFUSED, ctx)
+    add_event(dossier, Action.REFUSE_RECEPTION.value, f"Từ chối tiếp nhận hồ sơ. Lý do: {reason}",
+              ctx.user, ctx.now)
+    _notify(dossier, "không được tiếp nhận", f"không được tiếp nhận. Lý do: {reason}")
+    _flush(dossier)
+    return notice
+
+
+def resolve_on_the_spot(dossier: Dossier, ctx: Context, result_note: str,
+                        collected_by: str = "") -> None:
+    """An on-the-spot procedure: received, resolved and handed over in one action."""
+    _begin(dossier, Action.RESOLVE_ON_THE_SPOT, ctx)
+    if not dossier.procedure_version.on_the_spot:
+        raise WorkflowError("Thủ tục này không giải quyết ngay tại quầy; hãy tiếp nhận hồ sơ.")
+    result_note = _text(result_note, "kết quả (số giấy chứng nhận, văn bản…)", "result_note",
+                        500)
+    _receipt_of(dossier, ctx)
+    dossier.due_at = ctx.now
+    dossier.due_explanation = "Thủ tục giải quyết ngay trong ngày tại quầy."
+    dossier.result_note = result_note
+    dossier.state = S.RETURNED
+    dossier.finished_at = dossier.returned_at = ctx.now
+    dossier.returned_to = (collected_by or dossier.applicant_name).strip()[:300]
+    add_event(dossier, Action.RESOLVE_ON_THE_SPOT.value,
+              f"Tiếp nhận, giải quyết và trả kết quả ngay tại quầy: {result_note}.", ctx.user,
+              ctx.now)
+    _flush(dossier)
+
+
+def resubmit(dossier: Dossier, ctx: Context) -> None:
+    """The applicant sends back an online dossier completed as asked (form 02)."""
+    _begin(dossier, Action.RESUBMIT, ctx)
+    if not any(f.kind is FileKind.SUPPLEMENT and f.round == dossier.supplement_round
+               for f in dossier.files):
+        raise WorkflowError("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi lại.",
+                            "files")
+    dossier.state = S.SUBMITTED
+    add_event(dossier, Action.RESUBMIT.value, "Người nộp đã bổ sung, hoàn thiện hồ sơ.",
+              ctx.user, ctx.now)
+    _flush(dossier)
+
+
+# --- processing (specialist, leader) ------------------------------------------------------
+
+def take(dossier: Dossier, ctx: Context) -> None:
+    actors = _begin(dossier, Action.TAKE, ctx)
+    step = open_step(dossier)
+    if step is None:
+        raise WorkflowError("Hồ sơ không có bước xử lý đang mở.")
+    if step.holder_id not in (None, ctx.user.id):
+        raise Conflict(f"Hồ sơ đang do {step.holder.full_name} xử lý; lãnh đạo có thể phân "
+                       f"công lại.")
+    if step.role is StepRole.LEADER and Actor.LEADER not in actors:
+        raise Forbidden("Bước này thuộc lãnh đạo cơ quan.")
+    step.holder_id = dossier.holder_id = ctx.user.id
+    dossier.state = S.IN_PROGRESS
+    add_event(dossier, Action.TAKE.value, f"{ctx.user.full_name} nhận xử lý bước “{step.name}”.",
+              ctx.user, ctx.now, public=False)
+    _flush(dossier)
+
+
+def assign(dossier: Dossier, ctx: Context, assignee: User) -> None:
+    _begin(dossier, Action.ASSIGN, ctx)
+    step = open_step(dossier)
+    if step is None:
+        raise WorkflowError("Hồ sơ không có bước xử lý đang mở.")
+    holder = _holder_for(dossier, assignee, step.role)
+    assert holder is not None
+    step.holder_id = dossier.holder_id = holder.id
+    dossier.state = S.IN_PROGRESS
+    add_event(dossier, Action.ASSIGN.value,
+              f"Phân công {holder.full_name} xử lý bước “{step.name}”.", ctx.user, ctx.now,
+              public=False)
+    _flush(dossier)
+
+
+def complete_step(dossier: Dossier, ctx: Context, note: str = "",
+                  next_holder: User | None = None) -> DossierStep:
+    """Close the current step and hand the dossier to the next step's holder."""
+    actors = _begin(dossier, Action.COMPLETE_STEP, ctx)
+    step = open_step(dossier)
+    if step is None:
+        raise WorkflowError("Hồ sơ không có bước xử lý đang mở.")
+    if step.holder_id != ctx.user.id and Actor.LEADER not in actors:
+        raise Forbidden("Chỉ người đang xử lý bước này (hoặc lãnh đạo) mới hoàn thành được.")
+    following = _next_planned(dossier, step.position)
+    if following is None:
+        raise WorkflowError("Đây là bước cuối cùng: lãnh đạo phê duyệt và ban hành kết quả.")
+    holder = _holder_for(dossier, next_holder, following[2])
+    _finish_step(dossier, ctx, note)
+    new = _start_step(dossier, following, ctx, holder)
+    add_event(dossier, Action.COMPLETE_STEP.value,
+              f"Hoàn thành bước “{step.name}”, chuyển bước “{new.name}”"
+              + (f" cho {holder.full_name}" if holder else "") + ".",
+              ctx.user, ctx.now, public=False)
+    _flush(dossier)
+    return new
+
+
+def request_supplement(dossier: Dossier, ctx: Context, items: str, reason: str) -> Notice:
+    """Form 02 during processing: the clock pauses until the applicant supplements."""
+    _begin(dossier, Action.REQUEST_SUPPLEMENT, ctx)
+    items = _text(items, "các giấy tờ cần bổ sung", "items")
+    reason = _text(reason, "lý do", "reason")
+    step = open_step(dossier)
+    if step is not None and step.holder_id is None:
+        step.holder_id = dossier.holder_id = ctx.user.id
+    dossier.supplement_round += 1
+    notice = _issue(dossier, NoticeKind.SUPPLEMENT, ctx, reason, items)
+    _pause(dossier, PauseKind.SUPPLEMENT, ctx)
+    dossier.state = S.AWAITING_SUPPLEMENT
+    add_event(dossier, Action.REQUEST_SUPPLEMENT.value,
+              f"Yêu cầu bổ sung hồ sơ (số {notice.reference}): {items}. Thời hạn giải quyết "
+              f"tạm dừng cho đến khi nhận đủ hồ sơ bổ sung.", ctx.user, ctx.now)
+    _notify(dossier, "cần bổ sung hồ sơ", f"cần bổ sung: {items}. Lý do: {reason}")
+    _flush(dossier)
+    return notice
+
+
+def supplement(dossier: Dossier, ctx: Context, note: str = "") -> None:
+    """The applicant (online) or the counter officer (papers brought in) answers form 02."""
+    actors = _begin(dossier, Action.SUPPLEMENT, ctx)
+    uploaded = any(f.kind is FileKind.SUPPLEMENT and f.round == dossier.supplement_round
+                   for f in dossier.files)
+    if Actor.COUNTER not in actors and not uploaded:
+        raise WorkflowError("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi.", "files")
+    if not uploaded and not note.strip():
+        raise WorkflowError("Ghi rõ giấy tờ bổ sung đã nhận tại quầy.", "note")
+    _resume(dossier, ctx)
+    dossier.state = S.IN_PROGRESS
+    add_event(dossier, Action.SUPPLEMENT.value,
+              "Đã nhận hồ sơ bổ sung" + (f": {note.strip()}" if note.strip() else "")
+              + f". Hẹn trả kết quả: {_local(dossier.due_at)}.", ctx.user, ctx.now)
+    _flush(dossier)
+
+
+def request_consultation(dossier: Dossier, ctx: Context, agencies: Sequence[Agency],
+                         question: str, due_at: datetime) -> list[Consultation]:
+    _begin(dossier, Action.REQUEST_CONSULTATION, ctx)
+    question = _text(question, "nội dung xin ý kiến", "question")
+    asked = [a for a in agencies if a.id != dossier.agency_id]
+    if not asked:
+        raise WorkflowError("Vui lòng chọn ít nhất một cơ quan khác để xin ý kiến.", "agencies")
+    if due_at <= ctx.now:
+        raise WorkflowError("Hạn trả lời phải sau thời điểm hiện tại.", "due_at")
+    made = [Consultation(agency_id=a.id, question=question, requested_at=ctx.now,
+                         requested_by_id=ctx.user.id, due_at=due_at) for a in asked]
+    dossier.consultations.extend(made)
+    dossier.state = S.AWAITING_CONSULTATION
+    names = ", ".join(a.name for a in asked)
+    add_event(dossier, Action.REQUEST_CONSULTATION.value,
+              f"Xin ý kiến {names}, hạn trả lời {_local(due_at)}.", ctx.user, ctx.now,
+              public=False)
+    _flush(dossier)
+    return made
+
+
+def answer_consultation(dossier: Dossier, ctx: Context, consultation_id: int,
+                        answer: str) -> Consultation:
+    _begin(dossier, Action.ANSWER_CONSULTATION, ctx)
+    answer = _text(answer, "nội dung trả lời", "answer")
+    mine = {r.agency_id for r in ctx.user.roles if r.role in (Role.SPECIALIST, Role.LEADER)}
+    item = next((c for c in dossier.consultations if c.id == consultation_id), None)
+    if item is None or item.agency_id not in mine:
+        raise Forbidden("Yêu cầu xin ý kiến này không gửi đến cơ quan của bạn.")
+    if item.answered_at is not None:
+        raise Conflict("Yêu cầu xin ý kiến này đã được trả lời.")
+    item.answer, item.answered_at, item.answered_by_id = answer, ctx.now, ctx.user.id
+    if all(c.answered_at is not None for c in dossier.consultations):
+        dossier.state = S.IN_PROGRESS
+    add_event(dossier, Action.ANSWER_CONSULTATION.value,
+              f"{item.agency.name} đã trả lời xin ý kiến.", ctx.user, ctx.now, public=False)
+    _flush(dossier)
+    return item
+
+
+def working_days_left(dossier: Dossier, ctx: Context) -> float:
+    if dossier.due_at is None or dossier.due_at <= ctx.now:
+        return 0.0
+    return ctx.calendar.elapsed(ctx.now, dossier.due_at) / ctx.calendar.day_length
+
+
+def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
+                         confirmed: bool = False) -> None:
+    """Send to the Provincial People's Committee office (liên thông). With fewer than three
+    working days left the leader must confirm the warning first."""
+    _begin(dossier, Action.FORWARD_INTER_AGENCY, ctx)
+    note = _text(note, "nội dung chuyển liên thông", "note", 500)
+    left = working_days_left(dossier, ctx)
+    if left < INTER_AGENCY_MIN_DAYS and not confirmed:
+        raise NeedsConfirmation(
+            f"Chỉ còn {left:.1f} ngày làm việc trước hạn trả kết quả (dưới "
+            f"{INTER_AGENCY_MIN_DAYS} ngày). Hãy xác nhận nếu vẫn chuyển liên thông.",
+            "confirmed")
+    dossier.state = S.INTER_AGENCY
+    add_event(dossier, Action.FORWARD_INTER_AGENCY.value,
+              f"Chuyển liên thông đến Văn phòng UBND tỉnh ({note}); còn {left:.1f} ngày làm "
+              f"việc trước hạn.", ctx.user, ctx.now)
+    _flush(dossier)
+
+
+def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
+    _begin(dossier, Action.INTER_AGENCY_RETURNED, ctx)
+    note = _text(note, "kết quả xử lý liên thông", "note", 500)
+    dossier.state = S.IN_PROGRESS
+    add_event(dossier, Action.INTER_AGENCY_RETURNED.value,
+              f"Nhận lại hồ sơ liên thông: {note}.", ctx.user, ctx.now)
+    _flush(dossier)
+
+
+def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
+    """E.g. the tax notice is issued; the clock pauses until the applicant has paid."""
+    _begin(dossier, Action.REQUEST_OBLIGATION, ctx)
+    note = _text(note, "nội dung nghĩa vụ tài chính (thông báo thuế, số tiền…)", "note", 500)
+    _pause(dossier, PauseKind.OBLIGATION, ctx)
+    dossier.state = S.AWAITING_PAYMENT_OF_OBLIGATION
+    add_event(dossier, Action.REQUEST_OBLIGATION.value,
+              f"Thông báo nghĩa vụ tài chính: {note}. Thời hạn giải quyết tạm dừng đến khi "
+              f"người nộp hoàn thành nghĩa vụ.", ctx.user, ctx.now)
+    _notify(dossier, "thông báo nghĩa vụ tài chính", note)
+    _flush(dossier)
+
+
+def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str) -> None:
+    _begin(dossier, Action.OBLIGATION_FULFILLED, ctx)
+    note = _text(note, "chứng từ nộp (số biên lai, ngày nộp)", "note", 500)
+    _resume(dossier, ctx)
+    dossier.state = S.IN_PROGRESS
+    add_event(dossier, Action.OBLIGATION_FULFILLED.value,
+              f"Người nộp đã hoàn thành nghĩa vụ tài chính ({note}). Hẹn trả kết quả: "
+              f"{_local(dossier.due_at)}.", ctx.user, ctx.now)
+    _flush(dossier)
+
+
+def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
+    """The leader signs: the e-result (attached beforehand) is issued to the applicant."""
+    _begin(dossier, Action.APPROVE, ctx)
+    if not dossier.result_files:
+        raise WorkflowError("Vui lòng đính kèm tệp kết quả điện tử trước khi phê duyệt.",
+                            "result")
+    dossier.result_note = result_note.strip()[:500]
+    _end(dossier, S.RESULT_READY, ctx, "Phê duyệt")
+    late = dossier.due_at is not None and ctx.now > dossier.due_at
+    add_event(dossier, Action.APPROVE.value,
+              "Hồ sơ đã có kết quả" + (" (trễ hạn)" if late else "") + "; kết quả điện tử có "
+              "thể tải về.", ctx.user, ctx.now)
+    where = ("sẽ được gửi qua bưu chính" if dossier.return_method is ReturnMethod.POSTAL
+             else "nhận tại Trung tâm")
+    _notify(dossier, "đã có kết quả", f"đã có kết quả; bản giấy {where}.")
+    _flush(dossier)
+
+
+def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
+    """Form 03 during processing: the dossier cannot be resolved."""
+    _begin(dossier, Action.REFUSE, ctx)
+    reason = _text(reason, "lý do từ chối giải quyết", "reason")
+    notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
+    _end(dossier, S.REFUSED, ctx, "Từ chối giải quyết")
+    add_event(dossier, Action.REFUSE.value, f"Từ chối giải quyết hồ sơ. Lý do: {reason}",
+              ctx.user, ctx.now)
+    _notify(dossier, "bị từ chối giải quyết", f"không được giải quyết. Lý do: {reason}")
+    _flush(dossier)
+    return notice
+
+
+def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
+    """The stop-processing notice (Circular 03/2025)."""
+    _begin(dossier, Action.STOP, ctx)
+    reason = _text(reason, "lý do dừng xử lý", "reason")
+    notice = _issue(dossier, NoticeKind.STOP, ctx, reason)
+    _end(dossier, S.STOPPED, ctx, "Dừng xử lý")
+    add_event(dossier, Action.STOP.value, f"Dừng xử lý hồ sơ. Lý do: {reason}", ctx.user,
+              ctx.now)
+    _notify(dossier, "dừng xử lý", f"bị dừng xử lý. Lý do: {reason}")
+    _flush(dossier)
+    return notice
+
+
+def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
+    _begin(dossier, Action.CONFIRM_WITHDRAWAL, ctx)
+    if dossier.withdrawal_requested_at is None:
+        raise WorkflowError("Người nộp chưa đề nghị rút hồ sơ này.")
+    _end(dossier, S.WITHDRAWN, ctx, "Rút hồ sơ theo đề nghị")
+    add_event(dossier, Action.CONFIRM_WITHDRAWAL.value,
+              "Cơ quan xác nhận rút hồ sơ theo đề nghị của người nộp.", ctx.user, ctx.now)
+    _notify(dossier, "đã rút", "đã được rút theo đề nghị của bạn.")
+    _flush(dossier)
+
+
+def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
+              collected_by: str = "", tracking_number: str = "") -> None:
+    """The result leaves the centre: collected at the counter, or handed to the post."""
+    _begin(dossier, Action.HAND_OVER, ctx)
+    method = ReturnMethod(method)
+    if method is ReturnMethod.COUNTER:
+        who = _text(collected_by, "họ tên, số giấy tờ của người nhận kết quả", "collected_by",
+                    300)
+        text = f"Đã trả kết quả tại quầy cho {who}."
+    else:
+        who = _text(tracking_number, "số hiệu bưu gửi", "tracking_number", 300)
+        text = f"Đã chuyển kết quả cho bưu chính, số hiệu bưu gửi {who}."
+    dossier.returned_at = ctx.now
+    dossier.returned_to = who
+    dossier.state = S.RETURNED
+    add_event(dossier, Action.HAND_OVER.value, text, ctx.user, ctx.now)
+    _notify(dossier, "đã trả kết quả", text)
+    _flush(dossier)
+
+
+def apologise(dossier: Dossier, ctx: Context, reason: str,
+              new_appointment_at: datetime) -> Notice:
+    """Form 04: an overdue dossier gets an apology and a new appointment. The statutory due
+    time does not change (statistics still judge against it)."""
+    _begin(dossier, Action.APOLOGISE, ctx)
+    # While the applicant has the next move the clock is stopped: not overdue (is_overdue).
+    if dossier.state in PAUSED_STATES:
+        raise WorkflowError("Hồ sơ đang tạm dừng tính thời hạn (chờ người nộp) nên chưa bị "
+                            "tính quá hạn.")
+    if not dossier.is_overdue(ctx.now):
+        raise WorkflowError("Hồ sơ chưa quá hạn nên chưa cần phiếu xin lỗi.")
+    reason = _text(reason, "lý do quá hạn", "reason")
+    if new_appointment_at.tzinfo is None or new_appointment_at <= ctx.now:
+        raise WorkflowError("Ngày hẹn mới phải sau thời điểm hiện tại.", "new_appointment_at")
+    notice = _issue(dossier, NoticeKind.APOLOGY, ctx, reason,
+                    new_appointment_at=new_appointment_at)
+    dossier.new_appointment_at = new_appointment_at
+    add_event(dossier, Action.APOLOGISE.value,
+              f"Cơ quan xin lỗi vì hồ sơ quá hạn giải quyết ({reason}). Hẹn lại ngày trả kết "
+              f"quả: {_local(new_appointment_at)}.", ctx.user, ctx.now)
+    _notify(dossier, "xin lỗi và hẹn lại",
+            f"quá hạn giải quyết; cơ quan xin lỗi và hẹn lại {_local(new_appointment_at)}.")
+    _flush(dossier)
+    return notice
+
+
+# --- invariants (checked by the stateful test; cheap enough to assert anywhere) ------------
+
+def invariant_problems(dossier: Dossier) -> list[str]:
+    problems = []
+    if dossier.is_resolved and dossier.finished_at is None:
+        problems.append("resolved without an end time")
+    if not dossier.is_resolved and dossier.finished_at is not None:
+        problems.append("end time on an unresolved dossier")
+    if dossier.state in (S.RESULT_READY, S.RETURNED) and not (dossier.result_files
+                                                              or dossier.result_note):
+        problems.append("result ready or returned without a result")
+    if dossier.state is S.RETURNED and dossier.returned_at is None:
+        problems.append("returned without a hand-over time")
+    open_pauses = [p for p in dossier.pauses if p.ended_at is None]
+    if (dossier.state in PAUSED_STATES) != bool(open_pauses) or len(open_pauses) > 1:
+        problems.append("clock pause does not match the state")
+    open_steps = [s for s in dossier.steps if s.finished_at is None]
+    if len(open_steps) > 1:
+        problems.append("more than one open step")
+    if dossier.is_resolved and open_steps:
+        problems.append("open step on a resolved dossier")
+    if dossier.received_at is not None and dossier.due_at is None:
+        problems.append("received without a due time")
+    if dossier.state is S.AWAITING_CONSULTATION and all(
+            c.answered_at is not None for c in dossier.consultations):
+        problems.append("awaiting consultation with none open")
+    return problems

@@ -1,0 +1,177 @@
+"""Counter and postal intake (issue #4): the counter officer files a dossier on behalf of an
+applicant who came to the counter or sent the papers by post.
+
+The dossier is created already submitted (its code taken now, like an online submission);
+the officer then scans the papers (``dossiers.operations.add_file`` accepts applicant files
+on a submitted counter or postal dossier) and receives it (``actions.receive``) or, for an
+on-the-spot procedure, resolves it at once (``actions.resolve_on_the_spot``). The applicant
+need not have an account; when they have one, the dossier is linked to it and appears in
+their "my dossiers". Operations flush, never commit (STYLE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+
+from portal.accounts.models import AccountKind, Role, RoleAssignment, User
+from portal.calendar import Duration, DurationUnit, WorkCalendar
+from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from portal.core.text import search_terms
+from portal.dossiers import codes
+from portal.dossiers import operations as dossier_ops
+from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
+from portal.extensions import db
+from portal.workflow.actions import Forbidden, WorkflowError
+
+INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
+INTAKE_EVENT = {Channel.COUNTER: "Tiếp nhận trực tiếp tại quầy",
+                Channel.POSTAL: "Tiếp nhận hồ sơ qua bưu chính"}
+# The staff roles that let someone see an agency's dossiers at all (others get a 404).
+AGENCY_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER)
+
+
+@dataclass(frozen=True)
+class Intake:
+    """What the officer typed at the counter (or read from the postal envelope)."""
+
+    channel: Channel | str
+    applicant: dossier_ops.ApplicantData
+    return_method: ReturnMethod | str
+    postal: dossier_ops.PostalAddress | None = None
+    person: User | None = None  # an existing account to link the dossier to
+    note: str = ""
+
+
+# --- reading -----------------------------------------------------------------------------
+
+def counter_agency_ids(user: User) -> list[int]:
+    """The agencies where ``user`` is a counter officer."""
+    return sorted({r.agency_id for r in user.roles
+                   if r.role is Role.COUNTER_OFFICER and r.agency_id is not None})
+
+
+def intake_procedures(user: User, q: str = "", limit: int = 30) -> list[ProcedureVersion]:
+    """The published procedures of the officer's agencies, matching ``q`` (name, accent-
+    insensitive, or code), nearest names first."""
+    agencies = counter_agency_ids(user)
+    if not agencies:
+        return []
+    query = (select(ProcedureVersion)
+             .join(Procedure, Procedure.published_version_id == ProcedureVersion.id)
+             .where(ProcedureVersion.status == VersionStatus.PUBLISHED,
+                    Procedure.agency_id.in_(agencies)))
+    for term in search_terms(q):  # search_text holds the folded name and the code
+        query = query.where(ProcedureVersion.search_text.contains(term, autoescape=True))
+    return list(db.session.scalars(query.order_by(ProcedureVersion.name, ProcedureVersion.id)
+                                   .limit(limit)))
+
+
+def published_version(version_id: int) -> ProcedureVersion | None:
+    return db.session.get(ProcedureVersion, version_id)
+
+
+def search_people(q: str, limit: int = 10) -> list[User]:
+    """Applicants with an account, by name (accent-insensitive), CCCD or phone. Staff
+    accounts are not applicants and never appear."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return []
+    query = select(User).where(User.active.is_(True), User.kind != AccountKind.STAFF,
+                               ~User.id.in_(select(RoleAssignment.user_id)))
+    digits = q.replace(" ", "").replace(".", "")
+    if digits.lstrip("+").isdigit():
+        phone = "0" + digits[3:] if digits.startswith("+84") else digits
+        query = query.where(or_(User.id_number == digits, User.phone == phone))
+    else:
+        terms = search_terms(q)
+        if not terms:
+            return []
+        for term in terms:
+            query = query.where(User.name_folded.contains(term, autoescape=True))
+    return list(db.session.scalars(query.order_by(User.full_name, User.id).limit(limit)))
+
+
+def applicant_account(user_id: int) -> User | None:
+    """An applicant account to link a dossier to (never a staff account)."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.is_staff:
+        return None
+    return user
+
+
+def staff_dossier_query(user: User, dossier_id: int) -> Select:
+    agencies = {r.agency_id for r in user.roles if r.role in AGENCY_ROLES and r.agency_id}
+    return select(Dossier).where(Dossier.id == dossier_id, Dossier.agency_id.in_(agencies))
+
+
+def dossier_for_staff(user: User, dossier_id: int) -> Dossier | None:
+    """The dossier if it belongs to an agency where ``user`` works, else None (a 404)."""
+    return db.session.scalar(staff_dossier_query(user, dossier_id))
+
+
+def is_being_scanned(dossier: Dossier) -> bool:
+    """A counter or postal dossier between its intake and its reception."""
+    return dossier.channel is not Channel.ONLINE and dossier.state is DossierState.SUBMITTED
+
+
+# --- the operation ------------------------------------------------------------------------
+
+def _merged(applicant: dossier_ops.ApplicantData, person: User | None
+            ) -> dossier_ops.ApplicantData:
+    """Blank details are taken from the linked account's profile."""
+    if person is None:
+        return applicant
+    return replace(applicant,
+                   name=applicant.name.strip() or person.full_name,
+                   id_number=applicant.id_number.strip() or (person.id_number or ""),
+                   phone=applicant.phone.strip() or person.phone,
+                   email=applicant.email.strip() or person.email)
+
+
+def create_intake(version: ProcedureVersion, officer: User, data: Intake,
+                  calendar: WorkCalendar, now: datetime) -> Dossier:
+    """A counter or postal dossier, already submitted: code, appointment, event."""
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("create_intake needs an aware datetime")
+    procedure = version.procedure
+    if not officer.has_role(Role.COUNTER_OFFICER, procedure.agency_id):
+        raise Forbidden("Bạn không phải cán bộ một cửa của cơ quan giải quyết thủ tục này.")
+    if (version.status is not VersionStatus.PUBLISHED
+            or procedure.published_version_id != version.id):
+        raise WorkflowError("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
+                            "được thay thế). Vui lòng chọn lại thủ tục.", "version_id")
+    try:
+        channel = Channel(data.channel)
+    except ValueError:
+        channel = None
+    if channel not in INTAKE_CHANNELS:
+        raise WorkflowError("Vui lòng chọn hình thức tiếp nhận: tại quầy hoặc qua bưu chính.",
+                            "channel")
+    person = data.person
+    if person is not None and person.is_staff:
+        raise WorkflowError("Chỉ liên kết hồ sơ với tài khoản của công dân, doanh nghiệp.",
+                            "person_id")
+    dossier = Dossier(procedure_version=version, procedure_version_id=version.id,
+                      agency_id=procedure.agency_id, state=DossierState.DRAFT, channel=channel,
+                      applicant_id=person.id if person else None,
+                      note=(data.note or "").strip())
+    db.session.add(dossier)
+    # The same checks as online filing, in the same words.
+    try:
+        dossier_ops.update_applicant(dossier, _merged(data.applicant, person))
+        dossier_ops.set_return_method(dossier, data.return_method, data.postal)
+    except dossier_ops.DossierError as error:
+        raise WorkflowError(str(error), error.field) from None
+    dossier.code = codes.next_code(dossier.agency, now)
+    duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
+    deadline = calendar.add(now, duration, version.cutoff)
+    dossier.state = DossierState.SUBMITTED
+    dossier.submitted_at = now
+    dossier.due_at = deadline.due  # the expected appointment; reception fixes it
+    dossier.due_explanation = deadline.explanation_vi
+    dossier_ops.add_event(dossier, "submitted",
+                          f"{INTAKE_EVENT[channel]}, mã hồ sơ {dossier.code}.", officer, now)
+    db.session.flush()
+    return dossier

@@ -1,0 +1,181 @@
+"""What the workflow records besides the dossier itself: the internal steps (the digital
+process control slip, form 05), clock pauses, consultations with other agencies, the official
+notices issued (forms 02, 03, 04 and the stop-processing notice) and the message outbox."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.catalog.models import StepRole
+from portal.core.i18n import N_
+from portal.core.models import UTCDateTime, str_enum, utcnow
+from portal.extensions import db
+
+
+class DossierStep(db.Model):
+    """One handover in the internal process: who held the dossier, from when, until when."""
+
+    __tablename__ = "dossier_step"
+    __table_args__ = (Index("ix_dossier_step_holder_open", "holder_id", "finished_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(300))
+    role: Mapped[StepRole] = mapped_column(str_enum(StepRole, "step_role"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    holder_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    note: Mapped[str] = mapped_column(String(500), default="")
+
+    holder = relationship("User", foreign_keys=[holder_id])
+    finished_by = relationship("User", foreign_keys=[finished_by_id])
+    agency = relationship("Agency")
+
+
+class PauseKind(enum.StrEnum):
+    SUPPLEMENT = "supplement"
+    OBLIGATION = "obligation"
+
+    @property
+    def label(self) -> str:
+        return {"supplement": N_("Chờ bổ sung hồ sơ"),
+                "obligation": N_("Chờ thực hiện nghĩa vụ tài chính")}[self.value]
+
+
+class Pause(db.Model):
+    """A stretch during which the clock stops (the applicant has the dossier's next move)."""
+
+    __tablename__ = "dossier_pause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    kind: Mapped[PauseKind] = mapped_column(str_enum(PauseKind, "pause_kind"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Working time left before the due time when the pause began (seconds).
+    remaining_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Consultation(db.Model):
+    """A question to another agency (*lấy ý kiến*), answered in that agency's queue."""
+
+    __tablename__ = "consultation"
+    __table_args__ = (Index("ix_consultation_agency_open", "agency_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))  # the agency asked
+    question: Mapped[str] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    agency = relationship("Agency")
+    dossier = relationship("Dossier")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+
+    def is_late(self, now: datetime) -> bool:
+        return (self.answered_at or now) > self.due_at
+
+
+class NoticeKind(enum.StrEnum):
+    """Official notices of Circular 01/2018/TT-VPCP (03/2025): the number is the form's."""
+
+    COMPLETION = "completion"  # 02, before reception
+    SUPPLEMENT = "supplement"  # 02, during processing
+    REFUSAL = "refusal"  # 03
+    APOLOGY = "apology"  # 04, with a new appointment
+    STOP = "stop"  # stop-processing notice (Circular 03/2025)
+
+    @property
+    def label(self) -> str:
+        return NOTICE_LABELS[self]
+
+    @property
+    def form(self) -> str:
+        return {"completion": "02", "supplement": "02", "refusal": "03", "apology": "04",
+                "stop": "TB"}[self.value]
+
+    @property
+    def symbol(self) -> str:
+        """The suffix of the notice number, e.g. 12/HDHS."""
+        return {"completion": "HDHS", "supplement": "HDHS", "refusal": "TCHS",
+                "apology": "XLHS", "stop": "DXL"}[self.value]
+
+
+NOTICE_LABELS = {
+    NoticeKind.COMPLETION: N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    NoticeKind.SUPPLEMENT: N_("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"),
+    NoticeKind.REFUSAL: N_("Phiếu từ chối tiếp nhận, giải quyết hồ sơ"),
+    NoticeKind.APOLOGY: N_("Phiếu xin lỗi và hẹn lại ngày trả kết quả"),
+    NoticeKind.STOP: N_("Thông báo dừng xử lý hồ sơ"),
+}
+
+
+class Notice(db.Model):
+    """One official notice issued on a dossier; printed from its template (docs/forms.md)."""
+
+    __tablename__ = "dossier_notice"
+    __table_args__ = (UniqueConstraint("agency_id", "kind", "year", "number",
+                                       name="uq_notice_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind, "notice_kind"))
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    items: Mapped[str] = mapped_column(Text, default="")  # one missing item per line
+    original_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    dossier = relationship("Dossier")
+    issued_by = relationship("User")
+    agency = relationship("Agency")
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number}/{self.kind.symbol}"
+
+    @property
+    def item_list(self) -> list[str]:
+        return [line.strip() for line in self.items.splitlines() if line.strip()]
+
+
+class OutboxMessage(db.Model):
+    """A message to send, written in the same transaction as the change it reports
+    (DESIGN.md §6). The notifications issue delivers them; until then they wait here."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id",
+                                                              ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(16))  # email | sms
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -1,0 +1,271 @@
+"""Reading dossiers as staff (issue #4): who sees what, and the officers' queues.
+
+Visibility: an officer (counter officer, specialist, leader) sees the dossiers of the agencies
+they work for, and those on which one of their agencies was consulted; the centre's
+supervisor sees every dossier, read-only (acting is decided by ``transitions``). Drafts are
+the applicant's own and never shown to staff.
+
+Queues are one indexed query each: ``ix_dossier_agency_state_due`` (agency, state, due time)
+serves every state filter and its count, ``ix_dossier_holder_state`` the "mine" queue and
+``ix_consultation_agency_open`` the consultations asked of an agency. What a row shows (the
+procedure, the agency, the holder) is loaded with it, never one query per row."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.accounts.models import Role, RoleAssignment, User
+from portal.calendar import WorkCalendar
+from portal.catalog.models import Agency
+from portal.core.i18n import N_
+from portal.core.pagination import Page, paginate
+from portal.core.text import search_terms
+from portal.dossiers.models import Channel, Dossier, DossierState
+from portal.extensions import db
+from portal.workflow.models import Consultation, DossierStep
+
+S = DossierState
+AGENCY_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER)
+
+# The clock runs in these states: a dossier in one of them past its due time is overdue
+# (Dossier.is_overdue says the same for one dossier).
+CLOCK_RUNNING = (S.RECEIVED, S.IN_PROGRESS, S.AWAITING_CONSULTATION, S.INTER_AGENCY)
+UNRESOLVED = (*CLOCK_RUNNING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT_OF_OBLIGATION)
+
+
+class Queue(enum.StrEnum):
+    RECEPTION = "reception"  # online dossiers waiting for the counter
+    NEW = "new"  # received, nobody holds it yet
+    MINE = "mine"  # I hold the open step
+    DUE_SOON = "due_soon"  # due within one working day
+    OVERDUE = "overdue"
+    WAITING_APPLICANT = "waiting_applicant"
+    WAITING_AGENCY = "waiting_agency"
+    RESULT_READY = "result_ready"  # to hand over at the counter
+    CONSULTATIONS = "consultations"  # questions other agencies asked of mine
+
+    @property
+    def label(self) -> str:
+        return QUEUE_LABELS[self]
+
+
+QUEUE_LABELS = {
+    Queue.RECEPTION: N_("Chờ tiếp nhận"),
+    Queue.NEW: N_("Mới, chưa phân công"),
+    Queue.MINE: N_("Tôi đang xử lý"),
+    Queue.DUE_SOON: N_("Đến hạn trong 1 ngày làm việc"),
+    Queue.OVERDUE: N_("Quá hạn"),
+    Queue.WAITING_APPLICANT: N_("Chờ công dân, tổ chức"),
+    Queue.WAITING_AGENCY: N_("Chờ cơ quan khác"),
+    Queue.RESULT_READY: N_("Có kết quả, chờ trả"),
+    Queue.CONSULTATIONS: N_("Cơ quan khác xin ý kiến"),
+}
+
+# Which queues each role works from (the dashboard shows these, in this order).
+ROLE_QUEUES: dict[Role, tuple[Queue, ...]] = {
+    Role.COUNTER_OFFICER: (Queue.RECEPTION, Queue.RESULT_READY, Queue.WAITING_APPLICANT,
+                           Queue.WAITING_AGENCY, Queue.OVERDUE),
+    Role.SPECIALIST: (Queue.NEW, Queue.MINE, Queue.DUE_SOON, Queue.OVERDUE,
+                      Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.CONSULTATIONS),
+    Role.LEADER: (Queue.NEW, Queue.MINE, Queue.DUE_SOON, Queue.OVERDUE,
+                  Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.RESULT_READY,
+                  Queue.CONSULTATIONS),
+    Role.SUPERVISOR: tuple(q for q in Queue if q is not Queue.MINE),  # holds nothing
+}
+
+
+# --- who sees what ------------------------------------------------------------------------
+
+def _roles(user: Any) -> list[RoleAssignment]:
+    if user is None or not getattr(user, "is_authenticated", True):
+        return []
+    return list(getattr(user, "roles", ()))
+
+
+def agency_ids_of(user: Any) -> set[int]:
+    """The agencies ``user`` works for as an officer."""
+    return {r.agency_id for r in _roles(user) if r.role in AGENCY_ROLES and r.agency_id}
+
+
+def is_supervisor(user: Any) -> bool:
+    return any(r.role == Role.SUPERVISOR for r in _roles(user))
+
+
+def roles_in(user: Any, agency_id: int) -> list[Role]:
+    """The officer roles ``user`` holds in one agency (a supervisor's, everywhere)."""
+    found = [r.role for r in _roles(user) if r.role in AGENCY_ROLES and r.agency_id == agency_id]
+    if not found and is_supervisor(user):
+        found = [Role.SUPERVISOR]
+    return found
+
+
+def queues_for(roles: Iterable[Role]) -> list[Queue]:
+    wanted = {q for role in roles for q in ROLE_QUEUES.get(role, ())}
+    return [q for q in Queue if q in wanted]
+
+
+def staff_visible(user: Any) -> ColumnElement[bool]:
+    """A WHERE clause: the dossiers ``user`` may open as staff."""
+    if is_supervisor(user):
+        return Dossier.state != S.DRAFT
+    agencies = agency_ids_of(user)
+    if not agencies:
+        return false()
+    consulted = exists().where(Consultation.dossier_id == Dossier.id,
+                               Consultation.agency_id.in_(agencies))
+    return and_(Dossier.state != S.DRAFT, or_(Dossier.agency_id.in_(agencies), consulted))
+
+
+def get_dossier_for_staff(user: Any, dossier_id: int) -> Dossier | None:
+    """The dossier with everything the workspace shows, if ``user`` may see it, else None."""
+    return db.session.scalar(
+        select(Dossier).where(Dossier.id == dossier_id, staff_visible(user)).options(
+            selectinload(Dossier.files),
+            selectinload(Dossier.events),
+            selectinload(Dossier.steps).joinedload(DossierStep.holder),
+            selectinload(Dossier.consultations).joinedload(Consultation.agency),
+            selectinload(Dossier.notices),
+            selectinload(Dossier.pauses),
+            joinedload(Dossier.holder),
+        ))
+
+
+def agencies_for(user: Any) -> list[Agency]:
+    """The agencies whose queues ``user`` may open (every agency for the supervisor)."""
+    query = select(Agency).order_by(Agency.position, Agency.name)
+    if not is_supervisor(user):
+        query = query.where(Agency.id.in_(agency_ids_of(user) or {-1}))
+    return list(db.session.scalars(query))
+
+
+def agency_staff(agency_id: int, roles: Iterable[Role] = (Role.SPECIALIST, Role.LEADER)
+                 ) -> list[User]:
+    """Who can hold a processing step in ``agency_id`` (for the assign select)."""
+    ids = select(RoleAssignment.user_id).where(RoleAssignment.agency_id == agency_id,
+                                               RoleAssignment.role.in_(list(roles)))
+    return list(db.session.scalars(select(User).where(User.id.in_(ids), User.active.is_(True))
+                                   .order_by(User.full_name)))
+
+
+def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
+    """One query for the people a page names (event actors, step holders)."""
+    wanted = {i for i in ids if i}
+    if not wanted:
+        return {}
+    return {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+
+
+def open_consultations_for(user: Any, dossier: Dossier) -> list[Consultation]:
+    """The questions on ``dossier`` still waiting for an answer from one of user's agencies."""
+    mine = {r.agency_id for r in _roles(user) if r.role in (Role.SPECIALIST, Role.LEADER)}
+    return [c for c in dossier.consultations if c.answered_at is None and c.agency_id in mine]
+
+
+# --- queues -------------------------------------------------------------------------------
+
+def due_soon_limit(now: datetime, calendar: WorkCalendar) -> datetime:
+    """The end of the next working day's worth of working time from ``now``."""
+    return calendar.add_working_time(calendar.next_working_instant(now), calendar.day_length)
+
+
+def _condition(queue: Queue, user: Any, now: datetime, calendar: WorkCalendar
+               ) -> ColumnElement[bool]:
+    if queue is Queue.RECEPTION:
+        return Dossier.state.in_([S.SUBMITTED, S.NEEDS_COMPLETION])
+    if queue is Queue.NEW:
+        return and_(Dossier.state == S.RECEIVED, Dossier.holder_id.is_(None))
+    if queue is Queue.MINE:
+        return and_(Dossier.holder_id == getattr(user, "id", None),
+                    Dossier.state.in_(UNRESOLVED))
+    if queue is Queue.DUE_SOON:
+        return and_(Dossier.state.in_(CLOCK_RUNNING), Dossier.due_at >= now,
+                    Dossier.due_at <= due_soon_limit(now, calendar))
+    if queue is Queue.OVERDUE:
+        return and_(Dossier.state.in_(CLOCK_RUNNING), Dossier.due_at < now)
+    if queue is Queue.WAITING_APPLICANT:
+        return Dossier.state.in_([S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT_OF_OBLIGATION,
+                                  S.NEEDS_COMPLETION])
+    if queue is Queue.WAITING_AGENCY:
+        return Dossier.state.in_([S.AWAITING_CONSULTATION, S.INTER_AGENCY])
+    if queue is Queue.RESULT_READY:
+        return Dossier.state == S.RESULT_READY
+    raise ValueError(queue)
+
+
+def _base(agency_id: int, queue: Queue, user: Any, now: datetime, calendar: WorkCalendar):
+    if queue is Queue.CONSULTATIONS:
+        asked = select(Consultation.dossier_id).where(Consultation.agency_id == agency_id,
+                                                      Consultation.answered_at.is_(None))
+        return select(Dossier).where(Dossier.id.in_(asked))
+    return select(Dossier).where(Dossier.agency_id == agency_id,
+                                 _condition(queue, user, now, calendar))
+
+
+def _search(query, q: str | None):
+    """Code (any part, case-insensitive), CCCD/tax number, or applicant name: typed with or
+    without accents (the account's folded name) or as written on the dossier."""
+    text = (q or "").strip()[:100]
+    if not text:
+        return query
+    clauses = [Dossier.code == text.upper(), Dossier.applicant_id_number == text]
+    if len(text) >= 3:
+        clauses.append(func.upper(Dossier.code).contains(text.upper(), autoescape=True))
+    terms = search_terms(text)
+    if terms:
+        folded = select(User.id).where(*(User.name_folded.contains(t, autoescape=True)
+                                         for t in terms))
+        clauses.append(Dossier.applicant_id.in_(folded))
+        clauses.append(and_(*(Dossier.applicant_name.ilike(f"%{w}%")
+                              for w in text.replace("%", " ").replace("_", " ").split()[:8])))
+    return query.where(or_(*clauses))
+
+
+def _ordered(query, queue: Queue):
+    if queue is Queue.RECEPTION:
+        online_first = case((Dossier.channel == Channel.ONLINE, 0), else_=1)
+        return query.order_by(online_first, Dossier.submitted_at, Dossier.id)
+    # Soonest due first; dossiers without a due time (before reception) last.
+    return query.order_by(Dossier.due_at.is_(None), Dossier.due_at, Dossier.id)
+
+
+def queue_page(agency_id: int, queue: Queue, user: Any, now: datetime, calendar: WorkCalendar,
+               q: str | None = None, page: int = 1, size: int = 20) -> Page:
+    """One page of an agency's queue, with what the rows show loaded in the same query."""
+    query = _search(_base(agency_id, queue, user, now, calendar), q)
+    query = _ordered(query, queue).options(joinedload(Dossier.holder))
+    return paginate(query, page, size)
+
+
+def queue_counts(agency_id: int, queues: Iterable[Queue], user: Any, now: datetime,
+                 calendar: WorkCalendar) -> dict[Queue, int]:
+    """How many dossiers each queue holds (index-only counts, one per queue)."""
+    counts = {}
+    for queue in queues:
+        query = _base(agency_id, queue, user, now, calendar).with_only_columns(
+            func.count()).order_by(None)
+        counts[queue] = db.session.scalar(query) or 0
+    return counts
+
+
+def consultation_due(agency_id: int, dossier_ids: Iterable[int]) -> dict[int, datetime]:
+    """The answer due time of the open consultations of ``agency_id`` on these dossiers."""
+    ids = list(dossier_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Consultation.dossier_id, func.min(Consultation.due_at))
+                              .where(Consultation.agency_id == agency_id,
+                                     Consultation.answered_at.is_(None),
+                                     Consultation.dossier_id.in_(ids))
+                              .group_by(Consultation.dossier_id))
+    return {dossier_id: due for dossier_id, due in rows}
+
+
+__all__ = ["Queue", "agencies_for", "agency_ids_of", "agency_staff", "consultation_due",
+           "get_dossier_for_staff", "is_supervisor", "open_consultations_for", "queue_counts",
+           "queue_page", "queues_for", "roles_in", "staff_visible", "users_by_id"]

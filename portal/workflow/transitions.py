@@ -1,0 +1,183 @@
+"""The transition table (DESIGN.md §4): for each action, the states it starts from, the state
+it leads to, and who may take it. ``actions.py`` has one function per action; this table is
+what they, the staff pages (which buttons to show) and the tests all read."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from portal.accounts.models import Role
+from portal.core.i18n import N_
+from portal.dossiers.models import Dossier, DossierState
+from portal.dossiers.queries import is_visible_to
+from portal.extensions import db
+
+S = DossierState
+
+
+class Actor(enum.StrEnum):
+    """The capacity in which a user acts on one dossier."""
+
+    APPLICANT = "applicant"  # the applicant (or a member of the applicant organisation)
+    COUNTER = "counter"  # counter officer of the dossier's agency
+    SPECIALIST = "specialist"  # specialist of the dossier's agency
+    LEADER = "leader"  # leader of the dossier's agency
+    CONSULTED = "consulted"  # specialist/leader of an agency with an open consultation
+
+
+class Action(enum.StrEnum):
+    RECEIVE = "receive"
+    REQUEST_COMPLETION = "request_completion"
+    REFUSE_RECEPTION = "refuse_reception"
+    RESOLVE_ON_THE_SPOT = "resolve_on_the_spot"
+    RESUBMIT = "resubmit"
+    TAKE = "take"
+    ASSIGN = "assign"
+    COMPLETE_STEP = "complete_step"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUPPLEMENT = "supplement"
+    REQUEST_CONSULTATION = "request_consultation"
+    ANSWER_CONSULTATION = "answer_consultation"
+    FORWARD_INTER_AGENCY = "forward_inter_agency"
+    INTER_AGENCY_RETURNED = "inter_agency_returned"
+    REQUEST_OBLIGATION = "request_obligation"
+    OBLIGATION_FULFILLED = "obligation_fulfilled"
+    APPROVE = "approve"
+    REFUSE = "refuse"
+    STOP = "stop"
+    CONFIRM_WITHDRAWAL = "confirm_withdrawal"
+    HAND_OVER = "hand_over"
+    APOLOGISE = "apologise"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+    @property
+    def transition(self) -> Transition:
+        return TRANSITIONS[self]
+
+
+ACTION_LABELS = {
+    Action.RECEIVE: N_("Tiếp nhận hồ sơ"),
+    Action.REQUEST_COMPLETION: N_("Yêu cầu bổ sung trước khi tiếp nhận"),
+    Action.REFUSE_RECEPTION: N_("Từ chối tiếp nhận"),
+    Action.RESOLVE_ON_THE_SPOT: N_("Tiếp nhận và trả kết quả ngay"),
+    Action.RESUBMIT: N_("Gửi lại hồ sơ đã hoàn thiện"),
+    Action.TAKE: N_("Nhận xử lý"),
+    Action.ASSIGN: N_("Phân công"),
+    Action.COMPLETE_STEP: N_("Hoàn thành bước, chuyển bước tiếp theo"),
+    Action.REQUEST_SUPPLEMENT: N_("Yêu cầu bổ sung hồ sơ"),
+    Action.SUPPLEMENT: N_("Nộp bổ sung"),
+    Action.REQUEST_CONSULTATION: N_("Lấy ý kiến cơ quan khác"),
+    Action.ANSWER_CONSULTATION: N_("Trả lời xin ý kiến"),
+    Action.FORWARD_INTER_AGENCY: N_("Chuyển liên thông"),
+    Action.INTER_AGENCY_RETURNED: N_("Nhận lại hồ sơ liên thông"),
+    Action.REQUEST_OBLIGATION: N_("Thông báo nghĩa vụ tài chính"),
+    Action.OBLIGATION_FULFILLED: N_("Xác nhận đã thực hiện nghĩa vụ tài chính"),
+    Action.APPROVE: N_("Phê duyệt, ban hành kết quả"),
+    Action.REFUSE: N_("Từ chối giải quyết"),
+    Action.STOP: N_("Dừng xử lý"),
+    Action.CONFIRM_WITHDRAWAL: N_("Xác nhận rút hồ sơ"),
+    Action.HAND_OVER: N_("Trả kết quả"),
+    Action.APOLOGISE: N_("Xin lỗi và hẹn lại ngày trả"),
+}
+
+PROCESSING = frozenset({S.RECEIVED, S.IN_PROGRESS})
+WAITING = frozenset({S.AWAITING_SUPPLEMENT, S.AWAITING_CONSULTATION, S.INTER_AGENCY,
+                     S.AWAITING_PAYMENT_OF_OBLIGATION})
+UNRESOLVED_RECEIVED = PROCESSING | WAITING
+BEFORE_RECEPTION = frozenset({S.SUBMITTED, S.NEEDS_COMPLETION})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[DossierState]
+    target: DossierState | None  # None: the state does not change (or depends, see action)
+    actors: frozenset[Actor]
+
+
+def _t(sources, target, *actors: Actor) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(actors))
+
+
+A = Actor
+TRANSITIONS: dict[Action, Transition] = {
+    Action.RECEIVE: _t({S.SUBMITTED}, S.RECEIVED, A.COUNTER),
+    Action.REQUEST_COMPLETION: _t({S.SUBMITTED}, S.NEEDS_COMPLETION, A.COUNTER),
+    Action.REFUSE_RECEPTION: _t(BEFORE_RECEPTION, S.REFUSED, A.COUNTER),
+    Action.RESOLVE_ON_THE_SPOT: _t({S.SUBMITTED}, S.RETURNED, A.COUNTER),
+    Action.RESUBMIT: _t({S.NEEDS_COMPLETION}, S.SUBMITTED, A.APPLICANT),
+    Action.TAKE: _t(PROCESSING, S.IN_PROGRESS, A.SPECIALIST, A.LEADER),
+    Action.ASSIGN: _t(PROCESSING, S.IN_PROGRESS, A.LEADER),
+    Action.COMPLETE_STEP: _t({S.IN_PROGRESS}, S.IN_PROGRESS, A.SPECIALIST, A.LEADER),
+    Action.REQUEST_SUPPLEMENT: _t(PROCESSING, S.AWAITING_SUPPLEMENT, A.SPECIALIST, A.LEADER),
+    Action.SUPPLEMENT: _t({S.AWAITING_SUPPLEMENT}, S.IN_PROGRESS, A.APPLICANT, A.COUNTER),
+    Action.REQUEST_CONSULTATION: _t({S.IN_PROGRESS}, S.AWAITING_CONSULTATION, A.SPECIALIST,
+                                    A.LEADER),
+    # Back to in_progress once every consultation of the dossier is answered.
+    Action.ANSWER_CONSULTATION: _t({S.AWAITING_CONSULTATION}, None, A.CONSULTED),
+    Action.FORWARD_INTER_AGENCY: _t({S.IN_PROGRESS}, S.INTER_AGENCY, A.LEADER),
+    Action.INTER_AGENCY_RETURNED: _t({S.INTER_AGENCY}, S.IN_PROGRESS, A.SPECIALIST, A.LEADER,
+                                     A.COUNTER),
+    Action.REQUEST_OBLIGATION: _t({S.IN_PROGRESS}, S.AWAITING_PAYMENT_OF_OBLIGATION,
+                                  A.SPECIALIST, A.LEADER),
+    Action.OBLIGATION_FULFILLED: _t({S.AWAITING_PAYMENT_OF_OBLIGATION}, S.IN_PROGRESS,
+                                    A.SPECIALIST, A.LEADER, A.COUNTER),
+    Action.APPROVE: _t({S.IN_PROGRESS}, S.RESULT_READY, A.LEADER),
+    Action.REFUSE: _t(PROCESSING, S.REFUSED, A.LEADER),
+    Action.STOP: _t(UNRESOLVED_RECEIVED, S.STOPPED, A.LEADER),
+    Action.CONFIRM_WITHDRAWAL: _t(BEFORE_RECEPTION | UNRESOLVED_RECEIVED, S.WITHDRAWN,
+                                  A.COUNTER, A.LEADER),
+    Action.HAND_OVER: _t({S.RESULT_READY}, S.RETURNED, A.COUNTER),
+    Action.APOLOGISE: _t(UNRESOLVED_RECEIVED, None, A.LEADER),
+}
+
+_ROLE_ACTOR = {Role.COUNTER_OFFICER: Actor.COUNTER, Role.SPECIALIST: Actor.SPECIALIST,
+               Role.LEADER: Actor.LEADER}
+
+
+def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
+    """Every capacity in which ``user`` may act on ``dossier``."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return frozenset()
+    found = set()
+    for assignment in getattr(user, "roles", ()):
+        actor = _ROLE_ACTOR.get(assignment.role)
+        if actor is not None and assignment.agency_id == dossier.agency_id:
+            found.add(actor)
+    if dossier.applicant_id is not None and is_visible_to(dossier, user):
+        found.add(Actor.APPLICANT)
+    consulting = {a.agency_id for a in getattr(user, "roles", ())
+                  if a.role in (Role.SPECIALIST, Role.LEADER) and a.agency_id}
+    if consulting and dossier.state is S.AWAITING_CONSULTATION:
+        from portal.workflow.models import Consultation
+
+        open_asks = db.session.scalars(select(Consultation.agency_id).where(
+            Consultation.dossier_id == dossier.id, Consultation.answered_at.is_(None))).all()
+        if consulting & set(open_asks):
+            found.add(Actor.CONSULTED)
+    return frozenset(found)
+
+
+# Cheap conditions that decide whether an action is worth offering at all; the action
+# functions enforce them (and the rest of their guards) again.
+_OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
+    Action.CONFIRM_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is not None,
+    Action.RESOLVE_ON_THE_SPOT: lambda d, now: d.procedure_version.on_the_spot,
+    Action.APOLOGISE: lambda d, now: now is not None and d.is_overdue(now),
+}
+
+
+def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None) -> list[Action]:
+    """The actions ``user`` may start on ``dossier`` in its current state, in table order."""
+    actors = actors_for(user, dossier)
+    return [action for action, t in TRANSITIONS.items()
+            if dossier.state in t.sources and actors & t.actors
+            and _OFFERED_WHEN.get(action, lambda d, n: True)(dossier, now)]

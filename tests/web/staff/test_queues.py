@@ -1,0 +1,121 @@
+"""The officers' queues: each filter holds the right dossiers, search, counts, overdue flag."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import factories
+import pytest
+
+from portal.accounts.models import User
+from portal.catalog.models import ProcedureVersion
+from portal.core.models import utcnow
+from portal.dossiers.models import Channel, Dossier
+from portal.dossiers.models import DossierState as S
+from portal.extensions import db
+
+
+@pytest.fixture
+def dossiers(app, world) -> dict[str, str]:
+    """One dossier per situation (codes by name), set directly in the columns queues read."""
+    now = utcnow()
+    specialist = world.user_ids["specialist"]
+    situations = {
+        "reception_online": dict(state=S.SUBMITTED),
+        "reception_counter": dict(state=S.SUBMITTED, channel=Channel.COUNTER),
+        "new": dict(state=S.RECEIVED, due_at=now + timedelta(days=10)),
+        "mine": dict(state=S.IN_PROGRESS, holder_id=specialist, due_at=now + timedelta(days=9)),
+        "due_soon": dict(state=S.IN_PROGRESS, holder_id=world.user_ids["leader"],
+                         due_at=now + timedelta(minutes=30)),
+        "overdue": dict(state=S.IN_PROGRESS, due_at=now - timedelta(hours=2)),
+        "paused_late": dict(state=S.AWAITING_SUPPLEMENT, due_at=now - timedelta(days=2)),
+        "agency": dict(state=S.INTER_AGENCY, due_at=now + timedelta(days=8)),
+        "ready": dict(state=S.RESULT_READY, due_at=now - timedelta(days=1),
+                      finished_at=now - timedelta(days=2)),
+    }
+    codes = {"reception_online": None}
+    with app.app_context():
+        version = db.session.get(ProcedureVersion, world.version_id)
+        first = db.session.get(Dossier, world.dossier_id)
+        codes["reception_online"] = first.code
+        for name, values in situations.items():
+            dossier = first if name == "reception_online" else factories.submitted_dossier(
+                version, db.session.get(User, world.user_ids["citizen"]))
+            if "due_at" in values:
+                dossier.received_at = now - timedelta(days=3)
+            for key, value in values.items():
+                setattr(dossier, key, value)
+            codes[name] = dossier.code
+        db.session.commit()
+    return codes
+
+
+EXPECTED = {
+    "cho-tiep-nhan": {"reception_online", "reception_counter"},
+    "moi": {"new"},
+    "cua-toi": {"mine"},
+    "sap-den-han": {"due_soon"},
+    "qua-han": {"overdue"},
+    "cho-cong-dan": {"paused_late"},
+    "cho-co-quan-khac": {"agency"},
+    "co-ket-qua": {"ready"},
+}
+
+
+def test_each_queue_holds_the_right_dossiers(as_, world, dossiers):
+    client = as_("supervisor")  # sees every queue of the agency (but "mine")
+    specialist = as_("specialist")
+    for slug, names in EXPECTED.items():
+        reader = specialist if slug == "cua-toi" else client
+        page = reader.get(f"/can-bo/hang-doi?agency={world.agency_id}&loai={slug}").text
+        shown = {name for name, code in dossiers.items() if code in page}
+        assert shown == names, slug
+
+
+def test_reception_lists_online_dossiers_first(as_, world, dossiers):
+    page = as_("counter").get(f"/can-bo/hang-doi?agency={world.agency_id}&loai=cho-tiep-nhan")
+    text = page.text
+    assert text.index(dossiers["reception_online"]) < text.index(dossiers["reception_counter"])
+
+
+def test_overdue_is_flagged_in_words(as_, world, dossiers):
+    page = as_("leader").get(f"/can-bo/hang-doi?agency={world.agency_id}&loai=qua-han").text
+    assert "overdue-badge" in page and "Quá hạn" in page
+
+
+def test_dashboard_counts_per_role(as_, world, dossiers):
+    counter = as_("counter").get("/can-bo/").text
+    assert "Chờ tiếp nhận" in counter and "Mới, chưa phân công" not in counter
+    specialist = as_("specialist").get("/can-bo/").text
+    assert "Tôi đang xử lý" in specialist and "Chờ tiếp nhận" not in specialist
+    assert 'queue-mine' in specialist
+    tile = specialist.split("queue-mine")[1].split("</a>")[0]
+    assert ">1</span>" in tile
+
+
+def test_search_by_code_and_by_name_without_accents(as_, world, dossiers):
+    client = as_("counter")
+    base = f"/can-bo/hang-doi?agency={world.agency_id}&loai=cho-tiep-nhan"
+    by_code = client.get(base + "&q=" + dossiers["reception_counter"].lower()).text
+    assert dossiers["reception_counter"] in by_code
+    assert dossiers["reception_online"] not in by_code
+    by_name = client.get(base + "&q=nguyen+thi+hong", headers={"HX-Request": "true"})
+    assert by_name.status_code == 200 and "<html" not in by_name.text
+    assert 'id="queue-results"' in by_name.text and dossiers["reception_online"] in by_name.text
+    nothing = client.get(base + "&q=khong+ai").text
+    assert "Không có hồ sơ nào trong hàng đợi này." in nothing
+
+
+def test_an_officer_with_two_agencies_picks_one(app, as_, world, dossiers):
+    from portal.accounts import operations as account_ops
+    from portal.accounts.models import Role
+
+    with app.app_context():
+        account_ops.grant_role(db.session.get(User, world.user_ids["counter"]),
+                               Role.COUNTER_OFFICER, world.other_id)
+        db.session.commit()
+    client = as_("counter")
+    page = client.get("/can-bo/").text
+    assert 'id="agency-picker"' in page and "Sở Xây dựng" in page
+    other = client.get(f"/can-bo/hang-doi?agency={world.other_id}&loai=cho-tiep-nhan").text
+    assert dossiers["reception_online"] not in other

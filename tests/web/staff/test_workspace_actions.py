@@ -1,0 +1,217 @@
+"""Every workspace action through the web: a refusal (its Vietnamese message next to the
+form, 422, nothing changed), then the happy path (303 back to the workspace)."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, act, advance, load, set_fields
+
+from portal.calendar import VN_TZ
+from portal.core.models import utcnow
+from portal.dossiers.models import DossierState as S
+from portal.extensions import db
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
+
+
+def _future(days: int = 10) -> dict:
+    local = (utcnow() + timedelta(days=days)).astimezone(VN_TZ)
+    return {"date": local.strftime("%Y-%m-%d"), "time": "15:30"}
+
+
+def _refused(response, message: str) -> None:
+    assert response.status_code == 422, response.text[:500]
+    assert message in response.text
+
+
+def _done(response) -> None:
+    assert response.status_code == 303, response.text[:2000]
+
+
+# (setup steps, who, action, bad fields → message, good fields, state after)
+CASES = {
+    "receive": ((), "counter", None, None, {}, S.RECEIVED),
+    "request_completion": ((), "counter", {"items": "", "reason": "Thiếu"},
+                           "Vui lòng nhập các giấy tờ cần bổ sung.",
+                           {"items": "Bản sao CCCD\nSơ đồ thửa đất", "reason": "Thiếu giấy tờ"},
+                           S.NEEDS_COMPLETION),
+    "refuse_reception": ((), "counter", {"reason": " "}, "Vui lòng nhập lý do từ chối.",
+                         {"reason": "Không thuộc thẩm quyền"}, S.REFUSED),
+    "take": (RECEIVED, "specialist", None, None, {}, S.IN_PROGRESS),
+    "request_supplement": (IN_PROGRESS, "specialist", {"items": "Bản vẽ", "reason": ""},
+                           "Vui lòng nhập lý do.", {"items": "Bản vẽ", "reason": "Thiếu"},
+                           S.AWAITING_SUPPLEMENT),
+    "request_obligation": (IN_PROGRESS, "specialist", {"note": ""},
+                           "Vui lòng nhập nội dung nghĩa vụ tài chính",
+                           {"note": "Thông báo thuế số 12, 1.200.000 đ"},
+                           S.AWAITING_PAYMENT_OF_OBLIGATION),
+    "refuse": (RECEIVED, "leader", {"reason": ""}, "Vui lòng nhập lý do từ chối giải quyết.",
+               {"reason": "Đất đang tranh chấp"}, S.REFUSED),
+    "stop": (RECEIVED, "leader", {"reason": ""}, "Vui lòng nhập lý do dừng xử lý.",
+             {"reason": "Theo đề nghị của cơ quan thuế"}, S.STOPPED),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_action_refusal_then_success(as_, world, app, name):
+    steps, who, bad, message, good, after = CASES[name]
+    advance(app, world, *steps)
+    client = as_(who)
+    before = load(app, world.dossier_id)
+    if bad is not None:
+        _refused(act(client, app, world.dossier_id, name, bad), message)
+        unchanged = load(app, world.dossier_id)
+        assert (unchanged.state, unchanged.lock_version) == (before.state, before.lock_version)
+    _done(act(client, app, world.dossier_id, name, good))
+    assert load(app, world.dossier_id).state is after
+
+
+def test_receive_twice_says_why(as_, world, app):
+    advance(app, world, *RECEIVED)
+    response = act(as_("counter"), app, world.dossier_id, "receive")
+    _refused(response, "Không thể “Tiếp nhận hồ sơ” khi hồ sơ đang ở trạng thái “Đã tiếp nhận”.")
+
+
+def test_take_held_by_someone_else_is_a_conflict(as_, world, app):
+    advance(app, world, *IN_PROGRESS)
+    response = act(as_("leader"), app, world.dossier_id, "take")
+    assert response.status_code == 409 and "đang do" in response.text
+
+
+def test_assign_and_complete_step(as_, world, app):
+    advance(app, world, *RECEIVED)
+    leader = as_("leader")
+    _refused(act(leader, app, world.dossier_id, "assign", {"assignee": ""}),
+             "Vui lòng chọn cán bộ được phân công.")
+    _done(act(leader, app, world.dossier_id, "assign",
+              {"assignee": world.user_ids["specialist"]}))
+    assert load(app, world.dossier_id).holder_id == world.user_ids["specialist"]
+    specialist = as_("specialist")
+    _done(act(specialist, app, world.dossier_id, "complete_step",
+              {"note": "Đủ điều kiện", "next_holder": world.user_ids["leader"]}))
+    dossier = load(app, world.dossier_id)
+    assert dossier.current_role == "leader" and dossier.holder_id == world.user_ids["leader"]
+    # The leader's step is the last one: it ends with the approval, not another step.
+    _refused(act(leader, app, world.dossier_id, "complete_step", {"note": "x"}),
+             "Đây là bước cuối cùng")
+
+
+def test_supplement_at_the_counter(as_, world, app):
+    advance(app, world, *IN_PROGRESS,
+            ("specialist", "request_supplement", {"items": "Bản vẽ", "reason": "Thiếu"}))
+    counter = as_("counter")
+    _refused(act(counter, app, world.dossier_id, "supplement", {"note": ""}),
+             "Ghi rõ giấy tờ bổ sung đã nhận tại quầy.")
+    assert load(app, world.dossier_id).state is S.AWAITING_SUPPLEMENT
+    _done(act(counter, app, world.dossier_id, "supplement", {"note": "Bản vẽ hiện trạng"}))
+    assert load(app, world.dossier_id).state is S.IN_PROGRESS
+
+
+def test_obligation_fulfilled(as_, world, app):
+    advance(app, world, *IN_PROGRESS, ("specialist", "request_obligation", {"note": "Thuế"}))
+    client = as_("counter")
+    _refused(act(client, app, world.dossier_id, "obligation_fulfilled", {"note": ""}),
+             "Vui lòng nhập chứng từ nộp")
+    _done(act(client, app, world.dossier_id, "obligation_fulfilled", {"note": "Biên lai 0042"}))
+    assert load(app, world.dossier_id).state is S.IN_PROGRESS
+
+
+def test_request_consultation(as_, world, app):
+    advance(app, world, *IN_PROGRESS)
+    client = as_("specialist")
+    due = _future(5)["date"]
+    _refused(act(client, app, world.dossier_id, "request_consultation",
+                 {"question": "Ý kiến về quy hoạch?", "due_date": due}),
+             "Vui lòng chọn ít nhất một cơ quan khác để xin ý kiến.")
+    _refused(act(client, app, world.dossier_id, "request_consultation",
+                 {"question": "Ý kiến?", "agencies": world.other_id, "due_date": ""}),
+             "Vui lòng chọn hạn trả lời.")
+    _done(act(client, app, world.dossier_id, "request_consultation",
+              {"question": "Ý kiến về quy hoạch?", "agencies": world.other_id,
+               "due_date": due}))
+    dossier = load(app, world.dossier_id)
+    assert dossier.state is S.AWAITING_CONSULTATION
+
+
+def test_forward_inter_agency_asks_for_confirmation_then_returns(as_, world, app):
+    advance(app, world, *IN_PROGRESS)
+    set_fields(app, world.dossier_id, due_at=utcnow() + timedelta(hours=20))
+    leader = as_("leader")
+    warned = act(leader, app, world.dossier_id, "forward_inter_agency", {"note": "Trình UBND"})
+    _refused(warned, "Hãy xác nhận nếu vẫn chuyển liên thông.")
+    assert 'name="forward_inter_agency-confirmed"' in warned.text
+    assert load(app, world.dossier_id).state is S.IN_PROGRESS
+    _done(act(leader, app, world.dossier_id, "forward_inter_agency",
+              {"note": "Trình UBND", "confirmed": "y"}))
+    assert load(app, world.dossier_id).state is S.INTER_AGENCY
+    counter = as_("counter")
+    _refused(act(counter, app, world.dossier_id, "inter_agency_returned", {"note": ""}),
+             "Vui lòng nhập kết quả xử lý liên thông.")
+    _done(act(counter, app, world.dossier_id, "inter_agency_returned",
+              {"note": "UBND tỉnh đã cho ý kiến"}))
+    assert load(app, world.dossier_id).state is S.IN_PROGRESS
+
+
+def test_approve_with_the_e_result_in_the_same_form(as_, world, app):
+    advance(app, world, *AT_LEADER)
+    leader = as_("leader")
+    _refused(act(leader, app, world.dossier_id, "approve", {"result_note": ""}),
+             "Vui lòng đính kèm tệp kết quả điện tử trước khi phê duyệt.")
+    # A file of the wrong type is refused and nothing is kept.
+    refused = act(leader, app, world.dossier_id, "approve", {},
+                  files={"result": (io.BytesIO(EXE), "ket-qua.exe")})
+    _refused(refused, "không đúng định dạng")
+    storage_root = app.extensions["storage"]
+    with app.app_context():
+        from portal.dossiers.models import DossierFile
+
+        assert not db.session.query(DossierFile).filter_by(kind="result").count()
+    done = act(leader, app, world.dossier_id, "approve", {"result_note": "Số 15/GCN"},
+               files={"result": (io.BytesIO(PDF), "giay-chung-nhan.pdf")})
+    _done(done)
+    with app.app_context():
+        from portal.dossiers.models import Dossier
+
+        dossier = db.session.get(Dossier, world.dossier_id)
+        assert dossier.state is S.RESULT_READY and dossier.result_note == "Số 15/GCN"
+        [result] = dossier.result_files
+        assert storage_root.exists(result.storage_key)
+        key = result.storage_key
+    page = leader.get(f"/can-bo/ho-so/{world.dossier_id}")
+    assert "giay-chung-nhan.pdf" in page.text and key not in page.text
+
+
+def test_confirm_withdrawal(as_, world, app):
+    advance(app, world, *RECEIVED)
+    counter = as_("counter")
+    _refused(act(counter, app, world.dossier_id, "confirm_withdrawal"),
+             "Người nộp chưa đề nghị rút hồ sơ này.")
+    set_fields(app, world.dossier_id, withdrawal_requested_at=utcnow(),
+               withdrawal_reason="Nộp nhầm thủ tục")
+    _done(act(counter, app, world.dossier_id, "confirm_withdrawal"))
+    assert load(app, world.dossier_id).state is S.WITHDRAWN
+
+
+def test_apologise_for_an_overdue_dossier(as_, world, app):
+    advance(app, world, *IN_PROGRESS)
+    late = utcnow() - timedelta(hours=3)
+    set_fields(app, world.dossier_id, due_at=late)
+    leader = as_("leader")
+    page = leader.get(f"/can-bo/ho-so/{world.dossier_id}")
+    assert "overdue-badge" in page.text and "Quá hạn" in page.text
+    past = (utcnow() - timedelta(days=1)).astimezone(VN_TZ)
+    _refused(act(leader, app, world.dossier_id, "apologise",
+                 {"reason": "Chờ đo đạc", "new_date": past.strftime("%Y-%m-%d"),
+                  "new_time": "09:00"}),
+             "Ngày hẹn mới phải sau thời điểm hiện tại.")
+    future = _future(7)
+    _done(act(leader, app, world.dossier_id, "apologise",
+              {"reason": "Chờ đo đạc", "new_date": future["date"], "new_time": future["time"]}))
+    dossier = load(app, world.dossier_id)
+    local = dossier.new_appointment_at.astimezone(VN_TZ)
+    assert local.strftime("%Y-%m-%d %H:%M") == f"{future['date']} {future['time']}"
+    assert abs((dossier.due_at - late).total_seconds()) < 1  # the statutory date stays
