@@ -23,6 +23,7 @@ from portal.workflow.models import (
     Consultation,
     DossierStep,
     Notice,
+    NoticeSequence,
     OutboxMessage,
     Pause,
 )
@@ -32,5 +33,5 @@ __all__ = [
     "Agency", "CalendarOverride", "Counter", "Field", "LoginAttempt", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
     "ProcedureVersion", "RoleAssignment", "User",
-    "Consultation", "DossierStep", "Notice", "OutboxMessage", "Pause",
+    "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
 ]

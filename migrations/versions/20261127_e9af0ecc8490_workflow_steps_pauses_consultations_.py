@@ -130,7 +130,7 @@ def upgrade():
         batch_op.alter_column('applicant_id',
                existing_type=sa.INTEGER(),
                nullable=True)
-        batch_op.create_index('ix_dossier_agency_state_due', ['agency_id', 'state', 'due_at'], unique=False)
+        batch_op.create_index('ix_dossier_agency_state_due', ['agency_id', 'state', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_dossier_holder_state', ['holder_id', 'state'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_dossier_holder_id_user'), 'user', ['holder_id'], ['id'])
         batch_op.create_foreign_key(batch_op.f('fk_dossier_received_by_id_user'), 'user', ['received_by_id'], ['id'])

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts import operations as ops
 from portal.accounts.models import Role, RoleAssignment, User
@@ -36,7 +37,9 @@ def search_users(filters: UserFilter, page: int = 1, size: int = 25) -> Page:
         if filters.agency_id:
             holders = holders.where(RoleAssignment.agency_id == filters.agency_id)
         query = query.where(User.id.in_(holders))
-    return paginate(query.order_by(User.full_name, User.id), page, size)
+    # The list shows each user's roles: load them with the page, not one query per row.
+    return paginate(query.order_by(User.full_name, User.id).options(selectinload(User.roles)),
+                    page, size)
 
 
 # --- changes ----------------------------------------------------------------------------------

@@ -43,6 +43,9 @@ ROLE_LABELS = {
 }
 
 
+DOSSIER_ROLES = frozenset({Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR})
+
+
 class AccountKind(enum.StrEnum):
     CITIZEN = "citizen"
     BUSINESS = "business"
@@ -69,11 +72,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Bumped on password change/reset: invalidates sessions and used reset links.
     security_stamp: Mapped[int] = mapped_column(Integer, default=0)
 
+    # Loaded when first used (the logged-in user's roles on every request; nobody else's
+    # unless a query asks with selectinload): lists of users stay one query.
     roles: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
     memberships: Mapped[list[OrganisationMember]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+        back_populates="user", cascade="all, delete-orphan"
     )
 
     @validates("full_name")
@@ -119,6 +124,10 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def can_use_staff_area(self) -> bool:
         return self.is_staff and self.totp_enabled
+
+    def works_on_dossiers(self) -> bool:
+        """Holds a role of the staff area (/can-bo): officers, leaders, the supervisor."""
+        return any(r.role in DOSSIER_ROLES for r in self.roles)
 
 
 class RoleAssignment(db.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from sqlalchemy import Table
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.calendar import VN_TZ
@@ -32,16 +33,21 @@ def format_code(unit_code: str, day: date, number: int) -> str:
 
 
 def _bump(agency_id: int, day: date) -> int:
-    table = DossierCodeSequence.__table__
+    return bump_sequence(DossierCodeSequence.__table__, agency_id=agency_id, day=day)
+
+
+def bump_sequence(table: Table, **key: object) -> int:
+    """Take the next number of the sequence row ``key`` of ``table`` (which has a unique
+    constraint on exactly those columns and a ``last_number`` column), creating it at 1."""
     dialect = db.session.get_bind().dialect.name
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
-        raise RuntimeError(f"dossier codes are not implemented for {dialect}")
+        raise RuntimeError(f"numbered sequences are not implemented for {dialect}")
     statement = (
         insert(table)
-        .values(agency_id=agency_id, day=day, last_number=1)
+        .values(**key, last_number=1)
         .on_conflict_do_update(
-            index_elements=[table.c.agency_id, table.c.day],
+            index_elements=[table.c[name] for name in key],
             set_={"last_number": table.c.last_number + 1},
         )
         .returning(table.c.last_number)

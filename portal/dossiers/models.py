@@ -71,6 +71,12 @@ RESOLVED_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED,
 # The clock is paused in these states (waiting for the applicant).
 PAUSED_STATES = frozenset({DossierState.AWAITING_SUPPLEMENT,
                            DossierState.AWAITING_PAYMENT_OF_OBLIGATION})
+# The applicant answers a request for papers in these states (FileKind.SUPPLEMENT): the
+# completion request before reception and the supplement request during processing (form 02).
+SUPPLEMENT_STATES = frozenset({DossierState.NEEDS_COMPLETION,
+                               DossierState.AWAITING_SUPPLEMENT})
+# The e-result is the applicant's once the leader has approved it.
+RESULT_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED})
 
 
 class Channel(enum.StrEnum):
@@ -106,7 +112,7 @@ class Dossier(TimestampMixin, db.Model):
         Index("ix_dossier_applicant_state", "applicant_id", "state"),
         Index("ix_dossier_organisation_state", "organisation_id", "state"),
         # Officers' queues: an agency's dossiers by state, soonest due first.
-        Index("ix_dossier_agency_state_due", "agency_id", "state", "due_at"),
+        Index("ix_dossier_agency_state_due", "agency_id", "state", "due_at", "id"),
         Index("ix_dossier_holder_state", "holder_id", "state"),
     )
 
@@ -191,6 +197,23 @@ class Dossier(TimestampMixin, db.Model):
     @property
     def is_resolved(self) -> bool:
         return self.state in RESOLVED_STATES
+
+    @property
+    def awaits_supplement(self) -> bool:
+        """The applicant has been asked for papers and may upload them now."""
+        return self.state in SUPPLEMENT_STATES
+
+    @property
+    def result_issued(self) -> bool:
+        return self.state in RESULT_STATES
+
+    def file_removable(self, item: DossierFile) -> bool:
+        """Whether the applicant may still take ``item`` back: any paper of a draft, and
+        the papers of the supplement round being answered (earlier rounds are on record)."""
+        if self.is_draft:
+            return item.kind is FileKind.APPLICANT
+        return (self.awaits_supplement and item.kind is FileKind.SUPPLEMENT
+                and item.round == self.supplement_round)
 
     @property
     def appointment_at(self) -> datetime | None:

@@ -223,8 +223,7 @@ def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
             return
         _require_draft(dossier)
     elif kind is FileKind.SUPPLEMENT:
-        if dossier.state not in (DossierState.NEEDS_COMPLETION,
-                                 DossierState.AWAITING_SUPPLEMENT):
+        if not dossier.awaits_supplement:
             raise DossierError("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
                                "tệp.")
     elif dossier.state is not DossierState.IN_PROGRESS:

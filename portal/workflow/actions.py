@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
-
 from portal.accounts.models import Role, User
 from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.catalog.models import Agency, ProcedureStep, StepRole
+from portal.dossiers.codes import bump_sequence
 from portal.dossiers.models import PAUSED_STATES, Dossier, DossierState, FileKind, ReturnMethod
 from portal.dossiers.operations import add_event
 from portal.extensions import db
@@ -27,6 +26,7 @@ from portal.workflow.models import (
     DossierStep,
     Notice,
     NoticeKind,
+    NoticeSequence,
     OutboxMessage,
     Pause,
     PauseKind,
@@ -129,9 +129,9 @@ def _text(value: str | None, what: str, field: str, limit: int = 2000) -> str:
 def _issue(dossier: Dossier, kind: NoticeKind, ctx: Context, reason: str = "",
            items: str = "", new_appointment_at: datetime | None = None) -> Notice:
     year = ctx.now.astimezone(VN_TZ).year
-    last = db.session.scalar(select(func.max(Notice.number)).where(
-        Notice.agency_id == dossier.agency_id, Notice.kind == kind, Notice.year == year))
-    notice = Notice(agency_id=dossier.agency_id, kind=kind, year=year, number=(last or 0) + 1,
+    number = bump_sequence(NoticeSequence.__table__, agency_id=dossier.agency_id,
+                           kind=kind.value, year=year)
+    notice = Notice(agency_id=dossier.agency_id, kind=kind, year=year, number=number,
                     issued_at=ctx.now, issued_by_id=ctx.user.id, reason=reason, items=items,
                     original_due_at=dossier.due_at, new_appointment_at=new_appointment_at)
     dossier.notices.append(notice)

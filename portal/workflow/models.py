@@ -161,6 +161,21 @@ class Notice(db.Model):
         return [line.strip() for line in self.items.splitlines() if line.strip()]
 
 
+class NoticeSequence(db.Model):
+    """The last number an agency gave to a kind of notice in a year (numbered like the
+    dossier codes: one atomic upsert, so two officers never get the same number)."""
+
+    __tablename__ = "notice_sequence"
+    __table_args__ = (UniqueConstraint("agency_id", "kind", "year",
+                                       name="uq_notice_sequence"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind, "notice_kind"))
+    year: Mapped[int] = mapped_column(Integer)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class OutboxMessage(db.Model):
     """A message to send, written in the same transaction as the change it reports
     (DESIGN.md §6). The notifications issue delivers them; until then they wait here."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -28,7 +29,7 @@ from portal.core.pagination import Page, paginate
 from portal.core.text import search_terms
 from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.extensions import db
-from portal.workflow.models import Consultation, DossierStep
+from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind
 
 S = DossierState
 AGENCY_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER)
@@ -230,16 +231,21 @@ def _ordered(query, queue: Queue):
     if queue is Queue.RECEPTION:
         online_first = case((Dossier.channel == Channel.ONLINE, 0), else_=1)
         return query.order_by(online_first, Dossier.submitted_at, Dossier.id)
-    # Soonest due first; dossiers without a due time (before reception) last.
-    return query.order_by(Dossier.due_at.is_(None), Dossier.due_at, Dossier.id)
+    # Soonest due first; dossiers without a due time (before reception) last. This order is
+    # the index ix_dossier_agency_state_due (agency_id, state, due_at, id).
+    return query.order_by(Dossier.due_at.asc().nulls_last(), Dossier.id)
 
 
 def queue_page(agency_id: int, queue: Queue, user: Any, now: datetime, calendar: WorkCalendar,
                q: str | None = None, page: int = 1, size: int = 20) -> Page:
-    """One page of an agency's queue, with what the rows show loaded in the same query."""
+    """One page of an agency's queue. The page's ids come first from the index alone; only
+    those rows are then loaded with what the list shows (at a million dossiers, sorting
+    whole joined rows to keep twenty cost ten times more)."""
     query = _search(_base(agency_id, queue, user, now, calendar), q)
-    query = _ordered(query, queue).options(joinedload(Dossier.holder))
-    return paginate(query, page, size)
+    ids = paginate(_ordered(query.with_only_columns(Dossier.id), queue), page, size)
+    rows = {d.id: d for d in db.session.scalars(
+        select(Dossier).where(Dossier.id.in_(ids.items)).options(joinedload(Dossier.holder)))}
+    return replace(ids, items=[rows[i] for i in ids.items if i in rows])
 
 
 def queue_counts(agency_id: int, queues: Iterable[Queue], user: Any, now: datetime,
@@ -266,6 +272,17 @@ def consultation_due(agency_id: int, dossier_ids: Iterable[int]) -> dict[int, da
     return {dossier_id: due for dossier_id, due in rows}
 
 
-__all__ = ["Queue", "agencies_for", "agency_ids_of", "agency_staff", "consultation_due",
-           "get_dossier_for_staff", "is_supervisor", "open_consultations_for", "queue_counts",
-           "queue_page", "queues_for", "roles_in", "staff_visible", "users_by_id"]
+def apologies_page(number: int, size: int) -> Page:
+    """The public list of apologies (form 04), newest first: each notice with its dossier
+    (code, procedure) and agency loaded in the same query. The page shows nothing personal
+    (issue #4: "apologies are listed on a public page")."""
+    query = (select(Notice).where(Notice.kind == NoticeKind.APOLOGY)
+             .options(joinedload(Notice.dossier), joinedload(Notice.agency))
+             .order_by(Notice.issued_at.desc(), Notice.id.desc()))
+    return paginate(query, number, size)
+
+
+__all__ = ["Queue", "agencies_for", "agency_ids_of", "agency_staff", "apologies_page",
+           "consultation_due", "get_dossier_for_staff", "is_supervisor",
+           "open_consultations_for", "queue_counts", "queue_page", "queues_for", "roles_in",
+           "staff_visible", "users_by_id"]

@@ -198,3 +198,34 @@ def test_two_consulted_agencies_answer_at_once(app, round_):
         assert d.state is S.IN_PROGRESS and wf.invariant_problems(d) == []
         assert all(c.answered_at is not None for c in d.consultations)
         assert count(Notice, d.id) == 0 and count(DossierStep, d.id) == 2
+
+
+def test_two_notices_issued_at_once_get_different_numbers(app):
+    """Two leaders of one agency refuse two different dossiers at the same moment: both
+    succeed, and the refusal notices are numbered 1 and 2 (never twice the same number)."""
+    with app.app_context():
+        first = setup_round("received")
+        d2 = factories.submitted_dossier(db.session.get(Dossier, first["dossier"])
+                                         .procedure_version, factories.citizen(), at(12, 9))
+        wf.receive(d2, wf.Context(db.session.get(User, first["counter"]), at(12, 10), CAL))
+        second_leader = person(Role.LEADER, d2.agency)
+        db.session.commit()
+        ids = {"one": (first["dossier"], first["leader"]), "two": (d2.id, second_leader.id)}
+    barrier = threading.Barrier(2, timeout=30)
+
+    def refuse(item):
+        dossier_id, user_id = item
+        with app.app_context():
+            d = db.session.get(Dossier, dossier_id)
+            user = db.session.get(User, user_id)
+            list(d.steps), list(d.pauses), list(d.notices), list(user.roles)
+            barrier.wait()
+            notice = wf.refuse(d, wf.Context(user, at(13, 9), CAL), "Không đủ điều kiện")
+            db.session.commit()
+            return notice.number
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        numbers = sorted(pool.map(refuse, ids.values()))
+    assert numbers == [1, 2]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Notice)) == 2

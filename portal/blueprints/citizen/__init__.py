@@ -23,4 +23,4 @@ def _upload_settings():
     return {"upload_types": ALLOWED_TYPES, "upload_accept": ",".join(ALLOWED_TYPES)}
 
 
-from portal.blueprints.citizen import printing, routes, uploads  # noqa: E402,F401
+from portal.blueprints.citizen import printing, progress, routes, uploads  # noqa: E402,F401

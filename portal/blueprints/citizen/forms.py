@@ -4,13 +4,22 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
 from portal.blueprints.auth.forms import EmptyForm, required
 from portal.dossiers.models import ReturnMethod
 
-__all__ = ["ApplicantForm", "EmptyForm", "ReturnForm", "StartForm", "WithdrawForm"]
+__all__ = ["ApplicantForm", "EmptyForm", "ReturnForm", "StartForm", "SupplementForm",
+           "WithdrawForm"]
 
 PHONE = Regexp(r"^(0|\+84)\d{9,10}$", message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))
 
@@ -79,3 +88,14 @@ class WithdrawForm(FlaskForm):
     def validate_reason(self, field):
         if len((field.data or "").strip()) < 5:
             raise ValidationError(_l("Vui lòng nêu rõ lý do rút hồ sơ."))
+
+
+class SupplementForm(FlaskForm):
+    """"Gửi hồ sơ bổ sung": the papers are already uploaded; this sends them. The version of
+    the dossier the applicant looked at travels with it (optimistic locking)."""
+
+    lock_version = HiddenField()
+
+    def expected_version(self) -> int | None:
+        value = (self.lock_version.data or "").strip()
+        return int(value) if value.isdigit() else None

@@ -1,4 +1,5 @@
-"""My dossiers, the submission steps (each saves the draft), review, submit, withdraw, delete.
+"""My dossiers, the submission steps (each saves the draft), review, submit, delete. The
+submitted dossier's own page (progress, requests for papers, withdrawal) is in progress.py.
 
 Every route: load (visible dossiers only, else 404) → validate → one operation → commit once →
 respond. Business rules live in portal.dossiers.operations."""
@@ -17,7 +18,6 @@ from portal.blueprints.citizen.forms import (
     EmptyForm,
     ReturnForm,
     StartForm,
-    WithdrawForm,
 )
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
@@ -194,15 +194,6 @@ def submit(dossier_id: int):
     return confirmation
 
 
-@bp.get("/<int:dossier_id>")
-def dossier(dossier_id: int):
-    dossier = get_dossier_or_404(dossier_id)
-    if dossier.is_draft:
-        return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
-    return render_template("citizen/dossier.html", dossier=dossier, qr=lookup_qr(dossier),
-                           withdraw_form=WithdrawForm())
-
-
 def lookup_qr(dossier: Dossier) -> str:
     import segno
 
@@ -224,22 +215,3 @@ def delete(dossier_id: int):
     ops.discard_objects(current_app.extensions["storage"], keys)
     flash(_("Đã xóa bản nháp và các tệp đính kèm."), "success")
     return redirect(url_for("citizen.dossiers"), 303)
-
-
-@bp.post("/<int:dossier_id>/rut")
-def withdraw(dossier_id: int):
-    dossier = get_dossier_or_404(dossier_id)
-    form = WithdrawForm()
-    if form.validate_on_submit():
-        try:
-            ops.request_withdrawal(dossier, current_user, form.reason.data.strip())
-            db.session.commit()
-        except ops.DossierError as error:
-            db.session.rollback()
-            flash(str(error), "error")
-        else:
-            flash(_("Đã gửi yêu cầu rút hồ sơ. Cán bộ sẽ xác nhận và thông báo cho bạn."),
-                  "success")
-            return redirect(url_for("citizen.dossier", dossier_id=dossier.id), 303)
-    return render_template("citizen/dossier.html", dossier=dossier, qr=lookup_qr(dossier),
-                           withdraw_form=form), 422

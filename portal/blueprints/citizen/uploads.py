@@ -1,109 +1,57 @@
-"""Files of a draft: upload into one requirement's area, remove, and authorised download.
+"""Files of a draft, or of the answer to a completion or supplement request (stored as
+FileKind.SUPPLEMENT): upload into one requirement's area, remove, and authorised download.
 
 DESIGN.md §5: add_file writes the object first and flushes the row; this route commits once and,
 if the commit fails, deletes the objects it wrote. htmx (and upload.js, which sends one file per
 request) gets the requirement's area back; a plain form is redirected to step 2 with a flash.
 
-The upload's bytes are written once (issue 3, docs/benchmarks.md "Large upload"): the multipart
-parser streams each file part straight into ``Storage.stage()`` (StagingRequest below), and
+The upload's bytes are written once (issue 3, docs/benchmarks.md "Large upload"): on this route
+each file part streams, as it arrives, straight into ``Storage.stage()`` (staging.py), and
 add_file, after checking the type and the limits, has the store adopt it — LocalStorage renames
-the file into place instead of copying werkzeug's temporary file a second time."""
+the file into place instead of copying a temporary file a second time."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
-from typing import IO, Any
-
-from flask import Request, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.sansio.blueprints import BlueprintSetupState
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
 
-from portal.blueprints.citizen import bp
-from portal.blueprints.citizen.routes import commit_or_discard, get_dossier_or_404, get_draft_or_404
+from portal.blueprints.citizen import bp, staging
+from portal.blueprints.citizen.routes import commit_or_discard, get_dossier_or_404
+from portal.blueprints.citizen.staging import stages_files  # also used by staff.intake
 from portal.core.htmx import is_partial_request
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
-from portal.dossiers.models import Dossier, DossierFile
+from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
-from portal.storage import ObjectNotFound, StagedUpload, StorageError
-
-log = logging.getLogger(__name__)
+from portal.storage import ObjectNotFound, StorageError
 
 
 def _storage():
     return current_app.extensions["storage"]
 
 
-def stages_files(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view whose multipart file parts go straight into ``Storage.stage()``."""
-    view.stages_files = True  # type: ignore[attr-defined]
-    return view
+bp.record_once(staging.install)
 
 
-class StagingRequest(Request):
-    """Flask's request, except on views marked ``@stages_files``: there each file part is
-    written, as it arrives, into a StagedUpload of the app's store instead of werkzeug's
-    temporary file, and every staged upload the view did not store is removed when the
-    request ends, whatever happened. A part past the per-file limit keeps nothing from then
-    on (StagedUpload); the whole body stays bounded by MAX_CONTENT_LENGTH, as before.
-
-    Mixed into whatever request class the app already has (htmx-flask installs its own),
-    see ``_install_staging_request``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._staged: list[StagedUpload] = []
-
-    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
-                         filename: str | None = None,
-                         content_length: int | None = None) -> IO[bytes]:
-        view = current_app.view_functions.get(self.endpoint or "")
-        if not getattr(view, "stages_files", False):
-            return super()._get_file_stream(total_content_length, content_type, filename,
-                                            content_length)
-        # The dossier's total is add_file's to check: it needs the dossier, loaded later.
-        limit = UploadLimits.from_config(current_app.config).max_file
-        staged = _storage().stage(max_size=limit)
-        self._staged.append(staged)
-        return staged  # type: ignore[return-value]  # file-like: write, seek, read
-
-    def _load_form_data(self) -> None:
-        try:
-            super()._load_form_data()
-        except StorageError as exc:  # the store cannot take the bytes (disk full...)
-            log.warning("staging an upload failed: %s", exc)
-            # No half-parsed form for whoever asks next, and nothing of this body kept.
-            self.__dict__["form"] = self.parameter_storage_class()
-            self.__dict__["files"] = self.parameter_storage_class()
-            self._close_staged()
-            raise ServiceUnavailable() from exc
-
-    def _close_staged(self) -> None:
-        staged, self._staged = self._staged, []
-        for item in staged:
-            item.close()  # removes it unless the store adopted it
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._close_staged()
+def _papers_open_or_404(dossier_id: int) -> tuple[Dossier, FileKind]:
+    """The dossier whose papers the applicant may change now, with the kind its new files
+    get: a draft's (FileKind.APPLICANT), or the answer to an open completion or supplement
+    request (FileKind.SUPPLEMENT). Any other dossier has no upload areas: 404."""
+    dossier = get_dossier_or_404(dossier_id)
+    if dossier.is_draft:
+        return dossier, FileKind.APPLICANT
+    if dossier.awaits_supplement:
+        return dossier, FileKind.SUPPLEMENT
+    abort(404)
 
 
-@bp.record_once
-def _install_staging_request(state: BlueprintSetupState) -> None:
-    # The blueprint that owns the upload route brings the request class it needs, on top
-    # of the app's own (e.g. htmx-flask's HtmxAwareRequest), which it must not replace.
-    app = state.app
-    if not issubclass(app.request_class, StagingRequest):
-        app.request_class = type(f"Staging{app.request_class.__name__}",
-                                 (StagingRequest, app.request_class), {})
-
-
-def _requirement_or_404(dossier: Dossier, requirement_id: int):
+def _requirement_or_404(dossier: Dossier, requirement_id: int | None):
+    if requirement_id is None:  # "other papers": offered only when answering a request
+        if dossier.is_draft:
+            abort(404)
+        return None
     for requirement in dossier.procedure_version.documents:
         if requirement.id == requirement_id:
             return requirement
@@ -124,7 +72,10 @@ def _too_big_message() -> str:
 
 
 def _respond(dossier: Dossier, requirement, error: str | None, done: str | None):
-    if requirement is not None and is_partial_request():
+    """The area alone for htmx; else back to the page that shows it (step 2 of a draft,
+    the dossier page when answering a request for papers). ``requirement`` None: the
+    "other papers" area."""
+    if is_partial_request():
         html = render_template("citizen/_requirement.html", dossier=dossier, d=requirement,
                                error=error)
         return html, 422 if error else 200
@@ -132,14 +83,17 @@ def _respond(dossier: Dossier, requirement, error: str | None, done: str | None)
         flash(f"{requirement.name}: {error}" if requirement else error, "error")
     elif done:
         flash(done, "success")
-    return redirect(url_for("citizen.step_documents", dossier_id=dossier.id,
-                            _anchor=f"req-{requirement.id}" if requirement else None), 303)
+    page = "citizen.step_documents" if dossier.is_draft else "citizen.dossier"
+    return redirect(url_for(page, dossier_id=dossier.id,
+                            _anchor=f"req-{requirement.id}" if requirement else "req-other"),
+                    303)
 
 
 @bp.post("/<int:dossier_id>/giay-to/<int:requirement_id>")
+@bp.post("/<int:dossier_id>/giay-to/khac", defaults={"requirement_id": None})
 @stages_files
-def upload(dossier_id: int, requirement_id: int):
-    dossier = get_draft_or_404(dossier_id)
+def upload(dossier_id: int, requirement_id: int | None):
+    dossier, kind = _papers_open_or_404(dossier_id)
     requirement = _requirement_or_404(dossier, requirement_id)
     try:
         uploads = [f for f in request.files.getlist("files") if f.filename]
@@ -150,14 +104,20 @@ def upload(dossier_id: int, requirement_id: int):
     limits, keys, error = UploadLimits.from_config(current_app.config["PORTAL"]), [], None
     for item in uploads:
         try:
-            added = ops.add_file(dossier, requirement.id, item.stream, item.filename,
-                                 current_user, _storage(), limits)
+            added = ops.add_file(dossier, requirement.id if requirement else None,
+                                 item.stream, item.filename, current_user, _storage(), limits,
+                                 kind=kind)
         except ops.DossierError as refusal:  # files before this one are kept
             error = str(refusal)
             break
         keys.append(added.storage_key)
     commit_or_discard(keys)
-    done = _("Đã tải lên %(n)s tệp, bản nháp đã được lưu.", n=len(keys)) if keys else None
+    done = None
+    if keys and kind is FileKind.SUPPLEMENT:
+        done = _("Đã tải lên %(n)s tệp bổ sung. Khi đủ giấy tờ, bấm “Gửi hồ sơ bổ sung”.",
+                 n=len(keys))
+    elif keys:
+        done = _("Đã tải lên %(n)s tệp, bản nháp đã được lưu.", n=len(keys))
     return _respond(dossier, requirement, error, done)
 
 
@@ -170,7 +130,7 @@ def _upload_refused_early(error):
         from portal.core.errors import render_error
 
         return render_error(error.code)
-    dossier = get_draft_or_404(request.view_args["dossier_id"])
+    dossier, _kind = _papers_open_or_404(request.view_args["dossier_id"])
     requirement = _requirement_or_404(dossier, request.view_args["requirement_id"])
     too_big = isinstance(error, RequestEntityTooLarge)
     return _respond(dossier, requirement, _too_big_message() if too_big else ops.STORAGE_DOWN,
@@ -179,7 +139,7 @@ def _upload_refused_early(error):
 
 @bp.post("/<int:dossier_id>/tep/<int:file_id>/xoa")
 def remove_file(dossier_id: int, file_id: int):
-    dossier = get_draft_or_404(dossier_id)
+    dossier, _kind = _papers_open_or_404(dossier_id)
     item = _file_or_404(dossier, file_id)
     requirement = item.requirement
     try:
@@ -194,7 +154,10 @@ def remove_file(dossier_id: int, file_id: int):
 
 @bp.get("/<int:dossier_id>/tep/<int:file_id>")
 def download(dossier_id: int, file_id: int):
-    item = _file_or_404(get_dossier_or_404(dossier_id), file_id)
+    dossier = get_dossier_or_404(dossier_id)
+    item = _file_or_404(dossier, file_id)
+    if item.kind is FileKind.RESULT and not dossier.result_issued:
+        abort(404)  # attached for the leader's approval: not the applicant's result yet
     try:
         chunks = _storage().open(item.storage_key)
     except ObjectNotFound:

@@ -114,6 +114,19 @@ def lookup():
     return render_template("public/lookup.html", code=code, dossier=dossier), status
 
 
+APOLOGIES_PAGE_SIZE = 20
+
+
+@bp.get("/xin-loi")
+def apologies():
+    """The agencies' apologies for overdue dossiers (form 04), newest first. Public, so it
+    names the dossier by its code and never the applicant."""
+    from portal.workflow.queries import apologies_page
+
+    page = apologies_page(_int_arg("page") or 1, APOLOGIES_PAGE_SIZE)
+    return render_template("public/apologies.html", page=page)
+
+
 @bp.get("/co-quan")
 def agencies():
     return render_template("public/agencies.html", agencies=queries.active_agencies(),

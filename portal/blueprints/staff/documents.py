@@ -56,7 +56,9 @@ NOTICE_KINDS = {
 CITIZEN_FORMS = frozenset({"01", "02", "03", "04", "dung"})
 FORM_CHOICES = 'any("01", "02", "03", "04", "dung", "05")'
 READERS = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR)
-CSS_PATH = Path(__file__).resolve().parents[2] / "templates" / "documents" / "documents.css"
+# One stylesheet for the browser (a static file, so the citizen's copies use it too; the
+# strict CSP forbids inline styles) and for WeasyPrint, which is handed its text.
+CSS_PATH = Path(__file__).resolve().parents[2] / "static" / "css" / "documents.css"
 BOOK_PAGE_SIZE = 50
 BOOK_PDF_LIMIT = 2000  # lines; beyond this the XLSX is the way to get the whole book
 
@@ -221,7 +223,7 @@ def render_document(dossier: Dossier, form: str, notice: Notice | None = None,
     The caller has loaded the dossier and checked that the user may see it; forms that
     print a notice need it (``notice_for``). A form that does not exist yet for this
     dossier (not received, no such notice) is a 404. ``css_url``: where the browser loads
-    the stylesheet (default ``staff.document_css``, which is behind the staff login)."""
+    the stylesheet (default: the static ``css/documents.css``)."""
     if form not in FORM_TEMPLATES or fmt not in ("html", "pdf"):
         abort(404)
     if dossier.received_at is None and form in ("01", "05"):
@@ -236,7 +238,8 @@ def render_document(dossier: Dossier, form: str, notice: Notice | None = None,
         return pdf_response(html, f"{name}.pdf", [CSS_PATH.read_text(encoding="utf-8")])
     html = render_template(FORM_TEMPLATES[form], pdf=False, pdf_url=pdf_url,
                            back_url=back_url,
-                           css_url=css_url or url_for("staff.document_css"), **context)
+                           css_url=css_url or url_for("static", filename="css/documents.css"),
+                           **context)
     return make_response(html)
 
 
@@ -277,17 +280,6 @@ def document(dossier_id: int, form: str):
 def document_pdf(dossier_id: int, form: str):
     dossier = _dossier_or_404(dossier_id)
     return render_document(dossier, form, notice_for(dossier, form, _notice_id()), "pdf")
-
-
-@bp.get("/phieu.css", endpoint="document_css")
-def document_css():
-    """The forms' stylesheet, served from the templates so that the browser (strict CSP: no
-    inline styles) and WeasyPrint read the same file. Behind the staff area's guard: a
-    citizen-side page needs its own copy (see ``render_document(css_url=…)``)."""
-    response = make_response(CSS_PATH.read_text(encoding="utf-8"))
-    response.headers["Content-Type"] = "text/css; charset=utf-8"
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
 
 
 # --- the tracking book (form 06) -----------------------------------------------------------

@@ -93,3 +93,8 @@ def test_a_consulted_agency_sees_the_dossier_and_answers(as_, world, app):
                {"consultation_id": asked, "answer": "Phù hợp quy hoạch."})
     assert done.status_code == 303
     assert load(app, world.dossier_id).state is S.IN_PROGRESS
+
+
+def test_only_staff_see_the_staff_link_in_the_menu(as_, world):
+    assert 'href="/can-bo/"' in as_("counter").get("/").get_data(as_text=True)
+    assert 'href="/can-bo/"' not in as_("citizen").get("/").get_data(as_text=True)

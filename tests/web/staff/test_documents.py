@@ -138,7 +138,7 @@ def test_receipt_01_has_the_slip_fields(app, office, as_user):
     assert "09 giờ 00 phút, ngày 10/03/2025" in html
     assert "ngày 03 tháng 03 năm 2025" in html
     assert "Người tiếp nhận hồ sơ".lower() in html.lower()
-    assert "/can-bo/phieu.css" in html and 'lang="vi"' in html
+    assert "/static/css/documents.css" in html and 'lang="vi"' in html
 
 
 def test_receipt_01_pdf(office, as_user):
@@ -311,8 +311,11 @@ def test_tracking_book_xlsx_and_pdf(app, office, as_user):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
 
 
-def test_stylesheet_is_served_to_staff(office, as_user, client):
-    assert client.get("/can-bo/phieu.css").status_code == 302  # the staff area's guard
-    response = as_user(office.counter).get("/can-bo/phieu.css")
+def test_stylesheet_is_one_static_file(office, client):
+    """Staff pages and the applicant's copies load the same static file; the old staff-only
+    address is gone."""
+    response = client.get("/static/css/documents.css")
     assert response.status_code == 200 and response.mimetype == "text/css"
     assert "@page" in response.get_data(as_text=True)
+    response.close()
+    assert client.get("/can-bo/phieu.css").status_code in (302, 404)

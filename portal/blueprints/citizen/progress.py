@@ -1,0 +1,131 @@
+"""The applicant's side of agency processing (issue #4, "Citizen side"): the dossier page
+(state, appointment, apology, public timeline, notices, e-result), answering a completion or
+supplement request, and asking to withdraw.
+
+The papers themselves go through the upload areas (uploads.py, stored as
+FileKind.SUPPLEMENT while a request is open); "Gửi hồ sơ bổ sung" then runs one workflow
+action: ``resubmit`` before reception, ``supplement`` during processing. The engine checks
+the rest (who, which state, at least one new file, the version the applicant saw)."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal.blueprints.citizen import bp
+from portal.blueprints.citizen.forms import SupplementForm, WithdrawForm
+from portal.blueprints.citizen.routes import get_dossier_or_404, lookup_qr
+from portal.blueprints.staff.documents import NOTICE_KINDS, notice_for
+from portal.calendar.overrides import current_calendar
+from portal.core.htmx import htmx_redirect, is_partial_request
+from portal.core.models import utcnow
+from portal.dossiers import operations as ops
+from portal.dossiers.models import Dossier, DossierState
+from portal.extensions import db
+from portal.workflow import actions as wf
+
+# The citizen's printable copy of each notice: its form's address (templates/documents/).
+NOTICE_FORM = {kind: form for form, kinds in NOTICE_KINDS.items() for kind in kinds}
+
+
+def _conflict_message() -> str:
+    return _("Hồ sơ vừa được cập nhật (bởi cán bộ xử lý hoặc ở một cửa sổ khác) trước khi "
+             "yêu cầu của bạn đến. Trang đã được tải lại với trạng thái mới nhất; vui lòng "
+             "kiểm tra rồi thao tác lại.")
+
+
+def page_context(dossier: Dossier, **extra) -> dict:
+    """What the dossier page and its supplement partial show."""
+    timeline = sorted((e for e in dossier.events if e.public), key=lambda e: (e.at, e.id))
+    notices = [(n, NOTICE_FORM[n.kind]) for n in dossier.notices if n.kind in NOTICE_FORM]
+    context = {
+        "dossier": dossier, "timeline": timeline, "notices": notices,
+        "overdue": dossier.is_overdue(utcnow()),
+        "apology": notice_for(dossier, "04") if dossier.new_appointment_at else None,
+        # The open request for papers (form 02): the latest one, since each opens a round.
+        "paper_request": notice_for(dossier, "02") if dossier.awaits_supplement else None,
+        "supplement_form": SupplementForm(formdata=None,
+                                          lock_version=str(dossier.lock_version)),
+        "supplement_error": None, "withdraw_form": WithdrawForm(formdata=None),
+        "message": None,
+    }
+    context.update(extra)
+    return context
+
+
+def render_page(dossier: Dossier, status: int = 200, **extra):
+    return render_template("citizen/dossier.html", qr=lookup_qr(dossier),
+                           **page_context(dossier, **extra)), status
+
+
+@bp.get("/<int:dossier_id>")
+def dossier(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    if dossier.is_draft:
+        return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
+    return render_page(dossier)
+
+
+@bp.post("/<int:dossier_id>/bo-sung")
+def send_supplement(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    form = SupplementForm()
+    if dossier.is_draft or not form.validate_on_submit():
+        abort(404 if dossier.is_draft else 400)
+    # Before reception the completed dossier goes back to the counter (resubmit); during
+    # processing the supplement resumes the clock. Any other state: the engine refuses.
+    answer = wf.resubmit if dossier.state is DossierState.NEEDS_COMPLETION else wf.supplement
+    ctx = wf.Context(current_user, utcnow(), current_calendar(), form.expected_version())
+    try:
+        answer(dossier, ctx)
+        db.session.commit()
+    except wf.Forbidden:
+        db.session.rollback()
+        abort(403)
+    except (wf.Conflict, StaleDataError):  # changed since the page was loaded
+        db.session.rollback()
+        return _refreshed(dossier_id)
+    except wf.WorkflowError as refusal:  # e.g. no file added in this round
+        db.session.rollback()
+        dossier = get_dossier_or_404(dossier_id)
+        if is_partial_request():
+            return render_template("citizen/_supplement.html", **page_context(
+                dossier, supplement_error=str(refusal))), 422
+        return render_page(dossier, 422, supplement_error=str(refusal))
+    if answer is wf.resubmit:
+        flash(_("Đã gửi lại hồ sơ đã bổ sung, hoàn thiện. Cơ quan sẽ kiểm tra và tiếp nhận."),
+              "success")
+    else:
+        flash(_("Đã gửi hồ sơ bổ sung. Cơ quan tiếp tục giải quyết; ngày hẹn trả kết quả đã "
+                "được tính lại."), "success")
+    return htmx_redirect("citizen.dossier", dossier_id=dossier_id)
+
+
+def _refreshed(dossier_id: int):
+    """The fresh page with the conflict message: the whole page, since the request for
+    papers may be over (htmx follows HX-Redirect and shows the message as a flash)."""
+    if is_partial_request():
+        flash(_conflict_message(), "warning")
+        return htmx_redirect("citizen.dossier", dossier_id=dossier_id)
+    return render_page(get_dossier_or_404(dossier_id), 409,
+                       message=("warning", _conflict_message()))
+
+
+@bp.post("/<int:dossier_id>/rut")
+def withdraw(dossier_id: int):
+    dossier = get_dossier_or_404(dossier_id)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            ops.request_withdrawal(dossier, current_user, form.reason.data.strip())
+            db.session.commit()
+        except ops.DossierError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+        else:
+            flash(_("Đã gửi yêu cầu rút hồ sơ. Cán bộ sẽ xác nhận và thông báo cho bạn."),
+                  "success")
+            return redirect(url_for("citizen.dossier", dossier_id=dossier.id), 303)
+    return render_page(dossier, 422, withdraw_form=form)
