@@ -19,11 +19,12 @@ from portal.blueprints.admin.procedure_forms import (
     extension_of,
 )
 from portal.blueprints.admin.procedures import get_procedure_or_404, render_overview
+from portal.blueprints.downloads import stream_stored
 from portal.blueprints.guards import admin_required
 from portal.catalog import operations
 from portal.catalog.models import ProcedureDocument
 from portal.extensions import db
-from portal.storage import ObjectNotFound, StorageError, TooLarge
+from portal.storage import StorageError, TooLarge
 
 log = logging.getLogger(__name__)
 
@@ -122,13 +123,4 @@ def document_file(procedure_id: int, document_id: int, kind: str):
         abort(404)
     key = getattr(document, f"{DOWNLOAD_KINDS[kind]}_key")
     filename = getattr(document, f"{DOWNLOAD_KINDS[kind]}_filename") or "tep"
-    try:
-        chunks = _storage().open(key)
-    except ObjectNotFound:
-        abort(404)
-    except StorageError:
-        abort(503)
-    response = current_app.response_class(chunks, mimetype="application/octet-stream",
-                                          direct_passthrough=True)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
+    return stream_stored(key, filename=filename)

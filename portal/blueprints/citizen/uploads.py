@@ -20,12 +20,12 @@ from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
 from portal.blueprints.citizen import bp, staging
 from portal.blueprints.citizen.routes import commit_or_discard, get_dossier_or_404
 from portal.blueprints.citizen.staging import stages_files  # also used by staff.intake
+from portal.blueprints.downloads import send_dossier_file
 from portal.core.htmx import is_partial_request
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
-from portal.storage import ObjectNotFound, StorageError
 
 
 def _storage():
@@ -158,17 +158,4 @@ def download(dossier_id: int, file_id: int):
     item = _file_or_404(dossier, file_id)
     if item.kind is FileKind.RESULT and not dossier.result_issued:
         abort(404)  # attached for the leader's approval: not the applicant's result yet
-    try:
-        chunks = _storage().open(item.storage_key)
-    except ObjectNotFound:
-        abort(404)
-    except StorageError:
-        abort(503)
-    response = current_app.response_class(chunks, mimetype=item.content_type,
-                                          direct_passthrough=True)
-    # Only types a browser shows safely open inline; the rest download (nosniff is global).
-    disposition = "inline" if item.previewable else "attachment"
-    response.headers.set("Content-Disposition", disposition, filename=item.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Length"] = str(item.size)
-    return response
+    return send_dossier_file(item)

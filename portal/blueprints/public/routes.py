@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 
+from portal.blueprints.downloads import stream_stored
 from portal.blueprints.public import bp
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
@@ -86,20 +87,9 @@ def document_file(code: str, document_id: int, kind: str):
 
 
 def _stream(key: str, filename: str):
-    from portal.storage import ObjectNotFound, StorageError
-
-    storage = current_app.extensions["storage"]
-    try:
-        chunks = storage.open(key)
-    except ObjectNotFound:
-        abort(404)
-    except StorageError:
-        abort(503)
     mimetype = "application/pdf" if filename.lower().endswith(".pdf") else (
         "application/octet-stream")
-    response = current_app.response_class(chunks, mimetype=mimetype, direct_passthrough=True)
-    response.headers.set("Content-Disposition", "attachment", filename=filename)
-    return response
+    return stream_stored(key, filename=filename, mimetype=mimetype)
 
 
 @bp.get("/tra-cuu")

@@ -34,6 +34,7 @@ from portal.accounts.models import Role
 from portal.blueprints.auth.forms import EmptyForm, required
 from portal.blueprints.citizen.forms import PHONE, ReturnForm
 from portal.blueprints.citizen.uploads import stages_files
+from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.guards import role_required
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
@@ -42,7 +43,6 @@ from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
 from portal.extensions import db
-from portal.storage import ObjectNotFound, StorageError
 from portal.workflow import actions as wf
 from portal.workflow import intake
 
@@ -373,19 +373,7 @@ def intake_remove_file(dossier_id: int, file_id: int):
 @counter_required
 def intake_file(dossier_id: int, file_id: int):
     """A scanned paper, shown in the browser when it is a PDF or an image."""
-    item = _file_or_404(_dossier_or_404(dossier_id), file_id)
-    try:
-        chunks = _storage().open(item.storage_key)
-    except ObjectNotFound:
-        abort(404)
-    except StorageError:
-        abort(503)
-    response = current_app.response_class(chunks, mimetype=item.content_type,
-                                          direct_passthrough=True)
-    disposition = "inline" if item.previewable else "attachment"
-    response.headers.set("Content-Disposition", disposition, filename=item.original_name)
-    response.headers["Content-Length"] = str(item.size)
-    return response
+    return send_dossier_file(_file_or_404(_dossier_or_404(dossier_id), file_id))
 
 
 @bp.post("/tiep-nhan/<int:dossier_id>/tiep-nhan")

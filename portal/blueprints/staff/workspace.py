@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
+from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.staff import bp
 from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
@@ -25,7 +26,6 @@ from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
-from portal.storage import ObjectNotFound, StorageError
 from portal.workflow import actions as wf
 from portal.workflow import queries
 from portal.workflow.transitions import Action, Actor, actors_for, allowed_actions
@@ -126,21 +126,7 @@ def view_file(dossier_id: int, file_id: int):
     item = next((f for f in dossier.files if f.id == file_id), None)
     if item is None:
         abort(404)
-    try:
-        chunks = _storage().open(item.storage_key)
-    except ObjectNotFound:
-        abort(404)
-    except StorageError:
-        abort(503)
-    response = current_app.response_class(chunks, mimetype=item.content_type,
-                                          direct_passthrough=True)
-    # PDF and images open in the browser's viewer; anything else is downloaded, never
-    # rendered as a page of ours (DESIGN.md §5).
-    disposition = "inline" if item.previewable else "attachment"
-    response.headers.set("Content-Disposition", disposition, filename=item.original_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Length"] = str(item.size)
-    return response
+    return send_dossier_file(item)
 
 
 # --- acting -------------------------------------------------------------------------------

@@ -1,0 +1,34 @@
+"""Streaming a stored object to the browser: the one way every blueprint sends a file."""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app
+
+from portal.dossiers.models import DossierFile
+from portal.storage import ObjectNotFound, StorageError
+
+
+def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet-stream",
+                  inline: bool = False, size: int | None = None) -> Response:
+    """The object in chunks (never whole in memory); 404 if it is gone, 503 if the store is
+    down. ``inline`` only for types a browser shows safely (PDF, images); nosniff always."""
+    try:
+        chunks = current_app.extensions["storage"].open(key)
+    except ObjectNotFound:
+        abort(404)
+    except StorageError:
+        abort(503)
+    response = current_app.response_class(chunks, mimetype=mimetype, direct_passthrough=True)
+    response.headers.set("Content-Disposition", "inline" if inline else "attachment",
+                         filename=filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if size is not None:
+        response.headers["Content-Length"] = str(size)
+    return response
+
+
+def send_dossier_file(item: DossierFile) -> Response:
+    """A dossier's file: PDF and images open in the browser's viewer, anything else is
+    downloaded, never rendered as a page of ours (DESIGN.md §5)."""
+    return stream_stored(item.storage_key, filename=item.original_name,
+                         mimetype=item.content_type, inline=item.previewable, size=item.size)
