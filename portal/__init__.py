@@ -78,12 +78,14 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.citizen import bp as citizen_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.staff import bp as staff_bp
+    from portal.blueprints.stats import bp as stats_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp, url_prefix="/tai-khoan")
     app.register_blueprint(admin_bp, url_prefix="/quan-tri")
     app.register_blueprint(citizen_bp, url_prefix="/ho-so")
     app.register_blueprint(staff_bp, url_prefix="/can-bo")
+    app.register_blueprint(stats_bp, url_prefix="/thong-ke")
 
 
 def _register_template_helpers(app: Flask) -> None:

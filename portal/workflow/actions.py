@@ -598,6 +598,7 @@ def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
         text = f"Đã chuyển kết quả cho bưu chính, số hiệu bưu gửi {who}."
     dossier.returned_at = ctx.now
     dossier.returned_to = who
+    dossier.return_method = method  # how it actually left (the statistics count postal returns)
     dossier.state = S.RETURNED
     add_event(dossier, Action.HAND_OVER.value, text, ctx.user, ctx.now)
     _notify(dossier, "đã trả kết quả", text)

@@ -1,0 +1,77 @@
+"""The headline figures of an annual report (report 62/BC-HCC, issue #5) for any period:
+the statistics table's totals plus what the report's text states beside it — received by post,
+results returned by post, resolved on the spot (and by which procedures), inter-agency
+dossiers. Every figure is a query over the dossiers' own timestamps and events, like
+``figures``; the ones that are cells of the table link to their list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import and_, case, func, select
+
+from portal.catalog.models import Agency, ProcedureVersion
+from portal.dossiers.models import Dossier, DossierEvent, DossierState, ReturnMethod
+from portal.extensions import db
+from portal.stats.figures import Cell, Period, period_frame, table
+
+S = DossierState
+FORWARD_EVENT = "forward_inter_agency"  # workflow.transitions.Action.FORWARD_INTER_AGENCY
+
+
+@dataclass(frozen=True)
+class InterAgency:
+    received: int  # counted in the period and forwarded to the Committee's office
+    resolved: int
+    pending: int
+
+
+@dataclass(frozen=True)
+class Annual:
+    period: Period
+    totals: dict[Cell, int]
+    postal_returned: int
+    on_the_spot_by_procedure: list[tuple[str, str, int]]  # (agency, procedure, count)
+    inter_agency: InterAgency
+
+    @property
+    def on_time_rate(self) -> float | None:
+        resolved = self.totals[Cell.RESOLVED]
+        return self.totals[Cell.ON_TIME] / resolved if resolved else None
+
+
+def annual(period: Period, among: Sequence[Agency]) -> Annual:
+    ids = [a.id for a in among] or [-1]
+    totals = table(period, among).total.counts
+    frame = period_frame(period)
+    in_scope = and_(frame.counts, Dossier.agency_id.in_(ids))
+
+    postal_returned = db.session.scalar(
+        select(func.count()).select_from(Dossier).where(
+            Dossier.agency_id.in_(ids), Dossier.state == S.RETURNED,
+            Dossier.return_method == ReturnMethod.POSTAL,
+            Dossier.returned_at >= period.start_at, Dossier.returned_at < period.end_at)) or 0
+
+    spot = (select(Agency.name, ProcedureVersion.name, func.count())
+            .select_from(frame.source)
+            .join(ProcedureVersion, ProcedureVersion.id == Dossier.procedure_version_id)
+            .join(Agency, Agency.id == Dossier.agency_id)
+            .where(in_scope, frame.cells[Cell.ON_THE_SPOT])
+            .group_by(Agency.name, ProcedureVersion.name)
+            .order_by(func.count().desc(), ProcedureVersion.name))
+    on_the_spot = [(a, p, int(n)) for a, p, n in db.session.execute(spot)]
+
+    forwarded = select(DossierEvent.dossier_id).where(DossierEvent.action == FORWARD_EVENT)
+    inter = db.session.execute(
+        select(func.count(),
+               func.coalesce(func.sum(_as_int(frame.cells[Cell.RESOLVED])), 0),
+               func.coalesce(func.sum(_as_int(frame.cells[Cell.PENDING])), 0))
+        .select_from(frame.source)
+        .where(in_scope, Dossier.id.in_(forwarded))).one()
+    return Annual(period, totals, postal_returned, on_the_spot,
+                  InterAgency(int(inter[0]), int(inter[1]), int(inter[2])))
+
+
+def _as_int(condition):
+    return case((condition, 1), else_=0)
