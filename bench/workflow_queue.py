@@ -162,8 +162,9 @@ def routes_for(t: dict) -> list[Route]:
         query = urlencode({"agency": t["agency"], **args})
         return Route(label, "queue", f"{QUEUE_PATH}?{query}", user, partial)
 
-    def workspace(label: str, dossier_id: int) -> Route:
-        return Route(label, "workspace", WORKSPACE_PATH.format(id=dossier_id), SPECIALIST)
+    def workspace(label: str, dossier_id: int, then: str = "", partial: bool = False) -> Route:
+        return Route(label, "workspace", WORKSPACE_PATH.format(id=dossier_id) + then,
+                     SPECIALIST, partial)
 
     last = 1_000_000  # the app clamps to the last page: the deepest OFFSET of that queue
     return [
@@ -186,6 +187,16 @@ def routes_for(t: dict) -> list[Route]:
         workspace(f"workspace heavy ({t['heavy_events']} events)", t["heavy"]),
         workspace("workspace open (mine)", t["mine"]),
         workspace("workspace returned, 2025", t["returned"]),
+        # What the workspace draws on demand: the whole history, and one action's form (the
+        # consultation form lists every agency, the step form the agency's staff), as htmx
+        # fragments and as the pages that serve them without JavaScript.
+        workspace("heavy, whole history (htmx)", t["heavy"], "/lich-su", True),
+        workspace("heavy, whole history page", t["heavy"], "/lich-su"),
+        workspace("heavy, consultation form (htmx)", t["heavy"],
+                  "/thao-tac/request_consultation", True),
+        workspace("heavy, step form (htmx)", t["heavy"], "/thao-tac/complete_step", True),
+        workspace("heavy, consultation form page", t["heavy"],
+                  "/thao-tac/request_consultation"),
     ]
 
 

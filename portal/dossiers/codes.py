@@ -9,8 +9,9 @@ SQLite serialises writers on its database lock, which gives the same result."""
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Table
+from sqlalchemy import Insert, Table, bindparam
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.calendar import VN_TZ
@@ -40,16 +41,23 @@ def bump_sequence(table: Table, **key: object) -> int:
     """Take the next number of the sequence row ``key`` of ``table`` (which has a unique
     constraint on exactly those columns and a ``last_number`` column), creating it at 1."""
     dialect = db.session.get_bind().dialect.name
+    statement = _upsert(table, tuple(key), dialect)
+    return int(db.session.execute(statement, {f"key_{name}": value
+                                              for name, value in key.items()}).scalar_one())
+
+
+@cache
+def _upsert(table: Table, names: tuple[str, ...], dialect: str) -> Insert:
+    """The upsert for one sequence table and key, built once (every intake takes a number)."""
     insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if insert is None:
         raise RuntimeError(f"numbered sequences are not implemented for {dialect}")
-    statement = (
+    return (
         insert(table)
-        .values(**key, last_number=1)
+        .values({**{name: bindparam(f"key_{name}") for name in names}, "last_number": 1})
         .on_conflict_do_update(
-            index_elements=[table.c[name] for name in key],
+            index_elements=[table.c[name] for name in names],
             set_={"last_number": table.c.last_number + 1},
         )
         .returning(table.c.last_number)
     )
-    return int(db.session.execute(statement).scalar_one())

@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -77,6 +78,13 @@ SUPPLEMENT_STATES = frozenset({DossierState.NEEDS_COMPLETION,
                                DossierState.AWAITING_SUPPLEMENT})
 # The e-result is the applicant's once the leader has approved it.
 RESULT_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED})
+# The legal clock runs in these states (portal.workflow.queries.CLOCK_RUNNING): received,
+# unresolved and not waiting for the applicant. Spelled out in SQL for the partial index the
+# monitoring dashboard reads (a query uses it only when it repeats this very condition).
+CLOCK_RUNNING_STATES = (DossierState.RECEIVED, DossierState.IN_PROGRESS,
+                        DossierState.AWAITING_CONSULTATION, DossierState.INTER_AGENCY)
+CLOCK_RUNNING_SQL = "state IN ({})".format(", ".join(f"'{s.value}'" for s in CLOCK_RUNNING_STATES))
+FORWARD_INTER_AGENCY_SQL = "action = 'forward_inter_agency'"
 
 
 class Channel(enum.StrEnum):
@@ -114,6 +122,11 @@ class Dossier(TimestampMixin, db.Model):
         # Officers' queues: an agency's dossiers by state, soonest due first.
         Index("ix_dossier_agency_state_due", "agency_id", "state", "due_at", "id"),
         Index("ix_dossier_holder_state", "holder_id", "state"),
+        # The centre's monitoring (issue #5): the dossiers whose clock runs, by agency and due
+        # time, with the apology's date — overdue, due today and "no apology yet" are counted
+        # from this small index alone (a few percent of the rows).
+        Index("ix_dossier_clock_running", "agency_id", "due_at", "new_appointment_at", "id",
+              postgresql_where=text(CLOCK_RUNNING_SQL), sqlite_where=text(CLOCK_RUNNING_SQL)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -271,6 +284,12 @@ class DossierEvent(db.Model):
     """Audit trail and citizen timeline (public events are shown to the applicant)."""
 
     __tablename__ = "dossier_event"
+    __table_args__ = (
+        # Inter-agency forwards by time (the monitoring's "sent with too little time left").
+        Index("ix_dossier_event_inter_agency", "at", "dossier_id", "actor_id", "id",
+              postgresql_where=text(FORWARD_INTER_AGENCY_SQL),
+              sqlite_where=text(FORWARD_INTER_AGENCY_SQL)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),

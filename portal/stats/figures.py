@@ -32,6 +32,7 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency, AgencyKind
 from portal.core.i18n import N_
+from portal.core.models import utcnow
 from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.extensions import db
 from portal.workflow.models import Pause
@@ -192,10 +193,13 @@ class Frame:
     cells: dict[Cell, ColumnElement[bool]]
 
 
-def period_frame(period: Period) -> Frame:
+def period_frame(period: Period, now: datetime | None = None) -> Frame:
+    """``now``: a period that has not ended yet judges "overdue" as of now (a dossier due
+    at 17:00 today is not overdue this morning); a past period, as of its end."""
     start, end = period.start_at, period.end_at
+    judged_at = min(end, now or utcnow())
     d = Dossier
-    paused = _paused_at(end)
+    paused = _paused_at(judged_at)
     source = d.__table__.outerjoin(paused, paused.c.dossier_id == d.id)
     counts = and_(d.received_at.is_not(None), d.received_at < end,
                   or_(d.finished_at.is_(None), d.finished_at >= start))
@@ -204,9 +208,11 @@ def period_frame(period: Period) -> Frame:
     resolved = and_(d.finished_at.is_not(None), d.finished_at < end)
     pending = or_(d.finished_at.is_(None), d.finished_at >= end)
     late = and_(resolved, d.finished_at > d.due_at)
-    on_time = and_(resolved, not_(d.finished_at > d.due_at))
+    # A received dossier always has a due time (workflow invariant); were one missing, it
+    # counts as on time rather than in neither column.
+    on_time = and_(resolved, or_(d.due_at.is_(None), d.finished_at <= d.due_at))
     early = and_(on_time, local_date(d.finished_at) < local_date(d.due_at))
-    overdue = and_(pending, d.due_at < end, paused.c.dossier_id.is_(None))
+    overdue = and_(pending, d.due_at < judged_at, paused.c.dossier_id.is_(None))
     cells = {
         Cell.RECEIVED: literal(True),
         Cell.CARRIED: carried,

@@ -18,7 +18,14 @@ from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.catalog.models import Agency, ProcedureStep, StepRole
 from portal.dossiers.codes import bump_sequence
-from portal.dossiers.models import PAUSED_STATES, Dossier, DossierState, FileKind, ReturnMethod
+from portal.dossiers.models import (
+    PAUSED_STATES,
+    Channel,
+    Dossier,
+    DossierState,
+    FileKind,
+    ReturnMethod,
+)
 from portal.dossiers.operations import add_event
 from portal.extensions import db
 from portal.workflow.models import (
@@ -69,6 +76,9 @@ class Context:
     now: datetime
     calendar: WorkCalendar
     expected_version: int | None = None
+    # False when replaying the past (``flask demo replay-2019``): its messages belonged to
+    # their day, and made-up applicants' numbers must never receive one.
+    messages: bool = True
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:
@@ -103,8 +113,10 @@ def _local(dt: datetime) -> str:
     return fmt_dt_vi(dt.astimezone(VN_TZ))
 
 
-def _notify(dossier: Dossier, subject: str, text: str) -> None:
+def _notify(dossier: Dossier, ctx: Context, subject: str, text: str) -> None:
     """Outbox rows to the applicant (DESIGN.md §6): e-mail and SMS where known."""
+    if not ctx.messages:
+        return
     code = dossier.code or ""
     body = f"Hồ sơ {code} ({dossier.procedure_version.name}): {text}"
     if dossier.applicant_email:
@@ -202,10 +214,21 @@ def _holder_for(dossier: Dossier, user: User | None, role: StepRole) -> User | N
 
 # --- the clock ----------------------------------------------------------------------------
 
+def _clock_start(dossier: Dossier, ctx: Context) -> datetime:
+    """When the legal clock began to count: the reception, or the next working morning when
+    the dossier came after the cut-off or out of hours (``WorkCalendar.add``)."""
+    version = dossier.procedure_version
+    duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
+    return ctx.calendar.add(dossier.received_at, duration, version.cutoff).counted_from
+
+
 def _pause(dossier: Dossier, kind: PauseKind, ctx: Context) -> None:
     remaining = timedelta()
-    if dossier.due_at is not None and dossier.due_at > ctx.now:
-        remaining = ctx.calendar.elapsed(ctx.now, dossier.due_at)
+    # A pause before the clock began (after the cut-off, on the day of reception) keeps the
+    # whole duration: what lies between now and the clock's start was never counted.
+    counting = max(ctx.now, _clock_start(dossier, ctx))
+    if dossier.due_at is not None and dossier.due_at > counting:
+        remaining = ctx.calendar.elapsed(counting, dossier.due_at)
     dossier.pauses.append(Pause(kind=kind, started_at=ctx.now,
                                 remaining_seconds=int(remaining.total_seconds())))
 
@@ -218,7 +241,7 @@ def _resume(dossier: Dossier, ctx: Context) -> None:
         return
     pause.ended_at = ctx.now
     if pause.remaining_seconds > 0:
-        start = ctx.calendar.next_working_instant(ctx.now)
+        start = max(ctx.calendar.next_working_instant(ctx.now), _clock_start(dossier, ctx))
         dossier.due_at = ctx.calendar.add_working_time(
             start, timedelta(seconds=pause.remaining_seconds))
         dossier.due_explanation = (
@@ -269,7 +292,7 @@ def receive(dossier: Dossier, ctx: Context) -> None:
     add_event(dossier, Action.RECEIVE.value,
               f"Cơ quan đã tiếp nhận hồ sơ. Hẹn trả kết quả: {_local(dossier.due_at)}.",
               ctx.user, ctx.now)
-    _notify(dossier, "đã được tiếp nhận",
+    _notify(dossier, ctx, "đã được tiếp nhận",
             f"đã được tiếp nhận lúc {_local(ctx.now)}; hẹn trả kết quả {_local(dossier.due_at)}.")
     _flush(dossier)
 
@@ -285,7 +308,7 @@ def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) 
     add_event(dossier, Action.REQUEST_COMPLETION.value,
               f"Yêu cầu bổ sung, hoàn thiện hồ sơ trước khi tiếp nhận: {items}", ctx.user,
               ctx.now)
-    _notify(dossier, "cần bổ sung", f"cần bổ sung, hoàn thiện: {items}. Lý do: {reason}")
+    _notify(dossier, ctx, "cần bổ sung", f"cần bổ sung, hoàn thiện: {items}. Lý do: {reason}")
     _flush(dossier)
     return notice
 
@@ -298,7 +321,7 @@ def refuse_reception(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     _end(dossier, S.REFUSED, ctx)
     add_event(dossier, Action.REFUSE_RECEPTION.value, f"Từ chối tiếp nhận hồ sơ. Lý do: {reason}",
               ctx.user, ctx.now)
-    _notify(dossier, "không được tiếp nhận", f"không được tiếp nhận. Lý do: {reason}")
+    _notify(dossier, ctx, "không được tiếp nhận", f"không được tiếp nhận. Lý do: {reason}")
     _flush(dossier)
     return notice
 
@@ -409,7 +432,7 @@ def request_supplement(dossier: Dossier, ctx: Context, items: str, reason: str) 
     add_event(dossier, Action.REQUEST_SUPPLEMENT.value,
               f"Yêu cầu bổ sung hồ sơ (số {notice.reference}): {items}. Thời hạn giải quyết "
               f"tạm dừng cho đến khi nhận đủ hồ sơ bổ sung.", ctx.user, ctx.now)
-    _notify(dossier, "cần bổ sung hồ sơ", f"cần bổ sung: {items}. Lý do: {reason}")
+    _notify(dossier, ctx, "cần bổ sung hồ sơ", f"cần bổ sung: {items}. Lý do: {reason}")
     _flush(dossier)
     return notice
 
@@ -514,7 +537,7 @@ def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
     add_event(dossier, Action.REQUEST_OBLIGATION.value,
               f"Thông báo nghĩa vụ tài chính: {note}. Thời hạn giải quyết tạm dừng đến khi "
               f"người nộp hoàn thành nghĩa vụ.", ctx.user, ctx.now)
-    _notify(dossier, "thông báo nghĩa vụ tài chính", note)
+    _notify(dossier, ctx, "thông báo nghĩa vụ tài chính", note)
     _flush(dossier)
 
 
@@ -530,20 +553,24 @@ def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str) -> None:
 
 
 def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
-    """The leader signs: the e-result (attached beforehand) is issued to the applicant."""
+    """The leader signs: the e-result (attached beforehand) is issued to the applicant.
+    A dossier filed at the counter or by post may instead get a paper result, identified
+    by its number in ``result_note``: its applicant collects paper, not a download."""
     _begin(dossier, Action.APPROVE, ctx)
-    if not dossier.result_files:
+    paper = dossier.channel is not Channel.ONLINE and bool(result_note.strip())
+    if not dossier.result_files and not paper:
         raise WorkflowError("Vui lòng đính kèm tệp kết quả điện tử trước khi phê duyệt.",
                             "result")
     dossier.result_note = result_note.strip()[:500]
     _end(dossier, S.RESULT_READY, ctx, "Phê duyệt")
     late = dossier.due_at is not None and ctx.now > dossier.due_at
     add_event(dossier, Action.APPROVE.value,
-              "Hồ sơ đã có kết quả" + (" (trễ hạn)" if late else "") + "; kết quả điện tử có "
-              "thể tải về.", ctx.user, ctx.now)
+              "Hồ sơ đã có kết quả" + (" (trễ hạn)" if late else "")
+              + ("; kết quả điện tử có thể tải về." if dossier.result_files
+                 else f"; kết quả bản giấy: {dossier.result_note}."), ctx.user, ctx.now)
     where = ("sẽ được gửi qua bưu chính" if dossier.return_method is ReturnMethod.POSTAL
              else "nhận tại Trung tâm")
-    _notify(dossier, "đã có kết quả", f"đã có kết quả; bản giấy {where}.")
+    _notify(dossier, ctx, "đã có kết quả", f"đã có kết quả; bản giấy {where}.")
     _flush(dossier)
 
 
@@ -555,7 +582,7 @@ def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     _end(dossier, S.REFUSED, ctx, "Từ chối giải quyết")
     add_event(dossier, Action.REFUSE.value, f"Từ chối giải quyết hồ sơ. Lý do: {reason}",
               ctx.user, ctx.now)
-    _notify(dossier, "bị từ chối giải quyết", f"không được giải quyết. Lý do: {reason}")
+    _notify(dossier, ctx, "bị từ chối giải quyết", f"không được giải quyết. Lý do: {reason}")
     _flush(dossier)
     return notice
 
@@ -568,7 +595,7 @@ def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     _end(dossier, S.STOPPED, ctx, "Dừng xử lý")
     add_event(dossier, Action.STOP.value, f"Dừng xử lý hồ sơ. Lý do: {reason}", ctx.user,
               ctx.now)
-    _notify(dossier, "dừng xử lý", f"bị dừng xử lý. Lý do: {reason}")
+    _notify(dossier, ctx, "dừng xử lý", f"bị dừng xử lý. Lý do: {reason}")
     _flush(dossier)
     return notice
 
@@ -580,7 +607,7 @@ def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
     _end(dossier, S.WITHDRAWN, ctx, "Rút hồ sơ theo đề nghị")
     add_event(dossier, Action.CONFIRM_WITHDRAWAL.value,
               "Cơ quan xác nhận rút hồ sơ theo đề nghị của người nộp.", ctx.user, ctx.now)
-    _notify(dossier, "đã rút", "đã được rút theo đề nghị của bạn.")
+    _notify(dossier, ctx, "đã rút", "đã được rút theo đề nghị của bạn.")
     _flush(dossier)
 
 
@@ -601,7 +628,7 @@ def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
     dossier.return_method = method  # how it actually left (the statistics count postal returns)
     dossier.state = S.RETURNED
     add_event(dossier, Action.HAND_OVER.value, text, ctx.user, ctx.now)
-    _notify(dossier, "đã trả kết quả", text)
+    _notify(dossier, ctx, "đã trả kết quả", text)
     _flush(dossier)
 
 
@@ -625,7 +652,7 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
     add_event(dossier, Action.APOLOGISE.value,
               f"Cơ quan xin lỗi vì hồ sơ quá hạn giải quyết ({reason}). Hẹn lại ngày trả kết "
               f"quả: {_local(new_appointment_at)}.", ctx.user, ctx.now)
-    _notify(dossier, "xin lỗi và hẹn lại",
+    _notify(dossier, ctx, "xin lỗi và hẹn lại",
             f"quá hạn giải quyết; cơ quan xin lỗi và hẹn lại {_local(new_appointment_at)}.")
     _flush(dossier)
     return notice

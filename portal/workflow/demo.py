@@ -26,7 +26,7 @@ MiB = 1024 * 1024
 LIMITS = UploadLimits(max_file=20 * MiB, max_dossier=100 * MiB)
 
 
-def _pdf(title: str) -> bytes:
+def one_page_pdf(title: str) -> bytes:
     """A one-page PDF (enough for the browser's viewer) naming what it stands for."""
     text = title.encode("ascii", "replace")[:60]
     stream = b"BT /F1 14 Tf 50 780 Td (" + text + b") Tj ET"
@@ -64,7 +64,8 @@ def _submitted(version: ProcedureVersion, applicant: User, at: datetime,
                storage: Storage, postal: bool) -> Dossier:
     dossier = dossier_ops.start_dossier(version, applicant)
     for document in version.documents:
-        dossier_ops.add_file(dossier, document.id, io.BytesIO(_pdf(f"Demo: {document.id}")),
+        dossier_ops.add_file(dossier, document.id,
+                             io.BytesIO(one_page_pdf(f"Demo: {document.id}")),
                              f"giay-to-{document.position}.pdf", applicant, storage, LIMITS)
     address = dossier_ops.PostalAddress(applicant.full_name, applicant.phone, "Quảng Ngãi",
                                         "Thành phố Quảng Ngãi", "Phường Trần Hưng Đạo",
@@ -93,7 +94,8 @@ def seed_dossiers(users: dict[str, User], storage: Storage,
         return wf.Context(user, at, calendar)
 
     def result(dossier: Dossier, at: datetime) -> None:
-        dossier_ops.add_file(dossier, None, io.BytesIO(_pdf(f"Ket qua {dossier.code}")),
+        dossier_ops.add_file(dossier, None,
+                             io.BytesIO(one_page_pdf(f"Ket qua {dossier.code}")),
                              "ket-qua.pdf", leader, storage, LIMITS, kind=FileKind.RESULT)
         wf.approve(dossier, ctx(leader, at), "Đã ký số")
 

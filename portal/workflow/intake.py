@@ -154,7 +154,8 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
         raise WorkflowError("Chỉ liên kết hồ sơ với tài khoản của công dân, doanh nghiệp.",
                             "person_id")
     dossier = Dossier(procedure_version=version, procedure_version_id=version.id,
-                      agency_id=procedure.agency_id, state=DossierState.DRAFT, channel=channel,
+                      agency=procedure.agency, agency_id=procedure.agency_id,
+                      state=DossierState.DRAFT, channel=channel,
                       applicant_id=person.id if person else None,
                       note=(data.note or "").strip())
     db.session.add(dossier)

@@ -138,8 +138,13 @@ def open_queue(page: Page, tile: str, code: str) -> None:
 
 
 def open_panel(page: Page, action: str) -> Locator:
-    """An action's form; its <details> panel (if it has fields) opened once."""
+    """An action's form. A button alone is on the workspace; a form with fields is loaded
+    when its link is clicked (htmx swaps it in, open, with the focus on its first field)."""
     form = page.locator(f"form.action-{action}")
+    if not form.count():
+        page.locator(f"#action-{action} a.action-open").click()
+        expect(form.locator("details")).to_have_attribute("open", "")
+        expect(form.locator("textarea, select, input:not([type=hidden])").first).to_be_focused()
     details = form.locator("details")
     if details.count() and details.get_attribute("open") is None:
         details.locator("summary").click()

@@ -19,9 +19,11 @@ from sqlalchemy import select
 
 from portal.accounts import operations as account_ops
 from portal.accounts.models import Role, User
+from portal.blueprints.staff.workspace import HISTORY_SHOWN
 from portal.calendar.overrides import current_calendar
 from portal.catalog.models import Agency, ProcedureVersion
 from portal.core.models import utcnow
+from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Dossier, DossierState
 from portal.extensions import db
 from portal.workflow import actions as wf
@@ -34,6 +36,7 @@ from .test_processing import (
     build_people,
     enable_totp,
     load,
+    open_panel,
     staff_log_in,
     store_real_files,
 )
@@ -104,6 +107,10 @@ def desk(app) -> Desk:
         past = now - timedelta(days=20)
         late = factories.submitted_dossier(version, applicant, past)
         _run(late, [(chief, "receive", {}), (specialist, "take", {})], past)
+        # A long history: the workspace shows the latest events and links to the rest.
+        for n in range(HISTORY_SHOWN + 5):
+            dossier_ops.add_event(late, "note", f"Đã liên hệ người nộp lần {n + 1}", None,
+                                  at=past + timedelta(hours=2, minutes=n), public=n % 3 == 0)
         ids["overdue"] = late.id
         theirs = factories.published_procedure(other, name="Cấp giấy phép xây dựng")
         asked = factories.submitted_dossier(theirs, applicant, now)
@@ -154,9 +161,12 @@ def test_workspace_in_each_state(app, desk, page: Page, state):
     check_page(page, f"/can-bo/ho-so/{dossier_id}")
     expect(page.locator("#workspace .dossier-code")).to_have_text(load(app, dossier_id).code)
     if state == "in_progress":
-        # Every action form open at once, then one refused with its errors (htmx, 422).
-        for summary in page.locator("#workspace details.action-details > summary").all():
-            summary.click()
+        # Every action form loaded at once (htmx), then one refused with its errors (422).
+        slots = page.locator("#workspace .action-slot").evaluate_all(
+            "slots => slots.map(s => s.id.replace('action-', ''))")
+        assert "request_supplement" in slots and "approve" in slots
+        for action in slots:
+            open_panel(page, action)
         check_page(page)
         form = page.locator("form.action-request_supplement")
         with page.expect_response(lambda r: r.status == 422):
@@ -164,10 +174,28 @@ def test_workspace_in_each_state(app, desk, page: Page, state):
         expect(page.locator("form.action-request_supplement .error-summary")).to_be_focused()
         check_page(page)
         assert load(app, dossier_id).state is S.IN_PROGRESS
+        # Without JavaScript an action's link opens the workspace with that form open.
+        check_page(page, f"/can-bo/ho-so/{dossier_id}/thao-tac/request_consultation")
+        expect(page.locator("form.action-request_consultation details")).to_have_attribute(
+            "open", "")
     if state == "overdue":
         expect(page.locator("#workspace .overdue-note")).to_be_visible()
-        page.locator("form.action-apologise summary").click()
+        open_panel(page, "apologise")
         check_page(page)
+        # The latest events, then the whole history in place (htmx) and as a page.
+        history = page.locator("#workspace ol.history > li")
+        expect(history).to_have_count(HISTORY_SHOWN)
+        expect(page.locator("#workspace ol.history")).not_to_contain_text(
+            "Cơ quan đã tiếp nhận hồ sơ")
+        more = page.get_by_role("link", name=re.compile(r"^Xem toàn bộ lịch sử \(\d+ sự kiện\)$"))
+        more.click()
+        expect(history).to_have_count(len(load(app, dossier_id).events))
+        expect(page.locator("#workspace ol.history")).to_be_focused()
+        expect(page.locator("#workspace ol.history")).to_contain_text(
+            "Cơ quan đã tiếp nhận hồ sơ")
+        check_page(page)
+        check_page(page, f"/can-bo/ho-so/{dossier_id}/lich-su")
+        expect(history).to_have_count(len(load(app, dossier_id).events))
 
 
 def test_intake_pages(app, desk, page: Page, tmp_path):
@@ -255,8 +283,13 @@ def test_without_javascript_receive_take_and_ask_for_a_supplement(app, desk, new
     expect(page.get_by_role("status")).to_contain_text("Đã thực hiện: Nhận xử lý.")
     assert load(app, dossier_id).state is S.IN_PROGRESS
 
+    # A form with fields: its link opens the workspace with that form open, no script.
+    page.get_by_role("link", name="Yêu cầu bổ sung hồ sơ…").click()
+    expect(page).to_have_url(re.compile(
+        rf"/can-bo/ho-so/{dossier_id}/thao-tac/request_supplement#action-request_supplement$"))
     form = page.locator("form.action-request_supplement")
-    form.locator("summary").click()  # <details> opens without any script
+    expect(form.locator("details")).to_have_attribute("open", "")
+    expect(page.locator("form.action-request_obligation")).to_have_count(0)
     form.get_by_label("Lý do").fill("Thiếu bản vẽ.")
     form.get_by_role("button", name="Yêu cầu bổ sung hồ sơ").click()
     form = page.locator("form.action-request_supplement")

@@ -33,6 +33,9 @@ class ActionForm(FlaskForm):
         csrf = False  # CSRFProtect checks the request's token (one per page, not per form)
 
     action: Action = Action.RECEIVE
+    # A form that is a button alone sits on the workspace itself; any other is loaded when
+    # the officer picks its action (rendering every form on every view costs too much).
+    button_only = False
     lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
@@ -50,14 +53,17 @@ def _text_area(label, hint_rows: int = 3):
 
 class ReceiveForm(ActionForm):
     action = Action.RECEIVE
+    button_only = True
 
 
 class TakeForm(ActionForm):
     action = Action.TAKE
+    button_only = True
 
 
 class ConfirmWithdrawalForm(ActionForm):
     action = Action.CONFIRM_WITHDRAWAL
+    button_only = True
 
 
 class _ItemsReasonForm(ActionForm):

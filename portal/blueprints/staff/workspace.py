@@ -1,6 +1,12 @@
 """The dossier workspace (/can-bo/ho-so/<id>): everything about one dossier, its files
 viewable in the browser, and the actions the officer may take now.
 
+What is drawn on demand, to keep the page cheap (≤ 50 ms with a long history, see
+docs/benchmarks.md): the history shows its latest HISTORY_SHOWN events, the whole of it is
+/can-bo/ho-so/<id>/lich-su; an action whose form has fields is a link to
+/can-bo/ho-so/<id>/thao-tac/<action>, which htmx swaps for the form (without JavaScript the
+same address is the workspace with that form open). Buttons alone stay on the page.
+
 Every action is one POST to /can-bo/ho-so/<id>/<action>: load (visible, else 404) → may this
 user take this action at all (else 403) → parse the form → one workflow function → commit
 once. A refusal re-renders the workspace with the message next to the form (422); a
@@ -34,6 +40,7 @@ from portal.workflow.transitions import Action, Actor, actors_for, allowed_actio
 # and the applicant's own resubmission.
 ELSEWHERE = {Action.HAND_OVER, Action.RESOLVE_ON_THE_SPOT, Action.RESUBMIT}
 ACTION_PATH = "<any(" + ", ".join(a.value for a in FORMS) + "):action>"
+HISTORY_SHOWN = 30  # the latest events on the workspace; the whole history on demand
 
 
 def get_dossier_or_404(dossier_id: int) -> Dossier:
@@ -79,38 +86,49 @@ def _prepare(form: ActionForm, dossier: Dossier) -> None:
         form.consultation_id.data = asked[0].id if asked else None
 
 
-def _forms(dossier: Dossier, actions: list[Action], posted: ActionForm | None
-           ) -> dict[Action, ActionForm]:
+def _blank_form(dossier: Dossier, action: Action) -> ActionForm:
+    form = FORMS[action](formdata=None, lock_version=dossier.lock_version)
+    _prepare(form, dossier)
+    return form
+
+
+def _forms(dossier: Dossier, actions: list[Action], posted: ActionForm | None,
+           opened: Action | None) -> dict[Action, ActionForm]:
+    """The forms drawn on the page: buttons alone, the form the officer opened, the form just
+    posted (with its errors). Every other action is a link that loads its form."""
     forms = {}
     for action in actions:
         if action in ELSEWHERE:
             continue
         if posted is not None and posted.action is action:
             forms[action] = posted
-            continue
-        form = FORMS[action](formdata=None, lock_version=dossier.lock_version)
-        _prepare(form, dossier)
-        forms[action] = form
+        elif action is opened or FORMS[action].button_only:
+            forms[action] = _blank_form(dossier, action)
     return forms
 
 
+def _history(dossier: Dossier, whole: bool) -> dict:
+    events = dossier.events if whole else dossier.events[-HISTORY_SHOWN:]
+    return dict(events=events, event_count=len(dossier.events),
+                people=queries.users_by_id(e.actor_id for e in events))
+
+
 def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
-            status: int = 200):
+            status: int = 200, opened: Action | None = None, whole_history: bool = False):
     now = utcnow()
     actions = allowed_actions(current_user, dossier, now)
-    forms = _forms(dossier, actions, posted)
+    forms = _forms(dossier, actions, posted, opened)
     if posted is not None and posted.action not in forms and message is None:
         # The action is no longer offered (the state moved on): say why at the top.
         errors = [*posted.form_errors, *(e for f in posted for e in f.errors)]
         message = ("error", " ".join(str(e) for e in errors))
-    people = queries.users_by_id([e.actor_id for e in dossier.events]
-                                 + [s.finished_by_id for s in dossier.steps])
     context = dict(
         dossier=dossier, now=now, overdue=dossier.is_overdue(now), actions=actions,
-        forms=forms, file_groups=_file_groups(dossier),
-        people=people, message=message, open_step=wf.open_step(dossier),
+        forms=forms, on_demand={a for a in actions if a not in forms and a not in ELSEWHERE},
+        file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),
-        read_only=not (actors_for(current_user, dossier) - {Actor.APPLICANT}))
+        read_only=not (actors_for(current_user, dossier) - {Actor.APPLICANT}),
+        **_history(dossier, whole_history))
     template = "staff/_workspace.html" if is_partial_request() else "staff/workspace.html"
     return render_template(template, **context), status
 
@@ -118,6 +136,37 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
 @bp.get("/ho-so/<int:dossier_id>")
 def workspace(dossier_id: int):
     return _render(get_dossier_or_404(dossier_id))
+
+
+@bp.get("/ho-so/<int:dossier_id>/lich-su")
+def history(dossier_id: int):
+    """The whole history: the list alone for htmx, else the workspace showing all of it."""
+    dossier = get_dossier_or_404(dossier_id)
+    if not is_partial_request():
+        return _render(dossier, whole_history=True)
+    return render_template("staff/_history.html", dossier=dossier, **_history(dossier, True))
+
+
+@bp.get("/ho-so/<int:dossier_id>/thao-tac/" + ACTION_PATH)
+def action_form(dossier_id: int, action: str):
+    """One action's form: alone for htmx (swapped in where its link was), else the workspace
+    with that form open."""
+    dossier = get_dossier_or_404(dossier_id)
+    chosen = Action(action)
+    if not actors_for(current_user, dossier) & chosen.transition.actors:
+        abort(403)
+    if chosen not in allowed_actions(current_user, dossier, utcnow()):
+        # The dossier moved on since the page was drawn: show it as it is now.
+        moved = ("warning", _("Thao tác “%(action)s” không còn thực hiện được ở trạng thái "
+                              "hiện tại của hồ sơ.", action=_(chosen.label)))
+        if not is_partial_request():
+            return _render(dossier, message=moved, status=409)
+        body, _status = _render(dossier, message=moved)
+        return body, 200, {"HX-Retarget": "#workspace", "HX-Reswap": "outerHTML"}
+    if not is_partial_request():
+        return _render(dossier, opened=chosen)
+    return render_template("staff/_action.html", dossier=dossier, action=chosen,
+                           form=_blank_form(dossier, chosen))
 
 
 @bp.get("/ho-so/<int:dossier_id>/tep/<int:file_id>")

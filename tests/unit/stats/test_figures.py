@@ -167,3 +167,15 @@ def test_the_reports_checks_hold_and_numbers_match_their_lists(version, items):
         for item in made:
             db.session.delete(item)
         db.session.flush()
+
+
+def test_a_period_not_yet_ended_judges_overdue_as_of_now(version):
+    from portal.core.models import utcnow
+
+    now = utcnow()
+    today = now.astimezone(VN_TZ).date()
+    current = Period(today - timedelta(days=5), today)
+    later_today = dossier(version, now - timedelta(days=1), now + timedelta(minutes=30))
+    past_due = dossier(version, now - timedelta(days=1), now - timedelta(minutes=30))
+    assert ids(version, Cell.WITHIN, current) == {later_today.id}
+    assert ids(version, Cell.OVERDUE, current) == {past_due.id}

@@ -50,6 +50,16 @@ def test_main_path_from_reception_to_hand_over(world):
     assert db.session.scalars(select(OutboxMessage.channel)).all().count("sms") == 3
 
 
+
+def test_a_replayed_action_queues_no_message(world):
+    """``Context(messages=False)``: the 2019 replay writes history, nobody is messaged."""
+    d = world.dossier
+    quiet = wf.Context(world.counter, at(12, 10), world.ctx(world.counter).calendar,
+                       messages=False)
+    wf.receive(d, quiet)
+    assert d.state is S.RECEIVED and d.events[-1].action == "receive"
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
 def test_supplement_pauses_the_clock_over_a_weekend(world):
     d = world.dossier
     wf.receive(d, world.ctx(world.counter, at(12, 10)))

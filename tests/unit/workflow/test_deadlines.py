@@ -14,6 +14,7 @@ import pytest
 
 from portal.calendar import VN_TZ
 from portal.calendar.overrides import current_calendar
+from portal.catalog.models import TimeUnit
 from portal.dossiers.models import DossierState as S
 from portal.workflow import actions as wf
 from portal.workflow import queries
@@ -98,6 +99,22 @@ def test_supplement_pause_spanning_a_weekend_moves_the_due_by_the_paused_working
     assert "hạn mới 17:00 thứ Sáu 21/03/2025" in d.due_explanation
     assert "21/03/2025" in d.events[-1].message
     assert wf.invariant_problems(d) == []
+
+
+def test_a_pause_before_the_clock_starts_leaves_the_due_time_alone(world):
+    # Received at 15:30 after a 15:00 cut-off on the Friday before Tết: the clock starts on
+    # Monday 03/02 07:30. A supplement asked and answered that same Friday afternoon paused
+    # nothing that was being counted (found by the stateful test).
+    mortgage = factories.published_procedure(world.agency, name="Đăng ký thế chấp",
+                                             time_amount=16, time_unit=TimeUnit.HOURS)
+    d = received(world, vn(24, 1, 15, 30), mortgage)
+    due = d.due_at
+    assert due == vn(4, 2, 17)
+    wf.take(d, world.ctx(world.specialist, vn(24, 1, 15, 30)))
+    wf.request_supplement(d, world.ctx(world.specialist, vn(24, 1, 15, 30)), "Bản sao", "Mờ")
+    assert d.pauses[-1].remaining_seconds == 16 * 3600
+    wf.supplement(d, world.ctx(world.counter, vn(24, 1, 15, 31)), "Bản sao rõ")
+    assert d.due_at == due
 
 
 def test_obligation_pause_stops_the_clock_and_keeps_the_dossier_off_the_overdue_list(world):

@@ -175,3 +175,27 @@ def test_on_the_spot_procedure_is_returned_at_once(world):
 def _on_the_spot_version(world):
     return factories.published_procedure(
         world.agency, name="Cấp giấy chứng nhận kiểm dịch động vật", on_the_spot=True)
+
+
+def test_a_counter_dossier_may_get_a_paper_result(world):
+    d = _intake(world)
+    wf.receive(d, world.ctx(world.counter, WED_0900))
+    wf.take(d, world.ctx(world.specialist, WED_0900))
+    wf.complete_step(d, world.ctx(world.specialist, WED_0900), "Đủ điều kiện")
+    with pytest.raises(wf.WorkflowError, match="tệp kết quả điện tử") as refused:
+        wf.approve(d, world.ctx(world.leader, WED_0900))  # neither a file nor a number
+    assert refused.value.field == "result"
+    wf.approve(d, world.ctx(world.leader, WED_0900), "Giấy phép số 15/GP")
+    assert d.state is S.RESULT_READY and not d.result_files
+    assert d.events[-1].message == "Hồ sơ đã có kết quả; kết quả bản giấy: Giấy phép số 15/GP."
+    assert wf.invariant_problems(d) == []
+
+
+def test_an_online_dossier_needs_its_e_result(world):
+    d = world.dossier
+    wf.receive(d, world.ctx(world.counter, WED_0900))
+    wf.take(d, world.ctx(world.specialist, WED_0900))
+    wf.complete_step(d, world.ctx(world.specialist, WED_0900), "Đủ điều kiện")
+    with pytest.raises(wf.WorkflowError, match="tệp kết quả điện tử"):
+        wf.approve(d, world.ctx(world.leader, WED_0900), "Giấy phép số 15/GP")
+    assert d.state is S.IN_PROGRESS

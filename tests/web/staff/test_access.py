@@ -13,6 +13,7 @@ from portal.dossiers.models import DossierState as S
 def _id_routes(world):
     d = world.dossier_id
     return [("get", f"/can-bo/ho-so/{d}"), ("get", f"/can-bo/ho-so/{d}/tep/1"),
+            ("get", f"/can-bo/ho-so/{d}/lich-su"), ("get", f"/can-bo/ho-so/{d}/thao-tac/stop"),
             ("post", f"/can-bo/ho-so/{d}/receive"), ("post", f"/can-bo/ho-so/{d}/take")]
 
 
