@@ -10,9 +10,11 @@ Method, per data set:
   real commands, ``flask demo seed`` then ``flask demo replay-2019``, once, reused while it
   holds the replay; the synthetic load — the workflow benchmark's database, reused;
 - **table**: ``portal.stats.figures.table`` for the reporting year (15/12–14/12) over every
-  agency, every cell of both layouts — the one aggregate query plus building the rows —
-  timed in-process with ``perf_counter``; **COUNT(*)**: ``figures.count_all()``, the same way,
-  alternating with it round by round (load from other processes falls on both alike);
+  agency — the one aggregate query plus building the rows — timed in-process with
+  ``perf_counter``, with the cells of layout A, of layout B (what the page computes; the
+  target applies to these) and with every cell the engine defines; **COUNT(*)**:
+  ``figures.count_all()``, the same way, alternating with it round by round (load from
+  other processes falls on both alike);
 - **page**: the statistics page itself (``/thong-ke/`` for the same period, layout A), served
   by the real app in a thread and asked over HTTP by the supervisor (logged in through the
   real form and second factor), server time from the WSGI call to the produced body —
@@ -55,6 +57,7 @@ def replay_app(url: str):
         from portal.stats.figures import Period, count_all
 
         db.create_all()
+        data._catch_up_schema(url, print)  # indexes new in the models since the replay
         held = count_all()
         if held < 80_000:
             if held:
@@ -84,21 +87,28 @@ def _known_second_factor(db) -> None:
     db.session.commit()
 
 
-def time_engine(app, period, rounds: int) -> tuple[list[float], list[float], int]:
-    """(table seconds, COUNT(*) seconds, dossiers counted in the table)."""
+def time_engine(app, period, rounds: int) -> tuple[dict[str, list[float]], list[float], int]:
+    """({what: table seconds}, COUNT(*) seconds, dossiers counted in the table). The table
+    as the page computes it, layout A (Appendix 1) and layout B (II.06a), and with every
+    cell the engine defines (the exports' worst case)."""
     from portal.stats import figures
 
+    variants = {"layout A": figures.LAYOUT_A.cells, "layout B": figures.LAYOUT_B.cells,
+                "every cell": tuple(figures.Cell)}
     with app.app_context():
         among = figures.agencies()
-        tables, counts = [], []
+        tables: dict[str, list[float]] = {name: [] for name in variants}
+        counts = []
         received = 0
         for _ in range(3):  # warm-up: caches, plans, pool
-            figures.table(period, among)
+            for cells in variants.values():
+                figures.table(period, among, cells)
             figures.count_all()
         for _ in range(rounds):
-            started = time.perf_counter()
-            result = figures.table(period, among)
-            tables.append(time.perf_counter() - started)
+            for name, cells in variants.items():
+                started = time.perf_counter()
+                result = figures.table(period, among, cells)
+                tables[name].append(time.perf_counter() - started)
             started = time.perf_counter()
             figures.count_all()
             counts.append(time.perf_counter() - started)
@@ -140,24 +150,27 @@ def ms(values: list[float]) -> str:
 
 def run(name: str, app, period, rounds: int, what: str = "") -> bool:
     tables, counts, received = time_engine(app, period, rounds)
-    table_ms = statistics.median(tables) * 1000
-    ratio = statistics.median(tables) / statistics.median(counts)
     label = f"{name}, {what}" if what else name
     print(f"\n[{label}] period {period.start:%d/%m/%Y}–{period.end:%d/%m/%Y}: "
           f"{received:,} dossiers in the table", flush=True)
-    print(f"  table (engine)   {ms(tables)}")
-    print(f"  COUNT(*)         {ms(counts)}   ratio table / COUNT(*) = {ratio:.1f}")
+    for variant, values in tables.items():
+        ratio = statistics.median(values) / statistics.median(counts)
+        print(f"  table, {variant:<10} {ms(values)}   ratio to COUNT(*) = {ratio:.1f}")
+    print(f"  COUNT(*)           {ms(counts)}")
     timed = time_page(app, period, rounds)
     if timed is None:
         print("  page             (the statistics page does not exist yet)")
     else:
         page, trivial = timed
-        print(f"  page /thong-ke/  {ms(page)}   ratio page / healthz = "
+        print(f"  page /thong-ke/    {ms(page)}   ratio page / healthz = "
               f"{statistics.median(page) / statistics.median(trivial):.1f}")
-        print(f"  /healthz         {ms(trivial)}")
+        print(f"  /healthz           {ms(trivial)}")
     target = TARGETS_MS[name]
-    met = table_ms <= target
-    print(f"  target <= {target:g} ms (table): {'met' if met else 'MISSED'}")
+    # The statistics table is what the page shows: either layout.
+    worst = max(statistics.median(tables[v]) for v in ("layout A", "layout B")) * 1000
+    met = worst <= target
+    print(f"  target <= {target:g} ms (the table in either layout): "
+          f"{'met' if met else 'MISSED'} ({worst:.1f} ms)")
     with app.app_context():
         from portal.extensions import db
 

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Select, and_, case, func, literal, not_, or_, select
+from sqlalchemy import Date, Integer, Select, and_, case, func, literal, not_, or_, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -169,10 +169,31 @@ def _local_date_sqlite(element, compiler, **kw):
 
 @compiles(local_date)
 def _local_date_postgresql(element, compiler, **kw):
-    # A fixed offset, not the zone's name: Viet Nam keeps UTC+7 all year, and PostgreSQL
-    # converts with an interval about twice as fast as through the time zone database.
     column = compiler.process(element.clauses, **kw)
     return f"CAST(({column} AT TIME ZONE INTERVAL '+07:00') AS DATE)"
+
+
+class local_day(FunctionElement):
+    """The Vietnamese calendar day of a UTC timestamp column (UTC+7, no DST), as a value that
+    orders like the day: only ever compared with another ``local_day``."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(local_day, "sqlite")
+def _local_day_sqlite(element, compiler, **kw):
+    # The Julian day number starts at noon UTC: + 0.5 moves it to midnight UTC, + 7/24 to
+    # midnight in Viet Nam (cheaper than formatting a date() for every row).
+    return f"CAST(julianday({compiler.process(element.clauses, **kw)}) + 0.7916666666666666 " \
+           "AS INTEGER)"
+
+
+@compiles(local_day)
+def _local_day_postgresql(element, compiler, **kw):
+    # A fixed offset, not the zone's name: Viet Nam keeps UTC+7 all year, and PostgreSQL
+    # converts with an interval about twice as fast as through the time zone database.
+    return _local_date_postgresql(element, compiler, **kw)
 
 
 def _paused_at(instant: datetime):
@@ -211,7 +232,7 @@ def period_frame(period: Period, now: datetime | None = None) -> Frame:
     # A received dossier always has a due time (workflow invariant); were one missing, it
     # counts as on time rather than in neither column.
     on_time = and_(resolved, or_(d.due_at.is_(None), d.finished_at <= d.due_at))
-    early = and_(on_time, local_date(d.finished_at) < local_date(d.due_at))
+    early = and_(on_time, local_day(d.finished_at) < local_day(d.due_at))
     overdue = and_(pending, d.due_at < judged_at, paused.c.dossier_id.is_(None))
     cells = {
         Cell.RECEIVED: literal(True),
@@ -222,7 +243,7 @@ def period_frame(period: Period, now: datetime | None = None) -> Frame:
         Cell.RESOLVED: resolved,
         Cell.ON_TIME: on_time,
         Cell.EARLY: early,
-        Cell.ON_DUE_DAY: and_(on_time, not_(local_date(d.finished_at) < local_date(d.due_at))),
+        Cell.ON_DUE_DAY: and_(on_time, not_(local_day(d.finished_at) < local_day(d.due_at))),
         Cell.LATE: late,
         Cell.PENDING: pending,
         Cell.WITHIN: and_(pending, not_(overdue)),
