@@ -1,4 +1,17 @@
 // Progressive enhancement for the staff workspace: every form also works without this file.
+
+// The workspace drawn with one action's form open (its link followed as a plain page, before
+// htmx took over or without it): the officer asked for that form, so focus its first field.
+function focusOpenedForm() {
+  const field = document.querySelector(
+    "form[data-opened] textarea, form[data-opened] select, form[data-opened] input:not([type=hidden])");
+  if (field) field.focus();
+}
+if (document.readyState === "loading") {
+  document.addEventListener("DOMContentLoaded", focusOpenedForm);
+} else {
+  focusOpenedForm();
+}
 document.addEventListener("htmx:afterSettle", (event) => {
   const target = event.detail.target;
   if (target && target.isConnected
