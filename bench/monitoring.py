@@ -32,18 +32,9 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _dossier_data as data  # noqa: E402
-from catalog_search import Server, percentile  # noqa: E402
+from catalog_search import percentile  # noqa: E402
 from sqlalchemy import text  # noqa: E402
-from workflow_queue import (  # noqa: E402
-    CpuTiming,
-    FormClient,
-    Route,
-    Sample,
-    _loadavg,
-    explain,
-    measure,
-    profile,
-)
+from workflow_queue import Route, Sample, _loadavg, run_series  # noqa: E402
 
 TARGET_MS = 100.0
 SUPERVISOR = "giamsat@demo.hcc.vn"
@@ -147,38 +138,8 @@ def main(argv: list[str] | None = None) -> int:
           f"holder, {found['supplements_30d']:,} supplement requests and "
           f"{found['forwards_30d']:,} inter-agency forwards in the last 30 days", flush=True)
     routes = routes_for(found["agency_id"])
-    timing = CpuTiming(app)
-    try:
-        with Server(timing) as server:
-            clients = {None: FormClient(server.port)}
-            for email in (SUPERVISOR, LEADER):
-                clients[email] = FormClient(server.port)
-                clients[email].login(email)
-            try:
-                samples = measure(clients, timing, routes, args.warmup, args.requests)
-                profile(app, clients, routes, samples)
-            finally:
-                for client in clients.values():
-                    client.close()
-    except RuntimeError as exc:
-        print(f"ERROR: {exc}")
-        return 1
-    missed = report(routes, samples, args.target_ms)
-    if args.explain:
-        explain(app, routes, samples)
-    with app.app_context():
-        from portal.extensions import db
-
-        db.engine.dispose()
-    print(f"load average (1/5/15 min) at the end: {_loadavg()} — other work on the machine "
-          "inflates every figure; compare ratios, rerun on a quiet machine before judging.")
-    if missed:
-        print(f"\nRESULT: TARGET MISSED by {len(missed)} series (> {args.target_ms:g} ms "
-              f"median server time): {', '.join(missed)}")
-        return 1 if args.strict else 0
-    print(f"\nRESULT: target met — every monitoring series <= {args.target_ms:g} ms median "
-          "server time.")
-    return 0
+    return run_series(app, (SUPERVISOR, LEADER), routes, args, "every monitoring series",
+                      report)
 
 
 if __name__ == "__main__":
