@@ -103,6 +103,23 @@ def csrf_client(app):
 
 
 @pytest.fixture
+def signed_in(app, login):
+    """signed_in(email) → a CSRF-aware client logged in as that user, one per e-mail and
+    test (the ``as_`` fixtures of the staff and statistics tests name users by role)."""
+    from factories import CsrfClient
+
+    clients = {}
+
+    def _client(email: str):
+        if email not in clients:
+            clients[email] = CsrfClient(app.test_client())
+            login(clients[email], email)
+        return clients[email]
+
+    return _client
+
+
+@pytest.fixture
 def login(app):
     """login(client, user): the real login flow, including TOTP for staff."""
 

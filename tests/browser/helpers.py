@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import time
 
+import factories
 import pyotp
 from playwright.sync_api import Page, expect
 
@@ -65,6 +67,15 @@ def log_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("E-mail", exact=True).fill(email)
     page.get_by_label("Mật khẩu", exact=True).fill(password)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
+
+
+def staff_log_in(page: Page, email: str, secret: str) -> None:
+    """Password, then the 6-digit code of the officer's authenticator (TOTP ``secret``)."""
+    log_in(page, email, factories.PASSWORD)
+    expect(page).to_have_url(re.compile(r"/tai-khoan/xac-thuc"))
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
 
 
 def log_out(page: Page) -> None:

@@ -22,7 +22,7 @@ from portal.dossiers.models import DossierState
 from portal.extensions import db
 from portal.workflow.models import Consultation, DossierStep
 
-from .helpers import check_page, log_in, totp_code
+from .helpers import check_page, staff_log_in
 from .test_processing import enable_totp
 
 pytestmark = [pytest.mark.browser,
@@ -70,11 +70,7 @@ def supervisor(app) -> str:
 
 
 def sign_in(page: Page, secret: str) -> None:
-    log_in(page, EMAIL, factories.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/tai-khoan/xac-thuc"))
-    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    staff_log_in(page, EMAIL, secret)
 
 
 def test_dashboard_is_accessible_and_polls(page: Page, supervisor):

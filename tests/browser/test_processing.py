@@ -36,7 +36,8 @@ from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow.models import Notice, NoticeKind
 
-from .helpers import log_in, totp_code
+from . import helpers
+from .helpers import log_in
 from .test_submission import (
     NAME,
     _choose_return,
@@ -109,12 +110,7 @@ def build_people(app, extra_roles: dict[str, tuple[Role, ...]] | None = None) ->
 
 
 def staff_log_in(page: Page, people: People, who: str) -> None:
-    """Password, then the 6-digit code of the officer's authenticator (TOTP)."""
-    log_in(page, people.emails[who], factories.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/tai-khoan/xac-thuc"))
-    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(people.secrets[who]))
-    page.get_by_role("button", name="Xác nhận").click()
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    helpers.staff_log_in(page, people.emails[who], people.secrets[who])
 
 
 def load(app, dossier_id: int) -> Dossier:

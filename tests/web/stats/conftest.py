@@ -106,17 +106,6 @@ def world(app) -> World:
 
 
 @pytest.fixture
-def as_(app, login, world):
+def as_(signed_in, world):
     """as_("leader") → a CSRF-aware client logged in as that user (cached per test)."""
-    from factories import CsrfClient
-
-    clients = {}
-
-    def _client(who: str):
-        if who not in clients:
-            client = CsrfClient(app.test_client())
-            login(client, world.emails[who])
-            clients[who] = client
-        return clients[who]
-
-    return _client
+    return lambda who: signed_in(world.emails[who])

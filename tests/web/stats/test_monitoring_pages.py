@@ -66,19 +66,9 @@ def centre(app) -> Centre:
 
 
 @pytest.fixture
-def as_(app, login, centre):
+def as_(signed_in, centre):
     """as_("leader") → a client logged in as that user (second factor included)."""
-    from factories import CsrfClient
-
-    clients = {}
-
-    def _client(who: str):
-        if who not in clients:
-            clients[who] = CsrfClient(app.test_client())
-            login(clients[who], centre.emails[who])
-        return clients[who]
-
-    return _client
+    return lambda who: signed_in(centre.emails[who])
 
 
 def shown(page: str, centre: Centre) -> set[str]:
