@@ -17,6 +17,12 @@ def money(amount: int | None) -> str:
     return format_currency(amount, "VND", locale="vi_VN")
 
 
+def vn_number(value: int | None) -> str:
+    """1.234 — the Vietnamese thousands separator, whatever the interface language (official
+    documents and statistics are written the Vietnamese way)."""
+    return "" if value is None else f"{value:,}".replace(",", ".")
+
+
 def local_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
@@ -42,6 +48,7 @@ def duration_label(amount: int, unit: str) -> str:
 
 FILTERS = {
     "money": money,
+    "vn_number": vn_number,
     "local_datetime": local_datetime,
     "local_date": local_date,
 }

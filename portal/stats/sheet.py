@@ -130,11 +130,6 @@ def build_sheet(period: Period, layout: Layout, group: str, among: Sequence[Agen
 
 # --- numbers as the report writes them ---------------------------------------------------------
 
-def vn_number(value: int | None) -> str:
-    """1.234 — Vietnamese thousands separator, whatever the interface language."""
-    return "" if value is None else f"{value:,}".replace(",", ".")
-
-
 def share_permille(part: int, whole: int) -> int | None:
     """``part / whole`` in tenths of a per cent, rounded down, as the report does: 61,462 of
     64,527 (95.250 %) is published as 95.2 %, 26,259 of 26,294 ratings as 99.86 %."""

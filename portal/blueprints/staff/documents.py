@@ -32,6 +32,7 @@ from portal.blueprints.guards import role_required
 from portal.blueprints.staff import bp
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
+from portal.core.formatting import vn_number
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Dossier, FileKind, ReturnMethod
 from portal.workflow import tracking_book as book
@@ -95,7 +96,7 @@ def vn_date_line(value: date | datetime | None) -> str:
 
 
 def vn_money(amount: int) -> str:
-    return f"{amount:,}".replace(",", ".") + " đồng"
+    return f"{vn_number(amount)} đồng"
 
 
 def vn_duration(amount: int, unit: str) -> str:

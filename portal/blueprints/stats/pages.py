@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from portal.blueprints.stats import bp
 from portal.blueprints.stats.params import PRESETS, Choice, read_choice, read_target
 from portal.calendar import VN_TZ
+from portal.core.formatting import vn_number
 from portal.core.htmx import is_partial_request, render_page_or_partial
 from portal.core.pagination import paginate
 from portal.core.pdf import pdf_response
@@ -33,7 +34,6 @@ from portal.stats.sheet import (
     build_sheet,
     in_group,
     share_permille,
-    vn_number,
     vn_share,
 )
 from portal.workflow.queries import agency_ids_of
@@ -55,11 +55,6 @@ def _statistics_link():
                 and access.may_read_statistics(current_user))
 
     return {"may_read_statistics": may_read_statistics}
-
-
-@bp.app_template_filter("vn_number")
-def _vn_number(value: int | None) -> str:
-    return vn_number(value)
 
 
 @bp.app_template_filter("vn_share")

@@ -6,34 +6,18 @@ tests/unit/stats/test_figures.py, spread over the agencies)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 import factories
 import pytest
+from stats_helpers import at, make
 
 from portal.accounts.models import Role
-from portal.calendar import VN_TZ
 from portal.catalog.models import AgencyKind
 from portal.dossiers.models import Channel, DossierState
 from portal.extensions import db
 from portal.workflow.models import Pause, PauseKind
 
 S = DossierState
-JANUARY = {"tu": "2019-01-01", "den": "2019-01-31"}
-
-
-def at(day: int, hour: int = 9, month: int = 1, year: int = 2019) -> datetime:
-    return datetime(year, month, day, hour, 0, tzinfo=VN_TZ)
-
-
-def make(version, received, due, finished=None, state=None, channel=Channel.COUNTER):
-    """A dossier with the given history, timestamps set directly (like test_figures.py)."""
-    item = factories.submitted_dossier(version)
-    item.channel = channel
-    item.received_at, item.due_at, item.finished_at = received, due, finished
-    item.state = state or (S.RETURNED if finished else S.IN_PROGRESS)
-    db.session.flush()
-    return item
 
 
 @dataclass

@@ -1,13 +1,39 @@
-"""Reading the statistics pages back: the table's cells, a list page's count."""
+"""The statistics tests' January 2019 dossiers (``make``), and reading the pages back: the
+table's cells, a list page's count."""
 
 from __future__ import annotations
 
 import html
 import re
+from datetime import datetime
+
+import factories
+
+from portal.calendar import VN_TZ
+from portal.dossiers.models import Channel, DossierState
+from portal.extensions import db
+
+S = DossierState
 
 NUMBER_CELL = re.compile(r'<td class="n">(.*?)</td>', re.S)
 LINK = re.compile(r'<a href="([^"]+)">([\d.]+)</a>')
 LIST_COUNT = re.compile(r'<h1 class="h4 stats-list-title">.*?: ([\d.]+) hồ sơ</h1>', re.S)
+
+JANUARY = {"tu": "2019-01-01", "den": "2019-01-31"}
+
+
+def at(day: int, hour: int = 9, month: int = 1, year: int = 2019) -> datetime:
+    return datetime(year, month, day, hour, 0, tzinfo=VN_TZ)
+
+
+def make(version, received, due, finished=None, state=None, channel=Channel.COUNTER):
+    """A dossier with the given history, timestamps set directly (like test_figures.py)."""
+    item = factories.submitted_dossier(version)
+    item.channel = channel
+    item.received_at, item.due_at, item.finished_at = received, due, finished
+    item.state = state or (S.RETURNED if finished else S.IN_PROGRESS)
+    db.session.flush()
+    return item
 
 
 def number(text: str) -> int:

@@ -5,8 +5,7 @@ officers get 403, anonymous visitors the login page."""
 from __future__ import annotations
 
 import pytest
-from conftest import JANUARY
-from stats_helpers import list_count, table_rows, values
+from stats_helpers import JANUARY, list_count, table_rows, values
 
 Q = "tu=2019-01-01&den=2019-01-31"
 ROUTES = ["/thong-ke/", f"/thong-ke/?{Q}", f"/thong-ke/ho-so?{Q}&o=received",

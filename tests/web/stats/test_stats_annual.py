@@ -44,7 +44,8 @@ def test_by_default_the_report_year_to_date(as_, world):
 
 
 def test_rates_are_rounded_down_as_the_report_does():
-    from portal.stats.sheet import vn_number, vn_share
+    from portal.core.formatting import vn_number
+    from portal.stats.sheet import vn_share
 
     assert vn_share(61_462, 64_527) == "95,2 %"  # 95.250 %: the report prints 95.2 %
     assert vn_share(2, 3) == "66,6 %" and vn_share(1, 1) == "100,0 %"

@@ -7,8 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from conftest import at, make
-from stats_helpers import list_count, list_row_count
+from stats_helpers import at, list_count, list_row_count, make
 
 from portal.calendar import VN_TZ
 from portal.catalog.models import ProcedureVersion
