@@ -21,6 +21,7 @@ from portal.blueprints.auth.forms import (
     ResetPasswordForm,
     TotpForm,
 )
+from portal.core.redirects import safe_redirect_target
 from portal.extensions import db
 from portal.notifications.mailer import MailError, send_email
 
@@ -32,8 +33,7 @@ def _config():
 
 
 def _safe_next(default: str) -> str:
-    target = request.args.get("next") or request.form.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else default
+    return safe_redirect_target(request.args.get("next") or request.form.get("next"), default)
 
 
 def _apply_error(form, error: ops.AccountError) -> None:

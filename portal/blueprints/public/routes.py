@@ -9,6 +9,7 @@ from portal.blueprints.public import bp
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
 from portal.core.htmx import is_partial_request
+from portal.core.redirects import safe_redirect_target
 from portal.extensions import db
 
 
@@ -127,10 +128,7 @@ def agencies():
 def set_language():
     locale = request.form.get("locale", "vi")
     session["locale"] = locale if locale in ("vi", "en") else "vi"
-    target = request.form.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("public.home")
-    return redirect(target, 303)
+    return redirect(safe_redirect_target(request.form.get("next"), url_for("public.home")), 303)
 
 
 @bp.get("/healthz")
