@@ -67,9 +67,9 @@ def _init_extensions(app: Flask, config: Config) -> None:
     with app.app_context():
         sqlite_support.install(db.engine)
 
-    from portal.accounts.queries import load_user
+    from portal.blueprints import login_sessions
 
-    login_manager.user_loader(load_user)
+    login_sessions.install(app)  # the user loader checks the server-side session
 
 
 def _register_blueprints(app: Flask) -> None:

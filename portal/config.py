@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import asdict, dataclass, field, replace
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -41,6 +42,10 @@ class Config:
     login_window_minutes: int = 15
     password_reset_hours: int = 2
     totp_issuer: str = "HCC Quang Ngai"
+    # Server-side sessions (accounts.user_sessions): a login not remembered ends after this
+    # long without a request; "remember me" (citizens only) lasts this many days from login.
+    session_idle_minutes: int = 12 * 60
+    remember_days: int = 30
     catalog_page_size: int = 20
     max_template_bytes: int = 10 * 1024 * 1024
     # Dossier uploads (DESIGN.md §5): per file, per dossier, per required document.
@@ -97,6 +102,8 @@ class Config:
             problems.append("MAX_FILE_MB must be positive and not above MAX_DOSSIER_MB")
         if self.max_files_per_requirement < 1:
             problems.append("max_files_per_requirement must be at least 1")
+        if self.session_idle_minutes < 1 or self.remember_days < 1:
+            problems.append("session_idle_minutes and remember_days must be at least 1")
         if problems:
             raise ConfigError("; ".join(problems))
         return self
@@ -122,6 +129,7 @@ class Config:
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SECURE": production,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
+            "REMEMBER_COOKIE_DURATION": timedelta(days=self.remember_days),
             "PREFERRED_URL_SCHEME": "https" if production else "http",
             # One file plus the form around it; the domain enforces the exact limits.
             "MAX_CONTENT_LENGTH": self.max_file_bytes + 1024 * 1024,

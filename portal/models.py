@@ -7,6 +7,7 @@ from portal.accounts.models import (
     RoleAssignment,
     User,
 )
+from portal.accounts.user_sessions import UserSession
 from portal.catalog.models import (
     Agency,
     CalendarOverride,
@@ -33,5 +34,6 @@ __all__ = [
     "Agency", "CalendarOverride", "Counter", "Field", "LoginAttempt", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
     "ProcedureVersion", "RoleAssignment", "User",
+    "UserSession",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
 ]

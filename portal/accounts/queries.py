@@ -9,7 +9,9 @@ from portal.extensions import db
 
 
 def load_user(session_id: str) -> User | None:
-    """Flask-Login loader; the id carries the security stamp (see User.get_id)."""
+    """The user whose password was checked and who is now at the TOTP step (the id carries
+    the security stamp, see User.get_id). Signed-in users are loaded through their
+    server-side session instead (blueprints/login_sessions.py)."""
     user_id, _, stamp = session_id.partition(":")
     if not user_id.isdigit() or not stamp.isdigit():
         return None

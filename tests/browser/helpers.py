@@ -79,7 +79,7 @@ def staff_log_in(page: Page, email: str, secret: str) -> None:
 
 
 def log_out(page: Page) -> None:
-    page.get_by_role("button", name="Đăng xuất").click()
+    page.get_by_role("button", name="Đăng xuất", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Bạn đã đăng xuất.")
 
 

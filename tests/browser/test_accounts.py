@@ -1,18 +1,21 @@
 """Account journeys: register (citizen, business), log in/out, forgot password over real SMTP,
-staff two-factor setup and prompt."""
+staff two-factor setup and prompt; logging out ends the session in every browser holding its
+cookies, and `next` never leads off the site (issue 10, items 6 and 3)."""
 
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 import factories
+import pyotp
 import pytest
 from playwright.sync_api import Page, expect
 
 from portal.accounts.models import Role
 from portal.extensions import db
 
-from .helpers import log_in, log_out, totp_code, wrong_totp_code
+from .helpers import log_in, log_out, staff_log_in, totp_code, wrong_totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -175,3 +178,37 @@ def test_staff_sets_up_totp_then_is_prompted(app, page: Page):
     page.get_by_role("button", name="Xác nhận").click()
     expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
     expect(page.locator("main dl")).to_contain_text("Sở Tư pháp")
+
+
+def test_logging_out_ends_the_session_for_a_copied_cookie(app, page: Page, new_context):
+    """Real cookies through a real server: a second browser given the officer's cookies is
+    signed in, and is signed out when the officer logs out in the first."""
+    with app.app_context():
+        officer = factories.staff(Role.COUNTER_OFFICER, factories.agency(),
+                                  email="motcua@example.vn")
+        officer.totp_secret, officer.totp_enabled = pyotp.random_base32(), True
+        secret = officer.totp_secret
+        db.session.commit()
+    staff_log_in(page, "motcua@example.vn", secret)
+    copy = new_context().new_page()
+    copy.context.add_cookies(page.context.cookies())
+    copy.goto("/can-bo/")
+    expect(copy).to_have_url(re.compile(r"/can-bo/$"))
+
+    page.goto("/can-bo/")
+    log_out(page)
+    copy.goto("/can-bo/")
+    expect(copy).to_have_url(re.compile(r"/tai-khoan/dang-nhap\?next="))
+    expect(copy.get_by_role("button", name="Đăng xuất", exact=True)).to_have_count(0)
+
+
+def test_login_with_a_hostile_next_stays_on_the_site(app, page: Page, live_server):
+    with app.app_context():
+        factories.citizen(email="an@example.vn")
+        db.session.commit()
+    page.goto("/tai-khoan/dang-nhap?next=/%09/evil.example")
+    page.get_by_label("E-mail", exact=True).fill("an@example.vn")
+    page.get_by_label("Mật khẩu", exact=True).fill(factories.PASSWORD)
+    page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tài khoản của tôi")
+    assert urlsplit(page.url).netloc == urlsplit(live_server).netloc, page.url

@@ -7,10 +7,11 @@ from datetime import timedelta
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from portal.accounts import operations as ops
 from portal.accounts.models import Organisation
+from portal.blueprints import login_sessions
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import (
     EmptyForm,
@@ -55,12 +56,12 @@ def register():
                 organisation_name=form.organisation_name.data if business else "",
                 tax_code=form.tax_code.data if business else "",
                 organisation_address=form.organisation_address.data if business else ""))
+            login_sessions.log_in(user, remember=False)
             db.session.commit()
         except ops.AccountError as error:
             db.session.rollback()
             _apply_error(form, error)
         else:
-            login_user(user)
             flash(_("Đăng ký tài khoản thành công. Chào mừng bạn đến Cổng dịch vụ công."),
                   "success")
             return redirect(url_for("auth.profile"), 303)
@@ -98,9 +99,9 @@ def login():
 
 def _finish_login(user, remember: bool):
     ops.mark_logged_in(user)
+    login_sessions.log_in(user, remember=remember)
     db.session.commit()
     session.pop(PENDING, None)
-    login_user(user, remember=remember)
     flash(_("Xin chào %(name)s.", name=user.full_name), "success")
     default = url_for("admin.index") if user.is_admin else url_for("auth.profile")
     return redirect(_safe_next(default), 303)
@@ -161,9 +162,19 @@ def totp_setup():
 @bp.post("/dang-xuat")
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
-        session.clear()
+        login_sessions.log_out()  # ends the session on the server, not only in this browser
+        db.session.commit()
         flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("public.home"), 303)
+
+
+@bp.post("/dang-xuat-moi-thiet-bi")
+@login_required
+def logout_everywhere():
+    if EmptyForm().validate_on_submit():
+        login_sessions.log_out(everywhere=True)
+        db.session.commit()
+        flash(_("Bạn đã đăng xuất khỏi mọi thiết bị."), "info")
     return redirect(url_for("public.home"), 303)
 
 

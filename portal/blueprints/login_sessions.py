@@ -1,0 +1,87 @@
+"""Flask-Login on top of the server-side sessions of `accounts.user_sessions` (issue 10,
+item 6), for every blueprint: logging in, out and "out everywhere", the user loader, and
+the before-request hook that keeps `last_seen_at`.
+
+Flask-Login keeps an id in Flask's signed session and, for "remember me", the same id in its
+remember cookie (`_load_user_from_remember_cookie` hands it to the same user loader). That id
+is the session's random token, so ending the row ends both cookies, wherever they were
+copied."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Flask, current_app, g, request, session
+from flask_login import current_user, login_user, logout_user
+
+from portal.accounts import user_sessions
+from portal.accounts.models import User
+from portal.core.models import utcnow
+from portal.extensions import db, login_manager
+
+FLASK_LOGIN_ID = "_user_id"  # where Flask-Login keeps the id in Flask's session
+
+
+def _lifetimes() -> user_sessions.Lifetimes:
+    cfg = current_app.config["PORTAL"]
+    return user_sessions.Lifetimes(idle=timedelta(minutes=cfg.session_idle_minutes),
+                                   remembered=timedelta(days=cfg.remember_days))
+
+
+def load_user(token: str) -> User | None:
+    found = user_sessions.find(token, _lifetimes())
+    if found is None:
+        return None
+    user, g.user_session = found
+    return user
+
+
+def log_in(user: User, *, remember: bool) -> None:
+    """Starts a server-side session for `user` in this browser. Flushes; the route commits.
+
+    Staff are never remembered: a remembered login would skip the second factor on the next
+    visit (the login page says so). Staff reach this only through the TOTP step, which is
+    what `second_factor` records."""
+    previous = session.get(FLASK_LOGIN_ID)
+    if previous:  # a new login in this browser replaces the old one
+        user_sessions.end(previous)
+    remember = remember and not user.is_staff
+    token = user_sessions.start(user, remember=remember, second_factor=user.is_staff,
+                                lifetimes=_lifetimes())
+    login_user(user, remember=remember)
+    # Flask-Login stored user.get_id(); the session token is what names this login (and what
+    # its remember cookie, written after the request from this key, will carry).
+    session[FLASK_LOGIN_ID] = token
+
+
+def log_out(*, everywhere: bool = False) -> None:
+    """Ends this browser's session (or all of the user's) and forgets the user here, remember
+    cookie included. Flushes; the route commits."""
+    if everywhere and current_user.is_authenticated:
+        user_sessions.end_all(current_user)
+    elif session.get(FLASK_LOGIN_ID):
+        user_sessions.end(session[FLASK_LOGIN_ID])
+    logout_user()
+    # logout_user() marked the remember cookie for deletion in the session ("_remember");
+    # clearing the session (pending TOTP login, CSRF secret) must keep that mark.
+    forget_cookie = session.get("_remember") == "clear"
+    session.clear()
+    if forget_cookie:
+        session["_remember"] = "clear"
+
+
+def _keep_last_seen() -> None:
+    """Writes last_seen_at every few minutes, before the view runs: the transaction holds
+    nothing else yet, so this small commit cannot carry the view's work with it."""
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return
+    record = g.get("user_session")
+    now = utcnow()
+    if record is not None and record.touch_due(now):
+        user_sessions.touch(record, now)
+        db.session.commit()
+
+
+def install(app: Flask) -> None:
+    login_manager.user_loader(load_user)
+    app.before_request(_keep_last_seen)
