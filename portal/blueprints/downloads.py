@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app
 
+from portal.core.http import content_disposition
 from portal.dossiers.models import DossierFile
 from portal.storage import ObjectNotFound, StorageError
 
@@ -19,8 +20,8 @@ def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet
     except StorageError:
         abort(503)
     response = current_app.response_class(chunks, mimetype=mimetype, direct_passthrough=True)
-    response.headers.set("Content-Disposition", "inline" if inline else "attachment",
-                         filename=filename)
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline" if inline else "attachment", filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if size is not None:
         response.headers["Content-Length"] = str(size)
