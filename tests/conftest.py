@@ -16,6 +16,8 @@ from sqlalchemy import text
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/factories.py, tests/integration helpers
 
+import header_guard  # noqa: E402
+
 from portal import create_app  # noqa: E402
 from portal.config import Config  # noqa: E402
 from portal.extensions import db as _db  # noqa: E402
@@ -47,6 +49,7 @@ def app(backend, tmp_path_factory):
     root = tmp_path_factory.mktemp(f"portal-{backend}")
     url = f"sqlite:///{root / 'test.db'}" if backend == "sqlite" else TEST_DATABASE_URL
     application = create_app(_config(url, root / "uploads"))
+    header_guard.install(application)  # every response header must be sendable (Latin-1)
     with application.app_context():
         _db.drop_all()
         _db.create_all()
@@ -75,6 +78,16 @@ def _clean_tables(request):
                 for table in tables:
                     connection.execute(table.delete())
                 connection.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture(autouse=True)
+def _headers_a_server_can_send():
+    """Fail the test if any response it caused had a header no real server could send
+    (tests/header_guard.py), even one raised while Flask was finishing an error page."""
+    header_guard.PROBLEMS.clear()
+    yield
+    problems, header_guard.PROBLEMS[:] = list(header_guard.PROBLEMS), []
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture

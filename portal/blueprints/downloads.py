@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Response, abort, current_app
 
+from portal.core.http import content_disposition
+from portal.dossiers.files import name_for_type
 from portal.dossiers.models import DossierFile
 from portal.storage import ObjectNotFound, StorageError
 
@@ -19,8 +21,8 @@ def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet
     except StorageError:
         abort(503)
     response = current_app.response_class(chunks, mimetype=mimetype, direct_passthrough=True)
-    response.headers.set("Content-Disposition", "inline" if inline else "attachment",
-                         filename=filename)
+    response.headers["Content-Disposition"] = content_disposition(
+        "inline" if inline else "attachment", filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     if size is not None:
         response.headers["Content-Length"] = str(size)
@@ -29,6 +31,8 @@ def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet
 
 def send_dossier_file(item: DossierFile) -> Response:
     """A dossier's file: PDF and images open in the browser's viewer, anything else is
-    downloaded, never rendered as a page of ours (DESIGN.md §5)."""
-    return stream_stored(item.storage_key, filename=item.original_name,
+    downloaded, never rendered as a page of ours (DESIGN.md §5). The name's extension is the
+    detected type's, also for a file stored before uploads were renamed (issue 10, item 14)."""
+    return stream_stored(item.storage_key,
+                         filename=name_for_type(item.original_name, item.content_type),
                          mimetype=item.content_type, inline=item.previewable, size=item.size)

@@ -10,8 +10,6 @@ from datetime import date
 from typing import BinaryIO
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -21,6 +19,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 from portal.catalog.io_format import CHOICES, COLUMNS, rows_of
 from portal.catalog.models import Agency, Procedure, ProcedureVersion, VersionStatus
 from portal.catalog.operations import ProcedureData, data_of
+from portal.core.spreadsheet import csv_row, write_only_cell
 from portal.extensions import db
 
 FORMATS = ("xlsx", "csv")
@@ -33,9 +32,6 @@ BATCH = 200
 WIDTHS = {"loai": 10, "ma_thu_tuc": 14, "ma_co_quan": 12, "ma_linh_vuc": 12, "ten": 60,
           "ket_qua": 40, "can_cu_phap_ly": 50, "trinh_tu": 50, "ghi_chu_thay_doi": 30,
           "mau_don": 20, "ghi_chu": 40}
-# Cells Excel would run as a formula when it opens a CSV (OWASP "CSV injection"); a leading
-# apostrophe keeps them text, and the importer removes it again.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
 def export_query(include_drafts: bool = False) -> Select:
@@ -78,20 +74,17 @@ def export_filename(fmt: str, include_drafts: bool, day: date) -> str:
 
 # --- CSV -------------------------------------------------------------------------------------
 
-def _csv_cell(value) -> str:
-    text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
-
-
 def csv_chunks(procedures: Iterable[ProcedureData]) -> Iterator[bytes]:
-    """UTF-8 with a BOM (so Excel reads Vietnamese), comma-separated, RFC 4180 quoting."""
+    """UTF-8 with a BOM (so Excel reads Vietnamese), comma-separated, RFC 4180 quoting; a
+    cell Excel would run as a formula gets a leading apostrophe (core.spreadsheet), which the
+    importer removes again."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     buffer.write("\ufeff")
     writer.writerow(COLUMNS)
     for count, data in enumerate(procedures, 1):
         for row in rows_of(data):
-            writer.writerow([_csv_cell(value) for value in row])
+            writer.writerow(csv_row(str(value) for value in row))
         if count % 50 == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
@@ -111,17 +104,6 @@ def _validation(column: str, values: Iterable[str]) -> DataValidation:
     return rule
 
 
-def _xlsx_cell(sheet, value):
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)  # XML cannot hold them; the importer refuses them
-    if value.startswith("="):
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # text, never a formula
-        return cell
-    return value
-
-
 def write_xlsx(procedures: Iterable[ProcedureData], out: BinaryIO) -> None:
     """One sheet, frozen bold header; openpyxl's write-only mode keeps memory flat."""
     workbook = Workbook(write_only=True)
@@ -133,16 +115,13 @@ def write_xlsx(procedures: Iterable[ProcedureData], out: BinaryIO) -> None:
                             *CHOICES.items()]:
         sheet.data_validations.append(_validation(column, options))
     bold = Font(bold=True)
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+    sheet.append([write_only_cell(sheet, column, font=bold) for column in COLUMNS])
     lines = 1
     for data in procedures:
         for row in rows_of(data):
-            sheet.append([_xlsx_cell(sheet, value) for value in row])
+            # Text cells, never formulas (core.spreadsheet); the characters XML cannot hold
+            # are dropped, as the importer refuses them.
+            sheet.append([write_only_cell(sheet, value) for value in row])
             lines += 1
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{lines}"
     workbook.save(out)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from portal.catalog import operations as ops
 from portal.catalog.io_format import ParsedProcedure, RowError, parse_table
 from portal.catalog.models import Agency, Procedure, ProcedureVersion, VersionStatus
+from portal.core.spreadsheet import csv_unguard
 from portal.extensions import db
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
@@ -91,8 +92,8 @@ def _read_csv(data: bytes) -> list[list[str]]:
     rows = []
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            # Undo the export's guard against formulas (io_export._csv_cell).
-            rows.append([cell[1:] if cell.startswith("'") else cell for cell in row])
+            # Undo the export's guard against formulas (core.spreadsheet.csv_cell).
+            rows.append([csv_unguard(cell) for cell in row])
             _check_size(rows)
     except csv.Error as error:
         raise ImportFileError(f"Tệp CSV không đúng chuẩn (RFC 4180): {error}.") from error

@@ -10,6 +10,8 @@ from flask import Response, current_app, make_response, request
 from weasyprint import CSS, HTML, URLFetcher
 from weasyprint.urls import path2url
 
+from portal.core.http import content_disposition
+
 
 class StaticFilesFetcher(URLFetcher):
     """WeasyPrint reads our own static files from disk and nothing else: no request back to
@@ -42,8 +44,10 @@ def render_pdf(html: str, stylesheets: list[str] | None = None) -> bytes:
         stylesheets=extra)
 
 
-def pdf_response(html: str, filename: str, stylesheets: list[str] | None = None) -> Response:
+def pdf_response(html: str, filename: str, stylesheets: list[str] | None = None, *,
+                 kind: str = "inline") -> Response:
+    """The PDF, opened in the browser's viewer (``kind="attachment"``: saved instead)."""
     response = make_response(render_pdf(html, stylesheets))
     response.headers["Content-Type"] = "application/pdf"
-    response.headers.set("Content-Disposition", "inline", filename=filename)
+    response.headers["Content-Disposition"] = content_disposition(kind, filename)
     return response

@@ -1,7 +1,12 @@
 """What an uploaded file is, by its content, and what it may be called (DESIGN.md §5).
 
 The type is decided by magic bytes, never by the name or the browser's Content-Type: an
-executable renamed ``.pdf`` must not reach an officer's computer as a "PDF"."""
+executable renamed ``.pdf`` must not reach an officer's computer as a "PDF". The other way
+round, the name follows the type (issue 10, item 14): a real PDF uploaded as ``hoso.bat``,
+``.html`` or ``.exe`` is stored and served as ``hoso.pdf`` (``name_for_type``), so that the
+computer that saves it opens it with a PDF reader, never runs or renders it. Every upload
+path uses this module: the applicant's files, supplements, the counter's scans, the
+e-result (``operations.add_file``) and the administrator's form templates."""
 
 from __future__ import annotations
 
@@ -9,7 +14,7 @@ import io
 import re
 import struct
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
@@ -21,6 +26,7 @@ PNG = "image/png"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ODT = "application/vnd.oasis.opendocument.text"
+DOC = "application/msword"  # Word 97–2003; accepted for form templates only
 
 ALLOWED_TYPES: dict[str, str] = {
     PDF: "PDF",
@@ -31,32 +37,55 @@ ALLOWED_TYPES: dict[str, str] = {
     ODT: "ODT",
 }
 
+# The extensions each type may keep; the first one is given to a name that has another.
+EXTENSIONS: dict[str, tuple[str, ...]] = {
+    PDF: ("pdf",),
+    JPEG: ("jpg", "jpeg"),
+    PNG: ("png",),
+    DOCX: ("docx",),
+    XLSX: ("xlsx",),
+    ODT: ("odt",),
+    DOC: ("doc",),
+}
+
 # How much of the start of a file detect_type looks at. Office files are ZIP archives whose
 # entries follow one another from the start; Word and LibreOffice write the "word/" or
 # "xl/" parts within the first few kilobytes, so 64 KiB is ample without reading it all.
 HEAD_BYTES = 64 * 1024
 
 _ZIP_LOCAL_HEADER = b"PK\x03\x04"
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Compound File Binary (.doc, .xls, .msi…)
 _MAX_NAME = 120
 _FALLBACK_NAME = "tep-dinh-kem"
 # Characters that are trouble in a Content-Disposition header or a Windows file name.
 _UNSAFE = re.compile(r'[<>:"|?*;\\/]')
+# What counts as an extension to replace: up to 10 ASCII letters and digits, one a letter
+# ("bat", "html", "exe", "pdf"); "Quyết định 12.2024" keeps its ".2024" and gains ".pdf".
+_EXTENSION = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,10}")
 
 
-def detect_type(head: bytes, filename: str) -> str | None:
+def detect_type(head: bytes, filename: str,
+                allowed: Collection[str] = ALLOWED_TYPES) -> str | None:
     """The MIME type of an allowed file from its first bytes, or None if not allowed.
 
     ``filename`` is only a tie-break between the two Office Open XML types when their
-    distinctive part lies beyond ``head``; it never makes a file allowed by itself."""
+    distinctive part lies beyond ``head``; it never makes a file allowed by itself.
+    ``allowed``: the types this upload accepts (form templates also take DOC)."""
     if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head.startswith(_ZIP_LOCAL_HEADER):
-        return _zip_type(head, filename)
-    return None
+        found = PDF
+    elif head.startswith(b"\xff\xd8\xff"):
+        found = JPEG
+    elif head.startswith(b"\x89PNG\r\n\x1a\n"):
+        found = PNG
+    elif head.startswith(_ZIP_LOCAL_HEADER):
+        found = _zip_type(head, filename)
+    elif head.startswith(_OLE2):
+        # An OLE2 container may also be a spreadsheet or an installer; named and served
+        # as .doc it opens in a word processor, never runs.
+        found = DOC
+    else:
+        found = None
+    return found if found in allowed else None
 
 
 def _zip_type(head: bytes, filename: str) -> str | None:
@@ -108,6 +137,28 @@ def safe_filename(name: str) -> str:
         else:
             name = name[:_MAX_NAME].rstrip(" .")
     return name or _FALLBACK_NAME
+
+
+def name_for_type(name: str, content_type: str) -> str:
+    """``name`` (already ``safe_filename``-clean) with an extension of ``content_type``:
+    "hoso.bat" holding a PDF becomes "hoso.pdf", "hoso.pdf.exe" "hoso.pdf", "Kết quả" gets
+    ".pdf", "anh.JPEG" stays as it is. At most 120 characters. A type without a known
+    extension leaves the name alone."""
+    extensions = EXTENSIONS.get(content_type)
+    if not extensions:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if dot and stem:
+        if extension.lower() in extensions:
+            return name
+        if _EXTENSION.fullmatch(extension):
+            name = stem.rstrip(" .")  # the wrong extension goes
+            inner = name.rpartition(".")
+            if inner[1] and inner[0] and inner[2].lower() in extensions:
+                return name  # "hoso.pdf.exe": the right one was underneath
+    extension = extensions[0]
+    stem = name[:_MAX_NAME - len(extension) - 1].rstrip(" .") or _FALLBACK_NAME
+    return f"{stem}.{extension}"
 
 
 class PrefixedStream:

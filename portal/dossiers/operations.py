@@ -32,6 +32,7 @@ from portal.dossiers.files import (
     allowed_labels,
     detect_type,
     megabytes,
+    name_for_type,
     read_head,
     safe_filename,
 )
@@ -263,6 +264,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
     if content_type is None:
         raise DossierError(f"Tệp “{name}” không đúng định dạng cho phép. Chỉ nhận tệp "
                            f"{allowed_labels()}.", field)
+    name = name_for_type(name, content_type)  # a PDF sent as "hoso.bat" is "hoso.pdf"
     room = limits.max_dossier - total
     too_big_dossier = DossierError(f"Tổng dung lượng các tệp của hồ sơ vượt quá "
                                    f"{megabytes(limits.max_dossier)}; không thể thêm tệp "

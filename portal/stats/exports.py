@@ -2,7 +2,8 @@
 opens Vietnamese text correctly) and XLSX (openpyxl, the layout's two header rows merged as
 on the page). Both are written from the ``Sheet`` the page shows, so the numbers are the
 same. ``gettext`` translates the column headings into the reader's language; agency names
-stay as published."""
+stay as published. Texts are written through ``core.spreadsheet``, so an agency name that
+begins like a formula stays text in both files."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import csv
 import io
 from collections.abc import Callable
 
+from portal.core import spreadsheet
 from portal.stats.figures import CELL_LABELS
 from portal.stats.sheet import Sheet
 
@@ -42,7 +44,8 @@ def flat_rows(sheet: Sheet, _: Translate) -> list[list[object]]:
 
 def csv_bytes(sheet: Sheet, _: Translate) -> bytes:
     text = io.StringIO()
-    csv.writer(text, lineterminator="\r\n").writerows(flat_rows(sheet, _))
+    csv.writer(text, lineterminator="\r\n").writerows(
+        spreadsheet.csv_row(row) for row in flat_rows(sheet, _))
     return text.getvalue().encode("utf-8-sig")
 
 
@@ -64,13 +67,13 @@ def xlsx_bytes(sheet: Sheet, _: Translate, heading: list[str]) -> bytes:
     centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
     for line, text in enumerate(heading, start=1):
-        ws.cell(line, 1, text).font = bold
+        spreadsheet.put(ws, line, 1, text).font = bold
         ws.merge_cells(start_row=line, start_column=1, end_row=line, end_column=width)
         ws.cell(line, 1).alignment = Alignment(horizontal="center")
     top = len(heading) + 2
 
     def put(row: int, column: int, value: object, *, strong: bool = False) -> None:
-        item = ws.cell(row, column, value)
+        item = spreadsheet.put(ws, row, column, value)
         item.border = box
         if strong:
             item.font = bold

@@ -156,10 +156,13 @@ def _naive_local(value: datetime | None) -> datetime | None:
 
 def write_xlsx(lines: Iterable[BookLine], agency: Agency, period: Period, out: IO[bytes]) -> int:
     """Write the book as an XLSX workbook (openpyxl write-only mode: rows go straight to
-    the file). Returns the number of lines written."""
+    the file). Returns the number of lines written. Every text is written as text, never a
+    formula (core.spreadsheet): the applicant types the name, address and phone."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+
+    from portal.core.spreadsheet import write_only_cell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("So theo doi ho so")
@@ -169,9 +172,10 @@ def write_xlsx(lines: Iterable[BookLine], agency: Agency, period: Period, out: I
     bold = Font(bold=True)
 
     def strong(text: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(sheet, value=text)
-        cell.font = bold
-        return cell
+        return write_only_cell(sheet, text, font=bold)
+
+    def text(value):
+        return write_only_cell(sheet, value)
 
     def when(value: datetime | None) -> WriteOnlyCell:
         cell = WriteOnlyCell(sheet, value=_naive_local(value))
@@ -180,15 +184,15 @@ def write_xlsx(lines: Iterable[BookLine], agency: Agency, period: Period, out: I
 
     sheet.append([strong(agency.name)])
     sheet.append([strong("SỔ THEO DÕI HỒ SƠ")])
-    sheet.append([f"Ngày nhận hồ sơ: {period.label}"])
+    sheet.append([text(f"Ngày nhận hồ sơ: {period.label}")])
     sheet.append([strong(title) for title in COLUMNS])
     count = 0
     for line in lines:
-        sheet.append([line.number, line.code, line.content, line.sets, line.owner_name,
-                      line.owner_address, line.owner_phone, when(line.received_at),
-                      line.officer, when(line.appointment_at), line.handovers,
-                      line.last_handover, when(line.result_at), when(line.returned_at),
-                      line.returned_to, line.notes])
+        sheet.append([line.number, text(line.code), text(line.content), line.sets,
+                      text(line.owner_name), text(line.owner_address), text(line.owner_phone),
+                      when(line.received_at), text(line.officer), when(line.appointment_at),
+                      line.handovers, text(line.last_handover), when(line.result_at),
+                      when(line.returned_at), text(line.returned_to), text(line.notes)])
         count += 1
     workbook.save(out)
     return count

@@ -12,7 +12,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     stream_with_context,
     url_for,
 )
@@ -26,6 +25,7 @@ from portal.blueprints.guards import admin_required
 from portal.catalog import io_export, io_import
 from portal.catalog.operations import CatalogError
 from portal.core.formatting import VN_TZ
+from portal.core.http import content_disposition
 from portal.extensions import db
 
 
@@ -61,14 +61,13 @@ def catalog_export():
     if fmt == "csv":
         return Response(stream_with_context(io_export.csv_chunks(procedures)),
                         mimetype=io_export.MIMETYPES["csv"],
-                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
+                        headers={"Content-Disposition": content_disposition("attachment", name)})
     # A zip is complete only once its directory is written at the end, so the file is built
     # first; the whole catalog (≈1,400 procedures) compresses to about 1 MB.
     out = io.BytesIO()
     io_export.write_xlsx(procedures, out)
-    out.seek(0)
-    return send_file(out, mimetype=io_export.MIMETYPES["xlsx"], as_attachment=True,
-                     download_name=name)
+    return Response(out.getvalue(), mimetype=io_export.MIMETYPES["xlsx"],
+                    headers={"Content-Disposition": content_disposition("attachment", name)})
 
 
 @bp.post("/danh-muc/nhap")

@@ -12,17 +12,17 @@ from flask import abort, current_app, flash, redirect, url_for
 
 from portal.blueprints.admin import bp
 from portal.blueprints.admin.procedure_forms import (
-    ALLOWED_TYPES,
     KIND_LABELS,
     DocumentFilesForm,
-    clean_filename,
-    extension_of,
+    stored_name,
+    template_type,
 )
 from portal.blueprints.admin.procedures import get_procedure_or_404, render_overview
 from portal.blueprints.downloads import stream_stored
 from portal.blueprints.guards import admin_required
 from portal.catalog import operations
 from portal.catalog.models import ProcedureDocument
+from portal.dossiers.files import EXTENSIONS
 from portal.extensions import db
 from portal.storage import StorageError, TooLarge
 
@@ -64,16 +64,16 @@ def _store(form: DocumentFilesForm, document, draft) -> list[tuple[str, str, str
     stored: list[tuple[str, str, str]] = []
     try:
         for kind, upload in form.chosen().items():
-            extension = extension_of(upload.filename)
-            key = operations.document_file_key(document, draft, kind, extension)
+            content_type = template_type(upload)  # the form checked it is one
+            key = operations.document_file_key(document, draft, kind,
+                                               EXTENSIONS[content_type][0])
             try:
-                _storage().put(key, upload.stream, content_type=ALLOWED_TYPES[extension][1],
-                               max_size=limit)
+                _storage().put(key, upload.stream, content_type=content_type, max_size=limit)
             except TooLarge:
                 form[kind].errors.append(f"Tệp {KIND_LABELS[kind]} vượt quá dung lượng tối đa "
                                          f"{size_label(limit)}.")
                 raise
-            stored.append((kind, key, clean_filename(upload.filename)))
+            stored.append((kind, key, stored_name(upload, content_type)))
     except StorageError as error:
         if not isinstance(error, TooLarge):
             form.template.errors.append(STORAGE_DOWN)

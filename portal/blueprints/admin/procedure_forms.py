@@ -43,6 +43,7 @@ from portal.catalog.models import (
     TimeUnit,
 )
 from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+from portal.dossiers import files
 
 BLANK_ROWS = 2
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
@@ -297,16 +298,12 @@ class _Summary(SimpleNamespace):
 
 # --- form template and sample-dossier uploads ---------------------------------------------
 
-# The extension says what the file claims to be; the first bytes must agree, so a program
-# renamed to .pdf is refused. DOCX, XLSX and ODT are zip containers; DOC is OLE2.
-ALLOWED_TYPES = {
-    "pdf": (b"%PDF", "application/pdf"),
-    "docx": (b"PK\x03\x04",
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    "xlsx": (b"PK\x03\x04", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    "odt": (b"PK\x03\x04", "application/vnd.oasis.opendocument.text"),
-    "doc": (b"\xd0\xcf\x11\xe0", "application/msword"),
-}
+# The content decides what a file is, as for dossier uploads (dossiers.files.detect_type:
+# magic bytes, and which parts a zip holds), so a program renamed to .pdf is refused; the
+# stored name then takes the type's extension (issue 10, item 14: a PDF sent as "mau.bat"
+# is published as "mau.pdf").
+TEMPLATE_TYPES = (files.PDF, files.DOC, files.DOCX, files.ODT, files.XLSX)
+TEMPLATE_EXTENSIONS = {ext for kind in TEMPLATE_TYPES for ext in files.EXTENSIONS[kind]}
 KIND_LABELS = {"template": "mẫu đơn", "sample": "hồ sơ mẫu"}
 
 
@@ -335,15 +332,27 @@ def extension_of(filename: str) -> str:
     return filename.rpartition(".")[2].lower() if "." in filename else ""
 
 
+def template_type(upload) -> str | None:
+    """The upload's MIME type from its content, if a form template may be of that type."""
+    head = files.read_head(upload.stream)
+    upload.stream.seek(0)
+    return files.detect_type(head, upload.filename or "", TEMPLATE_TYPES)
+
+
+def stored_name(upload, content_type: str) -> str:
+    """The name citizens download the file under: cleaned, with the type's extension."""
+    return files.name_for_type(clean_filename(upload.filename), content_type)
+
+
 def file_problem(upload, label: str) -> str | None:
-    extension = extension_of(upload.filename)
-    if extension not in ALLOWED_TYPES:
-        return f"Tệp {label} phải là PDF, DOC, DOCX, ODT hoặc XLSX."
-    head = upload.stream.read(8)
+    head = upload.stream.read(1)
     upload.stream.seek(0)
     if not head:
         return f"Tệp {label} “{clean_filename(upload.filename)}” rỗng (0 byte)."
-    if not head.startswith(ALLOWED_TYPES[extension][0]):
+    if template_type(upload) is None:
+        extension = extension_of(upload.filename)
+        if extension not in TEMPLATE_EXTENSIONS:
+            return f"Tệp {label} phải là PDF, DOC, DOCX, ODT hoặc XLSX."
         return (f"Nội dung tệp {label} không phải tệp {extension.upper()} thật; "
                 "không chấp nhận tệp đổi đuôi.")
     return None

@@ -33,6 +33,7 @@ from portal.blueprints.staff import bp
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
 from portal.core.formatting import vn_number
+from portal.core.http import content_disposition
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Dossier, FileKind, ReturnMethod
 from portal.workflow import tracking_book as book
@@ -377,7 +378,7 @@ def tracking_book_xlsx():
     response = current_app.response_class(
         chunks(), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response.headers["Content-Length"] = str(size)
-    response.headers.set("Content-Disposition", "attachment",
-                         filename=f"so-theo-doi-{agency.code}-{suffix}.xlsx")
+    response.headers["Content-Disposition"] = content_disposition(
+        "attachment", f"so-theo-doi-{agency.code}-{suffix}.xlsx")
     response.call_on_close(out.close)
     return response

@@ -20,6 +20,7 @@ from portal.blueprints.stats.params import PRESETS, Choice, read_choice, read_ta
 from portal.calendar import VN_TZ
 from portal.core.formatting import vn_number
 from portal.core.htmx import is_partial_request, render_page_or_partial
+from portal.core.http import content_disposition
 from portal.core.pagination import paginate
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Channel, Dossier
@@ -122,11 +123,9 @@ def export(fmt: str):
     context = _report_context(choice)
     if fmt == "pdf":
         html = render_template("stats/report.html", pdf=True, **context)
-        response = pdf_response(html, _filename(choice, "pdf"),
-                                [path.read_text(encoding="utf-8") for path in REPORT_CSS])
-        response.headers.set("Content-Disposition", "attachment",
-                             filename=_filename(choice, "pdf"))
-        return response
+        return pdf_response(html, _filename(choice, "pdf"),
+                            [path.read_text(encoding="utf-8") for path in REPORT_CSS],
+                            kind="attachment")
     if fmt == "csv":
         response = make_response(exports.csv_bytes(context["sheet"], gettext))
         response.mimetype = "text/csv"
@@ -138,7 +137,8 @@ def export(fmt: str):
                    gettext(choice.layout.title), _period_line(choice.period)]
         response = make_response(exports.xlsx_bytes(context["sheet"], gettext, heading))
         response.mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    response.headers.set("Content-Disposition", "attachment", filename=_filename(choice, fmt))
+    response.headers["Content-Disposition"] = content_disposition("attachment",
+                                                                  _filename(choice, fmt))
     return response
 
 

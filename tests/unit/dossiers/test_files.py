@@ -73,6 +73,52 @@ def test_other_content_is_refused_whatever_the_name(content, name):
     assert detect_type(content, name) is None
 
 
+def test_ole2_word_files_only_where_allowed():
+    """A Word 97 file (OLE2) is a form template's type, not a dossier upload's."""
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64
+    assert detect_type(ole2, "don.doc") is None
+    assert detect_type(ole2, "don.xls", (files.PDF, files.DOC)) == files.DOC
+    assert detect_type(b"%PDF-1.4", "don.pdf", (files.DOC,)) is None
+
+
+@pytest.mark.parametrize(("name", "content_type", "expected"), [
+    ("hoso.bat", files.PDF, "hoso.pdf"),
+    ("hoso.html", files.PDF, "hoso.pdf"),
+    ("hoso.exe", files.PDF, "hoso.pdf"),
+    ("Giấy khai sinh.HTM", files.PNG, "Giấy khai sinh.png"),
+    ("hoso.pdf.exe", files.PDF, "hoso.pdf"),
+    ("hoso.pdf.exe", files.DOCX, "hoso.pdf.docx"),
+    ("Kết quả giải quyết", files.PDF, "Kết quả giải quyết.pdf"),
+    ("Quyết định 12.2024", files.PDF, "Quyết định 12.2024.pdf"),  # ".2024" is no extension
+    ("anh.JPEG", files.JPEG, "anh.JPEG"),
+    ("anh.jpg", files.JPEG, "anh.jpg"),
+    ("anh.png", files.JPEG, "anh.jpg"),
+    ("don.docx", files.XLSX, "don.xlsx"),
+    ("don.doc", files.DOC, "don.doc"),
+    ("don.pdf", "application/x-unknown", "don.pdf"),
+])
+def test_the_name_follows_the_detected_type(name, content_type, expected):
+    assert files.name_for_type(name, content_type) == expected
+
+
+def test_a_renamed_long_name_stays_within_the_limit():
+    long = safe_filename("Đơn đề nghị " * 30 + ".bat")
+    renamed = files.name_for_type(long, files.PDF)
+    assert len(renamed) <= 120 and renamed.endswith(".pdf") and ".bat" not in renamed
+
+
+def test_add_file_stores_the_name_of_the_detected_type(app_ctx, tmp_path):
+    """Every dossier upload path (applicant, supplement, counter scan, e-result) goes
+    through add_file; its name follows the content."""
+    version = factories.published_procedure(factories.agency())
+    user = factories.citizen()
+    dossier = operations.start_dossier(version, user)
+    item = operations.add_file(dossier, version.documents[0].id, io.BytesIO(b"%PDF-1.4 x"),
+                               "C:\\Users\\An\\hoso.bat", user, LocalStorage(tmp_path),
+                               UploadLimits(max_file=MiB, max_dossier=MiB))
+    assert (item.original_name, item.content_type) == ("hoso.pdf", files.PDF)
+
+
 def test_zip_archives_that_are_not_office_documents_are_refused():
     assert detect_type(_zip([("virus.exe", b"MZ" * 100)]), "don.docx") is None
     wrong_odf = _zip([("mimetype", b"application/vnd.oasis.opendocument.spreadsheet")],

@@ -6,14 +6,17 @@ import io
 import factories
 import pytest
 from sqlalchemy import select
+from werkzeug.http import parse_options_header
 
 from portal.accounts.models import Role
-from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from portal.catalog.models import Procedure, ProcedureDocument, ProcedureVersion, VersionStatus
+from portal.core.docx import make_docx
 from portal.extensions import db
 from portal.storage import StorageError
 
 BASE = "/quan-tri/thu-tuc"
 PDF = b"%PDF-1.4\n% mau don\n"
+DOCX = make_docx("TỜ KHAI", ["Họ và tên: ……"])
 
 
 @pytest.fixture
@@ -230,7 +233,7 @@ def document_of(app, pid, number=None):
 def test_template_upload_and_public_download(csrf_client, client, app, admin):
     pid = create(csrf_client, admin)
     response = upload(csrf_client, pid, document_of(app, pid),
-                      template=(PDF, "Mẫu đơn.pdf"), sample=(b"PK\x03\x04rest", "mau.docx"))
+                      template=(PDF, "Mẫu đơn.pdf"), sample=(DOCX, "mau.docx"))
     assert response.status_code == 303
     assert versions(app, pid)[0][5] == ["catalog/1.009999/v1/1-mau.pdf"]
     csrf_client.post(f"{BASE}/{pid}/cong-bo")
@@ -266,6 +269,32 @@ def test_upload_refusals(csrf_client, app, admin, monkeypatch, files, message):
     assert list(app.extensions["storage"].list("catalog/")) == stored_before
 
 
+@pytest.mark.parametrize("template, sample, stored", [
+    ((PDF, "mau.bat"), (DOCX, "Hồ sơ mẫu.html"), ("mau.pdf", "Hồ sơ mẫu.docx")),
+    ((PDF, "Tờ khai.pdf.exe"), (DOCX, "ho-so-mau"), ("Tờ khai.pdf", "ho-so-mau.docx")),
+    ((PDF, "mau.DOCX"), (PDF, "mau.PDF"), ("mau.pdf", "mau.PDF")),
+])
+def test_the_stored_name_follows_the_detected_type(csrf_client, client, app, admin, template,
+                                                   sample, stored):
+    """Issue 10, item 14: the content decides, the extension follows — a PDF sent as
+    "mau.bat" is published as "mau.pdf", under a key ending in .pdf and the PDF type."""
+    pid = create(csrf_client, admin)
+    document_id = document_of(app, pid)
+    assert upload(csrf_client, pid, document_id, template=template,
+                  sample=sample).status_code == 303
+    with app.app_context():
+        document = db.session.get(ProcedureDocument, document_id)
+        assert (document.template_filename, document.sample_filename) == stored
+        assert document.template_key.endswith(".pdf")
+        assert document.sample_key.endswith("." + stored[1].rpartition(".")[2].lower())
+    csrf_client.post(f"{BASE}/{pid}/cong-bo")
+    public = client.get(f"/thu-tuc/1.009999/giay-to/{document_of(app, pid, 1)}/mau")
+    assert public.status_code == 200 and public.data == template[0]
+    assert public.headers["Content-Type"] == "application/pdf"
+    assert parse_options_header(public.headers["Content-Disposition"]) == (
+        "attachment", {"filename": stored[0]})
+
+
 def test_upload_when_storage_is_down(csrf_client, app, admin, monkeypatch):
     pid = create(csrf_client, admin)
 
@@ -287,7 +316,7 @@ def test_reordered_documents_never_share_a_file(csrf_client, client, app, admin)
         "documents-1-quantity": "1"})
     assert csrf_client.post(f"{BASE}/{pid}/sua", data=swapped).status_code == 303
     assert versions(app, pid)[0][5] == [None, "catalog/1.009999/v1/1-mau.pdf"]  # kept by name
-    upload(csrf_client, pid, document_of(app, pid), template=(b"%PDF to khai", "to-khai.pdf"))
+    upload(csrf_client, pid, document_of(app, pid), template=(b"%PDF-1.4 to khai", "to-khai.pdf"))
     first, second = versions(app, pid)[0][5]
     assert first.startswith("catalog/1.009999/v1/1-mau-") and first != second
     csrf_client.post(f"{BASE}/{pid}/cong-bo")
@@ -295,5 +324,5 @@ def test_reordered_documents_never_share_a_file(csrf_client, client, app, admin)
     with app.app_context():
         ids = [d.id for d in db.session.get(Procedure, pid).versions[0].documents]
     assert client.get(f"/thu-tuc/1.009999/giay-to/{ids[1]}/mau").data == PDF
-    assert client.get(f"/thu-tuc/1.009999/giay-to/{ids[0]}/mau").data == b"%PDF to khai"
+    assert client.get(f"/thu-tuc/1.009999/giay-to/{ids[0]}/mau").data == b"%PDF-1.4 to khai"
     assert "Tải mẫu đơn" in page

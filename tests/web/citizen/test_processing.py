@@ -265,6 +265,15 @@ def test_supplement_through_http(citizen, app, dossiers, setup):
                   ).status_code == 404
 
 
+def test_a_supplement_file_is_named_after_its_type(citizen, app, dossiers, setup):
+    """Issue 10, item 14, for supplements: a PDF sent as .html is kept as .pdf."""
+    assert upload(citizen, dossiers.waiting, setup.requirements[0],
+                  (PDF, "bo-sung.html")).status_code == 200
+    files = state_of(app, dossiers.waiting)["files"]
+    assert ("bo-sung.pdf", FileKind.SUPPLEMENT) in [(f[0], f[1]) for f in files]
+    assert not any(f[0].endswith(".html") for f in files)
+
+
 def test_remove_a_supplement_file_but_not_an_earlier_one(citizen, app, dossiers, setup):
     upload(citizen, dossiers.waiting, setup.requirements[0], (PDF, "nham.pdf"))
     with app.app_context():

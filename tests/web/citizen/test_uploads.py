@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from submission_helpers import EXE, PDF, PNG, file_keys, in_storage, start_draft, upload
+from werkzeug.http import parse_options_header
 
 from portal.dossiers.models import DossierFile
 from portal.extensions import db
@@ -148,6 +149,39 @@ def test_download_is_inline_for_pdf_attachment_for_docx(citizen, app, setup, dra
     assert pdf.headers["X-Content-Type-Options"] == "nosniff"
     docx = citizen.get(f"/ho-so/{draft}/tep/{docx_id}")
     assert docx.headers["Content-Disposition"].startswith("attachment") and docx.data == _docx()
+
+
+def _served_name(response) -> str:
+    return parse_options_header(response.headers["Content-Disposition"])[1]["filename"]
+
+
+def test_the_stored_name_follows_the_detected_type(citizen, app, setup, draft):
+    """Issue 10, item 14: a real PDF sent as hoso.bat is kept and served as hoso.pdf."""
+    first = setup.requirements[0]
+    sent = [(PDF, "hoso.bat"), (PNG, "anh.html"), (_docx(), "Đơn.exe"),
+            (PDF, "Giấy tờ.pdf.exe"), (PDF, "Kết quả"), (PNG, "ảnh.JPG")]
+    assert upload(citizen, draft, first, *sent).status_code == 200
+    with app.app_context():
+        rows = db.session.execute(db.select(
+            DossierFile.id, DossierFile.original_name, DossierFile.content_type).order_by(
+            DossierFile.id)).all()
+    assert [name for _, name, _ in rows] == ["hoso.pdf", "anh.png", "Đơn.docx",
+                                             "Giấy tờ.pdf", "Kết quả.pdf", "ảnh.png"]
+    for (file_id, name, content_type), (content, _) in zip(rows, sent, strict=True):
+        served = citizen.get(f"/ho-so/{draft}/tep/{file_id}")
+        assert served.data == content and served.headers["Content-Type"] == content_type
+        assert _served_name(served) == name
+
+
+def test_a_file_stored_under_a_wrong_extension_is_served_under_its_type(citizen, app, setup,
+                                                                          draft):
+    """A row saved before uploads were renamed still reaches the browser as a .pdf."""
+    upload(citizen, draft, setup.requirements[0], (PDF, "to-khai.pdf"))
+    with app.app_context():
+        item = db.session.scalar(db.select(DossierFile))
+        item.original_name, file_id = "to-khai.html", item.id
+        db.session.commit()
+    assert _served_name(citizen.get(f"/ho-so/{draft}/tep/{file_id}")) == "to-khai.pdf"
 
 
 def test_remove_file_deletes_row_and_object(citizen, app, setup, draft):

@@ -186,6 +186,23 @@ def test_walk_in_intake_scan_and_receive(app, counter, setup):
         f"/can-bo/ho-so/{dossier_id}")
 
 
+def test_a_scan_is_named_after_its_type(app, counter, setup):
+    """Issue 10, item 14, for the counter's scans: a PDF sent as .exe is kept as .pdf."""
+    dossier_id = _new(counter, setup.version_id)
+    pdf = small_pdf()
+    response = counter.post(f"/can-bo/tiep-nhan/{dossier_id}/giay-to",
+                            data={"requirement": str(setup.requirements[0]),
+                                  "files": [(io.BytesIO(pdf), "may-quet.exe")]})
+    assert response.status_code == 303
+    with app.app_context():
+        item = db.session.scalar(db.select(DossierFile).where(
+            DossierFile.dossier_id == dossier_id))
+        assert (item.original_name, item.content_type) == ("may-quet.pdf", "application/pdf")
+        file_id = item.id
+    shown = counter.get(f"/can-bo/tiep-nhan/{dossier_id}/tep/{file_id}")
+    assert shown.data == pdf and "may-quet.pdf" in shown.headers["Content-Disposition"]
+
+
 def test_upload_refusal_is_shown_in_its_area(app, counter, setup):
     dossier_id = _new(counter, setup.version_id)
     second = setup.requirements[1]

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, act, advance, load, set_fields
+from werkzeug.http import parse_options_header
 
 from portal.calendar import VN_TZ
 from portal.core.models import utcnow
@@ -183,6 +184,26 @@ def test_approve_with_the_e_result_in_the_same_form(as_, world, app):
         key = result.storage_key
     page = leader.get(f"/can-bo/ho-so/{world.dossier_id}")
     assert "giay-chung-nhan.pdf" in page.text and key not in page.text
+
+
+def test_the_e_result_is_named_after_its_type(as_, world, app):
+    """Issue 10, item 14, for the e-result: a PDF attached as "Kết quả giải quyết.bat" is
+    kept, and given to the applicant, as "Kết quả giải quyết.pdf"."""
+    advance(app, world, *AT_LEADER)
+    done = act(as_("leader"), app, world.dossier_id, "approve", {"result_note": "Số 15/GCN"},
+               files={"result": (io.BytesIO(PDF), "Kết quả giải quyết.bat")})
+    _done(done)
+    with app.app_context():
+        from portal.dossiers.models import Dossier
+
+        [result] = db.session.get(Dossier, world.dossier_id).result_files
+        assert (result.original_name, result.content_type) == ("Kết quả giải quyết.pdf",
+                                                               "application/pdf")
+        result_id = result.id
+    got = as_("citizen").get(f"/ho-so/{world.dossier_id}/tep/{result_id}")
+    assert got.status_code == 200 and got.data == PDF
+    assert parse_options_header(got.headers["Content-Disposition"]) == (
+        "inline", {"filename": "Kết quả giải quyết.pdf"})
 
 
 def test_confirm_withdrawal(as_, world, app):
