@@ -6,7 +6,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
-    HiddenField,
     RadioField,
     SelectChoice,
     StringField,
@@ -16,6 +15,7 @@ from wtforms import (
 from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
 
 from portal.blueprints.auth.forms import EmptyForm, required
+from portal.core.forms import VersionedForm
 from portal.dossiers.models import ReturnMethod
 
 __all__ = ["ApplicantForm", "EmptyForm", "ReturnForm", "StartForm", "SupplementForm",
@@ -90,12 +90,6 @@ class WithdrawForm(FlaskForm):
             raise ValidationError(_l("Vui lòng nêu rõ lý do rút hồ sơ."))
 
 
-class SupplementForm(FlaskForm):
+class SupplementForm(VersionedForm):
     """"Gửi hồ sơ bổ sung": the papers are already uploaded; this sends them. The version of
-    the dossier the applicant looked at travels with it (optimistic locking)."""
-
-    lock_version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        value = (self.lock_version.data or "").strip()
-        return int(value) if value.isdigit() else None
+    the dossier the applicant looked at travels with it (optimistic locking, required)."""

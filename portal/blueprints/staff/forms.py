@@ -1,5 +1,6 @@
 """One small form per workflow action (issue #4). Each carries the dossier's version as the
-officer saw it (optimistic locking). The action functions check the contents and answer in
+officer saw it, and is refused without it (optimistic locking, ``core.forms.VersionedForm``).
+The action functions check the contents and answer in
 Vietnamese; these forms only parse what they need (dates, choices, the e-result file).
 
 Several forms share a page, so each is prefixed with its action's name (unique field ids).
@@ -10,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -21,14 +21,15 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.calendar import VN_TZ
+from portal.core.forms import VersionedForm
 from portal.workflow.transitions import Action
 
 
-class ActionForm(FlaskForm):
+class ActionForm(VersionedForm):
     class Meta:
         csrf = False  # CSRFProtect checks the request's token (one per page, not per form)
 
@@ -36,7 +37,6 @@ class ActionForm(FlaskForm):
     # A form that is a button alone sits on the workspace itself; any other is loaded when
     # the officer picks its action (rendering every form on every view costs too much).
     button_only = False
-    lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action.value)

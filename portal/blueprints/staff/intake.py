@@ -21,7 +21,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 from wtforms import (
     EmailField,
-    HiddenField,
     RadioField,
     SelectChoice,
     StringField,
@@ -38,6 +37,7 @@ from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.guards import role_required
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
+from portal.core.forms import VersionedForm
 from portal.core.models import utcnow
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
@@ -95,14 +95,8 @@ class IntakeForm(ReturnForm):
                                            for n in self.POSTAL_FIELDS))
 
 
-class LockedForm(FlaskForm):
-    """A workflow action on the version of the dossier the officer saw."""
-
-    lock_version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        value = (self.lock_version.data or "").strip()
-        return int(value) if value.isdigit() else None
+class LockedForm(VersionedForm):
+    """A workflow action on the version of the dossier the officer saw (required)."""
 
 
 class ResolveForm(LockedForm):
@@ -381,8 +375,9 @@ def intake_file(dossier_id: int, file_id: int):
 def intake_receive(dossier_id: int):
     dossier = _dossier_or_404(dossier_id)
     form = LockedForm()
-    if not form.validate_on_submit():
-        abort(400)
+    if not form.validate_on_submit():  # no version: refused on the page, nothing changed
+        form.keep_version(dossier.lock_version)
+        return _render_files(dossier, status=422, receive_form=form)
     error = _act(form, lambda ctx: wf.receive(dossier, ctx))
     if error is not None:
         _show_error(form, error)
@@ -424,6 +419,7 @@ def resolve_on_the_spot(dossier_id: int):
                   "success")
             return redirect(_workspace_url(dossier.id), 303)
         return _refused("staff/intake/resolve.html", form, dossier, error)
+    form.keep_version(dossier.lock_version)
     return render_template("staff/intake/resolve.html", form=form, dossier=dossier), (
         422 if form.errors else 200)
 
@@ -449,5 +445,6 @@ def hand_over(dossier_id: int):
             flash(_("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code), "success")
             return redirect(_workspace_url(dossier.id), 303)
         return _refused("staff/intake/hand_over.html", form, dossier, error)
+    form.keep_version(dossier.lock_version)
     return render_template("staff/intake/hand_over.html", form=form, dossier=dossier), (
         422 if form.errors else 200)
