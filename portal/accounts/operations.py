@@ -19,8 +19,11 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.queries import user_by_email
+from portal.catalog.models import Agency
 from portal.core.models import utcnow
 from portal.extensions import db
+
+UNKNOWN_AGENCY = "Vui lòng chọn một cơ quan trong danh sách."
 
 
 class AccountError(ValueError):
@@ -204,6 +207,9 @@ def grant_role(user: User, role: Role, agency_id: int | None) -> RoleAssignment:
         raise AccountError(f"Vai trò {role.label} phải gắn với một cơ quan.", "agency")
     if not role.needs_agency and role is not Role.POSTAL_OFFICER:
         agency_id = None
+    # Checked here, not left to the foreign key: its violation is a database error (a 500).
+    if agency_id and db.session.get(Agency, agency_id) is None:
+        raise AccountError(UNKNOWN_AGENCY, "agency")
     if user.has_role(role, agency_id) if agency_id else any(
         r.role == role and r.agency_id is None for r in user.roles
     ):

@@ -28,10 +28,12 @@ from wtforms.validators import (
 )
 
 from portal.accounts.models import Role
+from portal.accounts.operations import UNKNOWN_AGENCY
 from portal.blueprints.auth.forms import required, strong_password, valid_email
 from portal.calendar import DurationUnit
 from portal.catalog.models import AgencyKind
 from portal.catalog.org_operations import UNIT_CODE
+from portal.core.numbers import parse_int
 
 AGENCY_KIND_LABELS = {
     AgencyKind.DEPARTMENT: "Sở, ban, ngành",
@@ -59,11 +61,9 @@ def _strip(value):
 
 
 def _optional_int(value):
-    """Select values to ints; anything else is "nothing chosen" (the validators then speak)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """Select values to ids; anything else (or a number no row can have) is "nothing chosen"
+    (the validators then speak)."""
+    return parse_int(value)
 
 
 class _VietnameseParsing:
@@ -169,6 +169,12 @@ class GrantRoleForm(FlaskForm):
                        validate_choice=False, validators=[
                            DataRequired(message="Vui lòng chọn vai trò.")])
     agency = SelectField("Cơ quan", coerce=_optional_int, validate_choice=False)
+
+    def validate_agency(self, field):
+        raw = (field.raw_data or [""])[0].strip()
+        offered = {choice.value for choice in field.choices or ()}
+        if raw and (field.data is None or str(field.data) not in offered):
+            raise ValidationError(UNKNOWN_AGENCY)
 
     def validate_role(self, field):
         if field.data and field.data not in Role._value2member_map_:

@@ -43,6 +43,7 @@ from portal.catalog.models import (
     TimeUnit,
 )
 from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+from portal.core.numbers import MAX_ID, parse_int
 
 BLANK_ROWS = 2
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
@@ -91,13 +92,13 @@ class NumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.message) from None
+        if abs(self.data) > MAX_ID:  # the INTEGER column holds no more
+            self.data = None
+            raise ValueError(f"Số quá lớn: tối đa {MAX_ID:,}.".replace(",", "."))
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value)
 
 
 class Needed:

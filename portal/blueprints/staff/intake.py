@@ -39,6 +39,7 @@ from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
 from portal.core.forms import VersionedForm
 from portal.core.models import utcnow
+from portal.core.numbers import parse_int
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
@@ -216,8 +217,8 @@ def intake_new():
         form.version_id.data = str(procedures[0].id)
     if form.validate_on_submit():
         version_id, person_id = form.version_id.data or "", form.person_id.data or ""
-        version = intake.published_version(int(version_id)) if version_id.isdigit() else None
-        person = intake.applicant_account(int(person_id)) if person_id.isdigit() else None
+        version = intake.published_version(parse_int(version_id) or 0)
+        person = intake.applicant_account(parse_int(person_id) or 0)
         if version is None:
             return _intake_page(form, procedures, people, procedure_q, person_q,
                                 _("Vui lòng chọn thủ tục trong danh sách."))
@@ -286,7 +287,7 @@ def intake_files(dossier_id: int):
     if not form.validate_on_submit():
         abort(400)
     raw = request.form.get("requirement", "")
-    requirement_id = int(raw) if raw.isdigit() else None
+    requirement_id = parse_int(raw)
     area = requirement_id if requirement_id is not None else "other"
     if requirement_id is not None and requirement_id not in {
             d.id for d in dossier.procedure_version.documents}:
