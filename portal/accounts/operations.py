@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pyotp
@@ -46,8 +46,16 @@ class Registration:
     organisation_address: str = ""
 
 
+def _digits(value: str) -> str:
+    """An ID number or tax code as stored: people type them in groups, with spaces."""
+    return "".join((value or "").split())
+
+
 def register(data: Registration) -> User:
+    # Normalised before the uniqueness checks: " 4300123456 " is the company already
+    # registered as 4300123456, not a new one (and e-mails are compared case-folded).
     email = data.email.strip().lower()
+    data = replace(data, id_number=_digits(data.id_number), tax_code=_digits(data.tax_code))
     if user_by_email(email):
         raise AccountError("Địa chỉ e-mail này đã được đăng ký. Hãy đăng nhập hoặc lấy lại "
                            "mật khẩu.", "email")
@@ -60,7 +68,7 @@ def register(data: Registration) -> User:
     ):
         raise AccountError("Mã số thuế này đã có tài khoản doanh nghiệp. Hãy đề nghị người quản "
                            "lý tài khoản doanh nghiệp thêm bạn làm thành viên.", "tax_code")
-    user = User(email=email, full_name=data.full_name.strip(), phone=data.phone.strip(),
+    user = User(email=email, full_name=data.full_name.strip(), phone=_digits(data.phone),
                 id_number=data.id_number or None,
                 kind=AccountKind.BUSINESS if business else AccountKind.CITIZEN)
     user.set_password(data.password)
@@ -194,8 +202,8 @@ def remove_member(organisation: Organisation, member_id: int) -> None:
 def create_staff(full_name: str, email: str, password: str, phone: str = "") -> User:
     if user_by_email(email):
         raise AccountError("Địa chỉ e-mail này đã được dùng.", "email")
-    user = User(email=email.strip().lower(), full_name=full_name.strip(), phone=phone,
-                kind=AccountKind.STAFF)
+    user = User(email=email.strip().lower(), full_name=full_name.strip(),
+                phone=_digits(phone), kind=AccountKind.STAFF)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -6,7 +6,9 @@
   unnoticed, so it is refused with a Vietnamese message and nothing changes.
 - ``fits(column)``: the ``Length`` validator of a text field stored in ``column``, so a form
   never accepts more than the column holds (PostgreSQL refuses the row, and the refusal was a
-  500 page; SQLite silently stores it)."""
+  500 page; SQLite silently stores it); ``too_long(n)`` for text kept in an unbounded column.
+  Both answer in Vietnamese. ``stripped`` / ``without_spaces`` normalise what is typed before
+  it is checked, stored or compared with what is already registered."""
 
 from __future__ import annotations
 
@@ -56,6 +58,18 @@ class VersionedForm(FlaskForm):
         if version is None:
             raise ValueError("expected_version() before a successful validate()")
         return version
+
+
+def stripped(value):
+    """A field filter: surrounding blanks are never part of a name, an address or an
+    e-mail (and must not make two equal values look different)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def without_spaces(value):
+    """A field filter for numbers people type in groups (ID number, tax code, phone):
+    "4300 123 456" and " 4300123456 " are the tax code 4300123456."""
+    return "".join(value.split()) if isinstance(value, str) else value
 
 
 def column_length(column: InstrumentedAttribute) -> int:

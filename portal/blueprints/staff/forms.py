@@ -21,11 +21,13 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.calendar import VN_TZ
-from portal.core.forms import VersionedForm
+from portal.core.forms import VersionedForm, fits, too_long
+from portal.dossiers.models import Dossier
+from portal.workflow.models import DossierStep
 from portal.workflow.transitions import Action
 
 
@@ -47,8 +49,15 @@ class ActionForm(VersionedForm):
         return {}
 
 
-def _text_area(label, hint_rows: int = 3):
-    return TextAreaField(label, render_kw={"rows": hint_rows})
+# What the action functions accept (actions._text): longer text is refused on the form.
+TEXT_LIMIT = 2000
+NOTE_LIMIT = 500
+
+
+def _text_area(label, hint_rows: int = 3, limit=TEXT_LIMIT):
+    """``limit``: a number, or the ``fits(column)`` validator of where the text is kept."""
+    length = limit if isinstance(limit, Length) else too_long(limit)
+    return TextAreaField(label, render_kw={"rows": hint_rows}, validators=[length])
 
 
 class ReceiveForm(ActionForm):
@@ -102,7 +111,7 @@ class StopForm(_ReasonForm):
 
 
 class _NoteForm(ActionForm):
-    note = _text_area(_l("Nội dung"), 2)
+    note = _text_area(_l("Nội dung"), 2, NOTE_LIMIT)
 
     def arguments(self) -> dict:
         return {"note": self.note.data or ""}
@@ -110,27 +119,27 @@ class _NoteForm(ActionForm):
 
 class SupplementForm(_NoteForm):
     action = Action.SUPPLEMENT
-    note = _text_area(_l("Giấy tờ bổ sung đã nhận tại quầy"), 2)
+    note = _text_area(_l("Giấy tờ bổ sung đã nhận tại quầy"), 2, NOTE_LIMIT)
 
 
 class InterAgencyReturnedForm(_NoteForm):
     action = Action.INTER_AGENCY_RETURNED
-    note = _text_area(_l("Kết quả xử lý liên thông"), 2)
+    note = _text_area(_l("Kết quả xử lý liên thông"), 2, NOTE_LIMIT)
 
 
 class RequestObligationForm(_NoteForm):
     action = Action.REQUEST_OBLIGATION
-    note = _text_area(_l("Nghĩa vụ tài chính (thông báo thuế, số tiền…)"), 2)
+    note = _text_area(_l("Nghĩa vụ tài chính (thông báo thuế, số tiền…)"), 2, NOTE_LIMIT)
 
 
 class ObligationFulfilledForm(_NoteForm):
     action = Action.OBLIGATION_FULFILLED
-    note = _text_area(_l("Chứng từ nộp (số biên lai, ngày nộp)"), 2)
+    note = _text_area(_l("Chứng từ nộp (số biên lai, ngày nộp)"), 2, NOTE_LIMIT)
 
 
 class ForwardInterAgencyForm(_NoteForm):
     action = Action.FORWARD_INTER_AGENCY
-    note = _text_area(_l("Nội dung chuyển liên thông"), 2)
+    note = _text_area(_l("Nội dung chuyển liên thông"), 2, NOTE_LIMIT)
     confirmed = BooleanField(_l("Tôi đã đọc cảnh báo và vẫn chuyển liên thông"))
     # Set when the action asked for a confirmation: the checkbox is shown from then on.
     needs_confirmation = False
@@ -170,7 +179,7 @@ class AssignForm(_HolderChoice):
 
 class CompleteStepForm(_HolderChoice):
     action = Action.COMPLETE_STEP
-    note = _text_area(_l("Ý kiến xử lý"), 2)
+    note = _text_area(_l("Ý kiến xử lý"), 2, fits(DossierStep.note))
     next_holder = SelectField(_l("Người xử lý bước tiếp theo (không bắt buộc)"), choices=[],
                               validate_choice=False)
 
@@ -216,7 +225,8 @@ class AnswerConsultationForm(ActionForm):
 class ApproveForm(ActionForm):
     action = Action.APPROVE
     result = FileField(_l("Tệp kết quả điện tử (PDF, ảnh)"))
-    result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1)
+    result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1,
+                             fits(Dossier.result_note))
 
     def arguments(self) -> dict:
         return {"result_note": self.result_note.data or ""}

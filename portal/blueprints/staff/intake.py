@@ -27,7 +27,7 @@ from wtforms import (
     TelField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, Regexp
+from wtforms.validators import Email, Optional, Regexp
 
 from portal.accounts.models import Role
 from portal.blueprints.auth.forms import EmptyForm, required
@@ -37,7 +37,7 @@ from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.guards import role_required
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
-from portal.core.forms import VersionedForm
+from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
 from portal.dossiers import operations as dossier_ops
@@ -60,15 +60,20 @@ class IntakeForm(ReturnForm):
     version_id = RadioField(_l("Thủ tục"), validate_choice=False,
                             validators=[required(_l("thủ tục (chọn trong danh sách)"))])
     person_id = RadioField(_l("Tài khoản của người nộp"), validate_choice=False, default="")
-    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), validators=[Length(max=200)])
-    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"), validators=[
+    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), filters=[stripped],
+                       validators=[fits(Dossier.applicant_name)])
+    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"),
+                            filters=[without_spaces], validators=[
         Optional(), Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
-                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số."))])
-    applicant_phone = TelField(_l("Số điện thoại"), validators=[Optional(), PHONE])
-    email = EmailField(_l("E-mail"), validators=[
+                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
+        fits(Dossier.applicant_id_number)])
+    applicant_phone = TelField(_l("Số điện thoại"), filters=[without_spaces],
+                               validators=[Optional(), PHONE, fits(Dossier.applicant_phone)])
+    email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
-                          check_deliverability=False)])
-    address = StringField(_l("Địa chỉ"), validators=[Length(max=300)])
+                          check_deliverability=False), fits(Dossier.applicant_email)])
+    address = StringField(_l("Địa chỉ"), filters=[stripped],
+                          validators=[fits(Dossier.applicant_address)])
     channel = RadioField(_l("Hình thức tiếp nhận"), default=Channel.COUNTER.value, choices=[
         SelectChoice(Channel.COUNTER.value, _l("Trực tiếp tại quầy")),
         SelectChoice(Channel.POSTAL.value, _l("Qua dịch vụ bưu chính"))],
@@ -78,7 +83,7 @@ class IntakeForm(ReturnForm):
         choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
         validators=[required(_l("cách nhận kết quả"))])
     note = TextAreaField(_l("Ghi chú của cán bộ tiếp nhận"),
-                         validators=[Optional(), Length(max=2000)])
+                         validators=[Optional(), too_long(2000)])
 
     # The domain reports errors by its field names; the form's differ only for the phone.
     DOMAIN_FIELDS = {"phone": "applicant_phone"}
@@ -103,8 +108,8 @@ class LockedForm(VersionedForm):
 class ResolveForm(LockedForm):
     result_note = TextAreaField(_l("Kết quả giải quyết (số giấy chứng nhận, văn bản…)"),
                                 validators=[required(_l("kết quả giải quyết")),
-                                            Length(max=500)])
-    collected_by = StringField(_l("Người nhận kết quả"), validators=[Length(max=300)])
+                                            fits(Dossier.result_note)])
+    collected_by = StringField(_l("Người nhận kết quả"), validators=[fits(Dossier.returned_to)])
 
 
 class HandOverForm(LockedForm):
@@ -112,11 +117,13 @@ class HandOverForm(LockedForm):
         SelectChoice(ReturnMethod.COUNTER.value, _l("Trả tại quầy")),
         SelectChoice(ReturnMethod.POSTAL.value, _l("Chuyển cho bưu chính"))],
         validators=[required(_l("hình thức trả kết quả"))])
+    # Recorded together in Dossier.returned_to (300): "<name>, giấy tờ tùy thân số <id>".
     collector_name = StringField(_l("Họ và tên người nhận kết quả"),
-                                 validators=[Length(max=200)])
+                                 validators=[too_long(200)])
     collector_id = StringField(_l("Số CCCD hoặc giấy tờ tùy thân của người nhận"),
-                               validators=[Length(max=40)])
-    tracking_number = StringField(_l("Số hiệu bưu gửi"), validators=[Length(max=100)])
+                               validators=[too_long(40)])
+    tracking_number = StringField(_l("Số hiệu bưu gửi"),
+                                  validators=[fits(Dossier.returned_to, 100)])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
