@@ -20,6 +20,9 @@ def create_app(config: Config | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO if config.env != "testing" else logging.WARNING)
 
     _init_extensions(app, config)
+    from portal.core.numbers import install_id_converter
+
+    install_id_converter(app)  # before the blueprints: each rule binds its converter then
     _register_blueprints(app)
     _register_template_helpers(app)
 

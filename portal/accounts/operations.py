@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 import pyotp
@@ -19,8 +19,11 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.queries import user_by_email
+from portal.catalog.models import Agency
 from portal.core.models import utcnow
 from portal.extensions import db
+
+UNKNOWN_AGENCY = "Vui lòng chọn một cơ quan trong danh sách."
 
 
 class AccountError(ValueError):
@@ -43,8 +46,16 @@ class Registration:
     organisation_address: str = ""
 
 
+def _digits(value: str) -> str:
+    """An ID number or tax code as stored: people type them in groups, with spaces."""
+    return "".join((value or "").split())
+
+
 def register(data: Registration) -> User:
+    # Normalised before the uniqueness checks: " 4300123456 " is the company already
+    # registered as 4300123456, not a new one (and e-mails are compared case-folded).
     email = data.email.strip().lower()
+    data = replace(data, id_number=_digits(data.id_number), tax_code=_digits(data.tax_code))
     if user_by_email(email):
         raise AccountError("Địa chỉ e-mail này đã được đăng ký. Hãy đăng nhập hoặc lấy lại "
                            "mật khẩu.", "email")
@@ -57,7 +68,7 @@ def register(data: Registration) -> User:
     ):
         raise AccountError("Mã số thuế này đã có tài khoản doanh nghiệp. Hãy đề nghị người quản "
                            "lý tài khoản doanh nghiệp thêm bạn làm thành viên.", "tax_code")
-    user = User(email=email, full_name=data.full_name.strip(), phone=data.phone.strip(),
+    user = User(email=email, full_name=data.full_name.strip(), phone=_digits(data.phone),
                 id_number=data.id_number or None,
                 kind=AccountKind.BUSINESS if business else AccountKind.CITIZEN)
     user.set_password(data.password)
@@ -191,8 +202,8 @@ def remove_member(organisation: Organisation, member_id: int) -> None:
 def create_staff(full_name: str, email: str, password: str, phone: str = "") -> User:
     if user_by_email(email):
         raise AccountError("Địa chỉ e-mail này đã được dùng.", "email")
-    user = User(email=email.strip().lower(), full_name=full_name.strip(), phone=phone,
-                kind=AccountKind.STAFF)
+    user = User(email=email.strip().lower(), full_name=full_name.strip(),
+                phone=_digits(phone), kind=AccountKind.STAFF)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -204,6 +215,9 @@ def grant_role(user: User, role: Role, agency_id: int | None) -> RoleAssignment:
         raise AccountError(f"Vai trò {role.label} phải gắn với một cơ quan.", "agency")
     if not role.needs_agency and role is not Role.POSTAL_OFFICER:
         agency_id = None
+    # Checked here, not left to the foreign key: its violation is a database error (a 500).
+    if agency_id and db.session.get(Agency, agency_id) is None:
+        raise AccountError(UNKNOWN_AGENCY, "agency")
     if user.has_role(role, agency_id) if agency_id else any(
         r.role == role and r.agency_id is None for r in user.roles
     ):

@@ -15,7 +15,7 @@ from portal.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
-from portal.core.pagination import Page, paginate
+from portal.core.pagination import Page, page_number, paginate
 from portal.core.text import search_terms
 from portal.extensions import db
 
@@ -72,7 +72,7 @@ def _page_with_total(query: Select, page: int, size: int) -> Page:
     counted = query.add_columns(func.count().over().label("total")).options(
         contains_eager(ProcedureVersion.procedure).contains_eager(Procedure.agency)
     )
-    page = max(1, page)
+    page = page_number(page)
     rows = db.session.execute(counted.limit(size).offset((page - 1) * size)).all()
     if not rows and page > 1:  # past the end: show the last page instead
         return paginate(query, page, size)

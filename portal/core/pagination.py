@@ -7,7 +7,15 @@ from typing import Any
 
 from sqlalchemy import Select, func, select
 
+from portal.core.numbers import parse_int
 from portal.extensions import db
+
+
+def page_number(value: object) -> int:
+    """The page asked for (a query-string value or a number): anything that is not a whole
+    number from 1 to ``MAX_ID`` (negative, huge, garbled, missing) is the first page. The
+    pagers below also clamp past-the-end numbers to the last page."""
+    return parse_int(value, low=1) or 1
 
 
 @dataclass(frozen=True)
@@ -32,6 +40,6 @@ class Page:
 
 def paginate(query: Select, number: int, size: int) -> Page:
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    number = max(1, min(number, max(1, -(-total // size))))
+    number = min(page_number(number), max(1, -(-total // size)))
     items = list(db.session.scalars(query.limit(size).offset((number - 1) * size)))
     return Page(items=items, number=number, size=size, total=total or 0)

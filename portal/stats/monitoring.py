@@ -33,7 +33,7 @@ from portal.accounts.models import User
 from portal.calendar import VN_TZ, WorkCalendar
 from portal.catalog.models import Agency, ProcedureVersion, TimeUnit
 from portal.core.i18n import N_
-from portal.core.pagination import Page
+from portal.core.pagination import Page, page_number
 from portal.dossiers.models import CLOCK_RUNNING_STATES, Dossier, DossierEvent
 from portal.extensions import db
 from portal.stats.figures import Period
@@ -133,7 +133,7 @@ def _clock_running():
 def _page(query, number: int, size: int) -> Page:
     """One page of ``query`` and the total in one statement (a window count): the rows are
     tuples of the query's columns."""
-    number = max(1, number)
+    number = page_number(number)
     counted = query.add_columns(func.count().over().label("_total"))
     rows = db.session.execute(counted.limit(size).offset((number - 1) * size)).all()
     if not rows and number > 1:  # past the end: the last page instead

@@ -24,12 +24,11 @@ from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
 from portal.extensions import db
 from portal.workflow.actions import Forbidden, WorkflowError
+from portal.workflow.queries import agency_ids_of, staff_visible
 
 INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
 INTAKE_EVENT = {Channel.COUNTER: "Tiếp nhận trực tiếp tại quầy",
                 Channel.POSTAL: "Tiếp nhận hồ sơ qua bưu chính"}
-# The staff roles that let someone see an agency's dossiers at all (others get a 404).
-AGENCY_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER)
 
 
 @dataclass(frozen=True)
@@ -102,12 +101,16 @@ def applicant_account(user_id: int) -> User | None:
 
 
 def staff_dossier_query(user: User, dossier_id: int) -> Select:
-    agencies = {r.agency_id for r in user.roles if r.role in AGENCY_ROLES and r.agency_id}
-    return select(Dossier).where(Dossier.id == dossier_id, Dossier.agency_id.in_(agencies))
+    """The staff visibility rule (``queries.staff_visible``: never a draft, which is the
+    applicant's alone), narrowed to the agencies ``user`` works for: the counter's pages act
+    for the agency that received the dossier, never for one that was only consulted."""
+    return select(Dossier).where(Dossier.id == dossier_id, staff_visible(user),
+                                 Dossier.agency_id.in_(agency_ids_of(user)))
 
 
 def dossier_for_staff(user: User, dossier_id: int) -> Dossier | None:
-    """The dossier if it belongs to an agency where ``user`` works, else None (a 404)."""
+    """The dossier if ``user`` may see it as staff and it belongs to an agency where they
+    work, else None (a 404)."""
     return db.session.scalar(staff_dossier_query(user, dossier_id))
 
 

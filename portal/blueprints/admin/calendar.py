@@ -16,6 +16,7 @@ from portal.calendar import overrides as ops
 from portal.calendar.holidays_vn import WEEKDAY_VI
 from portal.catalog.models import CalendarOverrideKind
 from portal.core.htmx import htmx_redirect, is_partial_request
+from portal.core.numbers import parse_int
 from portal.extensions import db
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the span the holiday data is trusted for
@@ -25,9 +26,7 @@ KIND_SLUGS = {"ngay-nghi": CalendarOverrideKind.DAY_OFF,
 
 
 def _year(value: str | None) -> int:
-    if value and value.isdigit() and FIRST_YEAR <= int(value) <= LAST_YEAR:
-        return int(value)
-    return datetime.now(VN_TZ).year
+    return parse_int(value, low=FIRST_YEAR, high=LAST_YEAR) or datetime.now(VN_TZ).year
 
 
 def _kind_or_404(slug: str) -> CalendarOverrideKind:

@@ -6,7 +6,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    EmailField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -20,18 +19,20 @@ from wtforms.validators import (
     AnyOf,
     DataRequired,
     InputRequired,
-    Length,
     NumberRange,
     Optional,
     Regexp,
     ValidationError,
 )
 
-from portal.accounts.models import Role
-from portal.blueprints.auth.forms import required, strong_password, valid_email
+from portal.accounts.models import Role, User
+from portal.accounts.operations import UNKNOWN_AGENCY
+from portal.blueprints.auth.forms import email_field, required, strong_password, valid_email
 from portal.calendar import DurationUnit
-from portal.catalog.models import AgencyKind
+from portal.catalog.models import Agency, AgencyKind, CalendarOverride, Counter, Field
 from portal.catalog.org_operations import UNIT_CODE
+from portal.core.forms import fits, without_spaces
+from portal.core.numbers import parse_int
 
 AGENCY_KIND_LABELS = {
     AgencyKind.DEPARTMENT: "Sở, ban, ngành",
@@ -59,11 +60,9 @@ def _strip(value):
 
 
 def _optional_int(value):
-    """Select values to ints; anything else is "nothing chosen" (the validators then speak)."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    """Select values to ids; anything else (or a number no row can have) is "nothing chosen"
+    (the validators then speak)."""
+    return parse_int(value)
 
 
 class _VietnameseParsing:
@@ -108,15 +107,16 @@ class AgencyForm(FlaskForm):
     code = StringField("Mã cơ quan", filters=[_upper], validators=[
         required("mã cơ quan"),
         Regexp(r"^[A-Z0-9]{2,16}$", message="Mã cơ quan gồm 2–16 chữ cái không dấu hoặc chữ số, "
-                                            "ví dụ: STP.")])
+                                            "ví dụ: STP."), fits(Agency.code)])
     unit_code = StringField("Mã định danh đơn vị", filters=[_upper], validators=[
         required("mã định danh đơn vị"),
         Regexp(UNIT_CODE.pattern, message="Mã định danh đơn vị phải theo mẫu 000.00.17.H48 "
-                                          "(Thông tư 10/2016/TT-BTTTT).")])
+                                          "(Thông tư 10/2016/TT-BTTTT)."),
+        fits(Agency.unit_code)])
     name = StringField("Tên cơ quan", filters=[_strip],
-                       validators=[required("tên cơ quan"), Length(max=200)])
+                       validators=[required("tên cơ quan"), fits(Agency.name)])
     name_en = StringField("Tên tiếng Anh", filters=[_strip], validators=[Optional(),
-                                                                        Length(max=200)])
+                                                                        fits(Agency.name_en)])
     kind = SelectField("Loại cơ quan", choices=choices(AGENCY_KIND_LABELS.items()),
                        validate_choice=False)
     position = WholeNumberField("Thứ tự hiển thị", default=0,
@@ -132,19 +132,20 @@ class FieldForm(FlaskForm):
     code = StringField("Mã lĩnh vực", filters=[_upper], validators=[
         required("mã lĩnh vực"),
         Regexp(r"^[A-Z0-9_]{1,32}$", message="Mã lĩnh vực gồm chữ cái không dấu, chữ số hoặc "
-                                             "dấu gạch dưới, tối đa 32 ký tự.")])
+                                             "dấu gạch dưới, tối đa 32 ký tự."),
+        fits(Field.code)])
     name = StringField("Tên lĩnh vực", filters=[_strip],
-                       validators=[required("tên lĩnh vực"), Length(max=200)])
+                       validators=[required("tên lĩnh vực"), fits(Field.name)])
 
 
 class FieldRenameForm(FlaskForm):
     name = StringField("Tên lĩnh vực", filters=[_strip],
-                       validators=[required("tên lĩnh vực"), Length(max=200)])
+                       validators=[required("tên lĩnh vực"), fits(Field.name)])
 
 
 class CounterForm(FlaskForm):
     number = WholeNumberField("Số quầy", validators=whole_number("số quầy", 1, 999))
-    name = StringField("Tên quầy", filters=[_strip], validators=[Optional(), Length(max=200)])
+    name = StringField("Tên quầy", filters=[_strip], validators=[Optional(), fits(Counter.name)])
     agency_id = SelectField("Cơ quan", coerce=_optional_int, validate_choice=False,
                             validators=[DataRequired(message="Vui lòng chọn cơ quan.")])
     active = BooleanField("Đang hoạt động", default=True)
@@ -154,12 +155,12 @@ class CounterForm(FlaskForm):
 
 class StaffForm(FlaskForm):
     full_name = StringField("Họ và tên", filters=[_strip],
-                            validators=[required("họ và tên"), Length(max=200)])
-    email = EmailField("E-mail", filters=[_strip], validators=[required("e-mail"),
-                                                               valid_email()])
-    phone = TelField("Số điện thoại", filters=[_strip], validators=[
+                            validators=[required("họ và tên"), fits(User.full_name)])
+    email = email_field("E-mail", required("e-mail"), valid_email())
+    phone = TelField("Số điện thoại", filters=[without_spaces], validators=[
         Optional(),
-        Regexp(r"^(0|\+84)\d{9,10}$", message="Số điện thoại không hợp lệ, ví dụ: 0912345678.")])
+        Regexp(r"^(0|\+84)\d{9,10}$", message="Số điện thoại không hợp lệ, ví dụ: 0912345678."),
+        fits(User.phone)])
     password = PasswordField("Mật khẩu tạm thời", validators=strong_password())
 
 
@@ -169,6 +170,12 @@ class GrantRoleForm(FlaskForm):
                        validate_choice=False, validators=[
                            DataRequired(message="Vui lòng chọn vai trò.")])
     agency = SelectField("Cơ quan", coerce=_optional_int, validate_choice=False)
+
+    def validate_agency(self, field):
+        raw = (field.raw_data or [""])[0].strip()
+        offered = {choice.value for choice in field.choices or ()}
+        if raw and (field.data is None or str(field.data) not in offered):
+            raise ValidationError(UNKNOWN_AGENCY)
 
     def validate_role(self, field):
         if field.data and field.data not in Role._value2member_map_:
@@ -185,7 +192,7 @@ class OverrideForm(FlaskForm):
     day = VietnameseDateField("Ngày", validators=[
         InputRequired(message="Vui lòng nhập ngày (ngày/tháng/năm).")])
     note = StringField("Ghi chú (căn cứ, lý do)", filters=[_strip],
-                       validators=[Optional(), Length(max=300)])
+                       validators=[Optional(), fits(CalendarOverride.note)])
 
 
 class DeadlineForm(FlaskForm):

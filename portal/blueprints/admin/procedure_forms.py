@@ -24,7 +24,6 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
-    Length,
     NumberRange,
     Optional,
     Regexp,
@@ -38,14 +37,21 @@ from portal.catalog.models import (
     ApplicantType,
     DocumentForm,
     OnlineLevel,
+    Procedure,
+    ProcedureDocument,
+    ProcedureFee,
+    ProcedureStep,
     ProcedureVersion,
     StepRole,
     TimeUnit,
 )
 from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+from portal.core.forms import fits, too_long
+from portal.core.numbers import MAX_ID, parse_int
 from portal.dossiers import files
 
 BLANK_ROWS = 2
+LONG_TEXT = 20_000  # legal basis, steps of the procedure: unbounded columns, bounded forms
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
 TIME_UNITS = {TimeUnit.DAYS: "Ngày làm việc", TimeUnit.HOURS: "Giờ làm việc",
               TimeUnit.SAME_DAY: "Trong ngày"}
@@ -92,13 +98,13 @@ class NumberField(IntegerField):
         except ValueError:
             self.data = None
             raise ValueError(self.message) from None
+        if abs(self.data) > MAX_ID:  # the INTEGER column holds no more
+            self.data = None
+            raise ValueError(f"Số quá lớn: tối đa {MAX_ID:,}.".replace(",", "."))
 
 
 def _int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+    return parse_int(value)
 
 
 class Needed:
@@ -145,28 +151,29 @@ class _Row(Form):
 class DocumentRow(_Row):
     numbers = ("quantity",)
     name = StringField("Tên giấy tờ", validators=[Needed("tên giấy tờ", flag=False),
-                                                   Length(max=500)])
+                                                   fits(ProcedureDocument.name)])
     copy_type = ChoiceField("Loại bản", choices=options((f.value, f.label) for f in DocumentForm),
                        default=DocumentForm.ORIGINAL.value)
     quantity = NumberField("Số lượng", validators=[
         _blank_or_invalid_stops, NumberRange(min=1, message="Số lượng giấy tờ phải từ 1 trở lên.")])
     mandatory = BooleanField("Bắt buộc", default=True)
-    template_label = StringField("Ký hiệu mẫu đơn (nếu có)", validators=[Length(max=200)])
+    template_label = StringField("Ký hiệu mẫu đơn (nếu có)",
+                                 validators=[fits(ProcedureDocument.template_label)])
 
 
 class FeeRow(_Row):
     numbers = ("amount",)
     name = StringField("Khoản thu", validators=[Needed("tên khoản phí, lệ phí", flag=False),
-                                                Length(max=300)])
+                                                fits(ProcedureFee.name)])
     amount = NumberField("Mức thu (đồng)", validators=[
         Needed("mức thu", flag=False), _not_negative("Mức phí, lệ phí")])
-    note = StringField("Ghi chú", validators=[Length(max=500)])
+    note = StringField("Ghi chú", validators=[fits(ProcedureFee.note)])
 
 
 class StepRow(_Row):
     numbers = ("hours",)
     name = StringField("Nội dung bước", validators=[Needed("nội dung bước", flag=False),
-                                                     Length(max=300)])
+                                                     fits(ProcedureStep.name)])
     role = ChoiceField("Người thực hiện", choices=options((r.value, r.label) for r in StepRole),
                        default=StepRole.SPECIALIST.value)
     hours = NumberField("Số giờ làm việc", validators=[
@@ -178,7 +185,8 @@ class ProcedureForm(FlaskForm):
 
     version_id = HiddenField()  # the draft the form was opened on (stale-form check)
     field_id = ChoiceField("Lĩnh vực", coerce=_int, message="Vui lòng chọn lĩnh vực của cơ quan.")
-    name = TextAreaField("Tên thủ tục", validators=[required("tên thủ tục"), Length(max=500)])
+    name = TextAreaField("Tên thủ tục", validators=[required("tên thủ tục"),
+                                                   fits(ProcedureVersion.name)])
     online_level = ChoiceField("Mức độ dịch vụ công trực tuyến",
                                choices=options((x.value, x.label) for x in OnlineLevel))
     applicant = ChoiceField("Đối tượng thực hiện",
@@ -190,13 +198,15 @@ class ProcedureForm(FlaskForm):
                             choices=options((k.value, v) for k, v in TIME_UNITS.items()))
     cutoff = StringField("Giờ chốt nhận hồ sơ (không bắt buộc)", validators=[
         Optional(), Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
-                           message="Giờ chốt nhận hồ sơ có dạng GG:PP, ví dụ 15:00.")])
+                           message="Giờ chốt nhận hồ sơ có dạng GG:PP, ví dụ 15:00."),
+        too_long(5)])
     inter_agency = BooleanField("Liên thông (cần quyết định của UBND tỉnh)")
     on_the_spot = BooleanField("Giải quyết ngay tại quầy")
-    result = StringField("Kết quả thực hiện", validators=[Length(max=500)])
-    legal_basis = TextAreaField("Căn cứ pháp lý")
-    description = TextAreaField("Trình tự thực hiện")
-    change_note = StringField("Ghi chú thay đổi của phiên bản", validators=[Length(max=500)])
+    result = StringField("Kết quả thực hiện", validators=[fits(ProcedureVersion.result)])
+    legal_basis = TextAreaField("Căn cứ pháp lý", validators=[too_long(LONG_TEXT)])
+    description = TextAreaField("Trình tự thực hiện", validators=[too_long(LONG_TEXT)])
+    change_note = StringField("Ghi chú thay đổi của phiên bản",
+                              validators=[fits(ProcedureVersion.change_note)])
     documents = FieldList(FormField(DocumentRow))
     fees = FieldList(FormField(FeeRow))
     steps = FieldList(FormField(StepRow))
@@ -235,7 +245,7 @@ class ProcedureForm(FlaskForm):
 class NewProcedureForm(ProcedureForm):
     agency_id = ChoiceField("Cơ quan thực hiện", coerce=_int, message="Vui lòng chọn cơ quan.")
     code = StringField("Mã thủ tục", validators=[
-        required("mã thủ tục"), Length(max=32, message="Mã thủ tục dài tối đa 32 ký tự."),
+        required("mã thủ tục"), fits(Procedure.code),
         Regexp(r"^\s*[0-9A-Za-z][0-9A-Za-z.\-]*\s*$",
                message="Mã thủ tục chỉ gồm chữ không dấu, chữ số, dấu chấm và gạch ngang, "
                        "ví dụ 1.004583.")])

@@ -30,6 +30,8 @@ from portal.blueprints.guards import admin_required
 from portal.catalog import operations, queries
 from portal.catalog.models import Agency, Procedure, VersionStatus
 from portal.core.htmx import render_page_or_partial
+from portal.core.numbers import parse_int
+from portal.core.pagination import page_number
 from portal.extensions import db
 
 ROW_LISTS = ("documents", "fees", "steps")
@@ -47,8 +49,7 @@ def get_procedure_or_404(procedure_id: int) -> Procedure:
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_int(request.args.get(name, ""))
 
 
 def _to_overview(procedure_id: int):
@@ -62,7 +63,7 @@ def procedures():
     filters = queries.AdminFilter(q=request.args.get("q", "")[:200],
                                   agency_id=_int_arg("agency"),
                                   state=state if state in queries.ADMIN_STATES else "")
-    page = queries.admin_procedures(filters, page=_int_arg("page") or 1,
+    page = queries.admin_procedures(filters, page=page_number(request.args.get("page")),
                                     size=current_app.config["PORTAL"].catalog_page_size)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_page_or_partial(

@@ -15,6 +15,8 @@ from portal.blueprints.auth.forms import EmptyForm
 from portal.blueprints.guards import admin_required
 from portal.catalog.org_queries import all_agencies
 from portal.core.htmx import htmx_redirect, render_page_or_partial
+from portal.core.numbers import parse_int
+from portal.core.pagination import page_number
 from portal.extensions import db
 
 PAGE_SIZE = 25
@@ -38,7 +40,7 @@ def _user_filter() -> admin_ops.UserFilter:
     return admin_ops.UserFilter(
         q=request.args.get("q", "")[:200],
         role=Role(role) if role in Role._value2member_map_ else None,
-        agency_id=int(agency) if agency.isdigit() else None,
+        agency_id=parse_int(agency),
     )
 
 
@@ -46,9 +48,7 @@ def _user_filter() -> admin_ops.UserFilter:
 @admin_required
 def users():
     filters = _user_filter()
-    page_number = request.args.get("page", "1")
-    page = admin_ops.search_users(filters, int(page_number) if page_number.isdigit() else 1,
-                                  PAGE_SIZE)
+    page = admin_ops.search_users(filters, page_number(request.args.get("page")), PAGE_SIZE)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_page_or_partial("admin/users/list.html", "admin/users/_results.html",
                                   filters=filters, page=page, args=args, roles=list(Role),

@@ -25,6 +25,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal.accounts.models import Organisation, User
+from portal.core.forms import fits, stripped, too_long, without_spaces
+
 
 def required(what) -> DataRequired:
     return DataRequired(message=_l("Vui lòng nhập %(what)s.", what=what))
@@ -35,9 +38,19 @@ def valid_email():
                  check_deliverability=False)
 
 
+PASSWORD_MAX = 128
+
+
 def strong_password():
     return [required(_l("mật khẩu")),
-            Length(min=10, max=128, message=_l("Mật khẩu phải có từ 10 đến 128 ký tự."))]
+            Length(min=10, max=PASSWORD_MAX,
+                   message=_l("Mật khẩu phải có từ 10 đến 128 ký tự."))]
+
+
+def email_field(label, *validators) -> EmailField:
+    """An e-mail as typed: blanks around it dropped; at most what ``User.email`` holds
+    (the operations compare it case-folded)."""
+    return EmailField(label, filters=[stripped], validators=[*validators, fits(User.email)])
 
 
 class EmptyForm(FlaskForm):
@@ -48,24 +61,30 @@ class RegisterForm(FlaskForm):
     account_type = RadioField(_l("Bạn đăng ký với tư cách"), default="citizen",
                               choices=[SelectChoice("citizen", _l("Công dân")),
                                        SelectChoice("business", _l("Tổ chức, doanh nghiệp"))])
-    full_name = StringField(_l("Họ và tên"),
-                            validators=[required(_l("họ và tên")), Length(max=200)])
-    id_number = StringField(_l("Số định danh cá nhân (CCCD)"), validators=[
+    full_name = StringField(_l("Họ và tên"), filters=[stripped],
+                            validators=[required(_l("họ và tên")), fits(User.full_name)])
+    id_number = StringField(_l("Số định danh cá nhân (CCCD)"), filters=[without_spaces],
+                            validators=[
         required(_l("số định danh cá nhân")),
-        Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số."))])
-    phone = TelField(_l("Số điện thoại"), validators=[
+        Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số.")),
+        fits(User.id_number)])
+    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
         required(_l("số điện thoại")),
         Regexp(r"^(0|\+84)\d{9,10}$",
-               message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))])
-    email = EmailField(_l("E-mail"), validators=[required(_l("e-mail")), valid_email()])
+               message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678.")),
+        fits(User.phone)])
+    email = email_field(_l("E-mail"), required(_l("e-mail")), valid_email())
     # No Optional() here: it would stop the business-only checks below.
-    organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), validators=[Length(max=300)])
-    tax_code = StringField(_l("Mã số thuế"))
-    organisation_address = StringField(_l("Địa chỉ trụ sở"),
-                                       validators=[Optional(), Length(max=300)])
+    organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), filters=[stripped],
+                                    validators=[fits(Organisation.name)])
+    tax_code = StringField(_l("Mã số thuế"), filters=[without_spaces],
+                           validators=[fits(Organisation.tax_code)])
+    organisation_address = StringField(_l("Địa chỉ trụ sở"), filters=[stripped],
+                                       validators=[Optional(), fits(Organisation.address)])
     password = PasswordField(_l("Mật khẩu"), validators=strong_password())
     confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
-        required(_l("lại mật khẩu")), EqualTo("password", message=_l("Hai mật khẩu không khớp."))])
+        required(_l("lại mật khẩu")), EqualTo("password", message=_l("Hai mật khẩu không khớp.")),
+        too_long(PASSWORD_MAX)])
     accept = BooleanField(_l("Tôi cam đoan thông tin trên là đúng sự thật"), validators=[
         DataRequired(message=_l("Bạn cần xác nhận thông tin là đúng sự thật."))])
 
@@ -84,27 +103,29 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[required(_l("e-mail"))])
-    password = PasswordField(_l("Mật khẩu"), validators=[required(_l("mật khẩu"))])
+    email = email_field(_l("E-mail"), required(_l("e-mail")))
+    password = PasswordField(_l("Mật khẩu"),
+                             validators=[required(_l("mật khẩu")), too_long(PASSWORD_MAX)])
     remember = BooleanField(_l("Ghi nhớ đăng nhập trên thiết bị này"))
 
 
 class TotpForm(FlaskForm):
     code = StringField(_l("Mã xác thực 6 chữ số"), validators=[
         required(_l("mã xác thực")), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
-                                        message=_l("Mã xác thực gồm 6 chữ số."))])
+                                        message=_l("Mã xác thực gồm 6 chữ số.")),
+        too_long(20)])
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("E-mail đã đăng ký"), validators=[required(_l("e-mail")), valid_email()])
+    email = email_field(_l("E-mail đã đăng ký"), required(_l("e-mail")), valid_email())
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(_l("Mật khẩu mới"), validators=strong_password())
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
-        required(_l("lại mật khẩu")), EqualTo("password", message=_l("Hai mật khẩu không khớp."))])
+        required(_l("lại mật khẩu")), EqualTo("password", message=_l("Hai mật khẩu không khớp.")),
+        too_long(PASSWORD_MAX)])
 
 
 class MemberForm(FlaskForm):
-    email = EmailField(_l("E-mail của thành viên"),
-                       validators=[required(_l("e-mail")), valid_email()])
+    email = email_field(_l("E-mail của thành viên"), required(_l("e-mail")), valid_email())

@@ -6,17 +6,17 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
-    HiddenField,
     RadioField,
     SelectChoice,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email, Optional, Regexp, ValidationError
 
 from portal.blueprints.auth.forms import EmptyForm, required
-from portal.dossiers.models import ReturnMethod
+from portal.core.forms import VersionedForm, fits, stripped, without_spaces
+from portal.dossiers.models import Dossier, ReturnMethod
 
 __all__ = ["ApplicantForm", "EmptyForm", "ReturnForm", "StartForm", "SupplementForm",
            "WithdrawForm"]
@@ -32,19 +32,25 @@ class StartForm(FlaskForm):
 
 
 class ApplicantForm(FlaskForm):
-    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"),
-                       validators=[required(_l("họ và tên")), Length(max=200)])
-    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"), validators=[
+    """The applicant as the dossier records them (limits: the dossier's columns)."""
+
+    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), filters=[stripped],
+                       validators=[required(_l("họ và tên")), fits(Dossier.applicant_name)])
+    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"),
+                            filters=[without_spaces], validators=[
         required(_l("số định danh hoặc mã số thuế")),
         Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
-               message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số."))])
-    phone = TelField(_l("Số điện thoại"), validators=[required(_l("số điện thoại")), PHONE])
-    email = EmailField(_l("E-mail"), validators=[
+               message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
+        fits(Dossier.applicant_id_number)])
+    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
+        required(_l("số điện thoại")), PHONE, fits(Dossier.applicant_phone)])
+    email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
-                          check_deliverability=False)])
-    address = StringField(_l("Địa chỉ"), validators=[required(_l("địa chỉ")), Length(max=300)])
-    representative = StringField(_l("Người đại diện (nếu nộp cho tổ chức)"),
-                                 validators=[Optional(), Length(max=200)])
+                          check_deliverability=False), fits(Dossier.applicant_email)])
+    address = StringField(_l("Địa chỉ"), filters=[stripped], validators=[
+        required(_l("địa chỉ")), fits(Dossier.applicant_address)])
+    representative = StringField(_l("Người đại diện (nếu nộp cho tổ chức)"), filters=[stripped],
+                                 validators=[Optional(), fits(Dossier.representative)])
 
 
 class ReturnForm(FlaskForm):
@@ -52,12 +58,18 @@ class ReturnForm(FlaskForm):
         _l("Bạn muốn nhận kết quả bằng cách nào?"),
         choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
         validators=[required(_l("cách nhận kết quả"))])
-    recipient = StringField(_l("Người nhận"), validators=[Length(max=200)])
-    phone = TelField(_l("Số điện thoại người nhận"), validators=[Length(max=20)])
-    province = StringField(_l("Tỉnh, thành phố"), validators=[Length(max=100)])
-    district = StringField(_l("Quận, huyện"), validators=[Length(max=100)])
-    ward = StringField(_l("Phường, xã"), validators=[Length(max=100)])
-    street = StringField(_l("Số nhà, đường, thôn, xóm"), validators=[Length(max=300)])
+    recipient = StringField(_l("Người nhận"), filters=[stripped],
+                            validators=[fits(Dossier.postal_recipient)])
+    phone = TelField(_l("Số điện thoại người nhận"), filters=[without_spaces],
+                     validators=[fits(Dossier.postal_phone)])
+    province = StringField(_l("Tỉnh, thành phố"), filters=[stripped],
+                           validators=[fits(Dossier.postal_province)])
+    district = StringField(_l("Quận, huyện"), filters=[stripped],
+                           validators=[fits(Dossier.postal_district)])
+    ward = StringField(_l("Phường, xã"), filters=[stripped],
+                       validators=[fits(Dossier.postal_ward)])
+    street = StringField(_l("Số nhà, đường, thôn, xóm"), filters=[stripped],
+                         validators=[fits(Dossier.postal_street)])
 
     POSTAL_FIELDS = ("recipient", "phone", "province", "district", "ward", "street")
 
@@ -82,20 +94,14 @@ class ReturnForm(FlaskForm):
 
 
 class WithdrawForm(FlaskForm):
-    reason = TextAreaField(_l("Lý do rút hồ sơ"),
-                           validators=[required(_l("lý do rút hồ sơ")), Length(max=500)])
+    reason = TextAreaField(_l("Lý do rút hồ sơ"), validators=[
+        required(_l("lý do rút hồ sơ")), fits(Dossier.withdrawal_reason)])
 
     def validate_reason(self, field):
         if len((field.data or "").strip()) < 5:
             raise ValidationError(_l("Vui lòng nêu rõ lý do rút hồ sơ."))
 
 
-class SupplementForm(FlaskForm):
+class SupplementForm(VersionedForm):
     """"Gửi hồ sơ bổ sung": the papers are already uploaded; this sends them. The version of
-    the dossier the applicant looked at travels with it (optimistic locking)."""
-
-    lock_version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        value = (self.lock_version.data or "").strip()
-        return int(value) if value.isdigit() else None
+    the dossier the applicant looked at travels with it (optimistic locking, required)."""

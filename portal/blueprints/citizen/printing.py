@@ -10,6 +10,7 @@ from flask import abort, redirect, render_template, request, url_for
 from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.routes import get_dossier_or_404, lookup_qr
 from portal.blueprints.staff.documents import CITIZEN_FORMS, notice_for, render_document
+from portal.core.numbers import whole_number
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Dossier
 
@@ -37,7 +38,7 @@ def print_pdf(dossier_id: int):
 
 
 def _notice_id() -> int | None:
-    return request.args.get("notice", type=int)
+    return request.args.get("notice", type=whole_number)
 
 
 @bp.get(f"/<int:dossier_id>/phieu/<{CITIZEN_FORM_CHOICES}:form>")

@@ -72,8 +72,10 @@ def dossier(dossier_id: int):
 def send_supplement(dossier_id: int):
     dossier = get_dossier_or_404(dossier_id)
     form = SupplementForm()
-    if dossier.is_draft or not form.validate_on_submit():
-        abort(404 if dossier.is_draft else 400)
+    if dossier.is_draft:
+        abort(404)
+    if not form.validate_on_submit():  # no version: refused next to the button, unchanged
+        return _refused(dossier, " ".join(str(e) for e in form.form_errors))
     # Before reception the completed dossier goes back to the counter (resubmit); during
     # processing the supplement resumes the clock. Any other state: the engine refuses.
     answer = wf.resubmit if dossier.state is DossierState.NEEDS_COMPLETION else wf.supplement
@@ -89,11 +91,7 @@ def send_supplement(dossier_id: int):
         return _refreshed(dossier_id)
     except wf.WorkflowError as refusal:  # e.g. no file added in this round
         db.session.rollback()
-        dossier = get_dossier_or_404(dossier_id)
-        if is_partial_request():
-            return render_template("citizen/_supplement.html", **page_context(
-                dossier, supplement_error=str(refusal))), 422
-        return render_page(dossier, 422, supplement_error=str(refusal))
+        return _refused(get_dossier_or_404(dossier_id), str(refusal))
     if answer is wf.resubmit:
         flash(_("Đã gửi lại hồ sơ đã bổ sung, hoàn thiện. Cơ quan sẽ kiểm tra và tiếp nhận."),
               "success")
@@ -101,6 +99,14 @@ def send_supplement(dossier_id: int):
         flash(_("Đã gửi hồ sơ bổ sung. Cơ quan tiếp tục giải quyết; ngày hẹn trả kết quả đã "
                 "được tính lại."), "success")
     return htmx_redirect("citizen.dossier", dossier_id=dossier_id)
+
+
+def _refused(dossier: Dossier, message: str):
+    """The answer refused, state unchanged: the message next to the button (422)."""
+    if is_partial_request():
+        return render_template("citizen/_supplement.html", **page_context(
+            dossier, supplement_error=message)), 422
+    return render_page(dossier, 422, supplement_error=message)
 
 
 def _refreshed(dossier_id: int):

@@ -22,6 +22,7 @@ from portal.blueprints.citizen.forms import (
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
 from portal.core.models import utcnow
+from portal.core.pagination import page_number
 from portal.dossiers import operations as ops
 from portal.dossiers import queries
 from portal.dossiers.models import Dossier, ReturnMethod
@@ -75,10 +76,9 @@ def _next_step(dossier: Dossier, endpoint: str):
 
 @bp.get("")
 def dossiers():
-    page = request.args.get("page", "1")
     drafts = queries.dossiers_of(current_user, "draft", 1, 50)
     submitted = queries.dossiers_of(current_user, "submitted",
-                                    int(page) if page.isdigit() else 1, PAGE_SIZE)
+                                    page_number(request.args.get("page")), PAGE_SIZE)
     return render_template("citizen/dossiers.html", drafts=drafts, submitted=submitted,
                            delete_form=EmptyForm())
 

@@ -9,13 +9,14 @@ from portal.blueprints.public import bp
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
 from portal.core.htmx import is_partial_request
+from portal.core.numbers import parse_int
+from portal.core.pagination import page_number
 from portal.core.redirects import safe_redirect_target
 from portal.extensions import db
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_int(request.args.get(name, ""))
 
 
 def _catalog_filter() -> queries.CatalogFilter:
@@ -42,7 +43,7 @@ def home():
 @bp.get("/thu-tuc")
 def catalog():
     filters = _catalog_filter()
-    page = queries.search_catalog(filters, page=_int_arg("page") or 1,
+    page = queries.search_catalog(filters, page=page_number(request.args.get("page")),
                                   size=current_app.config["PORTAL"].catalog_page_size)
     args = {k: v for k, v in request.args.items() if k != "page" and v}
     if is_partial_request():  # active search: the results list alone, no filter options
@@ -114,7 +115,7 @@ def apologies():
     names the dossier by its code and never the applicant."""
     from portal.workflow.queries import apologies_page
 
-    page = apologies_page(_int_arg("page") or 1, APOLOGIES_PAGE_SIZE)
+    page = apologies_page(page_number(request.args.get("page")), APOLOGIES_PAGE_SIZE)
     return render_template("public/apologies.html", page=page)
 
 

@@ -34,6 +34,8 @@ from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
 from portal.core.formatting import vn_number
 from portal.core.http import content_disposition
+from portal.core.numbers import whole_number
+from portal.core.pagination import page_number
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Dossier, FileKind, ReturnMethod
 from portal.workflow import tracking_book as book
@@ -260,7 +262,8 @@ def _dossier_or_404(dossier_id: int) -> Dossier:
 
 def _notice_id() -> int | None:
     # ``notice_id`` is accepted too (the workspace's links use it).
-    return request.args.get("notice", type=int) or request.args.get("notice_id", type=int)
+    return (request.args.get("notice", type=whole_number)
+            or request.args.get("notice_id", type=whole_number))
 
 
 @bp.get(f"/ho-so/<int:dossier_id>/phieu/<{FORM_CHOICES}:form>", endpoint="document")
@@ -300,7 +303,7 @@ def _parse_day(raw: str | None) -> date | None:
 def _book_request() -> tuple[Agency, list[Agency], book.Period, list[str]]:
     """The agency and period asked for; another agency than one's own is a 404."""
     agencies = agencies_for(current_user)  # own agencies; all for the supervisor
-    wanted = request.args.get("agency", type=int)
+    wanted = request.args.get("agency", type=whole_number)
     agency = next((a for a in agencies if wanted is None or a.id == wanted), None)
     if agency is None:
         abort(404)
@@ -332,7 +335,7 @@ def tracking_book():
     agency, agencies, period, errors = _book_request()
     page = None
     if not errors:
-        page = book.book_page(agency.id, period, request.args.get("page", 1, type=int),
+        page = book.book_page(agency.id, period, page_number(request.args.get("page")),
                               BOOK_PAGE_SIZE)
     html = render_template("documents/form06_tracking_book.html", pdf=False, agency=agency,
                            agencies=agencies, period=period, errors=errors, page=page,

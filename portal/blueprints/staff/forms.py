@@ -1,5 +1,6 @@
 """One small form per workflow action (issue #4). Each carries the dossier's version as the
-officer saw it (optimistic locking). The action functions check the contents and answer in
+officer saw it, and is refused without it (optimistic locking, ``core.forms.VersionedForm``).
+The action functions check the contents and answer in
 Vietnamese; these forms only parse what they need (dates, choices, the e-result file).
 
 Several forms share a page, so each is prefixed with its action's name (unique field ids).
@@ -10,7 +11,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -21,14 +21,17 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.calendar import VN_TZ
+from portal.core.forms import VersionedForm, fits, too_long
+from portal.dossiers.models import Dossier
+from portal.workflow.models import DossierStep
 from portal.workflow.transitions import Action
 
 
-class ActionForm(FlaskForm):
+class ActionForm(VersionedForm):
     class Meta:
         csrf = False  # CSRFProtect checks the request's token (one per page, not per form)
 
@@ -36,7 +39,6 @@ class ActionForm(FlaskForm):
     # A form that is a button alone sits on the workspace itself; any other is loaded when
     # the officer picks its action (rendering every form on every view costs too much).
     button_only = False
-    lock_version = IntegerField(widget=HiddenInput(), validators=[Optional()])
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action.value)
@@ -47,8 +49,15 @@ class ActionForm(FlaskForm):
         return {}
 
 
-def _text_area(label, hint_rows: int = 3):
-    return TextAreaField(label, render_kw={"rows": hint_rows})
+# What the action functions accept (actions._text): longer text is refused on the form.
+TEXT_LIMIT = 2000
+NOTE_LIMIT = 500
+
+
+def _text_area(label, hint_rows: int = 3, limit=TEXT_LIMIT):
+    """``limit``: a number, or the ``fits(column)`` validator of where the text is kept."""
+    length = limit if isinstance(limit, Length) else too_long(limit)
+    return TextAreaField(label, render_kw={"rows": hint_rows}, validators=[length])
 
 
 class ReceiveForm(ActionForm):
@@ -102,7 +111,7 @@ class StopForm(_ReasonForm):
 
 
 class _NoteForm(ActionForm):
-    note = _text_area(_l("Nội dung"), 2)
+    note = _text_area(_l("Nội dung"), 2, NOTE_LIMIT)
 
     def arguments(self) -> dict:
         return {"note": self.note.data or ""}
@@ -110,27 +119,27 @@ class _NoteForm(ActionForm):
 
 class SupplementForm(_NoteForm):
     action = Action.SUPPLEMENT
-    note = _text_area(_l("Giấy tờ bổ sung đã nhận tại quầy"), 2)
+    note = _text_area(_l("Giấy tờ bổ sung đã nhận tại quầy"), 2, NOTE_LIMIT)
 
 
 class InterAgencyReturnedForm(_NoteForm):
     action = Action.INTER_AGENCY_RETURNED
-    note = _text_area(_l("Kết quả xử lý liên thông"), 2)
+    note = _text_area(_l("Kết quả xử lý liên thông"), 2, NOTE_LIMIT)
 
 
 class RequestObligationForm(_NoteForm):
     action = Action.REQUEST_OBLIGATION
-    note = _text_area(_l("Nghĩa vụ tài chính (thông báo thuế, số tiền…)"), 2)
+    note = _text_area(_l("Nghĩa vụ tài chính (thông báo thuế, số tiền…)"), 2, NOTE_LIMIT)
 
 
 class ObligationFulfilledForm(_NoteForm):
     action = Action.OBLIGATION_FULFILLED
-    note = _text_area(_l("Chứng từ nộp (số biên lai, ngày nộp)"), 2)
+    note = _text_area(_l("Chứng từ nộp (số biên lai, ngày nộp)"), 2, NOTE_LIMIT)
 
 
 class ForwardInterAgencyForm(_NoteForm):
     action = Action.FORWARD_INTER_AGENCY
-    note = _text_area(_l("Nội dung chuyển liên thông"), 2)
+    note = _text_area(_l("Nội dung chuyển liên thông"), 2, NOTE_LIMIT)
     confirmed = BooleanField(_l("Tôi đã đọc cảnh báo và vẫn chuyển liên thông"))
     # Set when the action asked for a confirmation: the checkbox is shown from then on.
     needs_confirmation = False
@@ -170,7 +179,7 @@ class AssignForm(_HolderChoice):
 
 class CompleteStepForm(_HolderChoice):
     action = Action.COMPLETE_STEP
-    note = _text_area(_l("Ý kiến xử lý"), 2)
+    note = _text_area(_l("Ý kiến xử lý"), 2, fits(DossierStep.note))
     next_holder = SelectField(_l("Người xử lý bước tiếp theo (không bắt buộc)"), choices=[],
                               validate_choice=False)
 
@@ -216,7 +225,8 @@ class AnswerConsultationForm(ActionForm):
 class ApproveForm(ActionForm):
     action = Action.APPROVE
     result = FileField(_l("Tệp kết quả điện tử (PDF, ảnh)"))
-    result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1)
+    result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1,
+                             fits(Dossier.result_note))
 
     def arguments(self) -> dict:
         return {"result_note": self.result_note.data or ""}

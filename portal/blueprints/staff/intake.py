@@ -21,14 +21,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 from wtforms import (
     EmailField,
-    HiddenField,
     RadioField,
     SelectChoice,
     StringField,
     TelField,
     TextAreaField,
 )
-from wtforms.validators import Email, Length, Optional, Regexp
+from wtforms.validators import Email, Optional, Regexp
 
 from portal.accounts.models import Role
 from portal.blueprints.auth.forms import EmptyForm, required
@@ -38,7 +37,9 @@ from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.guards import role_required
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
+from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
 from portal.core.models import utcnow
+from portal.core.numbers import parse_int
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
@@ -59,15 +60,20 @@ class IntakeForm(ReturnForm):
     version_id = RadioField(_l("Thủ tục"), validate_choice=False,
                             validators=[required(_l("thủ tục (chọn trong danh sách)"))])
     person_id = RadioField(_l("Tài khoản của người nộp"), validate_choice=False, default="")
-    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), validators=[Length(max=200)])
-    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"), validators=[
+    name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), filters=[stripped],
+                       validators=[fits(Dossier.applicant_name)])
+    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"),
+                            filters=[without_spaces], validators=[
         Optional(), Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
-                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số."))])
-    applicant_phone = TelField(_l("Số điện thoại"), validators=[Optional(), PHONE])
-    email = EmailField(_l("E-mail"), validators=[
+                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
+        fits(Dossier.applicant_id_number)])
+    applicant_phone = TelField(_l("Số điện thoại"), filters=[without_spaces],
+                               validators=[Optional(), PHONE, fits(Dossier.applicant_phone)])
+    email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
-                          check_deliverability=False)])
-    address = StringField(_l("Địa chỉ"), validators=[Length(max=300)])
+                          check_deliverability=False), fits(Dossier.applicant_email)])
+    address = StringField(_l("Địa chỉ"), filters=[stripped],
+                          validators=[fits(Dossier.applicant_address)])
     channel = RadioField(_l("Hình thức tiếp nhận"), default=Channel.COUNTER.value, choices=[
         SelectChoice(Channel.COUNTER.value, _l("Trực tiếp tại quầy")),
         SelectChoice(Channel.POSTAL.value, _l("Qua dịch vụ bưu chính"))],
@@ -77,7 +83,7 @@ class IntakeForm(ReturnForm):
         choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
         validators=[required(_l("cách nhận kết quả"))])
     note = TextAreaField(_l("Ghi chú của cán bộ tiếp nhận"),
-                         validators=[Optional(), Length(max=2000)])
+                         validators=[Optional(), too_long(2000)])
 
     # The domain reports errors by its field names; the form's differ only for the phone.
     DOMAIN_FIELDS = {"phone": "applicant_phone"}
@@ -95,21 +101,15 @@ class IntakeForm(ReturnForm):
                                            for n in self.POSTAL_FIELDS))
 
 
-class LockedForm(FlaskForm):
-    """A workflow action on the version of the dossier the officer saw."""
-
-    lock_version = HiddenField()
-
-    def expected_version(self) -> int | None:
-        value = (self.lock_version.data or "").strip()
-        return int(value) if value.isdigit() else None
+class LockedForm(VersionedForm):
+    """A workflow action on the version of the dossier the officer saw (required)."""
 
 
 class ResolveForm(LockedForm):
     result_note = TextAreaField(_l("Kết quả giải quyết (số giấy chứng nhận, văn bản…)"),
                                 validators=[required(_l("kết quả giải quyết")),
-                                            Length(max=500)])
-    collected_by = StringField(_l("Người nhận kết quả"), validators=[Length(max=300)])
+                                            fits(Dossier.result_note)])
+    collected_by = StringField(_l("Người nhận kết quả"), validators=[fits(Dossier.returned_to)])
 
 
 class HandOverForm(LockedForm):
@@ -117,11 +117,13 @@ class HandOverForm(LockedForm):
         SelectChoice(ReturnMethod.COUNTER.value, _l("Trả tại quầy")),
         SelectChoice(ReturnMethod.POSTAL.value, _l("Chuyển cho bưu chính"))],
         validators=[required(_l("hình thức trả kết quả"))])
+    # Recorded together in Dossier.returned_to (300): "<name>, giấy tờ tùy thân số <id>".
     collector_name = StringField(_l("Họ và tên người nhận kết quả"),
-                                 validators=[Length(max=200)])
+                                 validators=[too_long(200)])
     collector_id = StringField(_l("Số CCCD hoặc giấy tờ tùy thân của người nhận"),
-                               validators=[Length(max=40)])
-    tracking_number = StringField(_l("Số hiệu bưu gửi"), validators=[Length(max=100)])
+                               validators=[too_long(40)])
+    tracking_number = StringField(_l("Số hiệu bưu gửi"),
+                                  validators=[fits(Dossier.returned_to, 100)])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -222,8 +224,8 @@ def intake_new():
         form.version_id.data = str(procedures[0].id)
     if form.validate_on_submit():
         version_id, person_id = form.version_id.data or "", form.person_id.data or ""
-        version = intake.published_version(int(version_id)) if version_id.isdigit() else None
-        person = intake.applicant_account(int(person_id)) if person_id.isdigit() else None
+        version = intake.published_version(parse_int(version_id) or 0)
+        person = intake.applicant_account(parse_int(person_id) or 0)
         if version is None:
             return _intake_page(form, procedures, people, procedure_q, person_q,
                                 _("Vui lòng chọn thủ tục trong danh sách."))
@@ -292,7 +294,7 @@ def intake_files(dossier_id: int):
     if not form.validate_on_submit():
         abort(400)
     raw = request.form.get("requirement", "")
-    requirement_id = int(raw) if raw.isdigit() else None
+    requirement_id = parse_int(raw)
     area = requirement_id if requirement_id is not None else "other"
     if requirement_id is not None and requirement_id not in {
             d.id for d in dossier.procedure_version.documents}:
@@ -381,8 +383,9 @@ def intake_file(dossier_id: int, file_id: int):
 def intake_receive(dossier_id: int):
     dossier = _dossier_or_404(dossier_id)
     form = LockedForm()
-    if not form.validate_on_submit():
-        abort(400)
+    if not form.validate_on_submit():  # no version: refused on the page, nothing changed
+        form.keep_version(dossier.lock_version)
+        return _render_files(dossier, status=422, receive_form=form)
     error = _act(form, lambda ctx: wf.receive(dossier, ctx))
     if error is not None:
         _show_error(form, error)
@@ -424,6 +427,7 @@ def resolve_on_the_spot(dossier_id: int):
                   "success")
             return redirect(_workspace_url(dossier.id), 303)
         return _refused("staff/intake/resolve.html", form, dossier, error)
+    form.keep_version(dossier.lock_version)
     return render_template("staff/intake/resolve.html", form=form, dossier=dossier), (
         422 if form.errors else 200)
 
@@ -449,5 +453,6 @@ def hand_over(dossier_id: int):
             flash(_("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code), "success")
             return redirect(_workspace_url(dossier.id), 303)
         return _refused("staff/intake/hand_over.html", form, dossier, error)
+    form.keep_version(dossier.lock_version)
     return render_template("staff/intake/hand_over.html", form=form, dossier=dossier), (
         422 if form.errors else 200)

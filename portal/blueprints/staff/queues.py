@@ -11,6 +11,8 @@ from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
 from portal.core.htmx import render_page_or_partial
 from portal.core.models import utcnow
+from portal.core.numbers import parse_int
+from portal.core.pagination import page_number
 from portal.workflow import queries
 from portal.workflow.queries import Queue
 
@@ -25,8 +27,7 @@ BY_SLUG = {slug: queue for queue, slug in QUEUE_SLUGS.items()}
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
+    return parse_int(request.args.get(name, ""))
 
 
 def _chosen_agency(agencies):
@@ -67,7 +68,7 @@ def queue():
     q = request.args.get("q", "")[:100]
     now = utcnow()
     page = queries.queue_page(agency.id, chosen, current_user, now, current_calendar(), q,
-                              _int_arg("page") or 1,
+                              page_number(request.args.get("page")),
                               current_app.config["PORTAL"].catalog_page_size)
     answer_due = (queries.consultation_due(agency.id, [d.id for d in page.items])
                   if chosen is Queue.CONSULTATIONS else {})

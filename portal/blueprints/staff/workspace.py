@@ -217,9 +217,10 @@ def act(dossier_id: int, action: str):
         abort(403)  # e.g. the supervisor, read-only everywhere
     form = FORMS[chosen]()
     _prepare(form, dossier)
-    if not form.validate():
+    if not form.validate():  # e.g. no version: refused next to the form, nothing changed
+        form.keep_version(dossier.lock_version)
         return _render(dossier, posted=form, status=422)
-    ctx = wf.Context(_user(), utcnow(), current_calendar(), form.lock_version.data)
+    ctx = wf.Context(_user(), utcnow(), current_calendar(), form.expected_version())
     keys: list[str] = []
     try:
         if chosen is Action.APPROVE:

@@ -14,6 +14,8 @@ from portal.blueprints.stats import bp
 from portal.calendar.overrides import current_calendar
 from portal.core.htmx import render_page_or_partial
 from portal.core.models import utcnow
+from portal.core.numbers import parse_int
+from portal.core.pagination import page_number
 from portal.stats import access
 from portal.stats import monitoring as mon
 from portal.stats.monitoring import Watch
@@ -32,8 +34,7 @@ POLL_SECONDS = 60
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else None
+    return parse_int(request.args.get(name, ""))
 
 
 def _scope():
@@ -77,7 +78,7 @@ def monitoring_list(slug: str):
     if watch is None:
         abort(404)
     readable, chosen, _shown, scope, args = _scope()
-    page = mon.watch_page(watch, scope, _int_arg("page") or 1, LIST_ROWS)
+    page = mon.watch_page(watch, scope, page_number(request.args.get("page")), LIST_ROWS)
     return render_page_or_partial("stats/monitoring_list.html", "stats/_monitoring_list.html",
                                   watch=watch, page=page,
                                   **_context(readable, chosen, scope, args))

@@ -21,7 +21,7 @@ from portal.calendar import VN_TZ
 from portal.core.formatting import vn_number
 from portal.core.htmx import is_partial_request, render_page_or_partial
 from portal.core.http import content_disposition
-from portal.core.pagination import paginate
+from portal.core.pagination import page_number, paginate
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Channel, Dossier
 from portal.stats import access, charts, exports, trends
@@ -161,7 +161,7 @@ def dossiers():
         abort(404)
     query = dossiers_query(target.period, target.cell, target.agency_ids).options(
         selectinload(Dossier.procedure_version))
-    page = paginate(query, request.args.get("page", 1, type=int), PAGE_SIZE)
+    page = paginate(query, page_number(request.args.get("page")), PAGE_SIZE)
     args = {k: request.args[k] for k in ("tu", "den", "o", "nhom", "co-quan", "mau")
             if request.args.get(k)}
     scope = target.agency.name if target.agency else gettext(GROUP_LABELS[target.group])

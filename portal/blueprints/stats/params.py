@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from portal.catalog.models import Agency
 from portal.core.i18n import N_
+from portal.core.numbers import parse_int
 from portal.stats.figures import LAYOUT_A, LAYOUTS, Cell, Layout, Period
 from portal.stats.sheet import ALL_GROUPS, GROUP_LABELS, in_group
 
@@ -45,10 +46,7 @@ def parse_day(raw: str) -> date:
 
 
 def _int(raw: str, low: int, high: int) -> int | None:
-    raw = raw.strip()
-    if not raw.isdigit() or not low <= int(raw) <= high:
-        return None
-    return int(raw)
+    return parse_int(raw, low=low, high=high)
 
 
 @dataclass

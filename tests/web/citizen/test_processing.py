@@ -338,6 +338,27 @@ def test_a_stale_page_gets_the_conflict_message(citizen, app, dossiers, setup):
     assert "Trang đã được tải lại" in page(citizen, url)
 
 
+@pytest.mark.parametrize("which", ["waiting", "completion"])  # supplement, resubmit
+@pytest.mark.parametrize("sent", [{}, {"lock_version": ""}, {"lock_version": "²"}])
+def test_sending_without_the_version_is_refused(citizen, app, dossiers, setup, which, sent):
+    """Issue #10, item 16: the version is required, so a page that lost it cannot overwrite
+    what an officer did meanwhile."""
+    dossier_id = getattr(dossiers, which)
+    url = f"/ho-so/{dossier_id}"
+    upload(citizen, dossier_id, setup.requirements[0], (PDF, "cccd.pdf"))
+    before = state_of(app, dossier_id)
+    for headers in ({}, {"HX-Request": "true"}):
+        refused = citizen.post(f"{url}/bo-sung", data=sent, headers=headers)
+        assert refused.status_code == 422
+        body = refused.get_data(as_text=True)
+        assert "không cho biết phiên bản hồ sơ bạn đã xem" in body
+        assert f'value="{before["lock_version"]}"' in body  # the page shown, to send again
+        assert state_of(app, dossier_id) == before
+    sent = citizen.post(f"{url}/bo-sung", data={"lock_version": before["lock_version"]})
+    assert sent.status_code == 303 and state_of(app, dossier_id)["state"] in (
+        DossierState.IN_PROGRESS, DossierState.SUBMITTED)
+
+
 def test_send_without_csrf_is_refused(citizen, app, dossiers):
     before = state_of(app, dossiers.waiting)
     raw = citizen.client
