@@ -26,7 +26,11 @@ forget its failures) or ``forgive()`` (a shared counter such as an address: take
 one) — through the request's session, so a success that is rolled back is not forgiven.
 
 Expired rows count as fresh; each fresh start also deletes a batch of long-expired rows, so
-the table holds roughly the keys seen in the last window, whatever an attacker sends."""
+the table holds roughly the keys seen in the last window, whatever an attacker sends.
+
+``attempt()`` takes a second pooled connection while the request may hold one: the pool must
+be larger than twice the threads of a process (SQLAlchemy's default 5 + 10 overflow covers
+gunicorn's ``--threads 4``)."""
 
 from __future__ import annotations
 
@@ -34,7 +38,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import String, bindparam, delete, func, select, update
+from sqlalchemy import String, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -172,7 +176,7 @@ def forgive(key: str) -> None:
 
 
 def peek(key: str) -> State:
-    """The stored state of ``key`` (tests, and the administrator's view of an account)."""
+    """The stored state of ``key`` (as last written; an expired state counts as fresh)."""
     row = db.session.get(Throttle, key)
     return State(row.count, row.blocked_until, row.expires_at) if row else State()
 
@@ -199,9 +203,3 @@ def _sweep(connection, now: datetime) -> None:
              .order_by(table.c.key).limit(SWEEP_BATCH).with_for_update(skip_locked=True))
     connection.execute(delete(table).where(table.c.key.in_(stale)))
 
-
-def count_keys(prefix: str) -> int:
-    """How many live keys start with ``prefix`` (tests and monitoring)."""
-    return db.session.scalar(select(func.count()).select_from(Throttle)
-                             .where(Throttle.key.startswith(prefix, autoescape=True),
-                                    Throttle.expires_at > utcnow()))
