@@ -20,7 +20,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from portal.config import Config
-from portal.core.throttle import Policy, make_key
+from portal.core.throttle import Policy, address_key, make_key
 
 FIRST_BACKOFF = timedelta(minutes=1)
 HOUR = timedelta(hours=1)
@@ -31,7 +31,7 @@ def login_account_key(email: str) -> str:
 
 
 def login_address_key(address: str) -> str:
-    return make_key("login:address", address)
+    return address_key("login:address", address)
 
 
 def totp_key(user_id: int) -> str:
@@ -43,7 +43,7 @@ def reset_account_key(email: str) -> str:
 
 
 def reset_address_key(address: str) -> str:
-    return make_key("reset:address", address)
+    return address_key("reset:address", address)
 
 
 def account_backoff(config: Config) -> Policy:

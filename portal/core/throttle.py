@@ -35,6 +35,7 @@ gunicorn's ``--threads 4``)."""
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -141,6 +142,20 @@ def make_key(scope: str, value: str) -> str:
     if len(key) > KEY_LENGTH:
         key = f"{scope}:sha256:{hashlib.sha256(value.encode()).hexdigest()}"
     return key
+
+
+def address_key(scope: str, address: str) -> str:
+    """The key of a client address. An IPv6 client usually holds a whole /64, so the /64 is
+    counted: rotating through it must not give a fresh count per address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return make_key(scope, address)
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        return make_key(scope, str(ip.ipv4_mapped))
+    if ip.version == 6:
+        return make_key(scope, str(ipaddress.ip_network(f"{ip}/64", strict=False)))
+    return make_key(scope, str(ip))
 
 
 def attempt(key: str, policy: Policy, now: datetime | None = None) -> Decision:

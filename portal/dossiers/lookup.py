@@ -22,7 +22,7 @@ from datetime import timedelta
 
 from portal.config import Config
 from portal.core import throttle
-from portal.core.throttle import Policy, make_key
+from portal.core.throttle import Policy, address_key, make_key
 from portal.dossiers.models import Dossier
 from portal.dossiers.queries import by_code
 
@@ -55,7 +55,7 @@ def factor_matches(dossier: Dossier, digits: str) -> bool:
 
 
 def _counters(code: str, address: str, config: Config) -> list[tuple[str, Policy]]:
-    return [(make_key("lookup:address", address),
+    return [(address_key("lookup:address", address),
              Policy(limit=config.lookup_max_failures_per_address, window=timedelta(minutes=15))),
             (make_key("lookup:code", code),
              Policy(limit=config.lookup_max_failures_per_code, window=timedelta(hours=1)))]

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from portal.core.throttle import Policy, State, decide, make_key
+from portal.core.throttle import Policy, State, address_key, decide, make_key
 
 T0 = datetime(2026, 12, 6, 8, 0, tzinfo=UTC)
 MINUTE = timedelta(minutes=1)
@@ -79,3 +79,14 @@ def test_keys_are_normalised_and_bounded():
     long = make_key("login:account", "a" * 500)
     assert len(long) <= 200 and long.startswith("login:account:sha256:")
     assert long != make_key("login:account", "a" * 499)
+
+
+@pytest.mark.parametrize("address, counted", [
+    ("203.0.113.7", "203.0.113.7"),
+    ("::ffff:203.0.113.7", "203.0.113.7"),
+    ("2001:db8:1:2:aaaa::1", "2001:db8:1:2::/64"),
+    ("2001:DB8:1:2:ffff:ffff:ffff:ffff", "2001:db8:1:2::/64"),
+    ("unknown", "unknown"),
+])
+def test_an_ipv6_client_is_counted_by_its_64(address, counted):
+    assert address_key("login:address", address) == f"login:address:{counted}"
