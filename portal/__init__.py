@@ -27,10 +27,11 @@ def create_app(config: Config | None = None) -> Flask:
     _register_template_helpers(app)
 
     from portal.core.errors import register_error_handlers
-    from portal.core.security import install_security_headers
+    from portal.core.security import install_security_headers, trust_proxies
 
     register_error_handlers(app)
     install_security_headers(app)
+    trust_proxies(app, config.proxy_count)
 
     from portal.cli import register_cli
 

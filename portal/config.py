@@ -38,9 +38,26 @@ class Config:
     mail_from: str = "Trung tâm Phục vụ hành chính công <noreply@hcc.quangngai.gov.vn>"
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
-    login_max_failures: int = 5  # per account and per address within login_window_minutes
+    # How many reverse proxies (the TLS proxy, a load balancer) stand in front of the app and
+    # append to X-Forwarded-For. 0: the connecting address is the client's and the header,
+    # which anyone can write, is ignored. Wrong in either direction, every client shares the
+    # proxy's address, or any client picks its own (docs/OPERATIONS.md).
+    proxy_count: int = 0
+    # Throttling (portal/core/throttle.py, docs/OPERATIONS.md "Throttling"). Per account:
+    # login_max_failures attempts, then a back-off from 1 minute doubling up to
+    # login_window_minutes; failures are forgotten login_window_minutes after the last block.
+    login_max_failures: int = 5
     login_window_minutes: int = 15
+    # Per client address and login_window_minutes: failed logins before wrong passwords get
+    # 429 (a correct password is never refused because of its address).
+    login_address_max_failures: int = 30
     password_reset_hours: int = 2
+    # Reset mails per e-mail address, and reset requests per client address, per hour.
+    reset_max_per_account: int = 3
+    reset_max_per_address: int = 10
+    # Public lookup: failed lookups per client address per 15 minutes and per code per hour.
+    lookup_max_failures_per_address: int = 20
+    lookup_max_failures_per_code: int = 10
     totp_issuer: str = "HCC Quang Ngai"
     # Server-side sessions (accounts.user_sessions): a login not remembered ends after this
     # long without a request; "remember me" (citizens only) lasts this many days from login.
@@ -72,6 +89,11 @@ class Config:
             "smtp_starttls": _bool(env.get("SMTP_STARTTLS")),
             "mail_from": env.get("MAIL_FROM", cls.mail_from),
         }
+        proxies = env.get("PROXY_COUNT", "").strip()
+        if proxies:
+            if not proxies.isdigit():
+                raise ConfigError(f"PROXY_COUNT must be a whole number, not {proxies!r}")
+            values["proxy_count"] = int(proxies)
         for key, name in (("max_file_bytes", "MAX_FILE_MB"),
                           ("max_dossier_bytes", "MAX_DOSSIER_MB")):
             if env.get(name):
@@ -104,6 +126,13 @@ class Config:
             problems.append("max_files_per_requirement must be at least 1")
         if self.session_idle_minutes < 1 or self.remember_days < 1:
             problems.append("session_idle_minutes and remember_days must be at least 1")
+        if not 0 <= self.proxy_count <= 5:
+            problems.append("PROXY_COUNT must be 0 (no proxy) to 5: the number of reverse "
+                            "proxies in front of the app that append to X-Forwarded-For")
+        limits = ("login_max_failures", "login_window_minutes", "login_address_max_failures",
+                  "reset_max_per_account", "reset_max_per_address",
+                  "lookup_max_failures_per_address", "lookup_max_failures_per_code")
+        problems += [f"{name} must be at least 1" for name in limits if getattr(self, name) < 1]
         if problems:
             raise ConfigError("; ".join(problems))
         return self

@@ -1,7 +1,6 @@
 """Every model, imported once so Alembic and the app see the whole schema."""
 
 from portal.accounts.models import (
-    LoginAttempt,
     Organisation,
     OrganisationMember,
     RoleAssignment,
@@ -19,6 +18,7 @@ from portal.catalog.models import (
     ProcedureStep,
     ProcedureVersion,
 )
+from portal.core.throttle import Throttle
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
 from portal.workflow.models import (
     Consultation,
@@ -31,9 +31,9 @@ from portal.workflow.models import (
 
 __all__ = [
     "Dossier", "DossierCodeSequence", "DossierEvent", "DossierFile",
-    "Agency", "CalendarOverride", "Counter", "Field", "LoginAttempt", "Organisation",
+    "Agency", "CalendarOverride", "Counter", "Field", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
-    "ProcedureVersion", "RoleAssignment", "User",
+    "ProcedureVersion", "RoleAssignment", "Throttle", "User",
     "UserSession",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
 ]

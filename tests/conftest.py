@@ -10,7 +10,6 @@ import os
 import sys
 from pathlib import Path
 
-import pyotp
 import pytest
 from sqlalchemy import text
 
@@ -142,14 +141,15 @@ def login(app):
         location = response.headers.get("Location", "")
         if "xac-thuc" in location or "thiet-lap" in location:
             with app.app_context():
+                import factories
+
                 from portal.accounts.queries import user_by_email
 
                 user = user_by_email(user_email)
                 if not user.totp_enabled:
                     csrf_client.get(location)  # the setup page creates the secret
                     _db.session.refresh(user)
-                secret = user.totp_secret
-            code = pyotp.TOTP(secret).now()
+                code = factories.totp_code(user)
             response = csrf_client.post(location, data={"code": code})
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
         return response

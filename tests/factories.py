@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import itertools
 import re
+import time as clock
 from datetime import time
+
+import pyotp
 
 from portal.accounts import operations as account_ops
 from portal.accounts.models import Role, User
@@ -116,6 +119,25 @@ def result_file(dossier, user):
     dossier.files.append(item)
     db.session.flush()
     return item
+
+
+def unused_totp_code(secret: str, last_step: int | None) -> tuple[str, int]:
+    """A code of the authenticator holding ``secret`` for a time-step the server has not
+    accepted yet, and that step. The server takes each step once and only after the last one
+    it accepted (RFC 6238 §5.2) within now ± 1 step: this step, else the next one. Logging
+    one user in a third time within the same 30 seconds has to wait for the clock."""
+    totp = pyotp.TOTP(secret)
+    now = int(clock.time()) // totp.interval
+    for step in (now, now + 1):
+        if last_step is None or step > last_step:
+            return totp.at(step * totp.interval), step
+    raise AssertionError(f"TOTP steps {now} and {now + 1} are both used already: log one user "
+                         "in at most twice in 30 seconds")
+
+
+def totp_code(user: User) -> str:
+    """A code the server will accept from ``user`` now (see unused_totp_code)."""
+    return unused_totp_code(user.totp_secret, user.totp_last_step)[0]
 
 
 class CsrfClient:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import email
 import socket
+import threading
 from email.message import Message
 from email.policy import default
 
@@ -14,10 +15,22 @@ from aiosmtpd.controller import Controller
 class Inbox:
     def __init__(self):
         self.messages: list[Message] = []
+        self._arrived = threading.Condition()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+        with self._arrived:
+            self.messages.append(email.message_from_bytes(envelope.content, policy=default))
+            self._arrived.notify_all()
         return "250 Message accepted for delivery"
+
+    def wait_for(self, count: int, timeout: float = 10) -> list[Message]:
+        """The messages once ``count`` have arrived: a server may send after it has answered
+        (the password-reset mail goes once the response is out), so a browser test can see
+        the page before the mail exists."""
+        with self._arrived:
+            assert self._arrived.wait_for(lambda: len(self.messages) >= count, timeout), (
+                f"{len(self.messages)} of {count} messages arrived within {timeout} s")
+            return list(self.messages)
 
 
 def _free_port() -> int:

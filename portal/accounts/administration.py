@@ -65,5 +65,6 @@ def reset_two_factor(user: User) -> None:
     """Forget the authenticator (lost phone): the user enrols a new one at the next login."""
     user.totp_secret = None
     user.totp_enabled = False
+    user.totp_last_step = None
     user.security_stamp = (user.security_stamp or 0) + 1  # ends the sessions already open
     db.session.flush()

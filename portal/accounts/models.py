@@ -6,12 +6,12 @@ import enum
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime, str_enum, utcnow
+from portal.core.models import TimestampMixin, UTCDateTime, str_enum
 from portal.core.text import fold
 from portal.extensions import db
 
@@ -68,6 +68,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     totp_secret: Mapped[str | None] = mapped_column(String(64))
     totp_enabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The last TOTP time-step (Unix time // 30) accepted for this secret: RFC 6238 §5.2, a
+    # code is accepted once; only a later step's code is accepted next.
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on password change/reset: invalidates sessions and used reset links.
     security_stamp: Mapped[int] = mapped_column(Integer, default=0)
@@ -178,15 +181,3 @@ class OrganisationMember(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="members", lazy="joined")
     user: Mapped[User] = relationship(back_populates="memberships")
 
-
-class LoginAttempt(db.Model):
-    """Failed logins, counted per account and per client address to throttle guessing.
-
-    Kept in the database (not process memory) so several app servers share one count."""
-
-    __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_key_at", "key", "at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(300))
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import enum
+import hmac
+import logging
 from dataclasses import dataclass, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pyotp
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import or_, select, update
 
+from portal.accounts import throttling
 from portal.accounts.models import (
     AccountKind,
-    LoginAttempt,
     Organisation,
     OrganisationMember,
     Role,
@@ -20,8 +23,12 @@ from portal.accounts.models import (
 )
 from portal.accounts.queries import user_by_email
 from portal.catalog.models import Agency
+from portal.config import Config
+from portal.core import throttle
 from portal.core.models import utcnow
 from portal.extensions import db
+
+log = logging.getLogger(__name__)
 
 UNKNOWN_AGENCY = "Vui lòng chọn một cơ quan trong danh sách."
 
@@ -83,32 +90,37 @@ def register(data: Registration) -> User:
     return user
 
 
-# --- login throttling ---------------------------------------------------------------------
+# --- logging in (the counters: accounts.throttling) -------------------------------------
 
-def _throttle_keys(email: str, address: str) -> list[str]:
-    return [f"email:{email.strip().lower()}", f"ip:{address}"]
-
-
-def is_throttled(email: str, address: str, limit: int, window: timedelta) -> bool:
-    since = utcnow() - window
-    for key in _throttle_keys(email, address):
-        count = db.session.scalar(
-            select(func.count()).select_from(LoginAttempt)
-            .where(LoginAttempt.key == key, LoginAttempt.at >= since)
-        )
-        if count >= limit:
-            return True
-    return False
+@dataclass(frozen=True)
+class LoginOutcome:
+    user: User | None  # None: wrong e-mail or password
+    # Set when a wrong password came from an address over its limit: answer 429, not 422.
+    address_over_limit: throttle.Decision | None = None
 
 
-def record_failed_login(email: str, address: str) -> None:
-    for key in _throttle_keys(email, address):
-        db.session.add(LoginAttempt(key=key))
-    db.session.flush()
+def log_in(email: str, password: str, address: str, config: Config) -> LoginOutcome:
+    """Check a password under the account's back-off and the address's limit.
 
-
-def clear_failed_logins(email: str) -> None:
-    db.session.execute(delete(LoginAttempt).where(LoginAttempt.key == f"email:{email.lower()}"))
+    Raises ``throttle.Throttled`` while the account backs off (the password is not looked
+    at). The attempt is counted before the password is checked, so concurrent guesses cannot
+    slip past the limit together."""
+    account = throttling.login_account_key(email)
+    decision = throttle.attempt(account, throttling.account_backoff(config))
+    if not decision.allowed:
+        raise throttle.Throttled(decision)
+    address_key = throttling.login_address_key(address)
+    from_address = throttle.attempt(address_key, throttling.login_address_limit(config))
+    user = authenticate(email, password)
+    if user is None:
+        if from_address.allowed:
+            return LoginOutcome(None)
+        log.warning("failed logins from %s over the limit (%s in %s min)", address,
+                    from_address.count, config.login_window_minutes)
+        return LoginOutcome(None, from_address)
+    throttle.clear(account)
+    throttle.forgive(address_key)
+    return LoginOutcome(user)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -144,8 +156,26 @@ def user_for_reset_token(token: str, secret: str, max_age: timedelta) -> User | 
     return user
 
 
+def request_password_reset(email: str, address: str, config: Config) -> User | None:
+    """Who should get a reset link: the active account with this e-mail, else None — and the
+    caller answers the same either way. Raises ``throttle.Throttled`` past the limits per
+    client address and per e-mail address (counted whether or not it has an account, so the
+    limit reveals nothing either)."""
+    for key, policy in ((throttling.reset_address_key(address),
+                         throttling.reset_address_limit(config)),
+                        (throttling.reset_account_key(email),
+                         throttling.reset_account_limit(config))):
+        decision = throttle.attempt(key, policy)
+        if not decision.allowed:
+            raise throttle.Throttled(decision)
+    user = user_by_email(email)
+    return user if user is not None and user.active else None
+
+
 def reset_password(user: User, new_password: str) -> None:
     user.set_password(new_password)
+    # Proving control of the mailbox ends the login back-off, whoever caused it.
+    throttle.clear(throttling.login_account_key(user.email))
 
 
 # --- TOTP (required for staff) -------------------------------------------------------------
@@ -154,6 +184,7 @@ def start_totp_setup(user: User) -> str:
     """The secret being enrolled; kept across page loads until the user confirms a code."""
     if not user.totp_secret:
         user.totp_secret = pyotp.random_base32()
+        user.totp_last_step = None  # the steps used belong to the old secret
     return user.totp_secret
 
 
@@ -161,15 +192,48 @@ def totp_uri(user: User, issuer: str) -> str:
     return pyotp.TOTP(user.totp_secret or "").provisioning_uri(name=user.email, issuer_name=issuer)
 
 
-def verify_totp(user: User, code: str) -> bool:
-    code = "".join(ch for ch in code if ch.isdigit())
+class CodeCheck(enum.Enum):
+    ACCEPTED = "accepted"
+    WRONG = "wrong"  # not the code of this step or the one before or after
+    REUSED = "reused"  # right code, but its time-step was already accepted
+
+
+def check_totp(user: User, code: str, now: datetime | None = None) -> CodeCheck:
+    """The authenticator's code for the current 30-second step, or the one before or after
+    (clock drift). RFC 6238 §5.2: each step is accepted once, and only a step later than the
+    last one accepted; a conditional UPDATE claims it, so two requests with the same code
+    cannot both succeed."""
+    code = "".join(ch for ch in code if ch in "0123456789")  # str.isdigit takes "١" too
     if not user.totp_secret or len(code) != 6:
-        return False
-    return pyotp.TOTP(user.totp_secret).verify(code, valid_window=1)
+        return CodeCheck.WRONG
+    totp = pyotp.TOTP(user.totp_secret)
+    current = int((now or utcnow()).timestamp()) // totp.interval
+    step = next((s for s in (current - 1, current, current + 1)
+                 if hmac.compare_digest(totp.at(s * totp.interval), code)), None)
+    if step is None:
+        return CodeCheck.WRONG
+    claimed = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                   User.totp_last_step < step))
+        .values(totp_last_step=step))
+    return CodeCheck.ACCEPTED if claimed.rowcount == 1 else CodeCheck.REUSED
+
+
+def second_factor(user: User, code: str, config: Config) -> CodeCheck:
+    """The login's TOTP step under the account's own code back-off (raises
+    ``throttle.Throttled``): only a correct code clears it, never a correct password."""
+    key = throttling.totp_key(user.id)
+    decision = throttle.attempt(key, throttling.account_backoff(config))
+    if not decision.allowed:
+        raise throttle.Throttled(decision)
+    result = check_totp(user, code)
+    if result is CodeCheck.ACCEPTED:
+        throttle.clear(key)
+    return result
 
 
 def confirm_totp(user: User, code: str) -> None:
-    if not verify_totp(user, code):
+    if check_totp(user, code) is not CodeCheck.ACCEPTED:
         raise AccountError("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã 6 chữ số đang "
                            "hiển thị trong ứng dụng xác thực.", "code")
     user.totp_enabled = True

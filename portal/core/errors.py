@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, render_template
+from flask import Flask, flash, g, render_template
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -58,3 +58,11 @@ def register_error_handlers(app: Flask) -> None:
         log.exception("unhandled error")
         db.session.rollback()
         return render_error(500)
+
+
+def too_many(template: str, decision, message: str, **context):
+    """429 with ``template`` re-rendered (the user's input kept), ``message`` flashed and
+    Retry-After set from the throttle's ``decision`` (core.throttle)."""
+    flash(message, "error")
+    return (render_template(template, **context), 429,
+            {"Retry-After": str(decision.retry_after_seconds)})

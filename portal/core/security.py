@@ -1,6 +1,8 @@
-"""Response headers that every page carries: strict CSP (no inline script), no sniffing."""
+"""Response headers that every page carries (strict CSP, no sniffing), and who the client is
+behind the reverse proxies."""
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = "; ".join(
     [
@@ -34,3 +36,18 @@ def install_security_headers(app: Flask) -> None:
         if request.endpoint and not request.endpoint.startswith(("public.", "static")):
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def trust_proxies(app: Flask, count: int) -> None:
+    """Behind ``count`` reverse proxies, take the client's address (and scheme) from the last
+    ``count`` entries of X-Forwarded-For (-Proto): the ones our own proxies appended; anything
+    before them was written by the client. The throttles count per address: with no count
+    everyone behind the TLS proxy shares its address, with too high a count a client picks its
+    own by sending the header (docs/OPERATIONS.md, PROXY_COUNT)."""
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
+
+
+def client_address() -> str:
+    """The client's address as the throttles count it (after ProxyFix, if configured)."""
+    return request.remote_addr or "unknown"

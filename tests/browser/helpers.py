@@ -83,8 +83,15 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("status")).to_contain_text("Bạn đã đăng xuất.")
 
 
+# The last time-step whose code each secret sent, to send a later one next (the server
+# accepts a step once: RFC 6238 §5.2). Secrets are random per test, so this never goes stale.
+_sent_steps: dict[str, int] = {}
+
+
 def totp_code(secret: str) -> str:
-    return pyotp.TOTP(secret).now()
+    code, step = factories.unused_totp_code(secret, _sent_steps.get(secret))
+    _sent_steps[secret] = step
+    return code
 
 
 def wrong_totp_code(secret: str) -> str:

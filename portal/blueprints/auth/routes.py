@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
+from functools import partial
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -22,9 +24,14 @@ from portal.blueprints.auth.forms import (
     ResetPasswordForm,
     TotpForm,
 )
+from portal.core import throttle
+from portal.core.errors import too_many
 from portal.core.redirects import safe_redirect_target
+from portal.core.security import client_address
 from portal.extensions import db
 from portal.notifications.mailer import MailError, send_email
+
+log = logging.getLogger(__name__)
 
 PENDING = "pending_user_id"
 
@@ -72,20 +79,24 @@ def register():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
-        cfg = _config()
-        address = request.remote_addr or "?"
-        window = timedelta(minutes=cfg.login_window_minutes)
-        if ops.is_throttled(form.email.data, address, cfg.login_max_failures, window):
-            flash(_("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút hoặc lấy "
-                    "lại mật khẩu.", n=cfg.login_window_minutes), "error")
-            return render_template("auth/login.html", form=form), 429
-        user = ops.authenticate(form.email.data, form.password.data)
+        try:
+            outcome = ops.log_in(form.email.data, form.password.data, client_address(),
+                                 _config())
+        except throttle.Throttled as refusal:
+            return too_many("auth/login.html", refusal.decision, form=form, message=_(
+                "Tài khoản này tạm thời không đăng nhập được vì mật khẩu đã bị nhập sai nhiều "
+                "lần. Vui lòng thử lại sau %(n)s phút, hoặc đặt lại mật khẩu để mở khóa ngay.",
+                n=refusal.decision.retry_after_minutes))
+        user = outcome.user
         if user is None:
-            ops.record_failed_login(form.email.data, address)
-            db.session.commit()
             form.password.errors = [_("E-mail hoặc mật khẩu không đúng.")]
+            if outcome.address_over_limit:
+                return too_many("auth/login.html", outcome.address_over_limit, form=form,
+                                message=_("Có quá nhiều lần đăng nhập sai từ địa chỉ mạng của "
+                                          "bạn. Vui lòng kiểm tra lại e-mail và mật khẩu rồi "
+                                          "thử lại sau %(n)s phút.",
+                                          n=outcome.address_over_limit.retry_after_minutes))
             return render_template("auth/login.html", form=form), 422
-        ops.clear_failed_logins(user.email)
         if user.is_staff:
             # Staff must pass a second factor; until then they are not logged in.
             session[PENDING] = user.get_id()
@@ -124,17 +135,18 @@ def totp():
         return redirect(url_for("auth.totp_setup"), 303)
     form = TotpForm()
     if form.validate_on_submit():
-        cfg = _config()
-        if ops.is_throttled(user.email, request.remote_addr or "?", cfg.login_max_failures,
-                            timedelta(minutes=cfg.login_window_minutes)):
-            flash(_("Bạn đã nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.",
-                    n=cfg.login_window_minutes), "error")
-            return render_template("auth/totp.html", form=form), 429
-        if ops.verify_totp(user, form.code.data):
+        try:
+            result = ops.second_factor(user, form.code.data, _config())
+        except throttle.Throttled as refusal:
+            return too_many("auth/totp.html", refusal.decision, form=form, message=_(
+                "Mã xác thực đã bị nhập sai quá nhiều lần. Vui lòng thử lại sau %(n)s phút.",
+                n=refusal.decision.retry_after_minutes))
+        if result is ops.CodeCheck.ACCEPTED:
             return _finish_login(user, session.pop("pending_remember", False))
-        ops.record_failed_login(user.email, request.remote_addr or "?")
-        db.session.commit()
-        form.code.errors = [_("Mã xác thực không đúng hoặc đã hết hạn.")]
+        form.code.errors = [
+            _("Mã này vừa được dùng. Vui lòng đợi ứng dụng xác thực hiển thị mã mới rồi nhập "
+              "mã đó.") if result is ops.CodeCheck.REUSED
+            else _("Mã xác thực không đúng hoặc đã hết hạn.")]
     return render_template("auth/totp.html", form=form), 422 if form.errors else 200
 
 
@@ -182,26 +194,39 @@ def logout_everywhere():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        from portal.accounts.queries import user_by_email
-
-        user = user_by_email(form.email.data)
-        if user is not None and user.active:
-            token = ops.make_reset_token(user, current_app.config["SECRET_KEY"])
-            link = _config().base_url.rstrip("/") + url_for("auth.reset_password", token=token)
-            body = render_template("emails/password_reset.txt", user=user, link=link,
-                                   hours=_config().password_reset_hours)
-            try:
-                send_email(_config(), user.email, _("Đặt lại mật khẩu Cổng dịch vụ công"), body)
-            except MailError:
-                current_app.logger.exception("password reset mail failed")
-                flash(_("Chưa gửi được e-mail do hệ thống thư đang gián đoạn. Vui lòng thử lại "
-                      "sau ít phút."), "error")
-                return render_template("auth/forgot.html", form=form), 503
-        # Same answer whether or not the address exists: no account enumeration.
+        cfg = _config()
+        try:
+            user = ops.request_password_reset(form.email.data, client_address(), cfg)
+        except throttle.Throttled as refusal:
+            return too_many("auth/forgot.html", refusal.decision, form=form, message=_(
+                "Đã có quá nhiều yêu cầu đặt lại mật khẩu. Nếu e-mail này đã đăng ký, hãy dùng "
+                "đường dẫn trong thư đã gửi, hoặc thử lại sau %(n)s phút.",
+                n=refusal.decision.retry_after_minutes))
+        # The same answer whether or not the address has an account, and whatever the mail
+        # server does: a different status or a slower answer would tell which addresses do.
         flash(_("Nếu e-mail này đã đăng ký, chúng tôi đã gửi đường dẫn đặt lại mật khẩu. "
               "Vui lòng kiểm tra hộp thư."), "info")
-        return redirect(url_for("auth.login"), 303)
+        response = redirect(url_for("auth.login"), 303)
+        if user is not None:
+            token = ops.make_reset_token(user, current_app.config["SECRET_KEY"])
+            link = cfg.base_url.rstrip("/") + url_for("auth.reset_password", token=token)
+            body = render_template("emails/password_reset.txt", user=user, link=link,
+                                   hours=cfg.password_reset_hours)
+            # Sent once the answer has gone out (the server closes the response), so the
+            # mail server's speed cannot show in it; a failure is logged. The outbox (the
+            # messages issue) will add retries.
+            response.call_on_close(partial(
+                _send_reset_mail, cfg, user.id, user.email,
+                _("Đặt lại mật khẩu Cổng dịch vụ công"), body))
+        return response
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+def _send_reset_mail(cfg, user_id: int, to: str, subject: str, body: str) -> None:
+    try:
+        send_email(cfg, to, subject, body)
+    except MailError:
+        log.exception("password reset mail for user %s not sent", user_id)
 
 
 @bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
@@ -215,7 +240,6 @@ def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
         ops.reset_password(user, form.password.data)
-        ops.clear_failed_logins(user.email)
         db.session.commit()
         flash(_("Đã đặt lại mật khẩu. Vui lòng đăng nhập bằng mật khẩu mới."), "success")
         return redirect(url_for("auth.login"), 303)

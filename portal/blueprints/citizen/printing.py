@@ -8,7 +8,8 @@ from __future__ import annotations
 from flask import abort, redirect, render_template, request, url_for
 
 from portal.blueprints.citizen import bp
-from portal.blueprints.citizen.routes import get_dossier_or_404, lookup_qr
+from portal.blueprints.citizen.routes import get_dossier_or_404
+from portal.blueprints.lookup_links import lookup_qr
 from portal.blueprints.staff.documents import CITIZEN_FORMS, notice_for, render_document
 from portal.core.numbers import whole_number
 from portal.core.pdf import pdf_response

@@ -16,7 +16,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.forms import SupplementForm, WithdrawForm
-from portal.blueprints.citizen.routes import get_dossier_or_404, lookup_qr
+from portal.blueprints.citizen.routes import get_dossier_or_404
+from portal.blueprints.lookup_links import lookup_qr
 from portal.blueprints.staff.documents import NOTICE_KINDS, notice_for
 from portal.calendar.overrides import current_calendar
 from portal.core.htmx import htmx_redirect, is_partial_request

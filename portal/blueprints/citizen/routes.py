@@ -194,14 +194,6 @@ def submit(dossier_id: int):
     return confirmation
 
 
-def lookup_qr(dossier: Dossier) -> str:
-    import segno
-
-    base = current_app.config["PORTAL"].base_url.rstrip("/")
-    link = base + url_for("public.lookup", ma=dossier.code)
-    return segno.make(link, error="m").svg_data_uri(scale=4)
-
-
 @bp.post("/<int:dossier_id>/xoa")
 def delete(dossier_id: int):
     dossier = get_dossier_or_404(dossier_id)

@@ -2,16 +2,31 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
 
 from portal.blueprints.downloads import stream_stored
 from portal.blueprints.public import bp
+from portal.blueprints.public.forms import LookupForm
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
+from portal.core.errors import too_many
 from portal.core.htmx import is_partial_request
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
 from portal.core.redirects import safe_redirect_target
+from portal.core.security import client_address
+from portal.core.throttle import Throttled
+from portal.dossiers.lookup import look_up
 from portal.extensions import db
 
 
@@ -96,14 +111,38 @@ def _stream(key: str, filename: str):
 
 @bp.get("/tra-cuu")
 def lookup():
-    """Public lookup by dossier code (the QR code on the receipt): state and appointment only,
-    nothing personal, because anyone holding the code may look."""
-    from portal.dossiers.queries import by_code
+    """Public lookup: procedure, state and appointment — nothing personal — for the code and a
+    second factor (the 4 digits, or the receipt QR's token ``t``); see portal.dossiers.lookup.
+    Any failure reads exactly like an unknown code."""
+    form = LookupForm(request.args)
+    token = request.args.get("t", "")[:64]
+    dossier, status = None, 200
+    # The first visit, or a link naming only the code (the apologies page): just the form.
+    asked = "ma" in request.args and ("so" in request.args or token)
+    if asked and (token and form.ma.validate(form) or not token and form.validate()):
+        try:
+            dossier = look_up(form.ma.data, digits=(form.so.data or "").strip(), token=token,
+                              address=client_address(), config=current_app.config["PORTAL"],
+                              secret=current_app.config["SECRET_KEY"])
+        except Throttled as refusal:
+            response = too_many("public/lookup.html", refusal.decision, _(
+                "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau %(n)s "
+                "phút.", n=refusal.decision.retry_after_minutes), form=form, dossier=None,
+                not_found=False)
+            return _private(response)
+        db.session.commit()  # a success gives back its counted attempt
+        status = 200 if dossier else 404
+    elif asked:
+        status = 422
+    return _private((render_template("public/lookup.html", form=form, dossier=dossier,
+                                     not_found=status == 404), status))
 
-    code = request.args.get("ma", "").strip().upper()[:40]
-    dossier = by_code(code) if code else None
-    status = 404 if code and dossier is None else 200
-    return render_template("public/lookup.html", code=code, dossier=dossier), status
+
+def _private(result):
+    """The answer says what a dossier is and where it stands: no shared cache may keep it."""
+    response = make_response(result)
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 APOLOGIES_PAGE_SIZE = 20

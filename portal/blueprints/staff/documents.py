@@ -29,6 +29,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.blueprints.guards import role_required
+from portal.blueprints.lookup_links import lookup_qr, lookup_url
 from portal.blueprints.staff import bp
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
@@ -115,15 +116,6 @@ HELPERS = {"vn_datetime": vn_datetime, "vn_date": vn_date, "vn_date_line": vn_da
 
 # --- what each form shows ------------------------------------------------------------------
 
-def _lookup(dossier: Dossier) -> tuple[str, str]:
-    """The public lookup link for the dossier and its QR code (an SVG data URI)."""
-    import segno
-
-    base = current_app.config["PORTAL"].base_url.rstrip("/")
-    link = base + url_for("public.lookup", ma=dossier.code)
-    return link, segno.make(link, error="m").svg_data_uri(scale=4)
-
-
 def _documents_table(dossier: Dossier) -> list[dict]:
     """Form 01's table: the procedure's required papers and what was handed in for each,
     then any paper that matches no requirement."""
@@ -200,7 +192,7 @@ def _control_rows(dossier: Dossier) -> list[dict]:
 def _context(dossier: Dossier, form: str, notice: Notice | None) -> dict:
     context = {"dossier": dossier, "agency": dossier.agency, "notice": notice, "form": form,
                "version": dossier.procedure_version, **HELPERS}
-    context["lookup_url"], context["qr"] = _lookup(dossier)
+    context["lookup_url"], context["qr"] = lookup_url(dossier), lookup_qr(dossier)
     if form == "01":
         context["documents"] = _documents_table(dossier)
         context["collection_place"] = _collection_place(dossier)

@@ -45,6 +45,18 @@ def test_config_reads_environment_once_and_validates():
         Config.from_env({"DATABASE_URL": "mysql://x"})
 
 
+@pytest.mark.parametrize("raw, problem", [("", None), (" 2 ", None), ("-1", "whole number"),
+                                          ("hai", "whole number"), ("6", "0 .no proxy. to 5")])
+def test_proxy_count_is_read_and_checked(raw, problem):
+    """PROXY_COUNT: how many of our own proxies append to X-Forwarded-For (issue 10, item 2)."""
+    environ = {"PROXY_COUNT": raw}
+    if problem:
+        with pytest.raises(ConfigError, match=f"PROXY_COUNT must be.*{problem}"):
+            Config.from_env(environ)
+    else:
+        assert Config.from_env(environ).proxy_count == int(raw or 0)
+
+
 def test_production_settings_are_hardened():
     config = Config.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40,
                               "DATABASE_URL": "postgresql://u@h/db",

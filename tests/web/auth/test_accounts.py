@@ -1,8 +1,8 @@
-"""Registration, login, logout, throttling, business members."""
+"""Registration, login, logout, business members (throttling: test_login_throttling.py)."""
 
 import factories
 
-from portal.accounts.models import AccountKind, LoginAttempt, Organisation, User
+from portal.accounts.models import AccountKind, Organisation, User
 from portal.extensions import db
 
 GOOD = {
@@ -68,21 +68,6 @@ def test_login_logout_and_wrong_password(csrf_client, app, login):
     assert csrf_client.get("/tai-khoan/ho-so-ca-nhan").status_code == 200
     assert csrf_client.post("/tai-khoan/dang-xuat").status_code == 303
     assert csrf_client.get("/tai-khoan/ho-so-ca-nhan").status_code == 302
-
-
-def test_login_is_rate_limited_per_account(csrf_client, app):
-    with app.app_context():
-        factories.citizen(email="an@example.vn")
-        db.session.commit()
-    for _ in range(5):
-        csrf_client.post("/tai-khoan/dang-nhap", data={"email": "an@example.vn", "password": "x"})
-    blocked = csrf_client.post("/tai-khoan/dang-nhap",
-                               data={"email": "an@example.vn",
-                                     "password": factories.PASSWORD})
-    assert blocked.status_code == 429
-    assert "quá nhiều lần" in blocked.get_data(as_text=True)
-    with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(LoginAttempt)) == 10
 
 
 def test_open_redirect_after_login_is_refused(csrf_client, app):

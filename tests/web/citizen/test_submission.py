@@ -188,11 +188,14 @@ def test_public_lookup_shows_state_but_nothing_personal(client, citizen, app, se
     dossier_id = complete_draft(citizen, setup)
     citizen.post(f"/ho-so/{dossier_id}/nop")
     real = _dossier(app, dossier_id)["code"]
-    page = client.get(f"/tra-cuu?ma={real}").get_data(as_text=True)
+    alone = client.get(f"/tra-cuu?ma={real}").get_data(as_text=True)
+    assert "Đã nộp, chờ tiếp nhận" not in alone  # the code alone shows nothing (issue 10)
+    # The last 4 digits of the phone given on the dossier (0905111222).
+    page = client.get(f"/tra-cuu?ma={real}&so=1222").get_data(as_text=True)
     assert real in page and "Đã nộp, chờ tiếp nhận" in page and "Ngày hẹn trả kết quả" in page
     for personal in ["Nguyễn Văn Bình", "0905111222", "binh@example.vn", "Quang Trung",
                      "051095001234"]:
         assert personal not in page, personal
-    missing = client.get(f"/tra-cuu?ma={code}")
+    missing = client.get(f"/tra-cuu?ma={code}&so=1222")
     assert missing.status_code == 404 and "Không tìm thấy hồ sơ" in missing.get_data(as_text=True)
     assert client.get("/tra-cuu").status_code == 200

@@ -1,0 +1,27 @@
+"""Public forms: the dossier lookup."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length, Regexp
+
+from portal.blueprints.auth.forms import required
+
+
+class LookupForm(FlaskForm):
+    """A GET form (bookmarkable, no session needed): nothing is shown without the second
+    factor, and the throttle, not a CSRF token, limits guessing (portal.dossiers.lookup)."""
+
+    class Meta:
+        csrf = False
+
+    ma = StringField(_l("Mã hồ sơ"), validators=[required(_l("mã hồ sơ")), Length(max=40)],
+                     filters=[lambda value: (value or "").strip()])
+    # [0-9], not \d: Python's \d also takes other scripts' digits.
+    so = StringField(_l("4 chữ số cuối số điện thoại hoặc số CCCD của người nộp"),
+                     validators=[required(_l("4 chữ số cuối")),
+                                 Regexp(r"^\s*[0-9]{4}\s*$",
+                                        message=_l("Vui lòng nhập đúng 4 chữ số."))],
+                     render_kw={"inputmode": "numeric", "maxlength": 4})
