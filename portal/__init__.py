@@ -60,7 +60,9 @@ def _init_extensions(app: Flask, config: Config) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
-    app.extensions["storage"] = storage_from_url(config.storage_url)
+    app.extensions["storage"] = storage_from_url(
+        config.storage_url, connect_timeout=config.storage_connect_timeout,
+        read_timeout=config.storage_read_timeout)
 
     from portal.core import sqlite as sqlite_support
 
