@@ -56,6 +56,9 @@ def _init_extensions(app: Flask, config: Config) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     htmx.init_app(app)
+    from portal.core import uploads
+
+    uploads.install(app)  # after htmx (its request class), ahead of CSRFProtect's check
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
