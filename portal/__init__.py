@@ -60,11 +60,16 @@ def _init_extensions(app: Flask, config: Config) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=_select_locale)
     htmx.init_app(app)
+    from portal.core import uploads
+
+    uploads.install(app)  # after htmx (its request class), ahead of CSRFProtect's check
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
     login_manager.login_message_category = "warning"
-    app.extensions["storage"] = storage_from_url(config.storage_url)
+    app.extensions["storage"] = storage_from_url(
+        config.storage_url, connect_timeout=config.storage_connect_timeout,
+        read_timeout=config.storage_read_timeout)
 
     from portal.core import sqlite as sqlite_support
 

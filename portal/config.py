@@ -22,6 +22,13 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _number(value: str, name: str) -> float:
+    try:
+        return float(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number, not {value!r}") from None
+
+
 @dataclass(frozen=True)
 class Config:
     env: str = "development"  # development | production | testing
@@ -69,6 +76,12 @@ class Config:
     max_file_bytes: int = 20 * 1024 * 1024
     max_dossier_bytes: int = 100 * 1024 * 1024
     max_files_per_requirement: int = 10
+    # Object storage (issue 10, item 9): how long one request to S3/MinIO may wait for a
+    # connection and for an answer (seconds; one retry), and how old a leftover must be
+    # before `flask storage sweep` removes it (an upload in progress is younger).
+    storage_connect_timeout: float = 3.0
+    storage_read_timeout: float = 10.0
+    storage_sweep_grace_hours: float = 24.0
     # Raw Flask settings for tests (e.g. WTF_CSRF_ENABLED).
     extra: dict = field(default_factory=dict)
 
@@ -98,6 +111,11 @@ class Config:
                           ("max_dossier_bytes", "MAX_DOSSIER_MB")):
             if env.get(name):
                 values[key] = int(env[name]) * 1024 * 1024
+        for key, name in (("storage_connect_timeout", "STORAGE_CONNECT_TIMEOUT"),
+                          ("storage_read_timeout", "STORAGE_READ_TIMEOUT"),
+                          ("storage_sweep_grace_hours", "STORAGE_SWEEP_GRACE_HOURS")):
+            if env.get(name):
+                values[key] = _number(env[name], name)
         values.update(overrides)
         return cls(**values).validated()
 
@@ -133,6 +151,13 @@ class Config:
                   "reset_max_per_account", "reset_max_per_address",
                   "lookup_max_failures_per_address", "lookup_max_failures_per_code")
         problems += [f"{name} must be at least 1" for name in limits if getattr(self, name) < 1]
+        if not (0 < self.storage_connect_timeout <= 300 and 0 < self.storage_read_timeout <= 300):
+            problems.append("STORAGE_CONNECT_TIMEOUT and STORAGE_READ_TIMEOUT must be "
+                            "between 0 and 300 seconds")
+        if self.storage_sweep_grace_hours < 1:
+            # An upload can take minutes and its commit follows it: a shorter grace would
+            # sweep files of requests still in progress.
+            problems.append("STORAGE_SWEEP_GRACE_HOURS must be at least 1")
         if problems:
             raise ConfigError("; ".join(problems))
         return self
@@ -144,12 +169,20 @@ class Config:
             url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
         return url
 
+    def _engine_options(self) -> dict:
+        options: dict = {"pool_pre_ping": True}
+        if self.sqlalchemy_url.startswith("postgresql"):
+            # libpq waits for an unreachable server as long as TCP does (minutes): a request
+            # or the readiness check (/readyz) must fail within seconds instead.
+            options["connect_args"] = {"connect_timeout": 5}
+        return options
+
     def flask_settings(self) -> dict:
         production = self.env == "production"
         settings = {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.sqlalchemy_url,
-            "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+            "SQLALCHEMY_ENGINE_OPTIONS": self._engine_options(),
             "DEBUG": False,
             "TESTING": self.env == "testing",
             "SESSION_COOKIE_HTTPONLY": True,

@@ -6,7 +6,7 @@ follow it. This module turns rows into ProcedureData and back; it opens no file 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 
@@ -63,6 +63,7 @@ MAX_LENGTH: dict[str, dict[str, int]] = {
     STEP: {"ma_thu_tuc": 32, "ten": 300},
 }
 MAX_INTEGER = 2_000_000_000  # a 32-bit INTEGER column holds up to 2**31 - 1
+MAX_ERRORS = 1000  # reported errors; checking stops there (the page shows the first 200)
 
 _DIGITS = re.compile(r"\d+")
 _GROUPED = re.compile(r"\d{1,3}(\.\d{3})+")  # Vietnamese thousands: 1.500.000
@@ -308,22 +309,32 @@ class _Parser:
             self.result.procedures.append(self.current)
 
 
-def parse_table(rows: Sequence[Sequence[str]]) -> ParsedCatalog:
-    """Rows of text cells, the header first (so rows[i] is line i + 1), into procedures.
+def parse_table(rows: Iterable[Sequence[str]]) -> ParsedCatalog:
+    """Rows of text cells, the header first (so the i-th row is line i), into procedures.
 
-    Every row is checked even after an error, so the administrator gets the whole list at once.
+    Every row is checked even after an error, so the administrator gets the whole list at
+    once — up to MAX_ERRORS: a file wrong on every line (one column off) would otherwise
+    make millions of them. ``rows`` may be a stream: each row is looked at once, not kept.
     """
     parser = _Parser()
-    if not rows or not any(rows[0]):
+    rows = iter(rows)
+    header = next(rows, None)
+    if header is None or not any(header):
         parser.errors.append(RowError(1, "", "tệp không có dòng tiêu đề; hãy xuất một tệp mẫu "
                                              "từ cổng rồi điền vào đó"))
         return parser.result
-    index = _columns([cell.strip() for cell in rows[0]], parser.errors)
+    index = _columns([cell.strip() for cell in header], parser.errors)
     if parser.errors:
         return parser.result  # without the right columns every row would only add noise
-    for line, values in enumerate(rows[1:], 2):
+    for line, values in enumerate(rows, 2):
         cells = {c: (values[i].strip() if i < len(values) else "") for c, i in index.items()}
         if any(cells.values()):
             parser.row(line, cells)
+        if len(parser.errors) >= MAX_ERRORS:
+            del parser.errors[MAX_ERRORS - 1:]
+            parser.errors.append(RowError(line, "", f"đã dừng kiểm tra ở dòng này sau "
+                                                    f"{MAX_ERRORS - 1} lỗi; hãy sửa các lỗi "
+                                                    f"trên rồi nhập lại"))
+            return parser.result
     parser.finish()
     return parser.result

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import csv
 import io
-import warnings
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from typing import BinaryIO
@@ -18,15 +18,22 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from portal.catalog import io_xlsx
 from portal.catalog import operations as ops
 from portal.catalog.io_format import ParsedProcedure, RowError, parse_table
+from portal.catalog.io_xlsx import MAX_COLUMNS
 from portal.catalog.models import Agency, Procedure, ProcedureVersion, VersionStatus
+from portal.core.formatting import vn_number
 from portal.core.spreadsheet import csv_unguard
 from portal.extensions import db
 
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse "zip bombs"
-MAX_ROWS = 200_000
+# Rows of the table, blank ones inside it included (the whole catalog of 1,402 procedures is
+# 13,517 rows). Rows are read one at a time; what stays in memory is the parsed procedures.
+MAX_ROWS = 50_000
+TOO_LARGE_HINT = ("Bảng danh mục chỉ gồm 24 cột A–X và các dòng thủ tục; hãy chép bảng sang "
+                  "một tệp Excel mới (chỉ dán giá trị) rồi nhập lại.")
 SHOWN_ERRORS = 200
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -80,7 +87,7 @@ def _text(value) -> str:
     return str(value)
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
+def _read_csv(data: bytes) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -89,25 +96,24 @@ def _read_csv(data: bytes) -> list[list[str]]:
     first = text.split("\n", 1)[0]
     # Excel with Vietnamese regional settings saves "CSV" with semicolons.
     delimiter = ";" if ";" in first and "," not in first else ","
-    rows = []
     try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            # Undo the export's guard against formulas (core.spreadsheet.csv_cell).
-            rows.append([csv_unguard(cell) for cell in row])
-            _check_size(rows)
+        for count, row in enumerate(csv.reader(io.StringIO(text, newline=""),
+                                               delimiter=delimiter, strict=True), 1):
+            if count > MAX_ROWS:
+                raise ImportFileError(_too_many_rows())
+            # Undo the export's guard against formulas (core.spreadsheet.csv_cell); only the
+            # format's columns are read, as in a workbook.
+            yield [csv_unguard(cell) for cell in row[:MAX_COLUMNS]]
     except csv.Error as error:
         raise ImportFileError(f"Tệp CSV không đúng chuẩn (RFC 4180): {error}.") from error
-    return rows
 
 
-def _check_size(rows: list) -> None:
-    if len(rows) > MAX_ROWS:
-        raise ImportFileError(f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.")
+def _too_many_rows() -> str:
+    return f"Tệp có hơn {vn_number(MAX_ROWS)} dòng; hãy chia thành nhiều tệp."
 
 
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
+def _read_xlsx(data: bytes) -> Iterator[list[str]]:
+    """The table's rows, streamed within the bounds of io_xlsx (docs/catalog-format.md)."""
     refused = ImportFileError("Tệp không phải là tệp Excel .xlsx hợp lệ.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -116,28 +122,24 @@ def _read_xlsx(data: bytes) -> list[list[str]]:
         raise refused from error
     if unpacked > MAX_UNPACKED_BYTES:
         raise ImportFileError("Tệp Excel quá lớn khi giải nén.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # openpyxl warns about styles it does not know
-            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a damaged file
-        raise refused from error
-    try:
-        names = workbook.sheetnames
-        sheet = workbook["danh_muc"] if "danh_muc" in names else workbook.worksheets[0]
-        sheet.reset_dimensions()  # some writers store a wrong size; read what is there
-        rows = []
-        for values in sheet.iter_rows(min_row=1, values_only=True):
-            rows.append([_text(v) for v in values])
-            _check_size(rows)
-        return rows
-    finally:
-        workbook.close()
+    rows = io_xlsx.table_rows(data, "danh_muc", max_rows=MAX_ROWS)
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except io_xlsx.WorkbookTooLarge as error:
+            raise ImportFileError(f"{error} {TOO_LARGE_HINT}") from error
+        except Exception as error:  # openpyxl raises many types for a damaged file
+            raise refused from error
+        yield [_text(v) for v in values]
 
 
-def read_rows(stream: BinaryIO, fmt: str) -> list[list[str]]:
-    """The file's rows as text cells, header first. The content decides, not only the name:
-    an .xlsx saved under a .csv name is still read as a workbook (DESIGN.md §5)."""
+def read_rows(stream: BinaryIO, fmt: str) -> Iterator[list[str]]:
+    """The file's rows as text cells, header first, one at a time (never all in memory). The
+    content decides, not only the name: an .xlsx saved under a .csv name is still read as a
+    workbook (DESIGN.md §5). A file that cannot be read at all raises ImportFileError, at
+    once or while its rows are read."""
     data = stream.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
         raise ImportFileError("Tệp vượt quá 10 MB.")

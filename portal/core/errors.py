@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, flash, g, render_template
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -15,10 +16,13 @@ log = logging.getLogger(__name__)
 
 MESSAGES = {
     400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Vui lòng thử lại."),
+    401: (_l("Cần đăng nhập"), _l("Phiên đăng nhập đã hết hoặc bạn chưa đăng nhập. Vui lòng "
+                                   "đăng nhập rồi thực hiện lại; tệp chưa được gửi đi.")),
     403: ("Không có quyền truy cập", "Bạn không có quyền xem hoặc thực hiện thao tác này."),
     404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được chuyển đi."),
     405: ("Thao tác không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
     413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
+    415: (_l("Không nhận tệp ở địa chỉ này"), _l("Địa chỉ này không nhận tệp tải lên.")),
     429: ("Quá nhiều yêu cầu", "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),
     500: ("Đã xảy ra lỗi",
           "Hệ thống gặp sự cố. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau."),

@@ -1,8 +1,11 @@
-"""`flask storage sweep`: delete dossier objects that no row refers to (DESIGN.md §5).
+"""`flask storage sweep`: remove what no row refers to and what interrupted uploads left
+behind (DESIGN.md §5).
 
-Objects are written before their row is committed, so a crash between the two, or a
-failed delete after a commit, leaves an orphan. Only objects older than a threshold are
-swept: a younger one may belong to an upload whose commit is still on its way."""
+Objects are written before their row is committed, so a crash between the two, a failed
+delete after a commit, or a store that answered after the request had given up (issue 10,
+item 9) leaves an orphan. A process killed mid-upload also leaves its staged file or its
+incomplete multipart upload. Only what is older than the grace period is swept: a younger
+one may belong to an upload whose commit is still on its way."""
 
 from __future__ import annotations
 
@@ -16,13 +19,19 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from portal.catalog.models import ProcedureDocument
 from portal.core.models import utcnow
 from portal.dossiers.models import DossierFile
 from portal.dossiers.operations import discard_objects
 from portal.extensions import db
 from portal.storage import Storage, StorageError
 
-PREFIX = "dossiers/"
+# Every prefix the portal writes under, with the columns that name its objects. Objects
+# under any other prefix are not the portal's and are left alone.
+REFERENCES = {
+    "dossiers/": (DossierFile.storage_key,),
+    "catalog/": (ProcedureDocument.template_key, ProcedureDocument.sample_key),
+}
 _BATCH = 500
 
 storage_cli = AppGroup("storage", help="Maintenance of the file storage.")
@@ -34,6 +43,7 @@ class SweepResult:
     deleted: int = 0
     kept_recent: int = 0  # orphans younger than the threshold
     failed: int = 0
+    incomplete: int = 0  # staged files and incomplete multipart uploads removed
 
 
 def _batches(items: Iterator[tuple[str, datetime]]) -> Iterator[list[tuple[str, datetime]]]:
@@ -41,31 +51,43 @@ def _batches(items: Iterator[tuple[str, datetime]]) -> Iterator[list[tuple[str, 
         yield batch
 
 
+def _known(keys: list[str], columns) -> set[str]:
+    known: set[str] = set()
+    for column in columns:
+        known.update(db.session.scalars(select(column).where(column.in_(keys))))
+    return known
+
+
 def sweep_orphans(storage: Storage, older_than: timedelta,
                   now: datetime | None = None) -> SweepResult:
-    """Delete objects under ``dossiers/`` without a DossierFile row, last modified before
-    ``now - older_than``. Keys are checked against the database in batches, so memory does
-    not grow with the number of stored objects."""
+    """Delete the portal's objects without a row, last modified before ``now - older_than``,
+    and the leftovers of interrupted uploads of the same age. Keys are checked against the
+    database in batches, so memory does not grow with the number of stored objects."""
     cutoff = (now or utcnow()) - older_than
     scanned = deleted = kept = failed = 0
-    for batch in _batches(iter(storage.list(PREFIX))):
-        scanned += len(batch)
-        keys = [key for key, _ in batch]
-        known = set(db.session.scalars(
-            select(DossierFile.storage_key).where(DossierFile.storage_key.in_(keys))))
-        old = [key for key, modified in batch if key not in known and modified < cutoff]
-        kept += sum(1 for key, modified in batch if key not in known and modified >= cutoff)
-        not_deleted = discard_objects(storage, old)
-        deleted += len(old) - len(not_deleted)
-        failed += len(not_deleted)
-    return SweepResult(scanned, deleted, kept, failed)
+    for prefix, columns in REFERENCES.items():
+        for batch in _batches(iter(storage.list(prefix))):
+            scanned += len(batch)
+            known = _known([key for key, _ in batch], columns)
+            orphans = [(key, modified) for key, modified in batch if key not in known]
+            old = [key for key, modified in orphans if modified < cutoff]
+            kept += len(orphans) - len(old)
+            not_deleted = discard_objects(storage, old)
+            deleted += len(old) - len(not_deleted)
+            failed += len(not_deleted)
+    incomplete = storage.remove_incomplete(cutoff)
+    return SweepResult(scanned, deleted, kept, failed, incomplete)
 
 
 @storage_cli.command("sweep")
-@click.option("--older-than-hours", default=24.0, show_default=True, type=float,
-              help="Only delete orphans last modified at least this long ago.")
-def sweep_command(older_than_hours: float) -> None:
-    """Delete orphaned dossier objects (no database row) older than the threshold."""
+@click.option("--older-than-hours", type=float, default=None,
+              help="Only delete what was last written at least this long ago "
+                   "(default: STORAGE_SWEEP_GRACE_HOURS, 24).")
+def sweep_command(older_than_hours: float | None) -> None:
+    """Delete orphaned objects (no database row) and leftovers of interrupted uploads older
+    than the grace period."""
+    if older_than_hours is None:
+        older_than_hours = current_app.config["PORTAL"].storage_sweep_grace_hours
     if older_than_hours < 0:
         raise click.BadParameter("must not be negative", param_hint="--older-than-hours")
     try:
@@ -76,6 +98,7 @@ def sweep_command(older_than_hours: float) -> None:
     finally:
         db.session.rollback()  # read-only: release the connection's transaction
     click.echo(f"Đã quét {result.scanned} đối tượng: xóa {result.deleted} tệp mồ côi, "
-               f"giữ {result.kept_recent} tệp mồ côi còn mới, {result.failed} tệp xóa lỗi.")
+               f"giữ {result.kept_recent} tệp mồ côi còn mới, {result.failed} tệp xóa lỗi; "
+               f"xóa {result.incomplete} tệp tải lên dở dang.")
     if result.failed:
         raise SystemExit(1)

@@ -24,7 +24,7 @@ from portal.storage.base import (
     validate_key,
 )
 from portal.storage.local import LocalStorage
-from portal.storage.s3 import S3Storage
+from portal.storage.s3 import CONNECT_TIMEOUT, READ_TIMEOUT, S3Storage
 
 __all__ = [
     "CHUNK_SIZE",
@@ -45,13 +45,16 @@ _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
 
-def storage_from_url(url: str) -> Storage:
-    """Build the backend a storage URL names. Does no I/O (no directory, no connection)."""
+def storage_from_url(url: str, *, connect_timeout: float = CONNECT_TIMEOUT,
+                     read_timeout: float = READ_TIMEOUT) -> Storage:
+    """Build the backend a storage URL names. Does no I/O (no directory, no connection).
+
+    The timeouts (seconds) bound every request to an S3 server; LocalStorage has none."""
     url = url.strip()
     if not url:
         raise ValueError("empty storage URL")
     if url.startswith("s3://"):
-        return _s3_from_url(url)
+        return _s3_from_url(url, connect_timeout, read_timeout)
     if url.startswith("file:"):
         rest = url[len("file:") :]
         if rest.startswith("//"):
@@ -69,7 +72,7 @@ def storage_from_url(url: str) -> Storage:
     return LocalStorage(url)
 
 
-def _s3_from_url(url: str) -> S3Storage:
+def _s3_from_url(url: str, connect_timeout: float, read_timeout: float) -> S3Storage:
     parts = urlsplit(url)
     # rpartition, not urlsplit's username/password: a raw "@" in the secret still works.
     # "/", "?" and "#" in credentials must be percent-encoded; they are decoded below.
@@ -111,4 +114,6 @@ def _s3_from_url(url: str) -> S3Storage:
         secret_key=secret_key,
         secure=secure,
         region=region,
+        connect_timeout=connect_timeout,
+        read_timeout=read_timeout,
     )

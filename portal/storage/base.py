@@ -396,3 +396,10 @@ class Storage(ABC):
     @abstractmethod
     def check(self) -> None:
         """Raise StorageError if the backend cannot be used right now (health check)."""
+
+    def remove_incomplete(self, before: datetime) -> int:
+        """Remove what interrupted writes left behind and no object will ever adopt — staged
+        uploads and temporary files of a process killed mid-upload, incomplete multipart
+        uploads — last written before ``before``. Returns how many were removed. Younger
+        ones may still belong to an upload in progress and are kept."""
+        return 0

@@ -289,6 +289,32 @@ class LocalStorage(Storage):
         validate_key(key)
         return None  # local files are only served through the authorised download route
 
+    def remove_incomplete(self, before: datetime) -> int:
+        # Every temporary file of this backend ends in "~" (staged uploads in the root,
+        # _copy's temporary files beside their object, the health probe): a kill -9 between
+        # creating one and renaming or unlinking it leaves it here for good. Written to
+        # last before ``before``: an upload still arriving touches its file all the time.
+        root = self.root.resolve()
+        cutoff = before.timestamp()
+        removed = 0
+        for dirpath, _dirnames, filenames in os.walk(root):
+            for name in filenames:
+                if not name.endswith(_TEMP_SUFFIX):
+                    continue
+                path = Path(dirpath) / name
+                try:
+                    if path.lstat().st_mtime >= cutoff:
+                        continue
+                    path.unlink()
+                except FileNotFoundError:
+                    continue  # renamed into place or removed by its request meanwhile
+                except OSError as exc:
+                    raise StorageError(f"cannot remove temporary file {path}: {exc}") from exc
+                removed += 1
+                if Path(dirpath) != root:
+                    self._prune_empty_dirs(Path(dirpath))
+        return removed
+
     def check(self) -> None:
         # A real write proves more than os.access: full disks and read-only mounts show up.
         try:

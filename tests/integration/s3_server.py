@@ -95,3 +95,42 @@ def storage_url(endpoint: str, bucket: str) -> str:
     from urllib.parse import urlsplit
 
     return f"s3://test-key:test-secret@{urlsplit(endpoint).netloc}/{bucket}?secure=false"
+
+
+class HungServer:
+    """A TCP server on a free loopback port that accepts every connection and never answers
+    a byte: an object store that hangs (frozen MinIO, a black-holed proxy). ``accepted``
+    counts the connections, i.e. the attempts a client made. Use as a context manager."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = int(self._listener.getsockname()[1])
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.accepted = 0
+        self._held: list[socket.socket] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self._listener.accept()
+            except OSError:  # the listener was closed: stop
+                return
+            self.accepted += 1
+            self._held.append(connection)  # held open, never read, never answered
+
+    def __enter__(self) -> HungServer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept() (Linux)
+        except OSError:
+            pass
+        self._listener.close()
+        self._thread.join(timeout=5)
+        for connection in self._held:
+            connection.close()

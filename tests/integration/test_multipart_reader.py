@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.formparser import MultiPartParser
 
-from portal.blueprints.citizen.staging import MAX_HEADER_BYTES, read_multipart
+from portal.core.multipart import MAX_HEADER_BYTES, read_multipart
 
 BCHARS = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'()+_,-./:=?"
 FAST = settings(max_examples=150, deadline=None,

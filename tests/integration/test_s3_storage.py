@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import signal
+import subprocess
+import sys
 import time
 import urllib.request
 import uuid
@@ -18,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from minio import Minio
-from s3_server import free_port, storage_url
+from s3_server import HungServer, free_port, storage_url
 
 from portal.storage import (
     CHUNK_SIZE,
@@ -119,7 +122,7 @@ def test_round_trip(s3: S3Storage, raw: Minio, bucket: str) -> None:
 
 
 def test_stat_without_checksum_metadata(s3: S3Storage, raw: Minio, bucket: str) -> None:
-    s3.check()  # creates the bucket
+    raw.make_bucket(bucket)
     raw.put_object(bucket, "foreign", io.BytesIO(b"abc"), length=3)
     stat = s3.stat("foreign")
     assert stat is not None and stat.size == 3 and stat.sha256 == ""
@@ -253,3 +256,83 @@ def test_storage_down_check_fails_fast(down: S3Storage) -> None:
     with pytest.raises(StorageError):
         list(down.list())
     assert time.monotonic() - start < 10
+
+
+# --- a hung store, a vanished bucket, incomplete uploads (issue 10, item 9) -----------------
+
+def test_a_hung_store_fails_within_the_timeouts_after_one_retry() -> None:
+    """A server that accepts and never answers: each call gives up after its read timeout,
+    tried twice (one retry), instead of 3 x 30 s; the readiness probe asks once."""
+    with HungServer() as hung:
+        url = storage_url(hung.endpoint, "ho-so")
+        storage = storage_from_url(url, connect_timeout=1, read_timeout=0.3)
+        with pytest.raises(StorageError):
+            storage.put("dossiers/1/x", io.BytesIO(b"%PDF-1.7 late"))
+        assert hung.accepted == 2
+        with pytest.raises(StorageError):
+            storage.check()
+        assert hung.accepted == 3
+
+
+def test_timeouts_are_validated() -> None:
+    with pytest.raises(ValueError):
+        storage_from_url("s3://k:s@127.0.0.1:9/ho-so", read_timeout=0)
+
+
+def test_a_vanished_bucket_is_created_again(s3: S3Storage, raw: Minio, bucket: str) -> None:
+    s3.put("dossiers/1/a", io.BytesIO(b"first"))
+    raw.remove_object(bucket, "dossiers/1/a")
+    raw.remove_bucket(bucket)  # deleted by hand while the portal runs
+    stored = s3.put("dossiers/1/b", io.BytesIO(b"second"))
+    assert raw.bucket_exists(bucket) and stored.size == len(b"second")
+    assert b"".join(s3.open("dossiers/1/b")) == b"second"
+    raw.remove_object(bucket, "dossiers/1/b")
+    raw.remove_bucket(bucket)
+    assert list(s3.list()) == []  # nothing to list; the bucket is back for the next write
+    assert raw.bucket_exists(bucket)
+    raw.remove_bucket(bucket)
+    s3.check()  # a missing bucket is no readiness failure: the next write creates it
+    with pytest.raises(ObjectNotFound):
+        s3.open("dossiers/1/b")
+
+
+_KILLED_MID_UPLOAD = """
+import os, signal, sys
+from portal.storage import storage_from_url
+
+class Dying:
+    # 12 MiB: the first 10 MiB part goes up, the process is killed reading the second.
+    def __init__(self):
+        self.sent = 0
+    def read(self, size=-1):
+        if self.sent >= 10 * 1024 * 1024:
+            os.kill(os.getpid(), signal.SIGKILL)
+        chunk = b"x" * min(size, 10 * 1024 * 1024 - self.sent)
+        self.sent += len(chunk)
+        return chunk
+    def seek(self, *args):
+        return 0
+
+storage = storage_from_url(sys.argv[1])
+storage._upload("dossiers/1/killed", Dying(), 12 * 1024 * 1024, "0" * 64,
+                "application/pdf")
+"""
+
+
+def test_the_sweep_aborts_multipart_uploads_of_a_killed_process(s3_endpoint: str, raw: Minio,
+                                                                bucket: str) -> None:
+    """kill -9 in the middle of a multipart upload leaves it incomplete on the server
+    (its parts take space, no object shows): remove_incomplete aborts it once it is older
+    than the grace period, not before. (moto reports every multipart upload as started on
+    2010-11-10, so the grace period is checked against a cutoff before that date.)"""
+    url = storage_url(s3_endpoint, bucket)
+    done = subprocess.run([sys.executable, "-c", _KILLED_MID_UPLOAD, url], timeout=120)
+    assert done.returncode == -signal.SIGKILL
+    uploads = raw._list_multipart_uploads(bucket).uploads
+    assert [u.object_name for u in uploads] == ["dossiers/1/killed"]
+    s3 = storage_from_url(url)
+    assert s3.remove_incomplete(datetime(2010, 1, 1, tzinfo=UTC)) == 0
+    assert len(raw._list_multipart_uploads(bucket).uploads) == 1
+    assert s3.remove_incomplete(datetime.now(UTC) - timedelta(hours=24)) == 1
+    assert raw._list_multipart_uploads(bucket).uploads == []
+    assert list(s3.list()) == []

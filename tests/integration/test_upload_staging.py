@@ -12,7 +12,7 @@ import uuid
 
 import factories
 import pytest
-from s3_server import storage_url
+from s3_server import HungServer, storage_url
 
 from portal.dossiers.models import DossierFile
 from portal.extensions import db
@@ -327,3 +327,25 @@ def test_upload_into_s3_through_the_route(app, draft, s3_endpoint, monkeypatch, 
     assert response.status_code == 422
     assert "vượt quá dung lượng tối đa" in response.get_data(as_text=True)
     assert _objects(s3, dossier) == [row.storage_key]  # nothing of the refused file
+
+
+def test_a_hung_store_refuses_the_upload_within_its_timeouts(app, draft, monkeypatch):
+    """A store that accepts connections and never answers (issue 10, item 9): the upload
+    gives up after the read timeout and one retry, says so in Vietnamese, and leaves no
+    row; a download from it is the Vietnamese 503 page."""
+    client, dossier, requirement = draft
+    assert _upload(client, dossier, requirement, (PDF, "truoc.pdf")).status_code == 200
+    [kept] = _rows(app, dossier)
+    with HungServer() as hung:
+        hung_store = storage_from_url(storage_url(hung.endpoint, "ho-so"), connect_timeout=1,
+                                      read_timeout=0.3)
+        monkeypatch.setitem(app.extensions, "storage", hung_store)
+        response = _upload(client, dossier, requirement, (PDF, "treo.pdf"))
+        assert response.status_code == 422
+        assert "Kho lưu trữ tạm thời không phản hồi" in response.get_data(as_text=True)
+        assert hung.accepted == 2  # one attempt and one retry, then the refusal
+        assert [row.id for row in _rows(app, dossier)] == [kept.id]
+        download = client.get(f"/ho-so/{dossier}/tep/{kept.id}")
+        assert download.status_code == 503
+        assert "tạm thời không phản hồi" in download.get_data(as_text=True)
+        assert hung.accepted == 4

@@ -20,12 +20,14 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
 from wtforms import BooleanField
 
+from portal.accounts.models import Role
 from portal.blueprints.admin import bp
-from portal.blueprints.guards import admin_required
+from portal.blueprints.guards import admin_required, require_role
 from portal.catalog import io_export, io_import
 from portal.catalog.operations import CatalogError
 from portal.core.formatting import VN_TZ
 from portal.core.http import content_disposition
+from portal.core.uploads import accepts_files
 from portal.extensions import db
 
 
@@ -70,7 +72,13 @@ def catalog_export():
                     headers={"Content-Disposition": content_disposition("attachment", name)})
 
 
+def _may_import() -> None:
+    """The upload guard's rule, before the catalog file is read."""
+    require_role(Role.ADMIN)
+
+
 @bp.post("/danh-muc/nhap")
+@accepts_files(_may_import)
 @admin_required
 def catalog_import():
     form = CatalogImportForm()

@@ -10,6 +10,7 @@ import logging
 
 from flask import abort, current_app, flash, redirect, url_for
 
+from portal.accounts.models import Role
 from portal.blueprints.admin import bp
 from portal.blueprints.admin.procedure_forms import (
     KIND_LABELS,
@@ -19,9 +20,10 @@ from portal.blueprints.admin.procedure_forms import (
 )
 from portal.blueprints.admin.procedures import get_procedure_or_404, render_overview
 from portal.blueprints.downloads import stream_stored
-from portal.blueprints.guards import admin_required
+from portal.blueprints.guards import admin_required, require_role
 from portal.catalog import operations
 from portal.catalog.models import ProcedureDocument
+from portal.core.uploads import accepts_files
 from portal.dossiers.files import EXTENSIONS
 from portal.extensions import db
 from portal.storage import StorageError, TooLarge
@@ -82,11 +84,24 @@ def _store(form: DocumentFilesForm, document, draft) -> list[tuple[str, str, str
     return stored
 
 
+def _document_of_procedure_or_404(procedure_id: int, document_id: int):
+    """(procedure, document). With the administrator's role, also the upload guard's rule,
+    run before the files are read."""
+    procedure = get_procedure_or_404(procedure_id)
+    return procedure, _document_or_404(procedure, document_id)
+
+
+def _may_upload_for(procedure_id: int, document_id: int) -> None:
+    require_role(Role.ADMIN)
+    _document_of_procedure_or_404(procedure_id, document_id)
+
+
 @bp.post("/thu-tuc/<int:procedure_id>/giay-to/<int:document_id>/tai-len")
+@accepts_files(_may_upload_for)
 @admin_required
 def document_file_upload(procedure_id: int, document_id: int):
-    procedure = get_procedure_or_404(procedure_id)
-    document, draft = _document_or_404(procedure, document_id), procedure.draft
+    procedure, document = _document_of_procedure_or_404(procedure_id, document_id)
+    draft = procedure.draft
     if draft is None or document.version_id != draft.id:
         flash("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa.", "warning")
         return redirect(url_for("admin.procedure", procedure_id=procedure.id), 303)

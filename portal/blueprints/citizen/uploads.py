@@ -6,9 +6,10 @@ if the commit fails, deletes the objects it wrote. htmx (and upload.js, which se
 request) gets the requirement's area back; a plain form is redirected to step 2 with a flash.
 
 The upload's bytes are written once (issue 3, docs/benchmarks.md "Large upload"): on this route
-each file part streams, as it arrives, straight into ``Storage.stage()`` (staging.py), and
+each file part streams, as it arrives, straight into ``Storage.stage()`` (core/uploads.py), and
 add_file, after checking the type and the limits, has the store adopt it — LocalStorage renames
-the file into place instead of copying a temporary file a second time."""
+the file into place instead of copying a temporary file a second time. Nothing is read before
+the upload guard has checked the login, the dossier and the CSRF token (``@accepts_files``)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
 
-from portal.blueprints.citizen import bp, staging
+from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.routes import commit_or_discard, get_dossier_or_404
-from portal.blueprints.citizen.staging import stages_files  # also used by staff.intake
 from portal.blueprints.downloads import send_dossier_file
 from portal.core.htmx import is_partial_request
+from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
@@ -31,8 +32,6 @@ from portal.extensions import db
 def _storage():
     return current_app.extensions["storage"]
 
-
-bp.record_once(staging.install)
 
 
 def _papers_open_or_404(dossier_id: int) -> tuple[Dossier, FileKind]:
@@ -89,12 +88,18 @@ def _respond(dossier: Dossier, requirement, error: str | None, done: str | None)
                     303)
 
 
+def _upload_area_or_404(dossier_id: int, requirement_id: int | None):
+    """(dossier, kind, requirement): the applicant's own dossier, open for papers now, and an
+    upload area of it. Also the upload guard's rule, run before the body is read."""
+    dossier, kind = _papers_open_or_404(dossier_id)
+    return dossier, kind, _requirement_or_404(dossier, requirement_id)
+
+
 @bp.post("/<int:dossier_id>/giay-to/<int:requirement_id>")
 @bp.post("/<int:dossier_id>/giay-to/khac", defaults={"requirement_id": None})
-@stages_files
+@accepts_files(_upload_area_or_404, stage=True)
 def upload(dossier_id: int, requirement_id: int | None):
-    dossier, kind = _papers_open_or_404(dossier_id)
-    requirement = _requirement_or_404(dossier, requirement_id)
+    dossier, kind, requirement = _upload_area_or_404(dossier_id, requirement_id)
     try:
         uploads = [f for f in request.files.getlist("files") if f.filename]
     except RequestEntityTooLarge:

@@ -173,6 +173,20 @@ def set_language():
 
 @bp.get("/healthz")
 def healthz():
+    """Liveness: the process answers. Touches nothing else (see /readyz)."""
     return {"status": "ok"}
+
+
+@bp.get("/readyz")
+def readyz():
+    """Readiness: the database and the object storage answer; 503 naming the part that
+    does not (portal/core/health.py)."""
+    from portal.core.health import readiness
+
+    checks = readiness(current_app.extensions["storage"])
+    ready = all(checks.values())
+    body = {"status": "ready" if ready else "unavailable",
+            "checks": {part: "ok" if ok else "failed" for part, ok in checks.items()}}
+    return body, 200 if ready else 503, {"Cache-Control": "no-store"}
 
 

@@ -32,14 +32,14 @@ from wtforms.validators import Email, Optional, Regexp
 from portal.accounts.models import Role
 from portal.blueprints.auth.forms import EmptyForm, required
 from portal.blueprints.citizen.forms import PHONE, ReturnForm
-from portal.blueprints.citizen.uploads import stages_files
 from portal.blueprints.downloads import send_dossier_file
-from portal.blueprints.guards import role_required
+from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
 from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
+from portal.core.uploads import accepts_files
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
@@ -279,8 +279,15 @@ def _scanned_or_redirect(dossier_id: int):
     return dossier, None
 
 
+def _may_scan_into(dossier_id: int) -> None:
+    """The upload guard's rule, before a scan is read: a counter officer (second factor done)
+    of the dossier's agency."""
+    require_role(Role.COUNTER_OFFICER)
+    _dossier_or_404(dossier_id)
+
+
 @bp.route("/tiep-nhan/<int:dossier_id>/giay-to", methods=["GET", "POST"])
-@stages_files
+@accepts_files(_may_scan_into, stage=True)
 @counter_required
 def intake_files(dossier_id: int):
     """The scan page: one upload area per required paper, then "Tiếp nhận" or, for an

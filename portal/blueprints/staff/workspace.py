@@ -28,6 +28,7 @@ from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
 from portal.core.htmx import is_partial_request
 from portal.core.models import utcnow
+from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
@@ -209,12 +210,22 @@ def _fresh(dossier_id: int, message: str, status: int):
     return _render(dossier, message=("warning", message), status=200)
 
 
-@bp.post("/ho-so/<int:dossier_id>/" + ACTION_PATH)
-def act(dossier_id: int, action: str):
+def _dossier_and_action_or_403(dossier_id: int, action: str) -> tuple[Dossier, Action]:
+    """A dossier the officer sees and an action one of their roles may take on it. Also the
+    upload guard's rule (approve carries the e-result), run before the body is read."""
+    if not current_user.can_use_staff_area():
+        abort(403)  # the second factor first
     dossier = get_dossier_or_404(dossier_id)
     chosen = Action(action)
     if not actors_for(current_user, dossier) & chosen.transition.actors:
         abort(403)  # e.g. the supervisor, read-only everywhere
+    return dossier, chosen
+
+
+@bp.post("/ho-so/<int:dossier_id>/" + ACTION_PATH)
+@accepts_files(_dossier_and_action_or_403)
+def act(dossier_id: int, action: str):
+    dossier, chosen = _dossier_and_action_or_403(dossier_id, action)
     form = FORMS[chosen]()
     _prepare(form, dossier)
     if not form.validate():  # e.g. no version: refused next to the form, nothing changed

@@ -180,14 +180,15 @@ def test_non_admins_get_403_everywhere(app, csrf_client, login, role):
     assert _upload(csrf_client, b"loai", "a.csv").status_code == 403
 
 
-def test_citizens_get_403_and_anonymous_visitors_go_to_login(app, csrf_client, login):
+def test_citizens_get_403_and_anonymous_visitors_are_refused(app, csrf_client, login):
     with app.app_context():
         factories.citizen(email="an@example.vn")
         db.session.commit()
     anonymous = factories.CsrfClient(app.test_client())
-    for response in [anonymous.get(PAGE), anonymous.get(EXPORT + "?format=xlsx"),
-                     _upload(anonymous, b"loai", "a.csv")]:
+    for response in [anonymous.get(PAGE), anonymous.get(EXPORT + "?format=xlsx")]:
         assert response.status_code == 302 and "/tai-khoan/dang-nhap" in response.location
+    # The upload guard refuses the file before reading it (tests/integration/test_upload_guard.py).
+    assert _upload(anonymous, b"loai", "a.csv").status_code == 401
     login(csrf_client, "an@example.vn")
     assert csrf_client.get(PAGE).status_code == 403
     assert csrf_client.get(EXPORT).status_code == 403

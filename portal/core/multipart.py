@@ -1,34 +1,24 @@
-"""Uploads written once (issue 3, docs/benchmarks.md "Large upload").
+"""A streaming multipart/form-data reader (RFC 7578) for the upload routes.
 
-On a view marked ``@stages_files`` the request body is not parsed by werkzeug's multipart
-parser, which spools every file part to a temporary file (that add_file then had to copy into
-the store) and copies each byte four more times in memory on the way (measured: 0.15 s of CPU
-per 200 MB, as much as half the plain copy). Instead ``read_multipart`` streams each
-file part, as it arrives, straight into ``Storage.stage()`` — LocalStorage: a temporary file
-inside its root, which ``put`` later renames into place — with the SHA-256 and the size
-computed on the way and the per-file limit enforced (StagedUpload). The CSRF check, the forms
-and the views see the usual ``request.form`` and ``request.files``; every staged upload a view
-did not store is removed when the request ends, whatever happened.
+werkzeug's own parser spools every file part to a temporary file (that the upload then had to
+copy into the store) and copies each byte four more times in memory on the way (measured:
+0.15 s of CPU per 200 MB, as much as half the plain copy; docs/benchmarks.md "Large upload").
+``read_multipart`` hands each file part, as it arrives, to the container a factory gives —
+``Storage.stage()`` on the dossier upload routes — in slices of its read buffer, and tells the
+caller when the first file part begins, before a byte of it is written (``before_file``):
+the upload guard (``portal.core.uploads``) checks the CSRF token there. No Flask here.
 """
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable
 from typing import IO, Any
 
-from flask import Request, current_app
-from flask.sansio.blueprints import BlueprintSetupState
 from werkzeug.datastructures import FileStorage, Headers
-from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
-from werkzeug.formparser import FormDataParser, MultiPartParser
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import MultiPartParser
 from werkzeug.http import parse_options_header
-
-from portal.dossiers.files import UploadLimits
-from portal.storage import StagedUpload, StorageError
-
-log = logging.getLogger(__name__)
 
 # Read this much of the body at a time: few Python steps per megabyte, and still small enough
 # to stay in the CPU cache (measured: 64 KiB to 1 MiB cost about the same).
@@ -37,112 +27,20 @@ READ_SIZE = 256 * 1024
 MAX_HEADER_BYTES = 16 * 1024
 # RFC 2046 §5.1.1 allows 70 characters; leave room for clients that do not count.
 MAX_BOUNDARY = 200
+# Delimiters and part headers are read this much at a time, not a whole READ_SIZE: a socket
+# read waits until it has all it asked for, and the first file part's headers (where the CSRF
+# token is checked) must be seen as soon as they arrive, not after 256 KiB more of the body.
+HEADER_READ = 4 * 1024
 
 _CRLF = b"\r\n"
 _HEADER_CONTINUATION = re.compile(rb"\r\n[ \t]")
 _PADDING = b" \t"  # "transport padding" allowed after a delimiter (RFC 2046 §5.1.1)
 
 
-def stages_files(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a view whose multipart file parts go straight into ``Storage.stage()``."""
-    view.stages_files = True  # type: ignore[attr-defined]
-    return view
-
-
-class StagingRequest(Request):
-    """Flask's request, except on views marked ``@stages_files`` (see the module docstring).
-
-    Mixed into whatever request class the app already has (htmx-flask installs its own) by
-    ``install``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._staged: list[StagedUpload] = []
-
-    @property
-    def stages_files(self) -> bool:
-        view = current_app.view_functions.get(self.endpoint or "")
-        return bool(getattr(view, "stages_files", False))
-
-    def make_form_data_parser(self) -> FormDataParser:
-        if not self.stages_files:
-            return super().make_form_data_parser()
-        return _StagingFormDataParser(
-            stream_factory=self._get_file_stream,
-            max_form_memory_size=self.max_form_memory_size,
-            max_content_length=self.max_content_length,
-            max_form_parts=self.max_form_parts,
-            cls=self.parameter_storage_class,
-        )
-
-    def _get_file_stream(self, total_content_length: int | None, content_type: str | None,
-                         filename: str | None = None,
-                         content_length: int | None = None) -> IO[bytes]:
-        if not self.stages_files:
-            return super()._get_file_stream(total_content_length, content_type, filename,
-                                            content_length)
-        # The dossier's total is add_file's to check: it needs the dossier, loaded later.
-        limit = UploadLimits.from_config(current_app.config).max_file
-        staged = current_app.extensions["storage"].stage(max_size=limit)
-        self._staged.append(staged)
-        return staged  # type: ignore[return-value]  # file-like: write, seek, read
-
-    def _load_form_data(self) -> None:
-        try:
-            super()._load_form_data()
-        except StorageError as exc:  # the store cannot take the bytes (disk full...)
-            log.warning("staging an upload failed: %s", exc)
-            # No half-parsed form for whoever asks next, and nothing of this body kept.
-            self.__dict__["form"] = self.parameter_storage_class()
-            self.__dict__["files"] = self.parameter_storage_class()
-            self._close_staged()
-            raise ServiceUnavailable() from exc
-
-    def _close_staged(self) -> None:
-        staged, self._staged = self._staged, []
-        for item in staged:
-            item.close()  # removes it unless the store adopted it
-
-    def close(self) -> None:
-        try:
-            super().close()
-        finally:
-            self._close_staged()
-
-
-def install(state: BlueprintSetupState) -> None:
-    """``Blueprint.record_once`` callback: the blueprint that owns a staging view brings the
-    request class it needs, on top of the app's own, which it must not replace."""
-    app = state.app
-    if not issubclass(app.request_class, StagingRequest):
-        app.request_class = type(f"Staging{app.request_class.__name__}",
-                                 (StagingRequest, app.request_class), {})
-
-
-class _StagingFormDataParser(FormDataParser):
-    """werkzeug's form parser with ``read_multipart`` for multipart bodies. Its error
-    handling is werkzeug's: a malformed body gives an empty form (``silent``), a body over
-    the limits raises RequestEntityTooLarge."""
-
-    def parse(self, stream, mimetype, content_length, options=None):  # type: ignore[override]
-        if mimetype != "multipart/form-data":
-            return super().parse(stream, mimetype, content_length, options)
-        try:
-            boundary = (options or {}).get("boundary", "").encode("ascii")
-            form, files = read_multipart(
-                stream, boundary, self.stream_factory, content_length=content_length,
-                max_form_memory_size=self.max_form_memory_size,
-                max_form_parts=self.max_form_parts)
-        except ValueError:
-            if not self.silent:
-                raise
-            return stream, self.cls(), self.cls()
-        return stream, self.cls(form), self.cls(files)
-
-
 def read_multipart(stream: IO[bytes], boundary: bytes, stream_factory: Callable[..., Any], *,
                    content_length: int | None = None, max_form_memory_size: int | None = None,
                    max_form_parts: int | None = None,
+                   before_file: Callable[[list[tuple[str, str]]], object] | None = None,
                    read_size: int = READ_SIZE) -> tuple[list, list]:
     """Parse a multipart/form-data body (RFC 7578) from ``stream``, in one pass.
 
@@ -152,6 +50,10 @@ def read_multipart(stream: IO[bytes], boundary: bytes, stream_factory: Callable[
     malformed body and RequestEntityTooLarge past ``max_form_parts`` parts or past
     ``max_form_memory_size`` bytes in a text field. Lines must end with CRLF, as the RFC
     and every browser have them.
+
+    ``before_file(fields)`` is called once, with the text fields read so far, when the first
+    file part begins — before ``stream_factory`` is asked for a container; whatever it raises
+    ends the parsing there.
     """
     if not boundary or len(boundary) > MAX_BOUNDARY:
         raise ValueError("invalid multipart boundary")
@@ -191,6 +93,9 @@ def read_multipart(stream: IO[bytes], boundary: bytes, stream_factory: Callable[
             charset = MultiPartParser().get_part_charset(headers)
             fields.append((name, value.decode(charset)))
         else:
+            if before_file is not None:
+                before_file(fields)
+                before_file = None
             container = stream_factory(
                 total_content_length=content_length, content_type=headers.get("content-type"),
                 filename=filename, content_length=None)
@@ -238,8 +143,9 @@ class _Reader:
         self.start = self.end = 0
         self._eof = False
 
-    def _fill(self) -> bool:
-        """Move what is left to the front, read more; False at the end of the body."""
+    def _fill(self, want: int | None = None) -> bool:
+        """Move what is left to the front, read more (at most ``want`` bytes); False at the
+        end of the body."""
         if self.start:
             # At most a delimiter's length or a header block is left: a small copy.
             left = bytes(self._view[self.start:self.end])
@@ -247,7 +153,7 @@ class _Reader:
             self.start, self.end = 0, len(left)
         if self._eof or self.end == len(self.buffer):
             return False
-        target = self._view[self.end:]
+        target = self._view[self.end:] if want is None else self._view[self.end:self.end + want]
         readinto = getattr(self._stream, "readinto", None)
         if readinto is not None:
             got = readinto(target) or 0
@@ -261,7 +167,7 @@ class _Reader:
 
     def ensure(self, size: int) -> None:
         while self.end - self.start < size:
-            if not self._fill():
+            if not self._fill(max(size - (self.end - self.start), HEADER_READ)):
                 raise ValueError("multipart body ends too early")
 
     def startswith(self, prefix: bytes) -> bool:
@@ -274,13 +180,13 @@ class _Reader:
         while True:
             while self.start < self.end and self.buffer[self.start] in _PADDING:
                 self.start += 1
-            if self.start < self.end or not self._fill():
+            if self.start < self.end or not self._fill(HEADER_READ):
                 return
 
     def find_filling(self, needle: bytes, limit: int) -> int:
         """Index of ``needle`` in the buffer, reading until found within ``limit`` bytes."""
         while (at := self.buffer.find(needle, self.start, self.end)) < 0:
-            if self.end - self.start > limit or not self._fill():
+            if self.end - self.start > limit or not self._fill(HEADER_READ):
                 raise ValueError("multipart delimiter not found")
         return at
 
@@ -290,7 +196,7 @@ class _Reader:
         if self.startswith(_CRLF):  # no headers at all
             return b""
         while (at := self.buffer.find(b"\r\n\r\n", self.start, self.end)) < 0:
-            if self.end - self.start > MAX_HEADER_BYTES or not self._fill():
+            if self.end - self.start > MAX_HEADER_BYTES or not self._fill(HEADER_READ):
                 raise ValueError("multipart part headers too long or cut off")
         block = bytes(self._view[self.start:at])
         self.start = at + 2
