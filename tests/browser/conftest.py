@@ -9,11 +9,10 @@ neither Playwright nor the werkzeug server thread emits one."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from servers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 VENDOR = Path(__file__).resolve().parents[2] / "portal" / "static" / "vendor"
@@ -40,13 +39,8 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def live_server(app):
     """The test app on a free loopback port, one thread per request (htmx fires in parallel)."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="live-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=5)
+    with serving(app, "live-server") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

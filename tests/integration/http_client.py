@@ -1,33 +1,14 @@
-"""Serve an app on a loopback port and talk to it like a browser would: cookies, the CSRF
+"""Talk to a served app (`servers.serving`) like a browser would: cookies, the CSRF
 token from a rendered form, no redirect following. Standard library only."""
 
 from __future__ import annotations
 
-import contextlib
 import http.cookiejar
 import re
-import threading
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass
-
-from werkzeug.serving import make_server
-
-
-@contextlib.contextmanager
-def serving(app) -> Iterator[str]:
-    """``app`` on a free port, one thread per request; yields the base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="test-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

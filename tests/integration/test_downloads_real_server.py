@@ -22,7 +22,6 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +30,8 @@ from urllib.parse import urlsplit
 import factories
 import pytest
 from openpyxl import load_workbook
+from servers import serving
 from werkzeug.http import parse_options_header
-from werkzeug.serving import make_server
 
 from portal.accounts.models import Role
 from portal.calendar.overrides import current_calendar
@@ -112,13 +111,8 @@ def gunicorn_url(app, tmp_path_factory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def werkzeug_url(app) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, name="download-server", daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=HANG)
+    with serving(app, "download-server") as url:
+        yield url
 
 
 @pytest.fixture(params=["gunicorn", "werkzeug"])

@@ -11,7 +11,8 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import factories
-from http_client import Browser, serving
+from http_client import Browser
+from servers import serving
 
 from portal.accounts.throttling import login_account_key
 from portal.core import throttle

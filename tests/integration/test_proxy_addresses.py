@@ -4,7 +4,8 @@ through a real server: the throttles count per client address (issue 10, item 2)
 from __future__ import annotations
 
 import pytest
-from http_client import Browser, serving
+from http_client import Browser
+from servers import serving
 
 from portal import create_app
 from portal.accounts.throttling import login_address_key

@@ -12,13 +12,12 @@ from __future__ import annotations
 
 import io
 import socket
-import threading
 import uuid
 from dataclasses import dataclass
 
 import factories
 import pytest
-from werkzeug.serving import make_server
+from servers import serving_server
 
 from portal.accounts.models import Role
 from portal.catalog import operations as catalog_ops
@@ -175,13 +174,8 @@ def _password_only(app, email: str):
 
 @pytest.fixture
 def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield httpd.server_port
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join(timeout=5)
+    with serving_server(app, "upload-guard-server") as httpd:
+        yield httpd.server_port
 
 
 def _send_start(port: int, url: str, field: str, *, cookie: str = "", before=(),
