@@ -14,7 +14,6 @@ from portal.accounts import operations as account_ops
 from portal.accounts.queries import user_by_email
 from portal.core import throttle
 from portal.core.models import utcnow
-from portal.extensions import db
 
 LOGIN = "/tai-khoan/dang-nhap"
 
@@ -38,11 +37,8 @@ def clock(monkeypatch):
 
 
 @pytest.fixture
-def owner(app):
-    with app.app_context():
-        factories.citizen(email="an@example.vn")
-        db.session.commit()
-    return "an@example.vn"
+def owner(citizen):
+    return citizen  # the account's owner, whom a stranger tries to lock out
 
 
 def client_from(app, address: str) -> factories.CsrfClient:

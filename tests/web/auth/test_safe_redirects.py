@@ -69,14 +69,6 @@ def _login_url(target: str) -> str:
     return "/tai-khoan/dang-nhap?next=" + quote(target, safe="")
 
 
-@pytest.fixture
-def citizen(app):
-    with app.app_context():
-        factories.citizen(email="an@example.vn")
-        db.session.commit()
-    return "an@example.vn"
-
-
 @pytest.mark.parametrize("target", HOSTILE)
 def test_citizen_login_never_leaves_the_site(csrf_client, citizen, target):
     response = csrf_client.post(_login_url(target),

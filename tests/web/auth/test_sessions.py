@@ -61,14 +61,6 @@ def _log_out(client) -> None:
 
 
 @pytest.fixture
-def citizen(app):
-    with app.app_context():
-        factories.citizen(email="an@example.vn")
-        db.session.commit()
-    return "an@example.vn"
-
-
-@pytest.fixture
 def officer(app):
     with app.app_context():
         user = factories.staff(Role.COUNTER_OFFICER, factories.agency(), email="cb@example.vn")
