@@ -39,6 +39,7 @@ from portal.calendar.overrides import current_calendar
 from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
+from portal.core.transaction import all_or_nothing
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
@@ -312,20 +313,15 @@ def intake_files(dossier_id: int):
                              422)
     limits = UploadLimits.from_config(current_app.config["PORTAL"])
     keys, error = [], None
-    for item in uploads:
-        try:
-            added = dossier_ops.add_file(dossier, requirement_id, item.stream, item.filename,
-                                         current_user, _storage(), limits)
-        except dossier_ops.DossierError as refusal:  # the files before this one are kept
-            error = str(refusal)
-            break
-        keys.append(added.storage_key)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        dossier_ops.discard_objects(_storage(), keys)
-        raise
+    with all_or_nothing(lambda: dossier_ops.discard_objects(_storage(), keys)):
+        for item in uploads:
+            try:
+                added = dossier_ops.add_file(dossier, requirement_id, item.stream,
+                                             item.filename, current_user, _storage(), limits)
+            except dossier_ops.DossierError as refusal:  # the files before this one are kept
+                error = str(refusal)
+                break
+            keys.append(added.storage_key)
     if error:
         return _render_files(dossier, {area: error}, 422)
     flash(_("Đã tải lên %(n)s tệp.", n=len(keys)), "success")

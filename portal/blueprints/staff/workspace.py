@@ -28,6 +28,7 @@ from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
 from portal.core.htmx import is_partial_request
 from portal.core.models import utcnow
+from portal.core.transaction import all_or_nothing
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
@@ -234,33 +235,21 @@ def act(dossier_id: int, action: str):
     ctx = wf.Context(_user(), utcnow(), current_calendar(), form.expected_version())
     keys: list[str] = []
     try:
-        if chosen is Action.APPROVE:
-            _attach_result(dossier, form, keys)
-        getattr(wf, chosen.value)(dossier, ctx, **form.arguments())
-        db.session.commit()
+        with all_or_nothing(lambda: ops.discard_objects(_storage(), keys)):
+            if chosen is Action.APPROVE:
+                _attach_result(dossier, form, keys)
+            getattr(wf, chosen.value)(dossier, ctx, **form.arguments())
     except wf.Forbidden:
-        db.session.rollback()
-        ops.discard_objects(_storage(), keys)
         abort(403)
     except wf.Conflict as conflict:
-        db.session.rollback()
-        ops.discard_objects(_storage(), keys)
         return _fresh(dossier_id, str(conflict), 409)
     except StaleDataError:  # someone else committed first (two officers at once)
-        db.session.rollback()
-        ops.discard_objects(_storage(), keys)
         return _fresh(dossier_id, wf.CONFLICT_MESSAGE, 409)
     except (wf.WorkflowError, ops.DossierError) as refusal:
-        db.session.rollback()
-        ops.discard_objects(_storage(), keys)
         if isinstance(refusal, wf.NeedsConfirmation):
             form.needs_confirmation = True
         _show_error(form, refusal)
         return _render(get_dossier_or_404(dossier_id), posted=form, status=422)
-    except Exception:
-        db.session.rollback()
-        ops.discard_objects(_storage(), keys)
-        raise
     done = _("Đã thực hiện: %(action)s.", action=_(chosen.label))
     if is_partial_request():
         return _render(get_dossier_or_404(dossier_id), message=("success", done))
