@@ -10,6 +10,9 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEV_SECRET = "dev-only-secret-change-me"
+# One PBKDF2 round: fast enough that tests create and log in hundreds of users; never
+# accepted in production (Config.validated).
+TESTING_PASSWORD_HASH = "pbkdf2:sha256:1"
 
 
 class ConfigError(RuntimeError):
@@ -82,6 +85,10 @@ class Config:
     storage_connect_timeout: float = 3.0
     storage_read_timeout: float = 10.0
     storage_sweep_grace_hours: float = 24.0
+    # Werkzeug's method for new password hashes. Under env="testing" it is a cheap one
+    # (TESTING_PASSWORD_HASH): every fixture user and every login would otherwise cost a
+    # full scrypt. Production refuses anything but scrypt.
+    password_hash_method: str = "scrypt"
     # Raw Flask settings for tests (e.g. WTF_CSRF_ENABLED).
     extra: dict = field(default_factory=dict)
 
@@ -117,6 +124,8 @@ class Config:
             if env.get(name):
                 values[key] = _number(env[name], name)
         values.update(overrides)
+        if values["env"] == "testing":
+            values.setdefault("password_hash_method", TESTING_PASSWORD_HASH)
         return cls(**values).validated()
 
     def with_(self, **changes) -> Config:
@@ -134,6 +143,8 @@ class Config:
                 problems.append("production needs DATABASE_URL pointing to PostgreSQL")
             if self.storage_url.startswith("file"):
                 problems.append("production needs STORAGE_URL pointing to MinIO/S3")
+            if not self.password_hash_method.startswith("scrypt"):
+                problems.append("production hashes passwords with scrypt")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             problems.append("DATABASE_URL must be sqlite:/// or postgresql+psycopg://")
         if not 1 <= self.smtp_port <= 65535:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
@@ -14,6 +15,14 @@ from portal.core.i18n import N_
 from portal.core.models import TimestampMixin, UTCDateTime, str_enum
 from portal.core.text import fold
 from portal.extensions import db
+
+
+def _password_hash_method() -> str:
+    """The configured method (cheap under tests, Config.password_hash_method); scrypt
+    outside an application."""
+    if has_app_context():
+        return current_app.config["PORTAL"].password_hash_method
+    return "scrypt"
 
 
 class Role(enum.StrEnum):
@@ -90,7 +99,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return value
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_hash = generate_password_hash(password, method=_password_hash_method())
         self.security_stamp = (self.security_stamp or 0) + 1
 
     def check_password(self, password: str) -> bool:

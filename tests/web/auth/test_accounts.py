@@ -19,7 +19,9 @@ def test_citizen_registers_and_is_logged_in(csrf_client, app):
     assert "Nguyễn Thị Hoa" in profile and "hoa@example.vn" in profile
     with app.app_context():
         user = db.session.scalar(db.select(User))
-        assert user.kind is AccountKind.CITIZEN and user.password_hash.startswith("scrypt")
+        method = app.config["PORTAL"].password_hash_method.split(":")[0]
+        assert user.kind is AccountKind.CITIZEN and user.password_hash.startswith(method)
+        assert user.check_password(GOOD["password"]) and not user.check_password("khac")
 
 
 def test_registration_errors_are_vietnamese_and_keep_input(csrf_client, app):
