@@ -2,16 +2,22 @@
 
 Every test that takes `app` (or `client`, `db_session`) runs twice: on SQLite (the embedded
 default) and on PostgreSQL (TEST_DATABASE_URL; CI always sets it). Without that variable the
-PostgreSQL half is skipped with a loud reason, never silently passed."""
+PostgreSQL half is skipped with a loud reason, never silently passed.
+
+Each test runs in a transaction rolled back at its end; tests that need their data really
+committed are marked ``committed_db`` (all of tests/integration and tests/browser)."""
 
 from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
+from flask_sqlalchemy.session import Session as FlaskSession
+from sqlalchemy import Connection, Engine, text
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/factories.py, tests/integration helpers
 
@@ -22,6 +28,10 @@ from portal.config import Config  # noqa: E402
 from portal.extensions import db as _db  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+TESTS = Path(__file__).parent
+# Real servers in other threads or processes, several connections, migrations: they need
+# their data committed, so they cannot run inside a rolled-back transaction.
+COMMITTED_DIRECTORIES = {"integration", "browser"}
 PASSWORD = "Mat-khau-thu-nghiem-1"
 
 
@@ -33,6 +43,12 @@ def _config(database_url: str, storage_root: Path) -> Config:
         database_url=database_url,
         storage_url=f"file://{storage_root}",
     )
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if item.path.relative_to(TESTS).parts[0] in COMMITTED_DIRECTORIES:
+            item.add_marker(pytest.mark.committed_db)
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -58,13 +74,69 @@ def app(backend, tmp_path_factory):
         _db.engine.dispose()  # close pooled connections (ResourceWarning is an error here)
 
 
-@pytest.fixture(autouse=True)
-def _clean_tables(request):
-    """Empty every table after each test that used the database."""
-    yield
-    if "app" not in request.fixturenames:
-        return
-    application = request.getfixturevalue("app")
+class _ConnectionSession(FlaskSession):
+    """Flask-SQLAlchemy's session, bound to the test's connection: its get_bind would pick
+    the engine and so ignore the connection the session was given."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind if bind is not None else self.bind
+
+
+class _EngineOnConnection:
+    """The engine as the code sees it during a rolled-back test: ``begin()`` (the throttle's
+    own transaction) is a savepoint on the test's connection; anything else is the engine."""
+
+    def __init__(self, engine: Engine, connection: Connection) -> None:
+        self._engine, self._connection = engine, connection
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self._connection.begin_nested():
+            yield self._connection
+
+    def __getattr__(self, name: str):
+        return getattr(self._engine, name)
+
+
+@contextmanager
+def _rolled_back(application) -> Iterator[None]:
+    """Run the test inside one transaction on one connection and roll it back afterwards
+    (SQLAlchemy's "join a session into an external transaction"): the routes' commits and
+    rollbacks work on savepoints, nothing reaches the tables.
+
+    pysqlite begins a transaction only before a write and lets a SAVEPOINT start one of its
+    own, whose release would commit: on SQLite the driver is put in autocommit mode and the
+    test's transaction is begun explicitly."""
+    with application.app_context():
+        engine, scoped = _db.engine, _db.session
+        connection = engine.connect()
+        driver = connection.connection.driver_connection
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            level, driver.isolation_level = driver.isolation_level, None
+        transaction = connection.begin()
+        if sqlite:
+            connection.exec_driver_sql("BEGIN")
+        engines = _db._app_engines[application]
+        engines[None] = _EngineOnConnection(engine, connection)
+        _db.session = _db._make_scoped_session({
+            "class_": _ConnectionSession, "bind": connection,
+            "join_transaction_mode": "create_savepoint"})
+    try:
+        yield
+    finally:
+        with application.app_context():
+            _db.session.remove()
+            _db.session, engines[None] = scoped, engine
+            transaction.rollback()
+            if sqlite:
+                driver.isolation_level = level
+            connection.close()
+
+
+def empty_tables(application) -> None:
+    """Empty every table: for data committed for real (``committed_db`` tests, worlds built
+    once per module)."""
     with application.app_context():
         _db.session.remove()
         tables = list(reversed(_db.metadata.sorted_tables))
@@ -77,6 +149,23 @@ def _clean_tables(request):
                 for table in tables:
                     connection.execute(table.delete())
                 connection.execute(text("PRAGMA foreign_keys=ON"))
+
+
+@pytest.fixture(autouse=True)
+def _clean_tables(request):
+    """Leave the tables as the test found them: roll back the test's transaction, or, for a
+    test marked ``committed_db`` (a real server in another thread or process, several
+    connections, migrations), let it commit and empty every table afterwards."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    application = request.getfixturevalue("app")
+    if request.node.get_closest_marker("committed_db"):
+        yield
+        empty_tables(application)
+        return
+    with _rolled_back(application):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -201,6 +201,7 @@ def enrolled_admin(app):
         db.session.commit()
 
 
+@pytest.mark.committed_db  # the counter commits on its own connection
 def test_totp_guessing_is_rate_limited(app, enrolled_admin):
     again = _password_step(app, "127.0.0.1")
     for _ in range(5):
@@ -212,6 +213,7 @@ def test_totp_guessing_is_rate_limited(app, enrolled_admin):
     assert "Mã xác thực đã bị nhập sai quá nhiều lần" in blocked.get_data(as_text=True)
 
 
+@pytest.mark.committed_db  # the counter commits on its own connection
 def test_a_correct_password_does_not_reset_the_code_count(app, enrolled_admin):
     """With a stolen password, logging in again (from another address each time) used to
     clear the count and allow 40 wrong codes a minute; the codes are now counted on their own."""

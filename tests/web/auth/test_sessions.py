@@ -215,6 +215,7 @@ def test_last_seen_is_written_at_most_every_few_minutes(app, citizen):
     assert _only_session(app).last_seen_at >= seen
 
 
+@pytest.mark.committed_db  # counts the engine's statements: no connection opened before
 def test_a_signed_in_page_costs_one_query_for_the_user(app, officer):
     """The session check replaces the user lookup (user, session and roles in one query)."""
     browser = _log_in(app, officer)
