@@ -168,6 +168,15 @@ def _clean_tables(request):
         yield
 
 
+@pytest.fixture(scope="module")
+def module_db(app):
+    """The app, for a world built once per module and only read by its tests: what such a
+    fixture commits stays for the module (each test still rolls back its own changes) and
+    is emptied after the module's last test."""
+    yield app
+    empty_tables(app)
+
+
 @pytest.fixture(autouse=True)
 def _headers_a_server_can_send():
     """Fail the test if any response it caused had a header no real server could send

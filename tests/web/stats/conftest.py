@@ -34,9 +34,10 @@ def _agency(code, name, kind):
     return agency
 
 
-@pytest.fixture
-def world(app) -> World:
-    with app.app_context():
+@pytest.fixture(scope="module")
+def world(module_db) -> World:
+    """Built once per module: the tests only read it (what they change is rolled back)."""
+    with module_db.app_context():
         justice = _agency("STP", "Sở Tư pháp", AgencyKind.DEPARTMENT)
         finance = _agency("STC", "Sở Tài chính", AgencyKind.DEPARTMENT)
         land = _agency("VPDKDD", "Văn phòng Đăng ký đất đai – Chi nhánh thành phố Quảng Ngãi",

@@ -29,12 +29,13 @@ class Centre:
     codes: dict[str, str]  # situation -> dossier code
 
 
-@pytest.fixture
-def centre(app) -> Centre:
+@pytest.fixture(scope="module")
+def centre(module_db) -> Centre:
     """Two agencies, each with one overdue dossier (no apology); the first also has one
-    overdue with an apology and one waiting for the applicant (not overdue)."""
+    overdue with an apology and one waiting for the applicant (not overdue). Built once for
+    the module: the tests only read it."""
     now = utcnow()
-    with app.app_context():
+    with module_db.app_context():
         agency = factories.agency("STNMT", "Sở Tài nguyên và Môi trường")
         other = factories.agency("SXD", "Sở Xây dựng")
         users = {
