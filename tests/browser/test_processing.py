@@ -21,6 +21,7 @@ import factories
 import pyotp
 import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
+from sample_files import small_pdf, small_png
 from sqlalchemy import select
 
 from portal.accounts import operations as account_ops
@@ -42,8 +43,6 @@ from .test_submission import (
     NAME,
     _choose_return,
     _fill_applicant,
-    _pdf_bytes,
-    _png_bytes,
     _start,
     _submit,
     _upload_with_js,
@@ -169,9 +168,9 @@ def context_for(new_context) -> Page:
 
 def _citizen_submits(page: Page, people: People, tmp_path) -> int:
     form_pdf = tmp_path / "don-dang-ky-bien-dong.pdf"
-    form_pdf.write_bytes(_pdf_bytes())
+    form_pdf.write_bytes(small_pdf())
     certificate = tmp_path / "so-do.png"
-    certificate.write_bytes(_png_bytes())
+    certificate.write_bytes(small_png())
     log_in(page, people.emails["citizen"], factories.PASSWORD)
     expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
     page.goto(f"/thu-tuc/{people.code}")
@@ -201,7 +200,7 @@ def _counter_views_the_pdf_and_receives(page: Page, code: str) -> None:
     viewer = opened.value
     expect(viewer).to_have_url(response.url)
     assert b'type="application/pdf"' in response.body()
-    assert viewer.request.get(response.url).body() == _pdf_bytes()
+    assert viewer.request.get(response.url).body() == small_pdf()
     viewer.close()
     act(page, "receive", "Tiếp nhận hồ sơ")
     expect(page.locator("#workspace .state-badge")).to_have_text("Đã tiếp nhận")
@@ -241,7 +240,7 @@ def test_online_dossier_through_every_role(app, new_context, tmp_path):
     specialist.go_back()
 
     page3 = tmp_path / "so-do-trang-3.pdf"
-    page3.write_bytes(_pdf_bytes())
+    page3.write_bytes(small_pdf())
     citizen.goto(f"/ho-so/{dossier_id}")
     request = citizen.locator("section.supplement-request")
     expect(request.locator(".request-items li")).to_have_text(
@@ -273,7 +272,7 @@ def test_online_dossier_through_every_role(app, new_context, tmp_path):
                                                            people.ids["leader"])]
 
     result = tmp_path / "giay-chung-nhan-bien-dong.pdf"
-    result.write_bytes(_pdf_bytes() + b"% e-result\n")
+    result.write_bytes(small_pdf() + b"% e-result\n")
     leader = context_for(new_context)
     staff_log_in(leader, people, "leader")
     open_queue(leader, "Tôi đang xử lý", code)
@@ -387,7 +386,7 @@ def test_overdue_dossier_gets_an_apology_and_a_new_appointment(app, new_context)
 
 def store_real_files(app, dossier_id: int) -> None:
     """Put bytes behind the file rows a factory made (PDF), so the viewer can open them."""
-    body = _pdf_bytes()
+    body = small_pdf()
     with app.app_context():
         for item in db.session.scalars(select(DossierFile).where(
                 DossierFile.dossier_id == dossier_id)):

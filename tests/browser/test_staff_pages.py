@@ -15,6 +15,7 @@ from datetime import timedelta
 import factories
 import pytest
 from playwright.sync_api import Page, expect
+from sample_files import small_pdf
 from sqlalchemy import select
 
 from portal.accounts import operations as account_ops
@@ -40,7 +41,6 @@ from .test_processing import (
     staff_log_in,
     store_real_files,
 )
-from .test_submission import _pdf_bytes
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.parametrize("backend", ["sqlite"], indirect=True)]
@@ -214,7 +214,7 @@ def test_intake_pages(app, desk, page: Page, tmp_path):
     expect(page.get_by_role("heading", level=1)).to_have_text("Quét, tải lên giấy tờ của hồ sơ")
     check_page(page)  # the scan page, nothing scanned yet
     scan = tmp_path / "ban-quet-don.pdf"
-    scan.write_bytes(_pdf_bytes())
+    scan.write_bytes(small_pdf())
     area = page.locator("section.card", has=page.get_by_role("heading", name=re.compile(
         "^" + FORM_DOC)))
     area.get_by_label("Chọn tệp đã quét (PDF, JPEG, PNG)").set_input_files(scan)

@@ -9,15 +9,14 @@ markup only, runs on SQLite alone like test_accessibility.py."""
 from __future__ import annotations
 
 import re
-import struct
 import threading
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import factories
 import pytest
 from playwright.sync_api import Locator, Page, expect
+from sample_files import small_pdf, small_png
 from sqlalchemy import func, select
 
 from portal.calendar import VN_TZ
@@ -53,34 +52,6 @@ POSTAL = {"Người nhận": "Trần Văn Nhận", "Số điện thoại ngườ
 
 # --- files made on the fly: small but real -------------------------------------------------
 
-def _pdf_bytes() -> bytes:
-    """A one-page PDF with a correct cross-reference table."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
-
-
-def _png_bytes() -> bytes:
-    """A 2x2 grey PNG."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return (struct.pack(">I", len(data)) + kind + data
-                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
-    header = struct.pack(">IIBBBBB", 2, 2, 8, 0, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\x80\x80" * 2)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
-            + chunk(b"IEND", b""))
-
-
 @dataclass
 class Files:
     form: Path  # the request form, a PDF
@@ -94,8 +65,8 @@ def files(tmp_path) -> Files:
     made = Files(tmp_path / "tờ_khai_yêu_cầu_cấp_phiếu_lý_lịch_tư_pháp_nguyễn_thị_hoa_2026.pdf",
                  tmp_path / "cccd-mat-truoc.png",
                  tmp_path / "hoa-don.pdf")
-    made.form.write_bytes(_pdf_bytes())
-    made.id_card.write_bytes(_png_bytes())
+    made.form.write_bytes(small_pdf())
+    made.id_card.write_bytes(small_png())
     made.fake.write_bytes(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\x00" * 200)
     return made
 
@@ -465,7 +436,7 @@ def test_wrong_type_is_refused_next_to_its_area_and_a_file_is_removed(app, citiz
         const transfer = new DataTransfer();
         transfer.items.add(new File([new Uint8Array(bytes)], name, {type: "application/pdf"}));
         return transfer;
-    }""", ["uy-quyen.pdf", list(_pdf_bytes())])
+    }""", ["uy-quyen.pdf", list(small_pdf())])
     proxy_area.dispatch_event("dragover", {"dataTransfer": dropped})
     expect(proxy_area).to_have_class(re.compile(r"\bdragover\b"))
     with page.expect_response(re.compile(r"/giay-to/\d+$")) as answer:

@@ -15,13 +15,13 @@ import sys
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
 from minio import Minio
 from s3_server import HungServer, free_port, storage_url
+from sample_files import GeneratedStream
 
 from portal.storage import (
     CHUNK_SIZE,
@@ -33,40 +33,6 @@ from portal.storage import (
 )
 
 MiB = 1024 * 1024
-
-
-class GeneratedStream(io.RawIOBase):
-    """File-like object fed by a generator (no big bytes blob); records its largest read."""
-
-    def __init__(self, total: int, block: int = 256 * 1024) -> None:
-        self._chunks = self._generate(total, block)
-        self._buffer = b""
-        self.expected = hashlib.sha256()
-        self.largest_read = 0
-
-    def _generate(self, total: int, block: int) -> Iterator[bytes]:
-        n = 0
-        while total > 0:
-            chunk = (n.to_bytes(8, "big") + bytes(range(256)) * (block // 256))[: min(block, total)]
-            self.expected.update(chunk)
-            total -= len(chunk)
-            n += 1
-            yield chunk
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            raise AssertionError("storage asked for the whole stream at once")
-        self.largest_read = max(self.largest_read, size)
-        while len(self._buffer) < size:
-            try:
-                self._buffer += next(self._chunks)
-            except StopIteration:
-                break
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
 
 
 # The s3_endpoint fixture (a moto_server process) is in tests/integration/conftest.py.

@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 import io
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sample_files import GeneratedStream
 
 from portal.storage import (
     CHUNK_SIZE,
@@ -22,51 +22,6 @@ from portal.storage import (
 )
 
 MiB = 1024 * 1024
-
-
-class GeneratedStream(io.RawIOBase):
-    """A file-like object whose bytes come from a generator, never from one big blob.
-
-    It records the largest read() request, so a test can tell whether the storage read
-    the stream in chunks or asked for everything at once.
-    """
-
-    def __init__(self, total: int, block: int = 256 * 1024) -> None:
-        self._chunks = self._generate(total, block)
-        self._buffer = b""
-        self.expected = hashlib.sha256()
-        self.largest_read = 0
-
-    def _generate(self, total: int, block: int) -> Iterator[bytes]:
-        n = 0
-        while total > 0:
-            # Each block differs (counter prefix) so a dropped or repeated block changes
-            # the digest.
-            chunk = (n.to_bytes(8, "big") + bytes(range(256)) * (block // 256))[: min(block, total)]
-            self.expected.update(chunk)
-            total -= len(chunk)
-            n += 1
-            yield chunk
-
-    def readable(self) -> bool:
-        return True
-
-    def read(self, size: int = -1) -> bytes:
-        if size is None or size < 0:
-            raise AssertionError("storage asked for the whole stream at once")
-        self.largest_read = max(self.largest_read, size)
-        while len(self._buffer) < size:
-            try:
-                self._buffer += next(self._chunks)
-            except StopIteration:
-                break
-        out, self._buffer = self._buffer[:size], self._buffer[size:]
-        return out
-
-    def readinto(self, b: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(b))
-        b[: len(data)] = data
-        return len(data)
 
 
 @pytest.fixture

@@ -6,9 +6,10 @@ import io
 import re
 from dataclasses import dataclass
 
+from sample_files import PDF
+
 from portal.extensions import db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 

@@ -12,6 +12,7 @@ from datetime import datetime
 import factories
 import pytest
 from factories import CsrfClient
+from sample_files import small_pdf
 
 from portal.accounts.models import Role, User
 from portal.accounts.queries import user_by_email
@@ -30,24 +31,6 @@ WALK_IN = {"name": "Trần Thị Hoa", "id_number": "051190001122", "applicant_p
 POSTAL = {"return_method": "postal", "recipient": "Trần Thị Hoa", "phone": "0905123456",
           "province": "Quảng Ngãi", "district": "Sơn Tịnh", "ward": "Tịnh Hà",
           "street": "Thôn 2"}
-
-
-def small_pdf() -> bytes:
-    """A real one-page PDF (valid cross-reference table), a few hundred bytes."""
-    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
-               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
-               b"<< /Length 35 >>\nstream\nBT /F1 12 Tf 20 100 Td (CCCD) Tj ET\nendstream"]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
 
 
 @dataclass

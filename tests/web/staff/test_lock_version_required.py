@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import factories
 import pytest
+from sample_files import PDF
 from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, advance, load, set_fields
 
 from portal.calendar import VN_TZ
@@ -21,7 +22,6 @@ from portal.dossiers.models import DossierState as S
 from portal.extensions import db
 from portal.workflow.models import Consultation
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 REFUSAL = "phiên bản hồ sơ"  # part of the Vietnamese message, whatever the form
 
 

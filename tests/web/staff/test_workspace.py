@@ -6,14 +6,13 @@ from __future__ import annotations
 import io
 
 import pytest
+from sample_files import PDF
 from staff_helpers import IN_PROGRESS, RECEIVED, act, advance, load, version_of
 
 from portal.dossiers.models import Dossier, DossierFile
 from portal.dossiers.models import DossierState as S
 from portal.extensions import db
 from portal.workflow.actions import CONFLICT_MESSAGE
-
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def _store(app, dossier_id: int, name: str, content_type: str, body: bytes) -> int:

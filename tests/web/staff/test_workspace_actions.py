@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from sample_files import PDF
 from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, act, advance, load, set_fields
 from werkzeug.http import parse_options_header
 
@@ -15,7 +16,6 @@ from portal.core.models import utcnow
 from portal.dossiers.models import DossierState as S
 from portal.extensions import db
 
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
 
