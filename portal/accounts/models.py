@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime, str_enum
+from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum
 from portal.core.text import fold
 from portal.extensions import db
 
@@ -25,31 +25,17 @@ def _password_hash_method() -> str:
     return "scrypt"
 
 
-class Role(enum.StrEnum):
-    COUNTER_OFFICER = "counter_officer"
-    SPECIALIST = "specialist"
-    LEADER = "leader"
-    SUPERVISOR = "supervisor"
-    POSTAL_OFFICER = "postal_officer"
-    ADMIN = "admin"
-
-    @property
-    def label(self) -> str:
-        return ROLE_LABELS[self]
+class Role(LabelledEnum):
+    COUNTER_OFFICER = "counter_officer", N_("Cán bộ một cửa")
+    SPECIALIST = "specialist", N_("Chuyên viên")
+    LEADER = "leader", N_("Lãnh đạo")
+    SUPERVISOR = "supervisor", N_("Lãnh đạo Trung tâm")
+    POSTAL_OFFICER = "postal_officer", N_("Nhân viên bưu điện")
+    ADMIN = "admin", N_("Quản trị hệ thống")
 
     @property
     def needs_agency(self) -> bool:
         return self in {Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER}
-
-
-ROLE_LABELS = {
-    Role.COUNTER_OFFICER: N_("Cán bộ một cửa"),
-    Role.SPECIALIST: N_("Chuyên viên"),
-    Role.LEADER: N_("Lãnh đạo"),
-    Role.SUPERVISOR: N_("Lãnh đạo Trung tâm"),
-    Role.POSTAL_OFFICER: N_("Nhân viên bưu điện"),
-    Role.ADMIN: N_("Quản trị hệ thống"),
-}
 
 
 DOSSIER_ROLES = frozenset({Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR})

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime, str_enum
+from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum
 from portal.core.text import fold
 from portal.extensions import db
 
@@ -33,30 +33,20 @@ class AgencyKind(enum.StrEnum):
     COMMITTEE = "committee"
 
 
-class OnlineLevel(enum.StrEnum):
-    FULL = "full"  # toàn trình (was level 4)
-    PARTIAL = "partial"  # một phần (was level 3)
-    OFFLINE = "offline"
-
-    @property
-    def label(self) -> str:
-        return {"full": N_("Toàn trình"), "partial": N_("Một phần"),
-                "offline": N_("Trực tiếp")}[self.value]
+class OnlineLevel(LabelledEnum):
+    FULL = "full", N_("Toàn trình")  # was level 4
+    PARTIAL = "partial", N_("Một phần")  # was level 3
+    OFFLINE = "offline", N_("Trực tiếp")
 
     @property
     def is_online(self) -> bool:
         return self is not OnlineLevel.OFFLINE
 
 
-class ApplicantType(enum.StrEnum):
-    CITIZEN = "citizen"
-    BUSINESS = "business"
-    BOTH = "both"
-
-    @property
-    def label(self) -> str:
-        return {"citizen": N_("Công dân"), "business": N_("Tổ chức, doanh nghiệp"),
-                "both": N_("Công dân, tổ chức, doanh nghiệp")}[self.value]
+class ApplicantType(LabelledEnum):
+    CITIZEN = "citizen", N_("Công dân")
+    BUSINESS = "business", N_("Tổ chức, doanh nghiệp")
+    BOTH = "both", N_("Công dân, tổ chức, doanh nghiệp")
 
 
 class TimeUnit(enum.StrEnum):
@@ -65,42 +55,25 @@ class TimeUnit(enum.StrEnum):
     SAME_DAY = "same_day"
 
 
-class DocumentForm(enum.StrEnum):
-    ORIGINAL = "original"
-    COPY = "copy"
-    CERTIFIED_COPY = "certified_copy"
-
-    @property
-    def label(self) -> str:
-        return {"original": N_("Bản chính"), "copy": N_("Bản sao"),
-                "certified_copy": N_("Bản sao chứng thực")}[self.value]
+class DocumentForm(LabelledEnum):
+    ORIGINAL = "original", N_("Bản chính")
+    COPY = "copy", N_("Bản sao")
+    CERTIFIED_COPY = "certified_copy", N_("Bản sao chứng thực")
 
 
-class StepRole(enum.StrEnum):
-    COUNTER = "counter"
-    SPECIALIST = "specialist"
-    LEADER = "leader"
-    POSTAL = "postal"
-    COMMITTEE = "committee"
-
-    @property
-    def label(self) -> str:
-        return {"counter": N_("Cán bộ một cửa"), "specialist": N_("Chuyên viên"),
-                "leader": N_("Lãnh đạo"),
-                "postal": N_("Bưu điện"), "committee": N_("Văn phòng UBND tỉnh")}[self.value]
+class StepRole(LabelledEnum):
+    COUNTER = "counter", N_("Cán bộ một cửa")
+    SPECIALIST = "specialist", N_("Chuyên viên")
+    LEADER = "leader", N_("Lãnh đạo")
+    POSTAL = "postal", N_("Bưu điện")
+    COMMITTEE = "committee", N_("Văn phòng UBND tỉnh")
 
 
-class VersionStatus(enum.StrEnum):
-    DRAFT = "draft"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"  # replaced by a newer published version
-    UNPUBLISHED = "unpublished"  # taken down by an administrator
-
-    @property
-    def label(self) -> str:
-        return {"draft": N_("Bản nháp"), "published": N_("Đang công bố"),
-                "superseded": N_("Đã thay thế"),
-                "unpublished": N_("Ngừng công bố")}[self.value]
+class VersionStatus(LabelledEnum):
+    DRAFT = "draft", N_("Bản nháp")
+    PUBLISHED = "published", N_("Đang công bố")
+    SUPERSEDED = "superseded", N_("Đã thay thế")  # replaced by a newer published version
+    UNPUBLISHED = "unpublished", N_("Ngừng công bố")  # taken down by an administrator
 
 
 class Agency(TimestampMixin, db.Model):
@@ -247,16 +220,21 @@ class ProcedureVersion(db.Model):
         self.search_text = fold(" ".join(p for p in parts if p))
 
 
-class ProcedureDocument(db.Model):
-    """Thành phần hồ sơ: one required document of a procedure version."""
-
-    __tablename__ = "procedure_document"
+class _VersionPart:
+    """A row in one of a version's ordered lists (documents, fees, steps), deleted with it."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(
         ForeignKey("procedure_version.id", ondelete="CASCADE"), index=True
     )
     position: Mapped[int] = mapped_column(Integer)
+
+
+class ProcedureDocument(_VersionPart, db.Model):
+    """Thành phần hồ sơ: one required document of a procedure version."""
+
+    __tablename__ = "procedure_document"
+
     name: Mapped[str] = mapped_column(String(500))
     form: Mapped[DocumentForm] = mapped_column(str_enum(DocumentForm, "document_form"))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
@@ -268,30 +246,20 @@ class ProcedureDocument(db.Model):
     sample_filename: Mapped[str | None] = mapped_column(String(200))
 
 
-class ProcedureFee(db.Model):
+class ProcedureFee(_VersionPart, db.Model):
     __tablename__ = "procedure_fee"
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("procedure_version.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     amount: Mapped[int] = mapped_column(Integer)  # VND
     note: Mapped[str] = mapped_column(String(500), default="")
 
 
-class ProcedureStep(db.Model):
+class ProcedureStep(_VersionPart, db.Model):
     """One step of the internal electronic process (quy trình nội bộ)."""
 
     __tablename__ = "procedure_step"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    version_id: Mapped[int] = mapped_column(
-        ForeignKey("procedure_version.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(300))
     role: Mapped[StepRole] = mapped_column(str_enum(StepRole, "step_role"))
     hours: Mapped[int] = mapped_column(Integer)

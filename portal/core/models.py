@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import UTC, datetime
+from typing import Self
 
 from sqlalchemy import DateTime, Enum, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
@@ -40,3 +42,19 @@ def str_enum(cls, name: str) -> Enum:
     """A StrEnum stored as its values in a VARCHAR(32): portable, and readable in SQL."""
     return Enum(cls, name=name, native_enum=False, length=32,
                 values_callable=lambda e: [m.value for m in e])
+
+
+class LabelledEnum(enum.StrEnum):
+    """A StrEnum whose members carry their UI label: ``DRAFT = "draft", N_("Bản nháp")``.
+
+    The label is the Vietnamese source text, marked with ``N_`` and translated where it is
+    shown (``_(state.label)``), so a member and its label are written once, side by side.
+    """
+
+    label: str
+
+    def __new__(cls, value: str, label: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.label = label
+        return member

@@ -20,49 +20,28 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.i18n import N_
-from portal.core.models import TimestampMixin, UTCDateTime, str_enum, utcnow
+from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum, utcnow
 from portal.extensions import db
 
 
-class DossierState(enum.StrEnum):
+class DossierState(LabelledEnum):
     """DESIGN.md §4. ``portal.workflow.transitions`` says which action leads where."""
 
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    NEEDS_COMPLETION = "needs_completion"
-    RECEIVED = "received"
-    IN_PROGRESS = "in_progress"
-    AWAITING_SUPPLEMENT = "awaiting_supplement"
-    AWAITING_CONSULTATION = "awaiting_consultation"
-    INTER_AGENCY = "inter_agency"
-    AWAITING_PAYMENT_OF_OBLIGATION = "awaiting_payment_of_obligation"
-    RESULT_READY = "result_ready"
-    RETURNED = "returned"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    STOPPED = "stopped"
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    DossierState.DRAFT: N_("Bản nháp"),
-    DossierState.SUBMITTED: N_("Đã nộp, chờ tiếp nhận"),
-    DossierState.NEEDS_COMPLETION: N_("Cần bổ sung trước khi tiếp nhận"),
-    DossierState.RECEIVED: N_("Đã tiếp nhận"),
-    DossierState.IN_PROGRESS: N_("Đang xử lý"),
-    DossierState.AWAITING_SUPPLEMENT: N_("Chờ bổ sung hồ sơ"),
-    DossierState.AWAITING_CONSULTATION: N_("Đang lấy ý kiến"),
-    DossierState.INTER_AGENCY: N_("Đang liên thông"),
-    DossierState.AWAITING_PAYMENT_OF_OBLIGATION: N_("Chờ thực hiện nghĩa vụ tài chính"),
-    DossierState.RESULT_READY: N_("Có kết quả"),
-    DossierState.RETURNED: N_("Đã trả kết quả"),
-    DossierState.REFUSED: N_("Từ chối"),
-    DossierState.WITHDRAWN: N_("Đã rút hồ sơ"),
-    DossierState.STOPPED: N_("Dừng xử lý"),
-}
+    DRAFT = "draft", N_("Bản nháp")
+    SUBMITTED = "submitted", N_("Đã nộp, chờ tiếp nhận")
+    NEEDS_COMPLETION = "needs_completion", N_("Cần bổ sung trước khi tiếp nhận")
+    RECEIVED = "received", N_("Đã tiếp nhận")
+    IN_PROGRESS = "in_progress", N_("Đang xử lý")
+    AWAITING_SUPPLEMENT = "awaiting_supplement", N_("Chờ bổ sung hồ sơ")
+    AWAITING_CONSULTATION = "awaiting_consultation", N_("Đang lấy ý kiến")
+    INTER_AGENCY = "inter_agency", N_("Đang liên thông")
+    AWAITING_PAYMENT_OF_OBLIGATION = ("awaiting_payment_of_obligation",
+                                      N_("Chờ thực hiện nghĩa vụ tài chính"))
+    RESULT_READY = "result_ready", N_("Có kết quả")
+    RETURNED = "returned", N_("Đã trả kết quả")
+    REFUSED = "refused", N_("Từ chối")
+    WITHDRAWN = "withdrawn", N_("Đã rút hồ sơ")
+    STOPPED = "stopped", N_("Dừng xử lý")
 
 
 # A dossier in one of these states is finished: it has an end time (``finished_at``).
@@ -87,15 +66,10 @@ CLOCK_RUNNING_SQL = "state IN ({})".format(", ".join(f"'{s.value}'" for s in CLO
 FORWARD_INTER_AGENCY_SQL = "action = 'forward_inter_agency'"
 
 
-class Channel(enum.StrEnum):
-    ONLINE = "online"
-    COUNTER = "counter"
-    POSTAL = "postal"
-
-    @property
-    def label(self) -> str:
-        return {"online": N_("Trực tuyến"), "counter": N_("Trực tiếp tại quầy"),
-                "postal": N_("Qua bưu chính")}[self.value]
+class Channel(LabelledEnum):
+    ONLINE = "online", N_("Trực tuyến")
+    COUNTER = "counter", N_("Trực tiếp tại quầy")
+    POSTAL = "postal", N_("Qua bưu chính")
 
 
 class FileKind(enum.StrEnum):
@@ -104,14 +78,9 @@ class FileKind(enum.StrEnum):
     RESULT = "result"  # the e-result issued by the agency
 
 
-class ReturnMethod(enum.StrEnum):
-    COUNTER = "counter"  # pickup at the centre's counter
-    POSTAL = "postal"  # delivery by post to an address
-
-    @property
-    def label(self) -> str:
-        return {"counter": N_("Nhận tại quầy của Trung tâm"),
-                "postal": N_("Nhận qua dịch vụ bưu chính")}[self.value]
+class ReturnMethod(LabelledEnum):
+    COUNTER = "counter", N_("Nhận tại quầy của Trung tâm")
+    POSTAL = "postal", N_("Nhận qua dịch vụ bưu chính")
 
 
 class Dossier(TimestampMixin, db.Model):

@@ -170,8 +170,8 @@ class _BackgroundPuts(Storage):
         self.pool = ThreadPoolExecutor(workers, thread_name_prefix="replay-put")
         self.pending: list[Future] = []
 
-    def put(self, key: str, stream: BinaryIO, *, content_type: str = "application/octet-stream",
-            max_size: int | None = None) -> StoredObject:
+    def _put(self, key: str, stream: BinaryIO, content_type: str,
+             max_size: int | None) -> StoredObject:
         buffer = io.BytesIO()
         size, sha256 = copy_hashing(stream, buffer, max_size)
         buffer.seek(0)

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, Self
 
 # 64 KiB: large enough to keep per-chunk overhead negligible, small enough that a few
 # hundred concurrent downloads do not add up to noticeable memory.
@@ -135,7 +135,30 @@ def validate_content_type(content_type: str) -> str:
     return content_type
 
 
-class ClosingChunks(Iterator[bytes]):
+class _Closeable:
+    """``close()`` on leaving a with-block, and as a last resort when dropped unclosed.
+
+    The finaliser is for the iterator a client abandons mid-download and the upload of a
+    request torn down mid-parse: neither may keep its file or connection open.
+    """
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # never raise from a finaliser
+            pass
+
+
+class ClosingChunks(_Closeable, Iterator[bytes]):
     """An iterator of chunks that releases its file or connection on close().
 
     WSGI servers call ``close()`` on a response iterable, so handing this straight to a
@@ -167,21 +190,8 @@ class ClosingChunks(Iterator[bytes]):
         finally:
             on_close()
 
-    def __enter__(self) -> ClosingChunks:
-        return self
 
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        # Last resort for callers that drop the iterator without closing it.
-        try:
-            self.close()
-        except Exception:  # never raise from a finaliser
-            pass
-
-
-class StagedUpload:
+class StagedUpload(_Closeable):
     """An upload while it arrives: a temporary file that may become an object later.
 
     Its key is not known yet when the first bytes arrive (the multipart parser runs before
@@ -292,19 +302,6 @@ class StagedUpload:
         if self._file is not None and not self._stored:
             self._discard()
 
-    def __enter__(self) -> StagedUpload:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        # Last resort for an upload dropped without close() (a request torn down mid-parse).
-        try:
-            self.close()
-        except Exception:  # never raise from a finaliser
-            pass
-
     # -- for backends ----------------------------------------------------------------------
 
     def _open_file(self) -> BinaryIO:
@@ -337,7 +334,6 @@ class StagedUpload:
 class Storage(ABC):
     """Where uploaded files live. Keys look like ``dossiers/<dossier id>/<uuid>``."""
 
-    @abstractmethod
     def put(
         self,
         key: str,
@@ -353,6 +349,15 @@ class Storage(ABC):
         (rewound): a backend may then use its known size and SHA-256, or adopt its file,
         instead of copying it. The caller still closes the stream afterwards.
         """
+        validate_key(key)
+        validate_content_type(content_type)
+        return self._put(key, stream, content_type, max_size)
+
+    @abstractmethod
+    def _put(
+        self, key: str, stream: BinaryIO, content_type: str, max_size: int | None
+    ) -> StoredObject:
+        """``put`` once the key and the content type are known to be valid."""
 
     def stage(self, *, max_size: int | None = None) -> StagedUpload:
         """A StagedUpload to receive an upload into before its key is known.

@@ -21,7 +21,6 @@ from portal.storage.base import (
     StoredObject,
     TooLarge,
     copy_hashing,
-    validate_content_type,
     validate_key,
     validate_prefix,
 )
@@ -101,16 +100,10 @@ class LocalStorage(Storage):
 
     # -- writing -------------------------------------------------------------------------
 
-    def put(
-        self,
-        key: str,
-        stream: BinaryIO,
-        *,
-        content_type: str = "application/octet-stream",
-        max_size: int | None = None,
+    def _put(
+        self, key: str, stream: BinaryIO, content_type: str, max_size: int | None
     ) -> StoredObject:
         path = self._path(key)
-        validate_content_type(content_type)
         if isinstance(stream, _LocalStagedUpload) and stream.storage is self and stream.is_whole():
             return self._adopt(key, path, stream, content_type, max_size)
         return self._copy(key, path, stream, content_type, max_size)

@@ -26,7 +26,6 @@ from portal.storage.base import (
     StoredObject,
     TooLarge,
     copy_hashing,
-    validate_content_type,
     validate_key,
     validate_prefix,
 )
@@ -175,16 +174,9 @@ class S3Storage(Storage):
 
     # -- writing -------------------------------------------------------------------------
 
-    def put(
-        self,
-        key: str,
-        stream: BinaryIO,
-        *,
-        content_type: str = "application/octet-stream",
-        max_size: int | None = None,
+    def _put(
+        self, key: str, stream: BinaryIO, content_type: str, max_size: int | None
     ) -> StoredObject:
-        validate_key(key)
-        validate_content_type(content_type)
         if isinstance(stream, StagedUpload) and stream.is_whole():
             # Already counted and hashed while it arrived, in a seekable file: upload it
             # as it is, without the spool below (one copy fewer).
