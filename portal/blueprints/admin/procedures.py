@@ -25,7 +25,7 @@ from portal.blueprints.admin.procedure_forms import (
     error_summary_view,
     form_data_of,
 )
-from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.forms import EmptyForm
 from portal.blueprints.guards import admin_required
 from portal.catalog import operations, queries
 from portal.catalog.models import Agency, Procedure, VersionStatus
