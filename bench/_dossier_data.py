@@ -209,7 +209,7 @@ def _catch_up_schema(url: str, log) -> bool:
 
 
 def _seed_catalog_and_staff(log) -> None:
-    from portal.catalog.demo import seed_all
+    from portal.demo import seed_all
     from portal.extensions import db
 
     started = time.perf_counter()

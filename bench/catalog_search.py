@@ -214,7 +214,7 @@ def build_app(database_url: str, workdir: Path):
         storage_url=f"file://{workdir / 'uploads'}",
     )
     app = create_app(config)
-    from portal.catalog.demo import seed_all
+    from portal.demo import seed_all
 
     with app.app_context():
         db.create_all()

@@ -16,6 +16,7 @@ demo = AppGroup("demo", help="Demo data for `make run` and for trying the portal
               help="Fill the catalog to this many procedures (real ones first).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the catalog already has data.")
 def seed(procedures: int, if_empty: bool) -> None:
+    from portal import demo as demo_seed
     from portal.catalog import demo as demo_data
 
     if demo_data.is_seeded():
@@ -23,7 +24,7 @@ def seed(procedures: int, if_empty: bool) -> None:
             click.echo("Dữ liệu mẫu đã có; bỏ qua.")
             return
         raise click.ClickException("The database already holds a catalog; seed an empty one.")
-    summary = demo_data.seed_all(procedures, current_app.extensions["storage"])
+    summary = demo_seed.seed_all(procedures, current_app.extensions["storage"])
     db.session.commit()
     click.echo(f"Seeded {summary['agencies']} agencies, {summary['procedures']} procedures, "
                f"{summary['users']} demo accounts (password {demo_data.DEMO_PASSWORD}), "

@@ -48,6 +48,8 @@ class Config:
     mail_from: str = "Trung tâm Phục vụ hành chính công <noreply@hcc.quangngai.gov.vn>"
     default_locale: str = "vi"
     timezone: str = "Asia/Ho_Chi_Minh"
+    # The province whose centre this is, as the official forms name it (form 01).
+    province_name: str = "Quảng Ngãi"
     # How many reverse proxies (the TLS proxy, a load balancer) stand in front of the app and
     # append to X-Forwarded-For. 0: the connecting address is the client's and the header,
     # which anyone can write, is ignored. Wrong in either direction, every client shares the

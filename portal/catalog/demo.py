@@ -144,16 +144,3 @@ def seed_accounts() -> dict[str, User]:
 def is_seeded() -> bool:
     return bool(db.session.scalar(select(func.count()).select_from(Procedure)))
 
-
-def seed_all(total_procedures: int, storage=None) -> dict:
-    seed_agencies()
-    users = seed_accounts()
-    admin = users["admin@demo.hcc.vn"]
-    count = seed_catalog(total_procedures, storage, admin.id)
-    dossiers = 0
-    if storage is not None:
-        from portal.workflow.demo import seed_dossiers
-
-        dossiers = seed_dossiers(users, storage)
-    return {"agencies": len(AGENCIES), "procedures": count, "users": len(users),
-            "dossiers": dossiers}

@@ -46,6 +46,44 @@ def duration_label(amount: int, unit: str) -> str:
     return gettext("%(n)s ngày làm việc", n=amount)
 
 
+# The official documents' own wording (never translated, like the forms themselves).
+
+def vn_datetime(value: datetime | None) -> str:
+    """'09 giờ 00 phút, ngày 12/03/2025', as the forms write a time of day."""
+    if value is None:
+        return "…"
+    value = value.astimezone(VN_TZ)
+    return f"{value:%H} giờ {value:%M} phút, ngày {value:%d/%m/%Y}"
+
+
+def vn_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "…"
+    if isinstance(value, datetime):
+        value = value.astimezone(VN_TZ).date()
+    return f"{value:%d/%m/%Y}"
+
+
+def vn_date_line(value: date | datetime | None) -> str:
+    """'ngày 12 tháng 03 năm 2025' (the place-and-date line of an administrative text)."""
+    if value is None:
+        return "ngày … tháng … năm …"
+    if isinstance(value, datetime):
+        value = value.astimezone(VN_TZ).date()
+    return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+
+
+def vn_money(amount: int) -> str:
+    return f"{vn_number(amount)} đồng"
+
+
+def vn_duration(amount: int, unit: str) -> str:
+    unit = str(unit)
+    if unit == "same_day":
+        return "trong ngày làm việc"
+    return f"{amount} {'giờ' if unit == 'hours' else 'ngày'} làm việc"
+
+
 FILTERS = {
     "money": money,
     "vn_number": vn_number,

@@ -28,9 +28,9 @@ from sqlalchemy.orm import selectinload
 from portal import create_app
 from portal.calendar import VN_TZ
 from portal.calendar.overrides import current_calendar
-from portal.catalog.demo import seed_all
 from portal.catalog.models import AgencyKind
 from portal.config import Config
+from portal.demo import seed_all
 from portal.dossiers.models import Dossier
 from portal.extensions import db
 from portal.stats import published

@@ -206,7 +206,7 @@ def _cases(world: World) -> list[tuple[str, str, str, dict]]:
         ("citizen", f"/ho-so/{d}/nguoi-nop", "citizen.forms.ApplicantForm",
          {"name": "Nguyễn Văn An", "id_number": "051190001122", "phone": "0905123456",
           "email": "an@example.vn", "address": "Thôn 1", "representative": ""}),
-        ("citizen", f"/ho-so/{d}/nhan-ket-qua", "citizen.forms.ReturnForm",
+        ("citizen", f"/ho-so/{d}/nhan-ket-qua", "forms.ReturnForm",
          {"return_method": "postal", "recipient": "An", "phone": "0905123456",
           "province": "Quảng Ngãi", "district": "Sơn Tịnh", "ward": "Tịnh Phong",
           "street": "Thôn 1"}),

@@ -7,6 +7,7 @@ from portal.blueprints.admin import (  # noqa: E402,F401
     calendar,
     catalog_io,
     organisation,
+    procedure_files,
     procedures,
     routes,
     users,

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from portal.blueprints.admin import bp
 from portal.blueprints.admin.org_forms import DeadlineForm, OverrideForm
-from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.forms import EmptyForm
 from portal.blueprints.guards import admin_required
 from portal.calendar import VN_TZ, Duration, DurationUnit
 from portal.calendar import overrides as ops

@@ -27,7 +27,7 @@ from wtforms.validators import (
 
 from portal.accounts.models import Role, User
 from portal.accounts.operations import UNKNOWN_AGENCY
-from portal.blueprints.auth.forms import email_field, required, strong_password, valid_email
+from portal.blueprints.forms import email_field, required, strong_password, valid_email
 from portal.calendar import DurationUnit
 from portal.catalog.models import Agency, AgencyKind, CalendarOverride, Counter, Field
 from portal.catalog.org_operations import UNIT_CODE

@@ -14,7 +14,7 @@ from portal.blueprints.admin.org_forms import (
     FieldRenameForm,
     choices,
 )
-from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.forms import EmptyForm
 from portal.blueprints.guards import admin_required
 from portal.catalog import org_operations as ops
 from portal.catalog import org_queries as queries

@@ -6,8 +6,6 @@ commit, best effort: the periodic orphan sweep catches what a storage outage lea
 
 from __future__ import annotations
 
-import logging
-
 from flask import abort, current_app, flash, redirect, url_for
 
 from portal.accounts.models import Role
@@ -18,7 +16,7 @@ from portal.blueprints.admin.procedure_forms import (
     stored_name,
     template_type,
 )
-from portal.blueprints.admin.procedures import get_procedure_or_404, render_overview
+from portal.blueprints.admin.procedures import delete_files, get_procedure_or_404, render_overview
 from portal.blueprints.downloads import stream_stored
 from portal.blueprints.guards import admin_required, require_role
 from portal.catalog import operations
@@ -28,8 +26,6 @@ from portal.dossiers.files import EXTENSIONS
 from portal.extensions import db
 from portal.storage import StorageError, TooLarge
 
-log = logging.getLogger(__name__)
-
 STORAGE_DOWN = ("Kho lưu trữ tệp tạm thời không hoạt động nên tệp chưa được lưu. "
                 "Vui lòng thử lại sau ít phút.")
 DOWNLOAD_KINDS = {"mau": "template", "ho-so-mau": "sample"}
@@ -37,14 +33,6 @@ DOWNLOAD_KINDS = {"mau": "template", "ho-so-mau": "sample"}
 
 def _storage():
     return current_app.extensions["storage"]
-
-
-def delete_files(keys) -> None:
-    for key in keys:
-        try:
-            _storage().delete(key)
-        except (StorageError, ValueError):
-            log.warning("could not delete catalog file %s; the orphan sweep will", key)
 
 
 def size_label(size: int) -> str:

@@ -31,7 +31,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from portal.blueprints.auth.forms import required
+from portal.blueprints.forms import required
 from portal.catalog.models import (
     Agency,
     ApplicantType,

@@ -14,6 +14,8 @@ copies the keys, so replacing a draft's file never touches what a published vers
 
 from __future__ import annotations
 
+import logging
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
@@ -25,7 +27,7 @@ from portal.blueprints.admin.procedure_forms import (
     error_summary_view,
     form_data_of,
 )
-from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.forms import EmptyForm
 from portal.blueprints.guards import admin_required
 from portal.catalog import operations, queries
 from portal.catalog.models import Agency, Procedure, VersionStatus
@@ -33,12 +35,25 @@ from portal.core.htmx import render_page_or_partial
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
 from portal.extensions import db
+from portal.storage import StorageError
+
+log = logging.getLogger(__name__)
 
 ROW_LISTS = ("documents", "fees", "steps")
 NOT_A_DRAFT = ("Thủ tục không có bản nháp để sửa; phiên bản đã công bố không được sửa. "
                "Hãy bấm “Tạo bản nháp mới”.")
 STALE_FORM = ("Bản nháp bạn đang sửa đã được công bố hoặc hủy trong lúc bạn sửa nên thay đổi "
               "vừa gửi chưa được lưu. Hãy mở lại bản nháp hiện tại.")
+
+
+def delete_files(keys) -> None:
+    """Remove the stored files of a superseded draft state, best effort: the periodic orphan
+    sweep catches what a storage outage leaves behind."""
+    for key in keys:
+        try:
+            current_app.extensions["storage"].delete(key)
+        except (StorageError, ValueError):
+            log.warning("could not delete catalog file %s; the orphan sweep will", key)
 
 
 def get_procedure_or_404(procedure_id: int) -> Procedure:
@@ -260,7 +275,3 @@ def procedure_discard(procedure_id: int):
         return redirect(url_for("admin.procedures"), 303)
     flash(f"Đã hủy bản nháp phiên bản {number}.", "success")
     return _to_overview(procedure_id)
-
-
-# The routes for a draft's files live in their own module (imported here, not in __init__).
-from portal.blueprints.admin.procedure_files import delete_files  # noqa: E402

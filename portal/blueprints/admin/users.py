@@ -11,7 +11,7 @@ from portal.accounts import operations as ops
 from portal.accounts.models import Role, User
 from portal.blueprints.admin import bp
 from portal.blueprints.admin.org_forms import GrantRoleForm, SetActiveForm, StaffForm, choices
-from portal.blueprints.auth.forms import EmptyForm
+from portal.blueprints.forms import EmptyForm
 from portal.blueprints.guards import admin_required
 from portal.catalog.org_queries import all_agencies
 from portal.core.htmx import htmx_redirect, render_page_or_partial

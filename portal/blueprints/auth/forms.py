@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    EmailField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -17,44 +16,25 @@ from wtforms import (
 )
 from wtforms.validators import (
     DataRequired,
-    Email,
     EqualTo,
-    Length,
     Optional,
     Regexp,
     ValidationError,
 )
 
 from portal.accounts.models import Organisation, User
+from portal.blueprints.forms import (
+    PASSWORD_MAX,
+    EmptyForm,
+    email_field,
+    required,
+    strong_password,
+    valid_email,
+)
 from portal.core.forms import fits, stripped, too_long, without_spaces
 
-
-def required(what) -> DataRequired:
-    return DataRequired(message=_l("Vui lòng nhập %(what)s.", what=what))
-
-
-def valid_email():
-    return Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
-                 check_deliverability=False)
-
-
-PASSWORD_MAX = 128
-
-
-def strong_password():
-    return [required(_l("mật khẩu")),
-            Length(min=10, max=PASSWORD_MAX,
-                   message=_l("Mật khẩu phải có từ 10 đến 128 ký tự."))]
-
-
-def email_field(label, *validators) -> EmailField:
-    """An e-mail as typed: blanks around it dropped; at most what ``User.email`` holds
-    (the operations compare it case-folded)."""
-    return EmailField(label, filters=[stripped], validators=[*validators, fits(User.email)])
-
-
-class EmptyForm(FlaskForm):
-    """Button-only POSTs still carry the CSRF token."""
+__all__ = ["EmptyForm", "ForgotPasswordForm", "LoginForm", "MemberForm", "RegisterForm",
+           "ResetPasswordForm", "TotpForm"]
 
 
 class RegisterForm(FlaskForm):

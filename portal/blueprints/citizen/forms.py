@@ -7,21 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     RadioField,
-    SelectChoice,
     StringField,
     TelField,
     TextAreaField,
 )
 from wtforms.validators import Email, Optional, Regexp, ValidationError
 
-from portal.blueprints.auth.forms import EmptyForm, required
+from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
 from portal.core.forms import VersionedForm, fits, stripped, without_spaces
-from portal.dossiers.models import Dossier, ReturnMethod
+from portal.dossiers.models import Dossier
 
 __all__ = ["ApplicantForm", "EmptyForm", "ReturnForm", "StartForm", "SupplementForm",
            "WithdrawForm"]
-
-PHONE = Regexp(r"^(0|\+84)\d{9,10}$", message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))
 
 
 class StartForm(FlaskForm):
@@ -51,46 +48,6 @@ class ApplicantForm(FlaskForm):
         required(_l("địa chỉ")), fits(Dossier.applicant_address)])
     representative = StringField(_l("Người đại diện (nếu nộp cho tổ chức)"), filters=[stripped],
                                  validators=[Optional(), fits(Dossier.representative)])
-
-
-class ReturnForm(FlaskForm):
-    return_method = RadioField(
-        _l("Bạn muốn nhận kết quả bằng cách nào?"),
-        choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
-        validators=[required(_l("cách nhận kết quả"))])
-    recipient = StringField(_l("Người nhận"), filters=[stripped],
-                            validators=[fits(Dossier.postal_recipient)])
-    phone = TelField(_l("Số điện thoại người nhận"), filters=[without_spaces],
-                     validators=[fits(Dossier.postal_phone)])
-    province = StringField(_l("Tỉnh, thành phố"), filters=[stripped],
-                           validators=[fits(Dossier.postal_province)])
-    district = StringField(_l("Quận, huyện"), filters=[stripped],
-                           validators=[fits(Dossier.postal_district)])
-    ward = StringField(_l("Phường, xã"), filters=[stripped],
-                       validators=[fits(Dossier.postal_ward)])
-    street = StringField(_l("Số nhà, đường, thôn, xóm"), filters=[stripped],
-                         validators=[fits(Dossier.postal_street)])
-
-    POSTAL_FIELDS = ("recipient", "phone", "province", "district", "ward", "street")
-
-    @property
-    def postal(self) -> bool:
-        return self.return_method.data == ReturnMethod.POSTAL.value
-
-    def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        if not self.postal:
-            return valid
-        for name in self.POSTAL_FIELDS:
-            field = self[name]
-            if not (field.data or "").strip():
-                field.errors.append(_l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.",
-                                       what=field.label.text.lower()))
-                valid = False
-        if self.phone.data and not PHONE.regex.match(self.phone.data.strip()):
-            self.phone.errors.append(PHONE.message)
-            valid = False
-        return valid
 
 
 class WithdrawForm(FlaskForm):

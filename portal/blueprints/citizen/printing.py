@@ -1,6 +1,6 @@
 """Printing: the summary of a submitted dossier (one template, as HTML and through
 WeasyPrint), and the applicant's own copies of the official forms the agency issued on it
-(receipt 01, requests 02, refusal 03, apology 04, stop notice), rendered by the staff area's
+(receipt 01, requests 02, refusal 03, apology 04, stop notice), rendered by the shared
 ``render_document`` after the citizen visibility rule."""
 
 from __future__ import annotations
@@ -9,11 +9,12 @@ from flask import abort, redirect, render_template, request, url_for
 
 from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.routes import get_dossier_or_404
+from portal.blueprints.documents import render_document
 from portal.blueprints.lookup_links import lookup_qr
-from portal.blueprints.staff.documents import CITIZEN_FORMS, notice_for, render_document
 from portal.core.numbers import whole_number
 from portal.core.pdf import pdf_response
 from portal.dossiers.models import Dossier
+from portal.workflow.documents import CITIZEN_FORMS, notice_for
 
 CITIZEN_FORM_CHOICES = "any(" + ", ".join(f'"{form}"' for form in sorted(CITIZEN_FORMS)) + ")"
 

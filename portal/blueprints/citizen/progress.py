@@ -18,7 +18,6 @@ from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.forms import SupplementForm, WithdrawForm
 from portal.blueprints.citizen.routes import get_dossier_or_404
 from portal.blueprints.lookup_links import lookup_qr
-from portal.blueprints.staff.documents import NOTICE_KINDS, notice_for
 from portal.calendar.overrides import current_calendar
 from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.models import utcnow
@@ -26,6 +25,7 @@ from portal.dossiers import operations as ops
 from portal.dossiers.models import Dossier, DossierState
 from portal.extensions import db
 from portal.workflow import actions as wf
+from portal.workflow.documents import NOTICE_KINDS, notice_for
 
 # The citizen's printable copy of each notice: its form's address (templates/documents/).
 NOTICE_FORM = {kind: form for form, kinds in NOTICE_KINDS.items() for kind in kinds}

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Regexp
 
-from portal.blueprints.auth.forms import required
+from portal.blueprints.forms import required
 from portal.core.forms import fits, stripped, too_long
 from portal.dossiers.models import Dossier
 

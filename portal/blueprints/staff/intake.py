@@ -30,9 +30,8 @@ from wtforms import (
 from wtforms.validators import Email, Optional, Regexp
 
 from portal.accounts.models import Role
-from portal.blueprints.auth.forms import EmptyForm, required
-from portal.blueprints.citizen.forms import PHONE, ReturnForm
 from portal.blueprints.downloads import send_dossier_file
+from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
 from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar

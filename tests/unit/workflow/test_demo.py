@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from portal.catalog import demo
+from portal import demo
 from portal.dossiers.models import Dossier, DossierState
 from portal.extensions import db
 from portal.storage import LocalStorage

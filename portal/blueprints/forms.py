@@ -1,0 +1,87 @@
+"""Form pieces several areas share: the CSRF-only ``EmptyForm``, the Vietnamese
+``required`` / e-mail / password / phone validators, and ``ReturnForm`` (how the applicant
+collects the result), which the online submission asks and the counter's intake extends.
+
+They live beside the areas rather than in ``core/forms.py`` because they bind to the models'
+columns (``User.email``, ``Dossier.postal_*``), and ``core`` imports no domain package."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
+from wtforms.validators import DataRequired, Email, Length, Regexp
+
+from portal.accounts.models import User
+from portal.core.forms import fits, stripped, without_spaces
+from portal.dossiers.models import Dossier, ReturnMethod
+
+PHONE = Regexp(r"^(0|\+84)\d{9,10}$", message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))
+
+
+def required(what) -> DataRequired:
+    return DataRequired(message=_l("Vui lòng nhập %(what)s.", what=what))
+
+
+def valid_email():
+    return Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
+                 check_deliverability=False)
+
+
+PASSWORD_MAX = 128
+
+
+def strong_password():
+    return [required(_l("mật khẩu")),
+            Length(min=10, max=PASSWORD_MAX,
+                   message=_l("Mật khẩu phải có từ 10 đến 128 ký tự."))]
+
+
+def email_field(label, *validators) -> EmailField:
+    """An e-mail as typed: blanks around it dropped; at most what ``User.email`` holds
+    (the operations compare it case-folded)."""
+    return EmailField(label, filters=[stripped], validators=[*validators, fits(User.email)])
+
+
+class EmptyForm(FlaskForm):
+    """Button-only POSTs still carry the CSRF token."""
+
+
+class ReturnForm(FlaskForm):
+    return_method = RadioField(
+        _l("Bạn muốn nhận kết quả bằng cách nào?"),
+        choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
+        validators=[required(_l("cách nhận kết quả"))])
+    recipient = StringField(_l("Người nhận"), filters=[stripped],
+                            validators=[fits(Dossier.postal_recipient)])
+    phone = TelField(_l("Số điện thoại người nhận"), filters=[without_spaces],
+                     validators=[fits(Dossier.postal_phone)])
+    province = StringField(_l("Tỉnh, thành phố"), filters=[stripped],
+                           validators=[fits(Dossier.postal_province)])
+    district = StringField(_l("Quận, huyện"), filters=[stripped],
+                           validators=[fits(Dossier.postal_district)])
+    ward = StringField(_l("Phường, xã"), filters=[stripped],
+                       validators=[fits(Dossier.postal_ward)])
+    street = StringField(_l("Số nhà, đường, thôn, xóm"), filters=[stripped],
+                         validators=[fits(Dossier.postal_street)])
+
+    POSTAL_FIELDS = ("recipient", "phone", "province", "district", "ward", "street")
+
+    @property
+    def postal(self) -> bool:
+        return self.return_method.data == ReturnMethod.POSTAL.value
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not self.postal:
+            return valid
+        for name in self.POSTAL_FIELDS:
+            field = self[name]
+            if not (field.data or "").strip():
+                field.errors.append(_l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.",
+                                       what=field.label.text.lower()))
+                valid = False
+        if self.phone.data and not PHONE.regex.match(self.phone.data.strip()):
+            self.phone.errors.append(PHONE.message)
+            valid = False
+        return valid
