@@ -21,68 +21,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.i18n import N_
 from portal.core.models import TimestampMixin, UTCDateTime, str_enum, utcnow
+from portal.dossiers.states import (
+    CLOCK_RUNNING_STATES,
+    PAUSED_STATES,
+    RESOLVED_STATES,
+    RESULT_STATES,
+    SUPPLEMENT_STATES,
+    DossierState,
+)
 from portal.extensions import db
 
-
-class DossierState(enum.StrEnum):
-    """DESIGN.md §4. ``portal.workflow.transitions`` says which action leads where."""
-
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    NEEDS_COMPLETION = "needs_completion"
-    RECEIVED = "received"
-    IN_PROGRESS = "in_progress"
-    AWAITING_SUPPLEMENT = "awaiting_supplement"
-    AWAITING_CONSULTATION = "awaiting_consultation"
-    INTER_AGENCY = "inter_agency"
-    AWAITING_PAYMENT_OF_OBLIGATION = "awaiting_payment_of_obligation"
-    RESULT_READY = "result_ready"
-    RETURNED = "returned"
-    REFUSED = "refused"
-    WITHDRAWN = "withdrawn"
-    STOPPED = "stopped"
-
-    @property
-    def label(self) -> str:
-        return STATE_LABELS[self]
-
-
-STATE_LABELS = {
-    DossierState.DRAFT: N_("Bản nháp"),
-    DossierState.SUBMITTED: N_("Đã nộp, chờ tiếp nhận"),
-    DossierState.NEEDS_COMPLETION: N_("Cần bổ sung trước khi tiếp nhận"),
-    DossierState.RECEIVED: N_("Đã tiếp nhận"),
-    DossierState.IN_PROGRESS: N_("Đang xử lý"),
-    DossierState.AWAITING_SUPPLEMENT: N_("Chờ bổ sung hồ sơ"),
-    DossierState.AWAITING_CONSULTATION: N_("Đang lấy ý kiến"),
-    DossierState.INTER_AGENCY: N_("Đang liên thông"),
-    DossierState.AWAITING_PAYMENT_OF_OBLIGATION: N_("Chờ thực hiện nghĩa vụ tài chính"),
-    DossierState.RESULT_READY: N_("Có kết quả"),
-    DossierState.RETURNED: N_("Đã trả kết quả"),
-    DossierState.REFUSED: N_("Từ chối"),
-    DossierState.WITHDRAWN: N_("Đã rút hồ sơ"),
-    DossierState.STOPPED: N_("Dừng xử lý"),
-}
-
-
-# A dossier in one of these states is finished: it has an end time (``finished_at``).
-RESOLVED_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED,
-                             DossierState.REFUSED, DossierState.WITHDRAWN,
-                             DossierState.STOPPED})
-# The clock is paused in these states (waiting for the applicant).
-PAUSED_STATES = frozenset({DossierState.AWAITING_SUPPLEMENT,
-                           DossierState.AWAITING_PAYMENT_OF_OBLIGATION})
-# The applicant answers a request for papers in these states (FileKind.SUPPLEMENT): the
-# completion request before reception and the supplement request during processing (form 02).
-SUPPLEMENT_STATES = frozenset({DossierState.NEEDS_COMPLETION,
-                               DossierState.AWAITING_SUPPLEMENT})
-# The e-result is the applicant's once the leader has approved it.
-RESULT_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED})
-# The legal clock runs in these states (portal.workflow.queries.CLOCK_RUNNING): received,
-# unresolved and not waiting for the applicant. Spelled out in SQL for the partial index the
-# monitoring dashboard reads (a query uses it only when it repeats this very condition).
-CLOCK_RUNNING_STATES = (DossierState.RECEIVED, DossierState.IN_PROGRESS,
-                        DossierState.AWAITING_CONSULTATION, DossierState.INTER_AGENCY)
 CLOCK_RUNNING_SQL = "state IN ({})".format(", ".join(f"'{s.value}'" for s in CLOCK_RUNNING_STATES))
 FORWARD_INTER_AGENCY_SQL = "action = 'forward_inter_agency'"
 
