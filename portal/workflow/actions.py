@@ -28,13 +28,13 @@ from portal.dossiers.models import (
 from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workflow.models import (
     Consultation,
     DossierStep,
     Notice,
     NoticeKind,
     NoticeSequence,
-    OutboxMessage,
     Pause,
     PauseKind,
 )

@@ -49,8 +49,9 @@ from portal.dossiers.models import (
     ReturnMethod,
 )
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
-from portal.workflow.models import Consultation, DossierStep, Notice, OutboxMessage, Pause
+from portal.workflow.models import Consultation, DossierStep, Notice, Pause
 from portal.workflow.transitions import TRANSITIONS, Action, Actor
 
 S = DossierState
