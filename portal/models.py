@@ -7,9 +7,9 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.user_sessions import UserSession
+from portal.calendar.models import CalendarOverride
 from portal.catalog.models import (
     Agency,
-    CalendarOverride,
     Counter,
     Field,
     Procedure,
@@ -20,12 +20,12 @@ from portal.catalog.models import (
 )
 from portal.core.throttle import Throttle
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
+from portal.notifications.models import OutboxMessage
 from portal.workflow.models import (
     Consultation,
     DossierStep,
     Notice,
     NoticeSequence,
-    OutboxMessage,
     Pause,
 )
 

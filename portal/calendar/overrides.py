@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from portal.calendar import holidays_vn as hv
 from portal.calendar.engine import CalendarRules, WorkCalendar
-from portal.catalog.models import CalendarOverride, CalendarOverrideKind
+from portal.calendar.models import CalendarOverride, CalendarOverrideKind
 from portal.extensions import db
 
 MAKEUP_DAY_VI = "Ngày làm việc bù (theo lịch nghỉ lễ của Nhà nước)"

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime, time
+from datetime import datetime, time
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Date,
     ForeignKey,
     Integer,
     String,
@@ -263,28 +262,6 @@ class ProcedureStep(_VersionPart, db.Model):
     name: Mapped[str] = mapped_column(String(300))
     role: Mapped[StepRole] = mapped_column(str_enum(StepRole, "step_role"))
     hours: Mapped[int] = mapped_column(Integer)
-
-
-class CalendarOverrideKind(enum.StrEnum):
-    DAY_OFF = "day_off"
-    WORKING_DAY = "working_day"
-
-    @property
-    def label(self) -> str:
-        return {"day_off": N_("Ngày nghỉ"), "working_day": N_("Ngày làm việc bù")}[self.value]
-
-
-class CalendarOverride(db.Model):
-    """An administrator's change to the public-holiday calendar."""
-
-    __tablename__ = "calendar_override"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    day: Mapped[date] = mapped_column(Date, unique=True)
-    kind: Mapped[CalendarOverrideKind] = mapped_column(
-        str_enum(CalendarOverrideKind, "calendar_override_kind")
-    )
-    note: Mapped[str] = mapped_column(String(300), default="")
 
 
 class PublishedVersionChanged(RuntimeError):

@@ -21,47 +21,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.core.i18n import N_
 from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum, utcnow
+from portal.dossiers.states import (
+    CLOCK_RUNNING_STATES,
+    PAUSED_STATES,
+    RESOLVED_STATES,
+    RESULT_STATES,
+    SUPPLEMENT_STATES,
+    DossierState,
+)
 from portal.extensions import db
 
-
-class DossierState(LabelledEnum):
-    """DESIGN.md §4. ``portal.workflow.transitions`` says which action leads where."""
-
-    DRAFT = "draft", N_("Bản nháp")
-    SUBMITTED = "submitted", N_("Đã nộp, chờ tiếp nhận")
-    NEEDS_COMPLETION = "needs_completion", N_("Cần bổ sung trước khi tiếp nhận")
-    RECEIVED = "received", N_("Đã tiếp nhận")
-    IN_PROGRESS = "in_progress", N_("Đang xử lý")
-    AWAITING_SUPPLEMENT = "awaiting_supplement", N_("Chờ bổ sung hồ sơ")
-    AWAITING_CONSULTATION = "awaiting_consultation", N_("Đang lấy ý kiến")
-    INTER_AGENCY = "inter_agency", N_("Đang liên thông")
-    AWAITING_PAYMENT_OF_OBLIGATION = ("awaiting_payment_of_obligation",
-                                      N_("Chờ thực hiện nghĩa vụ tài chính"))
-    RESULT_READY = "result_ready", N_("Có kết quả")
-    RETURNED = "returned", N_("Đã trả kết quả")
-    REFUSED = "refused", N_("Từ chối")
-    WITHDRAWN = "withdrawn", N_("Đã rút hồ sơ")
-    STOPPED = "stopped", N_("Dừng xử lý")
-
-
-# A dossier in one of these states is finished: it has an end time (``finished_at``).
-RESOLVED_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED,
-                             DossierState.REFUSED, DossierState.WITHDRAWN,
-                             DossierState.STOPPED})
-# The clock is paused in these states (waiting for the applicant).
-PAUSED_STATES = frozenset({DossierState.AWAITING_SUPPLEMENT,
-                           DossierState.AWAITING_PAYMENT_OF_OBLIGATION})
-# The applicant answers a request for papers in these states (FileKind.SUPPLEMENT): the
-# completion request before reception and the supplement request during processing (form 02).
-SUPPLEMENT_STATES = frozenset({DossierState.NEEDS_COMPLETION,
-                               DossierState.AWAITING_SUPPLEMENT})
-# The e-result is the applicant's once the leader has approved it.
-RESULT_STATES = frozenset({DossierState.RESULT_READY, DossierState.RETURNED})
-# The legal clock runs in these states (portal.workflow.queries.CLOCK_RUNNING): received,
-# unresolved and not waiting for the applicant. Spelled out in SQL for the partial index the
-# monitoring dashboard reads (a query uses it only when it repeats this very condition).
-CLOCK_RUNNING_STATES = (DossierState.RECEIVED, DossierState.IN_PROGRESS,
-                        DossierState.AWAITING_CONSULTATION, DossierState.INTER_AGENCY)
 CLOCK_RUNNING_SQL = "state IN ({})".format(", ".join(f"'{s.value}'" for s in CLOCK_RUNNING_STATES))
 FORWARD_INTER_AGENCY_SQL = "action = 'forward_inter_agency'"
 

@@ -45,23 +45,14 @@ from portal.dossiers.models import (
     FileKind,
     ReturnMethod,
 )
-from portal.dossiers.queries import is_visible_to
 from portal.extensions import db
 from portal.storage import Storage, StorageError, TooLarge
+from portal.workflow.transitions import Action, actors_for, move
 
 log = logging.getLogger(__name__)
 
 STORAGE_DOWN = ("Kho lưu trữ tạm thời không phản hồi, tệp chưa được lưu. "
                 "Vui lòng thử lại sau ít phút.")
-
-# States in which the applicant may still ask to withdraw: submitted and not yet ended.
-# Once the result is ready there is nothing left to withdraw; it is handed over.
-WITHDRAWABLE = frozenset({
-    DossierState.SUBMITTED, DossierState.NEEDS_COMPLETION, DossierState.RECEIVED,
-    DossierState.IN_PROGRESS, DossierState.AWAITING_SUPPLEMENT,
-    DossierState.AWAITING_CONSULTATION, DossierState.INTER_AGENCY,
-    DossierState.AWAITING_PAYMENT_OF_OBLIGATION,
-})
 
 
 class DossierError(ValueError):
@@ -359,12 +350,14 @@ def _check_complete(dossier: Dossier) -> None:
 
 
 def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) -> None:
-    """Submit a complete draft: code, state, appointment (working-time calendar), event."""
+    """Submit a complete draft: code, state, appointment (working-time calendar), event.
+    The transition table's ``Action.SUBMIT`` row says from where, to where and who."""
     if now.tzinfo is None or now.utcoffset() is None:
         raise ValueError("submit needs an aware datetime")
-    if not dossier.is_draft:
+    submission = Action.SUBMIT.transition
+    if dossier.state not in submission.sources:
         raise DossierError("Hồ sơ này đã được nộp; không thể nộp lại.")
-    if not is_visible_to(dossier, user):
+    if not actors_for(user, dossier) & submission.actors:
         raise DossierError("Bạn không có quyền nộp hồ sơ này.")
     version = dossier.procedure_version
     superseded = version.status is not VersionStatus.PUBLISHED
@@ -375,7 +368,7 @@ def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) 
     dossier.code = codes.next_code(dossier.agency, now)
     duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
     deadline = calendar.add(now, duration, version.cutoff)
-    dossier.state = DossierState.SUBMITTED
+    move(dossier, Action.SUBMIT)
     dossier.submitted_at = now
     dossier.due_at = deadline.due
     dossier.due_explanation = deadline.explanation_vi
@@ -390,15 +383,17 @@ def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) 
 
 def request_withdrawal(dossier: Dossier, user: User, reason: str,
                        now: datetime | None = None) -> None:
-    """Record the applicant's request; an officer confirms it (workflow issue)."""
+    """Record the applicant's request (``Action.REQUEST_WITHDRAWAL``: the state does not
+    change); an officer confirms it (``Action.CONFIRM_WITHDRAWAL``)."""
     now = now or utcnow()
+    request = Action.REQUEST_WITHDRAWAL.transition
     if dossier.is_draft:
         raise DossierError("Hồ sơ chưa nộp không cần rút; bạn có thể xóa bản nháp.")
-    if dossier.state not in WITHDRAWABLE:
+    if dossier.state not in request.sources:
         raise DossierError("Hồ sơ đã kết thúc hoặc đã có kết quả nên không thể rút.")
     if dossier.withdrawal_requested_at is not None:
         raise DossierError("Bạn đã gửi yêu cầu rút hồ sơ này; Trung tâm đang xem xét.")
-    if not is_visible_to(dossier, user):
+    if not actors_for(user, dossier) & request.actors:
         raise DossierError("Bạn không có quyền rút hồ sơ này.")
     reason = (reason or "").strip()
     if not reason:

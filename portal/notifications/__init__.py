@@ -1,1 +1,1 @@
-"""Messages to users. The outbox and SMS/Zalo channels come with the workflow issue."""
+"""Messages to users: the outbox (``models``) and plain e-mail (``mailer``)."""

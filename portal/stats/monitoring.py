@@ -34,7 +34,8 @@ from portal.calendar import VN_TZ, WorkCalendar
 from portal.catalog.models import Agency, ProcedureVersion, TimeUnit
 from portal.core.i18n import N_
 from portal.core.pagination import Page, page_number
-from portal.dossiers.models import CLOCK_RUNNING_STATES, Dossier, DossierEvent
+from portal.dossiers.models import Dossier, DossierEvent
+from portal.dossiers.states import CLOCK_RUNNING_STATES
 from portal.extensions import db
 from portal.stats.figures import Period
 from portal.stats.worktime import working_clock

@@ -9,7 +9,7 @@ commit by someone else fail instead of silently overwriting (``Conflict``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,7 +19,6 @@ from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.catalog.models import Agency, ProcedureStep, StepRole
 from portal.dossiers.codes import bump_sequence
 from portal.dossiers.models import (
-    PAUSED_STATES,
     Channel,
     Dossier,
     DossierState,
@@ -27,18 +26,19 @@ from portal.dossiers.models import (
     ReturnMethod,
 )
 from portal.dossiers.operations import add_event
+from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workflow.models import (
     Consultation,
     DossierStep,
     Notice,
     NoticeKind,
     NoticeSequence,
-    OutboxMessage,
     Pause,
     PauseKind,
 )
-from portal.workflow.transitions import Action, Actor, actors_for
+from portal.workflow.transitions import Action, Actor, actors_for, move
 
 S = DossierState
 INTER_AGENCY_MIN_DAYS = 3  # forwarding with less left than this needs a confirmation
@@ -249,11 +249,11 @@ def _resume(dossier: Dossier, ctx: Context) -> None:
             f"({pause.kind.label.lower()}); hạn mới {_local(dossier.due_at)}.")
 
 
-def _end(dossier: Dossier, state: DossierState, ctx: Context, note: str = "") -> None:
+def _end(dossier: Dossier, action: Action, ctx: Context, note: str = "") -> None:
     """Every ending: the clock stops for good and the open step closes."""
     _resume_silently(dossier, ctx)
     _finish_step(dossier, ctx, note)
-    dossier.state = state
+    move(dossier, action)
     dossier.finished_at = ctx.now
 
 
@@ -288,7 +288,7 @@ def receive(dossier: Dossier, ctx: Context) -> None:
     first = _next_planned(dossier, 0)
     assert first is not None  # _plan always has a processing step
     _start_step(dossier, first, ctx, None)
-    dossier.state = S.RECEIVED
+    move(dossier, Action.RECEIVE)
     add_event(dossier, Action.RECEIVE.value,
               f"Cơ quan đã tiếp nhận hồ sơ. Hẹn trả kết quả: {_local(dossier.due_at)}.",
               ctx.user, ctx.now)
@@ -304,7 +304,7 @@ def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) 
     reason = _text(reason, "lý do", "reason")
     dossier.supplement_round += 1
     notice = _issue(dossier, NoticeKind.COMPLETION, ctx, reason, items)
-    dossier.state = S.NEEDS_COMPLETION
+    move(dossier, Action.REQUEST_COMPLETION)
     add_event(dossier, Action.REQUEST_COMPLETION.value,
               f"Yêu cầu bổ sung, hoàn thiện hồ sơ trước khi tiếp nhận: {items}", ctx.user,
               ctx.now)
@@ -318,7 +318,7 @@ def refuse_reception(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     _begin(dossier, Action.REFUSE_RECEPTION, ctx)
     reason = _text(reason, "lý do từ chối", "reason")
     notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
-    _end(dossier, S.REFUSED, ctx)
+    _end(dossier, Action.REFUSE_RECEPTION, ctx)
     add_event(dossier, Action.REFUSE_RECEPTION.value, f"Từ chối tiếp nhận hồ sơ. Lý do: {reason}",
               ctx.user, ctx.now)
     _notify(dossier, ctx, "không được tiếp nhận", f"không được tiếp nhận. Lý do: {reason}")
@@ -338,7 +338,7 @@ def resolve_on_the_spot(dossier: Dossier, ctx: Context, result_note: str,
     dossier.due_at = ctx.now
     dossier.due_explanation = "Thủ tục giải quyết ngay trong ngày tại quầy."
     dossier.result_note = result_note
-    dossier.state = S.RETURNED
+    move(dossier, Action.RESOLVE_ON_THE_SPOT)
     dossier.finished_at = dossier.returned_at = ctx.now
     dossier.returned_to = (collected_by or dossier.applicant_name).strip()[:300]
     add_event(dossier, Action.RESOLVE_ON_THE_SPOT.value,
@@ -354,7 +354,7 @@ def resubmit(dossier: Dossier, ctx: Context) -> None:
                for f in dossier.files):
         raise WorkflowError("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi lại.",
                             "files")
-    dossier.state = S.SUBMITTED
+    move(dossier, Action.RESUBMIT)
     add_event(dossier, Action.RESUBMIT.value, "Người nộp đã bổ sung, hoàn thiện hồ sơ.",
               ctx.user, ctx.now)
     _flush(dossier)
@@ -373,7 +373,7 @@ def take(dossier: Dossier, ctx: Context) -> None:
     if step.role is StepRole.LEADER and Actor.LEADER not in actors:
         raise Forbidden("Bước này thuộc lãnh đạo cơ quan.")
     step.holder_id = dossier.holder_id = ctx.user.id
-    dossier.state = S.IN_PROGRESS
+    move(dossier, Action.TAKE)
     add_event(dossier, Action.TAKE.value, f"{ctx.user.full_name} nhận xử lý bước “{step.name}”.",
               ctx.user, ctx.now, public=False)
     _flush(dossier)
@@ -387,7 +387,7 @@ def assign(dossier: Dossier, ctx: Context, assignee: User) -> None:
     holder = _holder_for(dossier, assignee, step.role)
     assert holder is not None
     step.holder_id = dossier.holder_id = holder.id
-    dossier.state = S.IN_PROGRESS
+    move(dossier, Action.ASSIGN)
     add_event(dossier, Action.ASSIGN.value,
               f"Phân công {holder.full_name} xử lý bước “{step.name}”.", ctx.user, ctx.now,
               public=False)
@@ -428,7 +428,7 @@ def request_supplement(dossier: Dossier, ctx: Context, items: str, reason: str) 
     dossier.supplement_round += 1
     notice = _issue(dossier, NoticeKind.SUPPLEMENT, ctx, reason, items)
     _pause(dossier, PauseKind.SUPPLEMENT, ctx)
-    dossier.state = S.AWAITING_SUPPLEMENT
+    move(dossier, Action.REQUEST_SUPPLEMENT)
     add_event(dossier, Action.REQUEST_SUPPLEMENT.value,
               f"Yêu cầu bổ sung hồ sơ (số {notice.reference}): {items}. Thời hạn giải quyết "
               f"tạm dừng cho đến khi nhận đủ hồ sơ bổ sung.", ctx.user, ctx.now)
@@ -447,7 +447,7 @@ def supplement(dossier: Dossier, ctx: Context, note: str = "") -> None:
     if not uploaded and not note.strip():
         raise WorkflowError("Ghi rõ giấy tờ bổ sung đã nhận tại quầy.", "note")
     _resume(dossier, ctx)
-    dossier.state = S.IN_PROGRESS
+    move(dossier, Action.SUPPLEMENT)
     add_event(dossier, Action.SUPPLEMENT.value,
               "Đã nhận hồ sơ bổ sung" + (f": {note.strip()}" if note.strip() else "")
               + f". Hẹn trả kết quả: {_local(dossier.due_at)}.", ctx.user, ctx.now)
@@ -466,7 +466,7 @@ def request_consultation(dossier: Dossier, ctx: Context, agencies: Sequence[Agen
     made = [Consultation(agency_id=a.id, question=question, requested_at=ctx.now,
                          requested_by_id=ctx.user.id, due_at=due_at) for a in asked]
     dossier.consultations.extend(made)
-    dossier.state = S.AWAITING_CONSULTATION
+    move(dossier, Action.REQUEST_CONSULTATION)
     names = ", ".join(a.name for a in asked)
     add_event(dossier, Action.REQUEST_CONSULTATION.value,
               f"Xin ý kiến {names}, hạn trả lời {_local(due_at)}.", ctx.user, ctx.now,
@@ -487,7 +487,7 @@ def answer_consultation(dossier: Dossier, ctx: Context, consultation_id: int,
         raise Conflict("Yêu cầu xin ý kiến này đã được trả lời.")
     item.answer, item.answered_at, item.answered_by_id = answer, ctx.now, ctx.user.id
     if all(c.answered_at is not None for c in dossier.consultations):
-        dossier.state = S.IN_PROGRESS
+        move(dossier, Action.ANSWER_CONSULTATION)
     add_event(dossier, Action.ANSWER_CONSULTATION.value,
               f"{item.agency.name} đã trả lời xin ý kiến.", ctx.user, ctx.now, public=False)
     _flush(dossier)
@@ -512,7 +512,7 @@ def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
             f"Chỉ còn {left:.1f} ngày làm việc trước hạn trả kết quả (dưới "
             f"{INTER_AGENCY_MIN_DAYS} ngày). Hãy xác nhận nếu vẫn chuyển liên thông.",
             "confirmed")
-    dossier.state = S.INTER_AGENCY
+    move(dossier, Action.FORWARD_INTER_AGENCY)
     add_event(dossier, Action.FORWARD_INTER_AGENCY.value,
               f"Chuyển liên thông đến Văn phòng UBND tỉnh ({note}); còn {left:.1f} ngày làm "
               f"việc trước hạn.", ctx.user, ctx.now)
@@ -522,7 +522,7 @@ def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
 def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
     _begin(dossier, Action.INTER_AGENCY_RETURNED, ctx)
     note = _text(note, "kết quả xử lý liên thông", "note", 500)
-    dossier.state = S.IN_PROGRESS
+    move(dossier, Action.INTER_AGENCY_RETURNED)
     add_event(dossier, Action.INTER_AGENCY_RETURNED.value,
               f"Nhận lại hồ sơ liên thông: {note}.", ctx.user, ctx.now)
     _flush(dossier)
@@ -533,7 +533,7 @@ def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
     _begin(dossier, Action.REQUEST_OBLIGATION, ctx)
     note = _text(note, "nội dung nghĩa vụ tài chính (thông báo thuế, số tiền…)", "note", 500)
     _pause(dossier, PauseKind.OBLIGATION, ctx)
-    dossier.state = S.AWAITING_PAYMENT_OF_OBLIGATION
+    move(dossier, Action.REQUEST_OBLIGATION)
     add_event(dossier, Action.REQUEST_OBLIGATION.value,
               f"Thông báo nghĩa vụ tài chính: {note}. Thời hạn giải quyết tạm dừng đến khi "
               f"người nộp hoàn thành nghĩa vụ.", ctx.user, ctx.now)
@@ -545,7 +545,7 @@ def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str) -> None:
     _begin(dossier, Action.OBLIGATION_FULFILLED, ctx)
     note = _text(note, "chứng từ nộp (số biên lai, ngày nộp)", "note", 500)
     _resume(dossier, ctx)
-    dossier.state = S.IN_PROGRESS
+    move(dossier, Action.OBLIGATION_FULFILLED)
     add_event(dossier, Action.OBLIGATION_FULFILLED.value,
               f"Người nộp đã hoàn thành nghĩa vụ tài chính ({note}). Hẹn trả kết quả: "
               f"{_local(dossier.due_at)}.", ctx.user, ctx.now)
@@ -562,7 +562,7 @@ def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
         raise WorkflowError("Vui lòng đính kèm tệp kết quả điện tử trước khi phê duyệt.",
                             "result")
     dossier.result_note = result_note.strip()[:500]
-    _end(dossier, S.RESULT_READY, ctx, "Phê duyệt")
+    _end(dossier, Action.APPROVE, ctx, "Phê duyệt")
     late = dossier.due_at is not None and ctx.now > dossier.due_at
     add_event(dossier, Action.APPROVE.value,
               "Hồ sơ đã có kết quả" + (" (trễ hạn)" if late else "")
@@ -579,7 +579,7 @@ def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     _begin(dossier, Action.REFUSE, ctx)
     reason = _text(reason, "lý do từ chối giải quyết", "reason")
     notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
-    _end(dossier, S.REFUSED, ctx, "Từ chối giải quyết")
+    _end(dossier, Action.REFUSE, ctx, "Từ chối giải quyết")
     add_event(dossier, Action.REFUSE.value, f"Từ chối giải quyết hồ sơ. Lý do: {reason}",
               ctx.user, ctx.now)
     _notify(dossier, ctx, "bị từ chối giải quyết", f"không được giải quyết. Lý do: {reason}")
@@ -592,7 +592,7 @@ def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     _begin(dossier, Action.STOP, ctx)
     reason = _text(reason, "lý do dừng xử lý", "reason")
     notice = _issue(dossier, NoticeKind.STOP, ctx, reason)
-    _end(dossier, S.STOPPED, ctx, "Dừng xử lý")
+    _end(dossier, Action.STOP, ctx, "Dừng xử lý")
     add_event(dossier, Action.STOP.value, f"Dừng xử lý hồ sơ. Lý do: {reason}", ctx.user,
               ctx.now)
     _notify(dossier, ctx, "dừng xử lý", f"bị dừng xử lý. Lý do: {reason}")
@@ -604,7 +604,7 @@ def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
     _begin(dossier, Action.CONFIRM_WITHDRAWAL, ctx)
     if dossier.withdrawal_requested_at is None:
         raise WorkflowError("Người nộp chưa đề nghị rút hồ sơ này.")
-    _end(dossier, S.WITHDRAWN, ctx, "Rút hồ sơ theo đề nghị")
+    _end(dossier, Action.CONFIRM_WITHDRAWAL, ctx, "Rút hồ sơ theo đề nghị")
     add_event(dossier, Action.CONFIRM_WITHDRAWAL.value,
               "Cơ quan xác nhận rút hồ sơ theo đề nghị của người nộp.", ctx.user, ctx.now)
     _notify(dossier, ctx, "đã rút", "đã được rút theo đề nghị của bạn.")
@@ -626,7 +626,7 @@ def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
     dossier.returned_at = ctx.now
     dossier.returned_to = who
     dossier.return_method = method  # how it actually left (the statistics count postal returns)
-    dossier.state = S.RETURNED
+    move(dossier, Action.HAND_OVER)
     add_event(dossier, Action.HAND_OVER.value, text, ctx.user, ctx.now)
     _notify(dossier, ctx, "đã trả kết quả", text)
     _flush(dossier)
@@ -656,6 +656,37 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
             f"quá hạn giải quyết; cơ quan xin lỗi và hẹn lại {_local(new_appointment_at)}.")
     _flush(dossier)
     return notice
+
+
+# --- who calls what ------------------------------------------------------------------------
+
+# The function of every action taken on a ``Context`` (the staff workspace calls them through
+# this map). The applicant's submission and withdrawal request are dossier operations:
+# ``dossiers.operations.submit`` and ``request_withdrawal``, called by the citizen pages.
+FUNCTIONS: dict[Action, Callable[..., object]] = {
+    Action.RECEIVE: receive,
+    Action.REQUEST_COMPLETION: request_completion,
+    Action.REFUSE_RECEPTION: refuse_reception,
+    Action.RESOLVE_ON_THE_SPOT: resolve_on_the_spot,
+    Action.RESUBMIT: resubmit,
+    Action.TAKE: take,
+    Action.ASSIGN: assign,
+    Action.COMPLETE_STEP: complete_step,
+    Action.REQUEST_SUPPLEMENT: request_supplement,
+    Action.SUPPLEMENT: supplement,
+    Action.REQUEST_CONSULTATION: request_consultation,
+    Action.ANSWER_CONSULTATION: answer_consultation,
+    Action.FORWARD_INTER_AGENCY: forward_inter_agency,
+    Action.INTER_AGENCY_RETURNED: inter_agency_returned,
+    Action.REQUEST_OBLIGATION: request_obligation,
+    Action.OBLIGATION_FULFILLED: obligation_fulfilled,
+    Action.APPROVE: approve,
+    Action.REFUSE: refuse,
+    Action.STOP: stop,
+    Action.CONFIRM_WITHDRAWAL: confirm_withdrawal,
+    Action.HAND_OVER: hand_over,
+    Action.APOLOGISE: apologise,
+}
 
 
 # --- invariants (checked by the stateful test; cheap enough to assert anywhere) ------------

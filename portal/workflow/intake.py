@@ -25,6 +25,7 @@ from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
 from portal.extensions import db
 from portal.workflow.actions import Forbidden, WorkflowError
 from portal.workflow.queries import agency_ids_of, staff_visible
+from portal.workflow.transitions import Action, move
 
 INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
 INTAKE_EVENT = {Channel.COUNTER: "Tiếp nhận trực tiếp tại quầy",
@@ -171,7 +172,7 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
     dossier.code = codes.next_code(dossier.agency, now)
     duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
     deadline = calendar.add(now, duration, version.cutoff)
-    dossier.state = DossierState.SUBMITTED
+    move(dossier, Action.SUBMIT)  # filed by the officer, not by an applicant online
     dossier.submitted_at = now
     dossier.due_at = deadline.due  # the expected appointment; reception fixes it
     dossier.due_explanation = deadline.explanation_vi

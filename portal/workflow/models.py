@@ -1,6 +1,7 @@
 """What the workflow records besides the dossier itself: the internal steps (the digital
 process control slip, form 05), clock pauses, consultations with other agencies, the official
-notices issued (forms 02, 03, 04 and the stop-processing notice) and the message outbox."""
+notices issued (forms 02, 03, 04 and the stop-processing notice). The message outbox is
+``portal.notifications.models``."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.catalog.models import StepRole
 from portal.core.i18n import N_
-from portal.core.models import UTCDateTime, str_enum, utcnow
+from portal.core.models import UTCDateTime, str_enum
 from portal.extensions import db
 
 
@@ -186,23 +187,3 @@ class NoticeSequence(db.Model):
     kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind, "notice_kind"))
     year: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class OutboxMessage(db.Model):
-    """A message to send, written in the same transaction as the change it reports
-    (DESIGN.md §6). The notifications issue delivers them; until then they wait here."""
-
-    __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_unsent", "sent_at", "id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    dossier_id: Mapped[int | None] = mapped_column(ForeignKey("dossier.id",
-                                                              ondelete="SET NULL"))
-    channel: Mapped[str] = mapped_column(String(16))  # email | sms
-    recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(300), default="")
-    body: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(String(500), default="")

@@ -28,16 +28,18 @@ from portal.core.i18n import N_
 from portal.core.pagination import Page, paginate
 from portal.core.text import search_terms
 from portal.dossiers.models import Channel, Dossier, DossierState
+from portal.dossiers.states import (
+    BEFORE_RECEPTION,
+    CLOCK_RUNNING_STATES,
+    UNRESOLVED_RECEIVED,
+    WAITING_FOR_AGENCY,
+    WAITING_FOR_APPLICANT,
+)
 from portal.extensions import db
 from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind
 
 S = DossierState
 AGENCY_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER)
-
-# The clock runs in these states: a dossier in one of them past its due time is overdue
-# (Dossier.is_overdue says the same for one dossier).
-CLOCK_RUNNING = (S.RECEIVED, S.IN_PROGRESS, S.AWAITING_CONSULTATION, S.INTER_AGENCY)
-UNRESOLVED = (*CLOCK_RUNNING, S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT_OF_OBLIGATION)
 
 
 class Queue(enum.StrEnum):
@@ -178,22 +180,21 @@ def due_soon_limit(now: datetime, calendar: WorkCalendar) -> datetime:
 def _condition(queue: Queue, user: Any, now: datetime, calendar: WorkCalendar
                ) -> ColumnElement[bool]:
     if queue is Queue.RECEPTION:
-        return Dossier.state.in_([S.SUBMITTED, S.NEEDS_COMPLETION])
+        return Dossier.state.in_(BEFORE_RECEPTION)
     if queue is Queue.NEW:
         return and_(Dossier.state == S.RECEIVED, Dossier.holder_id.is_(None))
     if queue is Queue.MINE:
         return and_(Dossier.holder_id == getattr(user, "id", None),
-                    Dossier.state.in_(UNRESOLVED))
+                    Dossier.state.in_(UNRESOLVED_RECEIVED))
     if queue is Queue.DUE_SOON:
-        return and_(Dossier.state.in_(CLOCK_RUNNING), Dossier.due_at >= now,
+        return and_(Dossier.state.in_(CLOCK_RUNNING_STATES), Dossier.due_at >= now,
                     Dossier.due_at <= due_soon_limit(now, calendar))
     if queue is Queue.OVERDUE:
-        return and_(Dossier.state.in_(CLOCK_RUNNING), Dossier.due_at < now)
+        return and_(Dossier.state.in_(CLOCK_RUNNING_STATES), Dossier.due_at < now)
     if queue is Queue.WAITING_APPLICANT:
-        return Dossier.state.in_([S.AWAITING_SUPPLEMENT, S.AWAITING_PAYMENT_OF_OBLIGATION,
-                                  S.NEEDS_COMPLETION])
+        return Dossier.state.in_(WAITING_FOR_APPLICANT)
     if queue is Queue.WAITING_AGENCY:
-        return Dossier.state.in_([S.AWAITING_CONSULTATION, S.INTER_AGENCY])
+        return Dossier.state.in_(WAITING_FOR_AGENCY)
     if queue is Queue.RESULT_READY:
         return Dossier.state == S.RESULT_READY
     raise ValueError(queue)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
 from portal.core.pagination import Page, paginate
-from portal.dossiers.models import Dossier, DossierState
+from portal.dossiers.models import Dossier
 from portal.extensions import db
 from portal.workflow.models import DossierStep
 
@@ -95,7 +95,7 @@ def book_query(agency_id: int, period: Period) -> Select:
 
 def _notes(dossier: Dossier) -> str:
     notes = [dossier.state.label]
-    if dossier.state in (DossierState.RESULT_READY, DossierState.RETURNED) and dossier.due_at:
+    if dossier.result_issued and dossier.due_at:
         notes.append("trễ hạn" if dossier.finished_at > dossier.due_at else "đúng hạn")
     if dossier.new_appointment_at is not None:
         notes.append("có phiếu xin lỗi, hẹn lại")
@@ -118,8 +118,7 @@ def line_of(dossier: Dossier, number: int) -> BookLine:
         officer=dossier.received_by.full_name if dossier.received_by else "",
         appointment_at=dossier.appointment_at, handovers=len(handovers),
         last_handover=last_text,
-        result_at=dossier.finished_at if dossier.state in (
-            DossierState.RESULT_READY, DossierState.RETURNED) else None,
+        result_at=dossier.finished_at if dossier.result_issued else None,
         returned_at=dossier.returned_at, returned_to=dossier.returned_to,
         notes=_notes(dossier))
 

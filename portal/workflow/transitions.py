@@ -1,6 +1,7 @@
-"""The transition table (DESIGN.md §4): for each action, the states it starts from, the state
-it leads to, and who may take it. ``actions.py`` has one function per action; this table is
-what they, the staff pages (which buttons to show) and the tests all read."""
+"""The transition table (DESIGN.md §4): the whole lifecycle of a dossier, from the
+applicant's submission to the hand-over. For each action, the states it starts from, the state
+it leads to, and who may take it. ``actions.FUNCTIONS`` names the one function per action;
+this table is what they, the staff pages (which buttons to show) and the tests all read."""
 
 from __future__ import annotations
 
@@ -14,8 +15,15 @@ from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.core.i18n import N_
-from portal.dossiers.models import Dossier, DossierState
+from portal.dossiers.models import Dossier
 from portal.dossiers.queries import is_visible_to
+from portal.dossiers.states import (
+    BEFORE_RECEPTION,
+    PROCESSING,
+    UNRESOLVED_RECEIVED,
+    WITHDRAWABLE,
+    DossierState,
+)
 from portal.extensions import db
 
 S = DossierState
@@ -32,6 +40,7 @@ class Actor(enum.StrEnum):
 
 
 class Action(enum.StrEnum):
+    SUBMIT = "submit"
     RECEIVE = "receive"
     REQUEST_COMPLETION = "request_completion"
     REFUSE_RECEPTION = "refuse_reception"
@@ -51,6 +60,7 @@ class Action(enum.StrEnum):
     APPROVE = "approve"
     REFUSE = "refuse"
     STOP = "stop"
+    REQUEST_WITHDRAWAL = "request_withdrawal"
     CONFIRM_WITHDRAWAL = "confirm_withdrawal"
     HAND_OVER = "hand_over"
     APOLOGISE = "apologise"
@@ -65,6 +75,7 @@ class Action(enum.StrEnum):
 
 
 ACTION_LABELS = {
+    Action.SUBMIT: N_("Nộp hồ sơ"),
     Action.RECEIVE: N_("Tiếp nhận hồ sơ"),
     Action.REQUEST_COMPLETION: N_("Yêu cầu bổ sung trước khi tiếp nhận"),
     Action.REFUSE_RECEPTION: N_("Từ chối tiếp nhận"),
@@ -84,22 +95,16 @@ ACTION_LABELS = {
     Action.APPROVE: N_("Phê duyệt, ban hành kết quả"),
     Action.REFUSE: N_("Từ chối giải quyết"),
     Action.STOP: N_("Dừng xử lý"),
+    Action.REQUEST_WITHDRAWAL: N_("Rút hồ sơ"),
     Action.CONFIRM_WITHDRAWAL: N_("Xác nhận rút hồ sơ"),
     Action.HAND_OVER: N_("Trả kết quả"),
     Action.APOLOGISE: N_("Xin lỗi và hẹn lại ngày trả"),
 }
 
-PROCESSING = frozenset({S.RECEIVED, S.IN_PROGRESS})
-WAITING = frozenset({S.AWAITING_SUPPLEMENT, S.AWAITING_CONSULTATION, S.INTER_AGENCY,
-                     S.AWAITING_PAYMENT_OF_OBLIGATION})
-UNRESOLVED_RECEIVED = PROCESSING | WAITING
-BEFORE_RECEPTION = frozenset({S.SUBMITTED, S.NEEDS_COMPLETION})
-
-
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[DossierState]
-    target: DossierState | None  # None: the state does not change (or depends, see action)
+    target: DossierState | None  # None: the state does not change
     actors: frozenset[Actor]
 
 
@@ -109,6 +114,9 @@ def _t(sources, target, *actors: Actor) -> Transition:
 
 A = Actor
 TRANSITIONS: dict[Action, Transition] = {
+    # The online submission (dossiers.operations.submit); the counter's intake
+    # (workflow.intake) files a paper dossier straight into the same state.
+    Action.SUBMIT: _t({S.DRAFT}, S.SUBMITTED, A.APPLICANT),
     Action.RECEIVE: _t({S.SUBMITTED}, S.RECEIVED, A.COUNTER),
     Action.REQUEST_COMPLETION: _t({S.SUBMITTED}, S.NEEDS_COMPLETION, A.COUNTER),
     Action.REFUSE_RECEPTION: _t(BEFORE_RECEPTION, S.REFUSED, A.COUNTER),
@@ -121,8 +129,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.SUPPLEMENT: _t({S.AWAITING_SUPPLEMENT}, S.IN_PROGRESS, A.APPLICANT, A.COUNTER),
     Action.REQUEST_CONSULTATION: _t({S.IN_PROGRESS}, S.AWAITING_CONSULTATION, A.SPECIALIST,
                                     A.LEADER),
-    # Back to in_progress once every consultation of the dossier is answered.
-    Action.ANSWER_CONSULTATION: _t({S.AWAITING_CONSULTATION}, None, A.CONSULTED),
+    # Back to in_progress once every consultation of the dossier is answered; until then
+    # the state does not change.
+    Action.ANSWER_CONSULTATION: _t({S.AWAITING_CONSULTATION}, S.IN_PROGRESS, A.CONSULTED),
     Action.FORWARD_INTER_AGENCY: _t({S.IN_PROGRESS}, S.INTER_AGENCY, A.LEADER),
     Action.INTER_AGENCY_RETURNED: _t({S.INTER_AGENCY}, S.IN_PROGRESS, A.SPECIALIST, A.LEADER,
                                      A.COUNTER),
@@ -133,14 +142,24 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.APPROVE: _t({S.IN_PROGRESS}, S.RESULT_READY, A.LEADER),
     Action.REFUSE: _t(PROCESSING, S.REFUSED, A.LEADER),
     Action.STOP: _t(UNRESOLVED_RECEIVED, S.STOPPED, A.LEADER),
-    Action.CONFIRM_WITHDRAWAL: _t(BEFORE_RECEPTION | UNRESOLVED_RECEIVED, S.WITHDRAWN,
-                                  A.COUNTER, A.LEADER),
+    # The applicant's request (dossiers.operations.request_withdrawal) only records it; an
+    # officer's confirmation withdraws the dossier.
+    Action.REQUEST_WITHDRAWAL: _t(WITHDRAWABLE, None, A.APPLICANT),
+    Action.CONFIRM_WITHDRAWAL: _t(WITHDRAWABLE, S.WITHDRAWN, A.COUNTER, A.LEADER),
     Action.HAND_OVER: _t({S.RESULT_READY}, S.RETURNED, A.COUNTER),
     Action.APOLOGISE: _t(UNRESOLVED_RECEIVED, None, A.LEADER),
 }
 
 _ROLE_ACTOR = {Role.COUNTER_OFFICER: Actor.COUNTER, Role.SPECIALIST: Actor.SPECIALIST,
                Role.LEADER: Actor.LEADER}
+
+
+def move(dossier: Dossier, action: Action) -> None:
+    """The dossier enters the state the table says ``action`` leads to: the one place a
+    target state is written."""
+    target = action.transition.target
+    assert target is not None, f"{action} does not change the state"
+    dossier.state = target
 
 
 def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
@@ -169,6 +188,7 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
 # Cheap conditions that decide whether an action is worth offering at all; the action
 # functions enforce them (and the rest of their guards) again.
 _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
+    Action.REQUEST_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is None,
     Action.CONFIRM_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is not None,
     Action.RESOLVE_ON_THE_SPOT: lambda d, now: d.procedure_version.on_the_spot,
     Action.APOLOGISE: lambda d, now: now is not None and d.is_overdue(now),

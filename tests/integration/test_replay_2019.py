@@ -33,11 +33,11 @@ from portal.config import Config
 from portal.demo import seed_all
 from portal.dossiers.models import Dossier
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.stats import published
 from portal.stats.annual import annual
 from portal.stats.figures import Cell, Period, agencies, table
 from portal.workflow.actions import invariant_problems
-from portal.workflow.models import OutboxMessage
 
 PERIOD = Period.report_year(2019)
 SAMPLE = 2000

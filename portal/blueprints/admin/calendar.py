@@ -14,7 +14,7 @@ from portal.blueprints.guards import admin_required
 from portal.calendar import VN_TZ, Duration, DurationUnit
 from portal.calendar import overrides as ops
 from portal.calendar.holidays_vn import WEEKDAY_VI
-from portal.catalog.models import CalendarOverrideKind
+from portal.calendar.models import CalendarOverrideKind
 from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.numbers import parse_int
 from portal.extensions import db

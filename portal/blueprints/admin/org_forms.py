@@ -29,7 +29,8 @@ from portal.accounts.models import Role, User
 from portal.accounts.operations import UNKNOWN_AGENCY
 from portal.blueprints.forms import email_field, required, strong_password, valid_email
 from portal.calendar import DurationUnit
-from portal.catalog.models import Agency, AgencyKind, CalendarOverride, Counter, Field
+from portal.calendar.models import CalendarOverride
+from portal.catalog.models import Agency, AgencyKind, Counter, Field
 from portal.catalog.org_operations import UNIT_CODE
 from portal.core.forms import fits, without_spaces
 from portal.core.numbers import parse_int

@@ -41,6 +41,8 @@ from portal.workflow.transitions import Action, Actor, actors_for, allowed_actio
 # Actions offered elsewhere: the counter's hand-over and on-the-spot resolution (intake),
 # and the applicant's own resubmission.
 ELSEWHERE = {Action.HAND_OVER, Action.RESOLVE_ON_THE_SPOT, Action.RESUBMIT}
+# The applicant's submission and withdrawal request: never listed on this page.
+CITIZEN_ONLY = {Action.SUBMIT, Action.REQUEST_WITHDRAWAL}
 ACTION_PATH = "<any(" + ", ".join(a.value for a in FORMS) + "):action>"
 HISTORY_SHOWN = 30  # the latest events on the workspace; the whole history on demand
 
@@ -118,7 +120,7 @@ def _history(dossier: Dossier, whole: bool) -> dict:
 def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
             status: int = 200, opened: Action | None = None, whole_history: bool = False):
     now = utcnow()
-    actions = allowed_actions(current_user, dossier, now)
+    actions = [a for a in allowed_actions(current_user, dossier, now) if a not in CITIZEN_ONLY]
     forms = _forms(dossier, actions, posted, opened)
     if posted is not None and posted.action not in forms and message is None:
         # The action is no longer offered (the state moved on): say why at the top.
@@ -238,7 +240,7 @@ def act(dossier_id: int, action: str):
         with all_or_nothing(lambda: ops.discard_objects(_storage(), keys)):
             if chosen is Action.APPROVE:
                 _attach_result(dossier, form, keys)
-            getattr(wf, chosen.value)(dossier, ctx, **form.arguments())
+            wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments())
     except wf.Forbidden:
         abort(403)
     except wf.Conflict as conflict:

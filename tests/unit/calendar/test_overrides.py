@@ -6,7 +6,7 @@ import pytest
 
 from portal.calendar import VN_TZ, Duration, DurationUnit
 from portal.calendar import overrides as ov
-from portal.catalog.models import CalendarOverride, CalendarOverrideKind
+from portal.calendar.models import CalendarOverride, CalendarOverrideKind
 from portal.extensions import db
 
 DAY_OFF, WORKING_DAY = CalendarOverrideKind.DAY_OFF, CalendarOverrideKind.WORKING_DAY

@@ -13,8 +13,9 @@ from portal.calendar import VN_TZ
 from portal.dossiers.models import DossierState as S
 from portal.dossiers.models import ReturnMethod
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
-from portal.workflow.models import NoticeKind, OutboxMessage
+from portal.workflow.models import NoticeKind
 from portal.workflow.transitions import Action, allowed_actions
 
 WED_0900 = datetime(2025, 3, 12, 9, 0, tzinfo=VN_TZ)

@@ -5,7 +5,9 @@ themselves, into a state the action starts from; then each kind of user calls th
 valid arguments. The expected outcome is written here, not read from ``actors_for``: the
 capacities a kind of user holds are stated below, and the table decides. Allowed users succeed
 (the dossier reaches the table's target state, with a newer version and one event); everyone
-else gets ``Forbidden`` (the route's 403) and the database holds exactly what it held before:
+else gets ``Forbidden`` (the route's 403; for the applicant's submission and withdrawal
+request, the ``DossierError`` the citizen pages show) and the database holds exactly what it
+held before:
 the dossier row (state, version, times), its steps, pauses, events, notices, consultations,
 files and outbox rows."""
 
@@ -35,12 +37,12 @@ from portal.dossiers.models import (
     ReturnMethod,
 )
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
 from portal.workflow.models import (
     Consultation,
     DossierStep,
     Notice,
-    OutboxMessage,
     Pause,
 )
 from portal.workflow.transitions import TRANSITIONS, Action, Actor
@@ -167,9 +169,23 @@ def applicant_file(w: World, d: Dossier, kind: FileKind = FileKind.SUPPLEMENT) -
     db.session.flush()
 
 
+def draft(w: World) -> Dossier:
+    """A complete online draft of ``w.version``: every document attached, ready to submit."""
+    d = dossier_ops.start_dossier(w.version, w.applicant)
+    for document in w.version.documents:
+        d.files.append(DossierFile(requirement_id=document.id, storage_key=f"matrix/{d.id}/"
+                                   f"{next(_seq)}", original_name="giay-to.pdf",
+                                   content_type="application/pdf", size=100, sha256="1" * 64,
+                                   uploaded_by_id=w.applicant.id))
+    dossier_ops.set_return_method(d, ReturnMethod.COUNTER, None)
+    return d
+
+
 def build(w: World, state: str) -> Dossier:
     """A dossier of ``w.version`` in ``state`` (a DossierState value, or one of the variants
     "on_the_spot" and "leader_step"), reached on Wed 12/03/2025; due Wed 19/03 10:00."""
+    if state == "draft":
+        return draft(w)
     version = w.version
     if state == "on_the_spot":
         version = factories.published_procedure(
@@ -225,9 +241,14 @@ class Scenario:
     call: Call
     now: datetime = THU
     withdrawal_requested: bool = False
+    refusal: type[Exception] = wf.Forbidden
+    event: str = ""  # the event's name, when it is not the action's
 
 
 SCENARIOS: dict[Action, Scenario] = {
+    Action.SUBMIT: Scenario(
+        "draft", lambda w, d, c: dossier_ops.submit(d, c.user, c.calendar, c.now),
+        refusal=dossier_ops.DossierError, event="submitted"),
     Action.RECEIVE: Scenario("submitted", lambda w, d, c: wf.receive(d, c)),
     Action.REQUEST_COMPLETION: Scenario(
         "submitted", lambda w, d, c: wf.request_completion(d, c, "Giấy ủy quyền", "Thiếu")),
@@ -266,6 +287,10 @@ SCENARIOS: dict[Action, Scenario] = {
     # agency's specialist (and the applicant, who is awaited) must still be refused.
     Action.STOP: Scenario("awaiting_consultation",
                           lambda w, d, c: wf.stop(d, c, "Theo văn bản của cơ quan điều tra")),
+    Action.REQUEST_WITHDRAWAL: Scenario(
+        "awaiting_consultation",
+        lambda w, d, c: dossier_ops.request_withdrawal(d, c.user, "Nộp nhầm thủ tục", c.now),
+        refusal=dossier_ops.DossierError, event="withdrawal_requested"),
     Action.CONFIRM_WITHDRAWAL: Scenario(
         "awaiting_supplement", lambda w, d, c: wf.confirm_withdrawal(d, c),
         withdrawal_requested=True),
@@ -313,6 +338,13 @@ def test_every_action_has_a_scenario_starting_where_the_table_says():
         assert allowed and len(allowed) <= 3, (action, allowed)
 
 
+def test_every_action_on_a_context_has_its_function():
+    """The staff workspace calls ``FUNCTIONS``; the two applicant operations live in
+    ``dossiers.operations`` (see the scenarios above)."""
+    assert set(wf.FUNCTIONS) == set(Action) - {Action.SUBMIT, Action.REQUEST_WITHDRAWAL}
+    assert all(function.__name__ == action.value for action, function in wf.FUNCTIONS.items())
+
+
 @pytest.mark.parametrize(("action", "kind"), CASES)
 def test_transition_by_role(world, action, kind):
     scenario = SCENARIOS[action]
@@ -334,11 +366,12 @@ def test_transition_by_role(world, action, kind):
                                          else source_state(scenario))
         assert d.state is expected
         assert d.lock_version > version  # (an autoflush mid-action may bump it twice)
-        assert len(d.events) == events + 1 and d.events[-1].action == action.value
+        assert len(d.events) == events + 1
+        assert d.events[-1].action == (scenario.event or action.value)
         assert d.events[-1].actor_id == user.id
         assert wf.invariant_problems(d) == []
     else:
-        with pytest.raises(wf.Forbidden):
+        with pytest.raises(scenario.refusal):
             scenario.call(world, d, ctx)
         assert snapshot() == before
         db.session.refresh(d)

@@ -49,8 +49,9 @@ from portal.dossiers.models import (
     ReturnMethod,
 )
 from portal.extensions import db
+from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
-from portal.workflow.models import Consultation, DossierStep, Notice, OutboxMessage, Pause
+from portal.workflow.models import Consultation, DossierStep, Notice, Pause
 from portal.workflow.transitions import TRANSITIONS, Action, Actor
 
 S = DossierState
@@ -81,6 +82,10 @@ KINDS = ("applicant", "other_citizen", "counter", "specialist", "specialist2", "
 # Endings and detours, tried less often so that most runs get deep into processing.
 RARE = frozenset({Action.REQUEST_COMPLETION, Action.REFUSE_RECEPTION, Action.REFUSE,
                   Action.STOP, Action.CONFIRM_WITHDRAWAL, Action.ASSIGN})
+# The actions taken on a workflow ``Context``, judged by the oracle below. The applicant's
+# withdrawal request is the "withdraw" move (a dossier operation); no tracked dossier is a
+# draft, so none can be submitted.
+TRIED = tuple(wf.FUNCTIONS)
 STAFF_CAPACITY = {"counter": Actor.COUNTER, "specialist": Actor.SPECIALIST,
                   "specialist2": Actor.SPECIALIST, "leader": Actor.LEADER}
 
@@ -271,7 +276,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         rnd = data.draw(st.randoms(use_true_random=True), label="random")
         t = rnd.choice(self.tracked)
         d = t.dossier
-        plausible = [(a, k) for a in Action for k in KINDS
+        plausible = [(a, k) for a in TRIED for k in KINDS
                      if d.state in TRANSITIONS[a].sources
                      and capacities(self.world, k, d) & TRANSITIONS[a].actors
                      and self.worth_trying(t, a, k)]
@@ -280,7 +285,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             action = rnd.choices(actions, [1 if a in RARE else 4 for a in actions])[0]
             kind = rnd.choice([k for a, k in plausible if a is action])
         else:
-            action, kind = rnd.choice(list(Action)), rnd.choice(KINDS)
+            action, kind = rnd.choice(TRIED), rnd.choice(KINDS)
         stale = d.lock_version > 1 and rnd.random() < 0.1
         call, expect = self.prepare(rnd, t, action, kind)
         note(f"{self.now:%a %d/%m/%Y %H:%M}: {action.value} by {kind} on dossier {d.id}"

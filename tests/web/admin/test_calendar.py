@@ -5,7 +5,7 @@ from datetime import date
 from org_helpers import assert_csrf_required, assert_only_admins, logged_in_admin
 
 from portal.calendar import overrides
-from portal.catalog.models import CalendarOverride, CalendarOverrideKind
+from portal.calendar.models import CalendarOverride, CalendarOverrideKind
 from portal.extensions import db
 
 DAY_OFF_URL = "/quan-tri/lich/ngay-nghi"

@@ -103,7 +103,7 @@ def test_a_commit_race_is_a_conflict(as_, world, app, monkeypatch, backend):
                 lock_version=Dossier.lock_version + 1))
         return real(dossier, ctx, **kwargs)
 
-    monkeypatch.setattr(wf, "stop", racing)
+    monkeypatch.setitem(wf.FUNCTIONS, wf.Action.STOP, racing)  # the map the route calls
     response = act(as_("leader"), app, world.dossier_id, "stop", {"reason": "Theo đề nghị"})
     assert response.status_code == 409 and CONFLICT_MESSAGE in response.text
     assert load(app, world.dossier_id).state is S.RECEIVED
