@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.accounts import policy
 from portal.accounts.models import Role, User
 from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
@@ -479,7 +480,7 @@ def answer_consultation(dossier: Dossier, ctx: Context, consultation_id: int,
                         answer: str) -> Consultation:
     _begin(dossier, Action.ANSWER_CONSULTATION, ctx)
     answer = _text(answer, "nội dung trả lời", "answer")
-    mine = {r.agency_id for r in ctx.user.roles if r.role in (Role.SPECIALIST, Role.LEADER)}
+    mine = policy.consulting_agency_ids(ctx.user)
     item = next((c for c in dossier.consultations if c.id == consultation_id), None)
     if item is None or item.agency_id not in mine:
         raise Forbidden("Yêu cầu xin ý kiến này không gửi đến cơ quan của bạn.")

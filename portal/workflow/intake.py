@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, or_, select
 
+from portal.accounts import policy
 from portal.accounts.models import AccountKind, Role, RoleAssignment, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
 from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
@@ -24,7 +25,7 @@ from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
 from portal.extensions import db
 from portal.workflow.actions import Forbidden, WorkflowError
-from portal.workflow.queries import agency_ids_of, staff_visible
+from portal.workflow.queries import staff_visible
 
 INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
 INTAKE_EVENT = {Channel.COUNTER: "Tiếp nhận trực tiếp tại quầy",
@@ -45,16 +46,10 @@ class Intake:
 
 # --- reading -----------------------------------------------------------------------------
 
-def counter_agency_ids(user: User) -> list[int]:
-    """The agencies where ``user`` is a counter officer."""
-    return sorted({r.agency_id for r in user.roles
-                   if r.role is Role.COUNTER_OFFICER and r.agency_id is not None})
-
-
 def intake_procedures(user: User, q: str = "", limit: int = 30) -> list[ProcedureVersion]:
     """The published procedures of the officer's agencies, matching ``q`` (name, accent-
     insensitive, or code), nearest names first."""
-    agencies = counter_agency_ids(user)
+    agencies = sorted(policy.counter_agency_ids(user))
     if not agencies:
         return []
     query = (select(ProcedureVersion)
@@ -105,7 +100,7 @@ def staff_dossier_query(user: User, dossier_id: int) -> Select:
     applicant's alone), narrowed to the agencies ``user`` works for: the counter's pages act
     for the agency that received the dossier, never for one that was only consulted."""
     return select(Dossier).where(Dossier.id == dossier_id, staff_visible(user),
-                                 Dossier.agency_id.in_(agency_ids_of(user)))
+                                 Dossier.agency_id.in_(policy.served_agency_ids(user)))
 
 
 def dossier_for_staff(user: User, dossier_id: int) -> Dossier | None:

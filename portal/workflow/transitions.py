@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portal.accounts import policy
 from portal.accounts.models import Role
 from portal.core.i18n import N_
 from portal.dossiers.models import Dossier, DossierState
@@ -147,15 +148,10 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
     """Every capacity in which ``user`` may act on ``dossier``."""
     if user is None or not getattr(user, "is_authenticated", True):
         return frozenset()
-    found = set()
-    for assignment in getattr(user, "roles", ()):
-        actor = _ROLE_ACTOR.get(assignment.role)
-        if actor is not None and assignment.agency_id == dossier.agency_id:
-            found.add(actor)
+    found = {_ROLE_ACTOR[role] for role in policy.officer_roles_in(user, dossier.agency_id)}
     if dossier.applicant_id is not None and is_visible_to(dossier, user):
         found.add(Actor.APPLICANT)
-    consulting = {a.agency_id for a in getattr(user, "roles", ())
-                  if a.role in (Role.SPECIALIST, Role.LEADER) and a.agency_id}
+    consulting = policy.consulting_agency_ids(user)
     if consulting and dossier.state is S.AWAITING_CONSULTATION:
         from portal.workflow.models import Consultation
 

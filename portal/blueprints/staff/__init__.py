@@ -15,12 +15,11 @@ bp = Blueprint("staff", __name__)
 def _staff_only():
     # Every /can-bo page is for officers (any agency role) and the centre's supervisor,
     # signed in with their second factor; citizens get 403, anonymous visitors the login.
-    from portal.workflow.queries import agency_ids_of, is_supervisor
+    from portal.accounts.policy import works_in_staff_area
 
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    if not current_user.can_use_staff_area() or not (agency_ids_of(current_user)
-                                                     or is_supervisor(current_user)):
+    if not current_user.can_use_staff_area() or not works_in_staff_area(current_user):
         abort(403)
     return None
 

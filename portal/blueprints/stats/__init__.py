@@ -14,7 +14,7 @@ bp = Blueprint("stats", __name__)
 def _readers_only():
     # The centre's supervisor (every agency) and agency leaders (their own), signed in with
     # their second factor; anyone else signed in gets 403, anonymous visitors the login.
-    from portal.stats.access import may_read_statistics
+    from portal.accounts.policy import may_read_statistics
 
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
