@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 
 from portal.accounts import policy
 from portal.accounts.models import AccountKind, Role, RoleAssignment, User
@@ -25,7 +25,6 @@ from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
 from portal.extensions import db
 from portal.workflow.actions import Forbidden, WorkflowError
-from portal.workflow.queries import staff_visible
 
 INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
 INTAKE_EVENT = {Channel.COUNTER: "Tiếp nhận trực tiếp tại quầy",
@@ -93,20 +92,6 @@ def applicant_account(user_id: int) -> User | None:
     if user is None or not user.active or user.is_staff:
         return None
     return user
-
-
-def staff_dossier_query(user: User, dossier_id: int) -> Select:
-    """The staff visibility rule (``queries.staff_visible``: never a draft, which is the
-    applicant's alone), narrowed to the agencies ``user`` works for: the counter's pages act
-    for the agency that received the dossier, never for one that was only consulted."""
-    return select(Dossier).where(Dossier.id == dossier_id, staff_visible(user),
-                                 Dossier.agency_id.in_(policy.served_agency_ids(user)))
-
-
-def dossier_for_staff(user: User, dossier_id: int) -> Dossier | None:
-    """The dossier if ``user`` may see it as staff and it belongs to an agency where they
-    work, else None (a 404)."""
-    return db.session.scalar(staff_dossier_query(user, dossier_id))
 
 
 def is_being_scanned(dossier: Dossier) -> bool:

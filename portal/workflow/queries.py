@@ -100,18 +100,23 @@ def staff_visible(user: Any) -> ColumnElement[bool]:
     return and_(Dossier.state != S.DRAFT, or_(Dossier.agency_id.in_(agencies), consulted))
 
 
-def get_dossier_for_staff(user: Any, dossier_id: int) -> Dossier | None:
-    """The dossier with everything the workspace shows, if ``user`` may see it, else None."""
-    return db.session.scalar(
-        select(Dossier).where(Dossier.id == dossier_id, staff_visible(user)).options(
-            selectinload(Dossier.files),
-            selectinload(Dossier.events),
-            selectinload(Dossier.steps).joinedload(DossierStep.holder),
-            selectinload(Dossier.consultations).joinedload(Consultation.agency),
-            selectinload(Dossier.notices),
-            selectinload(Dossier.pauses),
-            joinedload(Dossier.holder),
-        ))
+def get_dossier_for_staff(user: Any, dossier_id: int, *, own_agency: bool = False
+                          ) -> Dossier | None:
+    """The dossier with everything the staff pages show, if ``user`` may see it, else None.
+    ``own_agency``: only a dossier of an agency ``user`` serves — the counter's pages act for
+    the agency that received the dossier, never for one that was only consulted."""
+    query = select(Dossier).where(Dossier.id == dossier_id, staff_visible(user))
+    if own_agency:
+        query = query.where(Dossier.agency_id.in_(policy.served_agency_ids(user)))
+    return db.session.scalar(query.options(
+        selectinload(Dossier.files),
+        selectinload(Dossier.events),
+        selectinload(Dossier.steps).joinedload(DossierStep.holder),
+        selectinload(Dossier.consultations).joinedload(Consultation.agency),
+        selectinload(Dossier.notices),
+        selectinload(Dossier.pauses),
+        joinedload(Dossier.holder),
+    ))
 
 
 def agencies_for(user: Any) -> list[Agency]:

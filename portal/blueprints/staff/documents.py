@@ -30,7 +30,7 @@ from flask_login import current_user
 from portal.accounts.models import Role
 from portal.blueprints.guards import role_required
 from portal.blueprints.lookup_links import lookup_qr, lookup_url
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
 from portal.core.formatting import vn_number
@@ -41,7 +41,7 @@ from portal.core.pdf import pdf_response
 from portal.dossiers.models import Dossier, FileKind, ReturnMethod
 from portal.workflow import tracking_book as book
 from portal.workflow.models import DossierStep, Notice, NoticeKind
-from portal.workflow.queries import agencies_for, get_dossier_for_staff
+from portal.workflow.queries import agencies_for
 
 FORM_TEMPLATES = {
     "01": "documents/form01_receipt.html",
@@ -239,17 +239,6 @@ def render_document(dossier: Dossier, form: str, notice: Notice | None = None,
     return make_response(html)
 
 
-# --- who may read --------------------------------------------------------------------------
-
-def _dossier_or_404(dossier_id: int) -> Dossier:
-    """The staff visibility rule of ``workflow.queries``: another agency's dossier does not
-    exist, as far as this officer knows."""
-    dossier = get_dossier_for_staff(current_user, dossier_id)
-    if dossier is None:
-        abort(404)
-    return dossier
-
-
 # --- routes --------------------------------------------------------------------------------
 
 def _notice_id() -> int | None:
@@ -261,7 +250,7 @@ def _notice_id() -> int | None:
 @bp.get(f"/ho-so/<int:dossier_id>/phieu/<{FORM_CHOICES}:form>", endpoint="document")
 @role_required(*READERS)
 def document(dossier_id: int, form: str):
-    dossier = _dossier_or_404(dossier_id)
+    dossier = get_dossier_or_404(dossier_id)
     notice_id = _notice_id()
     args = {"notice": notice_id} if notice_id is not None else {}
     pdf_url = url_for("staff.document_pdf", dossier_id=dossier.id, form=form, **args)
@@ -275,7 +264,7 @@ def document(dossier_id: int, form: str):
 @bp.get(f"/ho-so/<int:dossier_id>/phieu/<{FORM_CHOICES}:form>.pdf", endpoint="document_pdf")
 @role_required(*READERS)
 def document_pdf(dossier_id: int, form: str):
-    dossier = _dossier_or_404(dossier_id)
+    dossier = get_dossier_or_404(dossier_id)
     return render_document(dossier, form, notice_for(dossier, form, _notice_id()), "pdf")
 
 

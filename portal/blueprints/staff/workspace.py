@@ -22,7 +22,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.blueprints.downloads import send_dossier_file
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
@@ -43,14 +43,6 @@ from portal.workflow.transitions import Action, Actor, actors_for, allowed_actio
 ELSEWHERE = {Action.HAND_OVER, Action.RESOLVE_ON_THE_SPOT, Action.RESUBMIT}
 ACTION_PATH = "<any(" + ", ".join(a.value for a in FORMS) + "):action>"
 HISTORY_SHOWN = 30  # the latest events on the workspace; the whole history on demand
-
-
-def get_dossier_or_404(dossier_id: int) -> Dossier:
-    """The one loader: a dossier this officer may see (queries.staff_visible), else 404."""
-    dossier = queries.get_dossier_for_staff(current_user, dossier_id)
-    if dossier is None:
-        abort(404)
-    return dossier
 
 
 def _storage():
