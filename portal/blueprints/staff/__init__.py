@@ -6,24 +6,15 @@ from flask import Blueprint, abort, current_app, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from portal.accounts import policy
+from portal.blueprints.guards import guard_blueprint
 from portal.dossiers.models import Dossier
-from portal.extensions import login_manager
 from portal.workflow.queries import get_dossier_for_staff
 
 bp = Blueprint("staff", __name__)
-
-
-@bp.before_request
-def _staff_only():
-    # Every /can-bo page is for officers (any agency role) and the centre's supervisor,
-    # signed in with their second factor; citizens get 403, anonymous visitors the login.
-    from portal.accounts.policy import works_in_staff_area
-
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.can_use_staff_area() or not works_in_staff_area(current_user):
-        abort(403)
-    return None
+# Every /can-bo page is for officers (any agency role) and the centre's supervisor, signed in
+# with their second factor; citizens get 403, anonymous visitors the login.
+guard_blueprint(bp, policy.works_in_staff_area)
 
 
 def get_dossier_or_404(dossier_id: int, *, own_agency: bool = False) -> Dossier:
