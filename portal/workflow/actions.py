@@ -80,6 +80,9 @@ class Context:
     # False when replaying the past (``flask demo replay-2019``): its messages belonged to
     # their day, and made-up applicants' numbers must never receive one.
     messages: bool = True
+    # The user's capacities on the dossier when the caller has them already (the staff page
+    # computes them once per request); None: the action computes them.
+    actors: frozenset[Actor] | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:
@@ -92,7 +95,8 @@ def _begin(dossier: Dossier, action: Action, ctx: Context) -> frozenset[Actor]:
     if ctx.expected_version is not None and dossier.lock_version != ctx.expected_version:
         raise Conflict(CONFLICT_MESSAGE)
     transition = action.transition
-    actors = actors_for(ctx.user, dossier) & transition.actors
+    known = actors_for(ctx.user, dossier) if ctx.actors is None else ctx.actors
+    actors = known & transition.actors
     if not actors:
         raise Forbidden(f"Bạn không có quyền “{action.label}” đối với hồ sơ này.")
     if dossier.state not in transition.sources:

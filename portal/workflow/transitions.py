@@ -171,9 +171,12 @@ _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
 }
 
 
-def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None) -> list[Action]:
-    """The actions ``user`` may start on ``dossier`` in its current state, in table order."""
-    actors = actors_for(user, dossier)
+def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None, *,
+                    actors: frozenset[Actor] | None = None) -> list[Action]:
+    """The actions ``user`` may start on ``dossier`` in its current state, in table order.
+    ``actors``: the user's capacities on it, when the caller has them already."""
+    if actors is None:
+        actors = actors_for(user, dossier)
     return [action for action, t in TRANSITIONS.items()
             if dossier.state in t.sources and actors & t.actors
             and _OFFERED_WHEN.get(action, lambda d, n: True)(dossier, now)]
