@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from portal.accounts import policy
 from portal.accounts.models import Role, User
 from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
@@ -79,6 +80,9 @@ class Context:
     # False when replaying the past (``flask demo replay-2019``): its messages belonged to
     # their day, and made-up applicants' numbers must never receive one.
     messages: bool = True
+    # The user's capacities on the dossier when the caller has them already (the staff page
+    # computes them once per request); None: the action computes them.
+    actors: frozenset[Actor] | None = None
 
     def __post_init__(self) -> None:
         if self.now.tzinfo is None or self.now.utcoffset() is None:
@@ -91,7 +95,8 @@ def _begin(dossier: Dossier, action: Action, ctx: Context) -> frozenset[Actor]:
     if ctx.expected_version is not None and dossier.lock_version != ctx.expected_version:
         raise Conflict(CONFLICT_MESSAGE)
     transition = action.transition
-    actors = actors_for(ctx.user, dossier) & transition.actors
+    known = actors_for(ctx.user, dossier) if ctx.actors is None else ctx.actors
+    actors = known & transition.actors
     if not actors:
         raise Forbidden(f"Bạn không có quyền “{action.label}” đối với hồ sơ này.")
     if dossier.state not in transition.sources:
@@ -479,7 +484,7 @@ def answer_consultation(dossier: Dossier, ctx: Context, consultation_id: int,
                         answer: str) -> Consultation:
     _begin(dossier, Action.ANSWER_CONSULTATION, ctx)
     answer = _text(answer, "nội dung trả lời", "answer")
-    mine = {r.agency_id for r in ctx.user.roles if r.role in (Role.SPECIALIST, Role.LEADER)}
+    mine = policy.consulting_agency_ids(ctx.user)
     item = next((c for c in dossier.consultations if c.id == consultation_id), None)
     if item is None or item.agency_id not in mine:
         raise Forbidden("Yêu cầu xin ý kiến này không gửi đến cơ quan của bạn.")

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import or_, select
 
+from portal.accounts import policy
 from portal.accounts.models import AccountKind, Role, RoleAssignment, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
 from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
@@ -24,7 +25,6 @@ from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
 from portal.extensions import db
 from portal.workflow.actions import Forbidden, WorkflowError
-from portal.workflow.queries import agency_ids_of, staff_visible
 from portal.workflow.transitions import Action, move
 
 INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
@@ -46,16 +46,10 @@ class Intake:
 
 # --- reading -----------------------------------------------------------------------------
 
-def counter_agency_ids(user: User) -> list[int]:
-    """The agencies where ``user`` is a counter officer."""
-    return sorted({r.agency_id for r in user.roles
-                   if r.role is Role.COUNTER_OFFICER and r.agency_id is not None})
-
-
 def intake_procedures(user: User, q: str = "", limit: int = 30) -> list[ProcedureVersion]:
     """The published procedures of the officer's agencies, matching ``q`` (name, accent-
     insensitive, or code), nearest names first."""
-    agencies = counter_agency_ids(user)
+    agencies = sorted(policy.counter_agency_ids(user))
     if not agencies:
         return []
     query = (select(ProcedureVersion)
@@ -99,20 +93,6 @@ def applicant_account(user_id: int) -> User | None:
     if user is None or not user.active or user.is_staff:
         return None
     return user
-
-
-def staff_dossier_query(user: User, dossier_id: int) -> Select:
-    """The staff visibility rule (``queries.staff_visible``: never a draft, which is the
-    applicant's alone), narrowed to the agencies ``user`` works for: the counter's pages act
-    for the agency that received the dossier, never for one that was only consulted."""
-    return select(Dossier).where(Dossier.id == dossier_id, staff_visible(user),
-                                 Dossier.agency_id.in_(agency_ids_of(user)))
-
-
-def dossier_for_staff(user: User, dossier_id: int) -> Dossier | None:
-    """The dossier if ``user`` may see it as staff and it belongs to an agency where they
-    work, else None (a 404)."""
-    return db.session.scalar(staff_dossier_query(user, dossier_id))
 
 
 def is_being_scanned(dossier: Dossier) -> bool:

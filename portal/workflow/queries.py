@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from portal.accounts import policy
 from portal.accounts.models import Role, RoleAssignment, User
 from portal.calendar import WorkCalendar
 from portal.catalog.models import Agency
@@ -39,7 +40,6 @@ from portal.extensions import db
 from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind
 
 S = DossierState
-AGENCY_ROLES = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER)
 
 
 class Queue(enum.StrEnum):
@@ -85,29 +85,6 @@ ROLE_QUEUES: dict[Role, tuple[Queue, ...]] = {
 
 # --- who sees what ------------------------------------------------------------------------
 
-def _roles(user: Any) -> list[RoleAssignment]:
-    if user is None or not getattr(user, "is_authenticated", True):
-        return []
-    return list(getattr(user, "roles", ()))
-
-
-def agency_ids_of(user: Any) -> set[int]:
-    """The agencies ``user`` works for as an officer."""
-    return {r.agency_id for r in _roles(user) if r.role in AGENCY_ROLES and r.agency_id}
-
-
-def is_supervisor(user: Any) -> bool:
-    return any(r.role == Role.SUPERVISOR for r in _roles(user))
-
-
-def roles_in(user: Any, agency_id: int) -> list[Role]:
-    """The officer roles ``user`` holds in one agency (a supervisor's, everywhere)."""
-    found = [r.role for r in _roles(user) if r.role in AGENCY_ROLES and r.agency_id == agency_id]
-    if not found and is_supervisor(user):
-        found = [Role.SUPERVISOR]
-    return found
-
-
 def queues_for(roles: Iterable[Role]) -> list[Queue]:
     wanted = {q for role in roles for q in ROLE_QUEUES.get(role, ())}
     return [q for q in Queue if q in wanted]
@@ -115,9 +92,9 @@ def queues_for(roles: Iterable[Role]) -> list[Queue]:
 
 def staff_visible(user: Any) -> ColumnElement[bool]:
     """A WHERE clause: the dossiers ``user`` may open as staff."""
-    if is_supervisor(user):
+    if policy.is_supervisor(user):
         return Dossier.state != S.DRAFT
-    agencies = agency_ids_of(user)
+    agencies = policy.served_agency_ids(user)
     if not agencies:
         return false()
     consulted = exists().where(Consultation.dossier_id == Dossier.id,
@@ -125,25 +102,30 @@ def staff_visible(user: Any) -> ColumnElement[bool]:
     return and_(Dossier.state != S.DRAFT, or_(Dossier.agency_id.in_(agencies), consulted))
 
 
-def get_dossier_for_staff(user: Any, dossier_id: int) -> Dossier | None:
-    """The dossier with everything the workspace shows, if ``user`` may see it, else None."""
-    return db.session.scalar(
-        select(Dossier).where(Dossier.id == dossier_id, staff_visible(user)).options(
-            selectinload(Dossier.files),
-            selectinload(Dossier.events),
-            selectinload(Dossier.steps).joinedload(DossierStep.holder),
-            selectinload(Dossier.consultations).joinedload(Consultation.agency),
-            selectinload(Dossier.notices),
-            selectinload(Dossier.pauses),
-            joinedload(Dossier.holder),
-        ))
+def get_dossier_for_staff(user: Any, dossier_id: int, *, own_agency: bool = False
+                          ) -> Dossier | None:
+    """The dossier with everything the staff pages show, if ``user`` may see it, else None.
+    ``own_agency``: only a dossier of an agency ``user`` serves — the counter's pages act for
+    the agency that received the dossier, never for one that was only consulted."""
+    query = select(Dossier).where(Dossier.id == dossier_id, staff_visible(user))
+    if own_agency:
+        query = query.where(Dossier.agency_id.in_(policy.served_agency_ids(user)))
+    return db.session.scalar(query.options(
+        selectinload(Dossier.files),
+        selectinload(Dossier.events),
+        selectinload(Dossier.steps).joinedload(DossierStep.holder),
+        selectinload(Dossier.consultations).joinedload(Consultation.agency),
+        selectinload(Dossier.notices),
+        selectinload(Dossier.pauses),
+        joinedload(Dossier.holder),
+    ))
 
 
 def agencies_for(user: Any) -> list[Agency]:
     """The agencies whose queues ``user`` may open (every agency for the supervisor)."""
     query = select(Agency).order_by(Agency.position, Agency.name)
-    if not is_supervisor(user):
-        query = query.where(Agency.id.in_(agency_ids_of(user) or {-1}))
+    if not policy.is_supervisor(user):
+        query = query.where(Agency.id.in_(policy.served_agency_ids(user) or {-1}))
     return list(db.session.scalars(query))
 
 
@@ -166,7 +148,7 @@ def users_by_id(ids: Iterable[int | None]) -> dict[int, User]:
 
 def open_consultations_for(user: Any, dossier: Dossier) -> list[Consultation]:
     """The questions on ``dossier`` still waiting for an answer from one of user's agencies."""
-    mine = {r.agency_id for r in _roles(user) if r.role in (Role.SPECIALIST, Role.LEADER)}
+    mine = policy.consulting_agency_ids(user)
     return [c for c in dossier.consultations if c.answered_at is None and c.agency_id in mine]
 
 
@@ -283,7 +265,6 @@ def apologies_page(number: int, size: int) -> Page:
     return paginate(query, number, size)
 
 
-__all__ = ["Queue", "agencies_for", "agency_ids_of", "agency_staff", "apologies_page",
-           "consultation_due", "get_dossier_for_staff", "is_supervisor",
-           "open_consultations_for", "queue_counts", "queue_page", "queues_for", "roles_in",
-           "staff_visible", "users_by_id"]
+__all__ = ["Queue", "agencies_for", "agency_staff", "apologies_page", "consultation_due",
+           "get_dossier_for_staff", "open_consultations_for", "queue_counts", "queue_page",
+           "queues_for", "staff_visible", "users_by_id"]

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portal.accounts import policy
 from portal.accounts.models import Role
 from portal.core.i18n import N_
 from portal.dossiers.models import Dossier
@@ -166,15 +167,10 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
     """Every capacity in which ``user`` may act on ``dossier``."""
     if user is None or not getattr(user, "is_authenticated", True):
         return frozenset()
-    found = set()
-    for assignment in getattr(user, "roles", ()):
-        actor = _ROLE_ACTOR.get(assignment.role)
-        if actor is not None and assignment.agency_id == dossier.agency_id:
-            found.add(actor)
+    found = {_ROLE_ACTOR[role] for role in policy.officer_roles_in(user, dossier.agency_id)}
     if dossier.applicant_id is not None and is_visible_to(dossier, user):
         found.add(Actor.APPLICANT)
-    consulting = {a.agency_id for a in getattr(user, "roles", ())
-                  if a.role in (Role.SPECIALIST, Role.LEADER) and a.agency_id}
+    consulting = policy.consulting_agency_ids(user)
     if consulting and dossier.state is S.AWAITING_CONSULTATION:
         from portal.workflow.models import Consultation
 
@@ -195,9 +191,12 @@ _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
 }
 
 
-def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None) -> list[Action]:
-    """The actions ``user`` may start on ``dossier`` in its current state, in table order."""
-    actors = actors_for(user, dossier)
+def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None, *,
+                    actors: frozenset[Actor] | None = None) -> list[Action]:
+    """The actions ``user`` may start on ``dossier`` in its current state, in table order.
+    ``actors``: the user's capacities on it, when the caller has them already."""
+    if actors is None:
+        actors = actors_for(user, dossier)
     return [action for action, t in TRANSITIONS.items()
             if dossier.state in t.sources and actors & t.actors
             and _OFFERED_WHEN.get(action, lambda d, n: True)(dossier, now)]

@@ -15,7 +15,6 @@ from portal.blueprints.admin.org_forms import (
     choices,
 )
 from portal.blueprints.forms import EmptyForm
-from portal.blueprints.guards import admin_required
 from portal.catalog import org_operations as ops
 from portal.catalog import org_queries as queries
 from portal.catalog.models import Agency, AgencyKind, Counter, Field
@@ -61,14 +60,12 @@ def _status(form) -> int:
 # --- agencies ---------------------------------------------------------------------------------
 
 @bp.get("/co-quan")
-@admin_required
 def agencies():
     return render_template("admin/agencies/list.html", rows=queries.agency_rows(),
                            kinds=AGENCY_KIND_LABELS)
 
 
 @bp.route("/co-quan/moi", methods=["GET", "POST"])
-@admin_required
 def agency_new():
     form = AgencyForm()
     if form.validate_on_submit():
@@ -93,7 +90,6 @@ def _agency_page(agency: Agency, form=None, field_form=None) -> tuple[str, int]:
 
 
 @bp.route("/co-quan/<int:agency_id>", methods=["GET", "POST"])
-@admin_required
 def agency_edit(agency_id: int):
     agency = get_agency_or_404(agency_id)
     form = AgencyForm(obj=agency)
@@ -112,7 +108,6 @@ def agency_edit(agency_id: int):
 # --- fields -----------------------------------------------------------------------------------
 
 @bp.post("/co-quan/<int:agency_id>/linh-vuc")
-@admin_required
 def field_add(agency_id: int):
     agency = get_agency_or_404(agency_id)
     form = FieldForm(prefix="field")  # the agency form on the same page also has code/name
@@ -129,7 +124,6 @@ def field_add(agency_id: int):
 
 
 @bp.route("/co-quan/<int:agency_id>/linh-vuc/<int:field_id>", methods=["GET", "POST"])
-@admin_required
 def field_edit(agency_id: int, field_id: int):
     agency = get_agency_or_404(agency_id)
     field = get_field_or_404(agency, field_id)
@@ -144,7 +138,6 @@ def field_edit(agency_id: int, field_id: int):
 
 
 @bp.post("/co-quan/<int:agency_id>/linh-vuc/<int:field_id>/xoa")
-@admin_required
 def field_delete(agency_id: int, field_id: int) -> Response:
     agency = get_agency_or_404(agency_id)
     field = get_field_or_404(agency, field_id)
@@ -177,7 +170,6 @@ def _counter_data(form: CounterForm) -> ops.CounterData:
 
 
 @bp.route("/quay", methods=["GET", "POST"])
-@admin_required
 def counters():
     form = _counter_form()
     if form.validate_on_submit():
@@ -195,7 +187,6 @@ def counters():
 
 
 @bp.route("/quay/<int:counter_id>", methods=["GET", "POST"])
-@admin_required
 def counter_edit(counter_id: int):
     counter = get_counter_or_404(counter_id)
     form = _counter_form(obj=counter)
@@ -213,7 +204,6 @@ def counter_edit(counter_id: int):
 
 
 @bp.post("/quay/<int:counter_id>/xoa")
-@admin_required
 def counter_delete(counter_id: int) -> Response:
     counter = get_counter_or_404(counter_id)
     if not EmptyForm().validate_on_submit():

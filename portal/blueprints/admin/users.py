@@ -12,7 +12,6 @@ from portal.accounts.models import Role, User
 from portal.blueprints.admin import bp
 from portal.blueprints.admin.org_forms import GrantRoleForm, SetActiveForm, StaffForm, choices
 from portal.blueprints.forms import EmptyForm
-from portal.blueprints.guards import admin_required
 from portal.catalog.org_queries import all_agencies
 from portal.core.htmx import htmx_redirect, render_page_or_partial
 from portal.core.numbers import parse_int
@@ -45,7 +44,6 @@ def _user_filter() -> admin_ops.UserFilter:
 
 
 @bp.get("/nguoi-dung")
-@admin_required
 def users():
     filters = _user_filter()
     page = admin_ops.search_users(filters, page_number(request.args.get("page")), PAGE_SIZE)
@@ -56,7 +54,6 @@ def users():
 
 
 @bp.route("/nguoi-dung/moi", methods=["GET", "POST"])
-@admin_required
 def user_new():
     form = StaffForm()
     if form.validate_on_submit():
@@ -88,13 +85,11 @@ def _user_page(user: User, grant_form: GrantRoleForm | None = None) -> tuple[str
 
 
 @bp.get("/nguoi-dung/<int:user_id>")
-@admin_required
 def user(user_id: int):
     return _user_page(get_user_or_404(user_id))
 
 
 @bp.post("/nguoi-dung/<int:user_id>/vai-tro")
-@admin_required
 def user_grant_role(user_id: int):
     user = get_user_or_404(user_id)
     form = _grant_form()
@@ -111,7 +106,6 @@ def user_grant_role(user_id: int):
 
 
 @bp.post("/nguoi-dung/<int:user_id>/vai-tro/<int:assignment_id>/thu-hoi")
-@admin_required
 def user_revoke_role(user_id: int, assignment_id: int) -> Response:
     user = get_user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
@@ -128,7 +122,6 @@ def user_revoke_role(user_id: int, assignment_id: int) -> Response:
 
 
 @bp.post("/nguoi-dung/<int:user_id>/trang-thai")
-@admin_required
 def user_set_active(user_id: int) -> Response:
     user = get_user_or_404(user_id)
     form = SetActiveForm()
@@ -148,7 +141,6 @@ def user_set_active(user_id: int) -> Response:
 
 
 @bp.post("/nguoi-dung/<int:user_id>/xac-thuc-hai-lop")
-@admin_required
 def user_reset_totp(user_id: int) -> Response:
     user = get_user_or_404(user_id)
     if not EmptyForm().validate_on_submit():

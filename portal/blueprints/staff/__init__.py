@@ -6,23 +6,25 @@ from flask import Blueprint, abort, current_app, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
-from portal.extensions import login_manager
+from portal.accounts import policy
+from portal.blueprints.guards import guard_blueprint
+from portal.dossiers.models import Dossier
+from portal.workflow.queries import get_dossier_for_staff
 
 bp = Blueprint("staff", __name__)
+# Every /can-bo page is for officers (any agency role) and the centre's supervisor, signed in
+# with their second factor; citizens get 403, anonymous visitors the login.
+guard_blueprint(bp, policy.works_in_staff_area)
 
 
-@bp.before_request
-def _staff_only():
-    # Every /can-bo page is for officers (any agency role) and the centre's supervisor,
-    # signed in with their second factor; citizens get 403, anonymous visitors the login.
-    from portal.workflow.queries import agency_ids_of, is_supervisor
-
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.can_use_staff_area() or not (agency_ids_of(current_user)
-                                                     or is_supervisor(current_user)):
-        abort(403)
-    return None
+def get_dossier_or_404(dossier_id: int, *, own_agency: bool = False) -> Dossier:
+    """The staff area's one dossier loader: a dossier this officer may see
+    (``queries.get_dossier_for_staff``; with ``own_agency``, only of an agency they serve),
+    else 404 — another agency's dossier does not exist, as far as they know."""
+    dossier = get_dossier_for_staff(current_user, dossier_id, own_agency=own_agency)
+    if dossier is None:
+        abort(404)
+    return dossier
 
 
 def optional_url(endpoint: str, **values) -> str | None:

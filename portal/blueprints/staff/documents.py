@@ -22,33 +22,21 @@ from flask_login import current_user
 from portal.accounts.models import Role
 from portal.blueprints.documents import CSS_PATH, HELPERS, render_document
 from portal.blueprints.guards import role_required
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
 from portal.core.http import content_disposition
 from portal.core.numbers import whole_number
 from portal.core.pagination import page_number
 from portal.core.pdf import pdf_response
-from portal.dossiers.models import Dossier
 from portal.workflow import tracking_book as book
 from portal.workflow.documents import notice_for
-from portal.workflow.queries import agencies_for, get_dossier_for_staff
+from portal.workflow.queries import agencies_for
 
 FORM_CHOICES = 'any("01", "02", "03", "04", "dung", "05")'
 READERS = (Role.COUNTER_OFFICER, Role.SPECIALIST, Role.LEADER, Role.SUPERVISOR)
 BOOK_PAGE_SIZE = 50
 BOOK_PDF_LIMIT = 2000  # lines; beyond this the XLSX is the way to get the whole book
-
-
-# --- who may read --------------------------------------------------------------------------
-
-def _dossier_or_404(dossier_id: int) -> Dossier:
-    """The staff visibility rule of ``workflow.queries``: another agency's dossier does not
-    exist, as far as this officer knows."""
-    dossier = get_dossier_for_staff(current_user, dossier_id)
-    if dossier is None:
-        abort(404)
-    return dossier
 
 
 # --- routes --------------------------------------------------------------------------------
@@ -62,7 +50,7 @@ def _notice_id() -> int | None:
 @bp.get(f"/ho-so/<int:dossier_id>/phieu/<{FORM_CHOICES}:form>", endpoint="document")
 @role_required(*READERS)
 def document(dossier_id: int, form: str):
-    dossier = _dossier_or_404(dossier_id)
+    dossier = get_dossier_or_404(dossier_id)
     notice_id = _notice_id()
     args = {"notice": notice_id} if notice_id is not None else {}
     pdf_url = url_for("staff.document_pdf", dossier_id=dossier.id, form=form, **args)
@@ -76,7 +64,7 @@ def document(dossier_id: int, form: str):
 @bp.get(f"/ho-so/<int:dossier_id>/phieu/<{FORM_CHOICES}:form>.pdf", endpoint="document_pdf")
 @role_required(*READERS)
 def document_pdf(dossier_id: int, form: str):
-    dossier = _dossier_or_404(dossier_id)
+    dossier = get_dossier_or_404(dossier_id)
     return render_document(dossier, form, notice_for(dossier, form, _notice_id()), "pdf")
 
 

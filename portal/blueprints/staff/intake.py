@@ -33,7 +33,7 @@ from portal.accounts.models import Role
 from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
 from portal.blueprints.guards import require_role, role_required
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar.overrides import current_calendar
 from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
 from portal.core.models import utcnow
@@ -46,6 +46,7 @@ from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
 from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow import intake
+from portal.workflow.queries import get_dossier_for_staff
 
 counter_required = role_required(Role.COUNTER_OFFICER)
 
@@ -142,10 +143,7 @@ class HandOverForm(LockedForm):
 
 def _dossier_or_404(dossier_id: int) -> Dossier:
     """A dossier of an agency the officer works for; any other is "not found"."""
-    dossier = intake.dossier_for_staff(current_user, dossier_id)
-    if dossier is None:
-        abort(404)
-    return dossier
+    return get_dossier_or_404(dossier_id, own_agency=True)
 
 
 def _workspace_url(dossier_id: int) -> str:
@@ -335,7 +333,8 @@ def _upload_too_large(error):
 
     if request.endpoint != "staff.intake_files" or not current_user.is_authenticated:
         return render_error(413)
-    dossier = intake.dossier_for_staff(current_user, request.view_args["dossier_id"])
+    dossier = get_dossier_for_staff(current_user, request.view_args["dossier_id"],
+                                    own_agency=True)
     if dossier is None or not intake.is_being_scanned(dossier):
         return render_error(413)
     limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
+from portal.accounts import policy
 from portal.blueprints.staff import bp
 from portal.calendar.overrides import current_calendar
 from portal.core.htmx import render_page_or_partial
@@ -47,12 +48,12 @@ def dashboard():
     agency = _chosen_agency(agencies)
     counts, queue_list = {}, []
     if agency is not None:
-        queue_list = queries.queues_for(queries.roles_in(current_user, agency.id))
+        queue_list = queries.queues_for(policy.roles_in(current_user, agency.id))
         counts = queries.queue_counts(agency.id, queue_list, current_user, utcnow(),
                                       current_calendar())
     return render_template("staff/dashboard.html", agencies=agencies, agency=agency,
                            queues=queue_list, counts=counts, slugs=QUEUE_SLUGS,
-                           read_only=not queries.agency_ids_of(current_user))
+                           read_only=not policy.served_agency_ids(current_user))
 
 
 @bp.get("/hang-doi")
@@ -61,7 +62,7 @@ def queue():
     agency = _chosen_agency(agencies)
     if agency is None:
         abort(404)
-    available = queries.queues_for(queries.roles_in(current_user, agency.id))
+    available = queries.queues_for(policy.roles_in(current_user, agency.id))
     chosen = BY_SLUG.get(request.args.get("loai", ""))
     if chosen is None:
         chosen = available[0] if available else Queue.OVERDUE
@@ -77,4 +78,4 @@ def queue():
         "staff/queue.html", "staff/_queue_rows.html", agencies=agencies, agency=agency,
         queues=available, queue=chosen, slugs=QUEUE_SLUGS, page=page, q=q, now=now,
         args={k: v for k, v in args.items() if v}, answer_due=answer_due,
-        read_only=not queries.agency_ids_of(current_user))
+        read_only=not policy.served_agency_ids(current_user))

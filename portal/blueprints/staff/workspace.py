@@ -16,13 +16,13 @@ are redirected (success) or get the whole page."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.blueprints.downloads import send_dossier_file
-from portal.blueprints.staff import bp
+from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
@@ -47,12 +47,22 @@ ACTION_PATH = "<any(" + ", ".join(a.value for a in FORMS) + "):action>"
 HISTORY_SHOWN = 30  # the latest events on the workspace; the whole history on demand
 
 
-def get_dossier_or_404(dossier_id: int) -> Dossier:
-    """The one loader: a dossier this officer may see (queries.staff_visible), else 404."""
-    dossier = queries.get_dossier_for_staff(current_user, dossier_id)
-    if dossier is None:
-        abort(404)
-    return dossier
+def _actors(dossier: Dossier) -> frozenset[Actor]:
+    """The officer's capacities on ``dossier`` (``actors_for``: the roles, and the open
+    consultations), computed once per request: the upload guard, the route, the action and
+    the page all ask. An action gives the dossier a new version, and the page drawn after it
+    asks again (answering a consultation can end the capacity it was answered in)."""
+    known = g.setdefault("actors", {})
+    key = (dossier.id, dossier.lock_version)
+    if key not in known:
+        known[key] = actors_for(current_user, dossier)
+    return known[key]
+
+
+@bp.teardown_request
+def _forget_actors(_error: BaseException | None) -> None:
+    # ``g`` outlives the request when a test holds the application context.
+    g.pop("actors", None)
 
 
 def _storage():
@@ -120,7 +130,8 @@ def _history(dossier: Dossier, whole: bool) -> dict:
 def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
             status: int = 200, opened: Action | None = None, whole_history: bool = False):
     now = utcnow()
-    actions = [a for a in allowed_actions(current_user, dossier, now) if a not in CITIZEN_ONLY]
+    actions = [a for a in allowed_actions(current_user, dossier, now, actors=_actors(dossier))
+               if a not in CITIZEN_ONLY]
     forms = _forms(dossier, actions, posted, opened)
     if posted is not None and posted.action not in forms and message is None:
         # The action is no longer offered (the state moved on): say why at the top.
@@ -131,7 +142,7 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         forms=forms, on_demand={a for a in actions if a not in forms and a not in ELSEWHERE},
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),
-        read_only=not (actors_for(current_user, dossier) - {Actor.APPLICANT}),
+        read_only=not (_actors(dossier) - {Actor.APPLICANT}),
         **_history(dossier, whole_history))
     template = "staff/_workspace.html" if is_partial_request() else "staff/workspace.html"
     return render_template(template, **context), status
@@ -157,9 +168,9 @@ def action_form(dossier_id: int, action: str):
     with that form open."""
     dossier = get_dossier_or_404(dossier_id)
     chosen = Action(action)
-    if not actors_for(current_user, dossier) & chosen.transition.actors:
+    if not _actors(dossier) & chosen.transition.actors:
         abort(403)
-    if chosen not in allowed_actions(current_user, dossier, utcnow()):
+    if chosen not in allowed_actions(current_user, dossier, utcnow(), actors=_actors(dossier)):
         # The dossier moved on since the page was drawn: show it as it is now.
         moved = ("warning", _("Thao tác “%(action)s” không còn thực hiện được ở trạng thái "
                               "hiện tại của hồ sơ.", action=_(chosen.label)))
@@ -220,7 +231,7 @@ def _dossier_and_action_or_403(dossier_id: int, action: str) -> tuple[Dossier, A
         abort(403)  # the second factor first
     dossier = get_dossier_or_404(dossier_id)
     chosen = Action(action)
-    if not actors_for(current_user, dossier) & chosen.transition.actors:
+    if not _actors(dossier) & chosen.transition.actors:
         abort(403)  # e.g. the supervisor, read-only everywhere
     return dossier, chosen
 
@@ -234,7 +245,8 @@ def act(dossier_id: int, action: str):
     if not form.validate():  # e.g. no version: refused next to the form, nothing changed
         form.keep_version(dossier.lock_version)
         return _render(dossier, posted=form, status=422)
-    ctx = wf.Context(_user(), utcnow(), current_calendar(), form.expected_version())
+    ctx = wf.Context(_user(), utcnow(), current_calendar(), form.expected_version(),
+                     actors=_actors(dossier))
     keys: list[str] = []
     try:
         with all_or_nothing(lambda: ops.discard_objects(_storage(), keys)):

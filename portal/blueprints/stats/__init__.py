@@ -2,25 +2,14 @@
 the dossiers behind every number and exports, charts, the annual figures, and the centre's
 monitoring dashboard. Routes only: the definitions live in ``portal.stats``."""
 
-from flask import Blueprint, abort
-from flask_login import current_user
+from flask import Blueprint
 
-from portal.extensions import login_manager
+from portal.accounts import policy
+from portal.blueprints.guards import guard_blueprint
 
 bp = Blueprint("stats", __name__)
-
-
-@bp.before_request
-def _readers_only():
-    # The centre's supervisor (every agency) and agency leaders (their own), signed in with
-    # their second factor; anyone else signed in gets 403, anonymous visitors the login.
-    from portal.stats.access import may_read_statistics
-
-    if not current_user.is_authenticated:
-        return login_manager.unauthorized()
-    if not current_user.can_use_staff_area() or not may_read_statistics(current_user):
-        abort(403)
-    return None
-
+# The centre's supervisor (every agency) and agency leaders (their own), signed in with their
+# second factor; anyone else signed in gets 403, anonymous visitors the login.
+guard_blueprint(bp, policy.may_read_statistics)
 
 from portal.blueprints.stats import monitoring, pages  # noqa: E402,F401

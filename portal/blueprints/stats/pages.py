@@ -1,7 +1,7 @@
 """The statistics pages (/thong-ke, issue #5): the table in layout A or B, the dossiers behind
 every number, the table's exports (XLSX, CSV, PDF and its printable page), the charts and
 the annual figures. Routes only: definitions in ``portal.stats.figures``, the table as shown
-in ``portal.stats.sheet``, who may read what in ``portal.stats.access``.
+in ``portal.stats.sheet``, which agencies a reader sees in ``portal.stats.access``.
 
 Every page takes the same plain GET form (``params``): period, agency group, layout."""
 
@@ -15,6 +15,7 @@ from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
+from portal.accounts import policy
 from portal.blueprints.stats import bp
 from portal.blueprints.stats.params import PRESETS, Choice, read_choice, read_target
 from portal.calendar import VN_TZ
@@ -37,7 +38,6 @@ from portal.stats.sheet import (
     share_permille,
     vn_share,
 )
-from portal.workflow.queries import agency_ids_of
 
 PAGE_SIZE = 50
 # The report's stylesheets, handed to WeasyPrint as text: the official documents' page and
@@ -53,7 +53,7 @@ def _statistics_link():
     # base.html shows "Thống kê" to those who may read it (asked only when drawn).
     def may_read_statistics() -> bool:
         return (current_user.is_authenticated and current_user.can_use_staff_area()
-                and access.may_read_statistics(current_user))
+                and policy.may_read_statistics(current_user))
 
     return {"may_read_statistics": may_read_statistics}
 
@@ -94,7 +94,7 @@ def index():
 def _report_context(choice: Choice) -> dict:
     readable = access.readable_agencies(current_user)
     sheet = build_sheet(choice.period, choice.layout, choice.group, readable)
-    issuer = None if access.is_supervisor(current_user) else [a.name for a in readable]
+    issuer = None if policy.is_supervisor(current_user) else [a.name for a in readable]
     return {"sheet": sheet, "issuer": issuer, "printed_on": choice.today, **_context(choice)}
 
 
@@ -151,7 +151,8 @@ def _period_line(period: Period) -> str:
 
 def _may_open(dossier: Dossier) -> bool:
     """The staff workspace opens for the supervisor and the agency's own officers."""
-    return access.is_supervisor(current_user) or dossier.agency_id in agency_ids_of(current_user)
+    return (policy.is_supervisor(current_user)
+            or dossier.agency_id in policy.served_agency_ids(current_user))
 
 
 @bp.get("/ho-so", endpoint="dossiers")

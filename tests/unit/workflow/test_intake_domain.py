@@ -22,6 +22,7 @@ from portal.dossiers.models import DossierState as S
 from portal.storage import LocalStorage
 from portal.workflow import actions as wf
 from portal.workflow import intake
+from portal.workflow.queries import get_dossier_for_staff
 
 WED_0900 = datetime(2025, 3, 12, 9, 0, tzinfo=VN_TZ)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -142,10 +143,10 @@ def test_intake_procedures_are_the_officers_agencys(world):
 
 def test_dossier_for_staff_hides_other_agencies(world):
     d = _intake(world)
-    assert intake.dossier_for_staff(world.counter, d.id) is d
-    assert intake.dossier_for_staff(world.leader, d.id) is d
-    assert intake.dossier_for_staff(world.other_specialist, d.id) is None
-    assert intake.dossier_for_staff(world.applicant, d.id) is None
+    assert get_dossier_for_staff(world.counter, d.id, own_agency=True) is d
+    assert get_dossier_for_staff(world.leader, d.id, own_agency=True) is d
+    assert get_dossier_for_staff(world.other_specialist, d.id, own_agency=True) is None
+    assert get_dossier_for_staff(world.applicant, d.id, own_agency=True) is None
 
 
 def test_scan_then_receive(world, tmp_path):
