@@ -25,6 +25,7 @@ from portal.storage.base import (
     validate_key,
     validate_prefix,
 )
+from portal.storage.journal import note_put
 
 # Temporary files carry a "~", a character no valid key can contain, so a half-written
 # upload can never be mistaken for an object (by list, stat or a key chosen later).
@@ -111,6 +112,7 @@ class LocalStorage(Storage):
     ) -> StoredObject:
         path = self._path(key)
         validate_content_type(content_type)
+        note_put(self, key)
         if isinstance(stream, _LocalStagedUpload) and stream.storage is self and stream.is_whole():
             return self._adopt(key, path, stream, content_type, max_size)
         return self._copy(key, path, stream, content_type, max_size)

@@ -30,6 +30,7 @@ from portal.storage.base import (
     validate_key,
     validate_prefix,
 )
+from portal.storage.journal import note_put
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")
@@ -185,6 +186,7 @@ class S3Storage(Storage):
     ) -> StoredObject:
         validate_key(key)
         validate_content_type(content_type)
+        note_put(self, key)
         if isinstance(stream, StagedUpload) and stream.is_whole():
             # Already counted and hashed while it arrived, in a seekable file: upload it
             # as it is, without the spool below (one copy fewer).
