@@ -52,10 +52,10 @@ def _put(storage: LocalStorage, key: str) -> str:
 def test_commits_once_at_the_end(db_session, tmp_path):
     storage = LocalStorage(tmp_path)
     with unit_of_work():
-        agency = factories.agency("UOW")
+        agency_id = factories.agency("UOW").id
         key = _put(storage, "dossiers/1/a")
     db.session.expunge_all()
-    assert db.session.get(Agency, agency.id) is not None and storage.exists(key)
+    assert db.session.get(Agency, agency_id) is not None and storage.exists(key)
 
 
 def test_an_error_rolls_back_and_deletes_the_objects_stored_in_it(db_session, tmp_path):
