@@ -26,6 +26,7 @@ from portal.catalog.models import Agency
 from portal.config import Config
 from portal.core import throttle
 from portal.core.models import utcnow
+from portal.core.refusal import Refusal
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -33,12 +34,8 @@ log = logging.getLogger(__name__)
 UNKNOWN_AGENCY = "Vui lòng chọn một cơ quan trong danh sách."
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A refusal with a message to show the user (Vietnamese)."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,9 @@ from flask_login import current_user, login_user, logout_user
 
 from portal.accounts import user_sessions
 from portal.accounts.models import User
+from portal.core.frame import unit_of_work
 from portal.core.models import utcnow
-from portal.extensions import db, login_manager
+from portal.extensions import login_manager
 
 FLASK_LOGIN_ID = "_user_id"  # where Flask-Login keeps the id in Flask's session
 
@@ -78,8 +79,8 @@ def _keep_last_seen() -> None:
     record = g.get("user_session")
     now = utcnow()
     if record is not None and record.touch_due(now):
-        user_sessions.touch(record, now)
-        db.session.commit()
+        with unit_of_work():
+            user_sessions.touch(record, now)
 
 
 def install(app: Flask) -> None:

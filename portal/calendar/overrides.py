@@ -14,17 +14,14 @@ from sqlalchemy import select
 from portal.calendar import holidays_vn as hv
 from portal.calendar.engine import CalendarRules, WorkCalendar
 from portal.calendar.models import CalendarOverride, CalendarOverrideKind
+from portal.core.refusal import Refusal
 from portal.extensions import db
 
 MAKEUP_DAY_VI = "Ngày làm việc bù (theo lịch nghỉ lễ của Nhà nước)"
 
 
-class OverrideError(ValueError):
+class OverrideError(Refusal):
     """A refusal with a Vietnamese message for the administrator."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 def current_calendar() -> WorkCalendar:

@@ -28,10 +28,11 @@ from portal.catalog.models import (
     VersionStatus,
 )
 from portal.core.models import utcnow
+from portal.core.refusal import Refusal
 from portal.extensions import db
 
 
-class CatalogError(ValueError):
+class CatalogError(Refusal):
     """A refusal with a Vietnamese message for the administrator."""
 
 

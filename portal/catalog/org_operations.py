@@ -28,10 +28,6 @@ UNIT_CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[A-Z][0-9]{2}$"
 class OrganisationError(CatalogError):
     """A refusal with a Vietnamese message; ``field`` names the form field it is about."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
-
 
 @dataclass
 class AgencyData:

@@ -25,6 +25,7 @@ from portal.catalog.models import (
     VersionStatus,
 )
 from portal.core.models import utcnow
+from portal.core.refusal import Refusal
 from portal.dossiers import codes
 from portal.dossiers.files import (
     UploadLimits,
@@ -55,13 +56,9 @@ STORAGE_DOWN = ("Kho lưu trữ tạm thời không phản hồi, tệp chưa đ
                 "Vui lòng thử lại sau ít phút.")
 
 
-class DossierError(ValueError):
+class DossierError(Refusal):
     """A refusal with a Vietnamese message; ``field`` names the form field or upload area
     (``"req-<requirement id>"``) the message belongs next to."""
-
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 @dataclass

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import BinaryIO, Protocol, Self
 
+from portal.storage.journal import note_put
+
 # 64 KiB: large enough to keep per-chunk overhead negligible, small enough that a few
 # hundred concurrent downloads do not add up to noticeable memory.
 CHUNK_SIZE = 64 * 1024
@@ -351,6 +353,7 @@ class Storage(ABC):
         """
         validate_key(key)
         validate_content_type(content_type)
+        note_put(self, key)  # before writing: a put that fails half-way is undone too
         return self._put(key, stream, content_type, max_size)
 
     @abstractmethod

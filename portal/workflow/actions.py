@@ -18,6 +18,8 @@ from portal.accounts.models import Role, User
 from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.catalog.models import Agency, ProcedureStep, StepRole
+from portal.core import refusal
+from portal.core.refusal import Refusal
 from portal.dossiers.codes import bump_sequence
 from portal.dossiers.models import (
     Channel,
@@ -45,19 +47,15 @@ S = DossierState
 INTER_AGENCY_MIN_DAYS = 3  # forwarding with less left than this needs a confirmation
 
 
-class WorkflowError(ValueError):
+class WorkflowError(Refusal):
     """A refusal with a Vietnamese message for the officer (``field``: the form field)."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
-
-class Forbidden(WorkflowError):
+class Forbidden(WorkflowError, refusal.Forbidden):
     """The user may not take this action on this dossier (the route answers 403)."""
 
 
-class Conflict(WorkflowError):
+class Conflict(WorkflowError, refusal.Stale):
     """Someone changed the dossier since the user loaded it; show the fresh state."""
 
 

@@ -14,9 +14,9 @@ from portal.calendar import VN_TZ, Duration, DurationUnit
 from portal.calendar import overrides as ops
 from portal.calendar.holidays_vn import WEEKDAY_VI
 from portal.calendar.models import CalendarOverrideKind
+from portal.core.frame import unit_of_work
 from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.numbers import parse_int
-from portal.extensions import db
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # the span the holiday data is trusted for
 # Vietnamese URL words for the two kinds of override.
@@ -70,10 +70,9 @@ def calendar_add(slug: str):
     form = OverrideForm(prefix=kind_.value)
     if form.validate_on_submit():
         try:
-            override = ops.add_override(form.day.data, kind_, form.note.data or "")
-            db.session.commit()
+            with unit_of_work():
+                override = ops.add_override(form.day.data, kind_, form.note.data or "")
         except ops.OverrideError as error:
-            db.session.rollback()
             form.day.errors = [*form.day.errors, str(error)]
         else:
             flash(f"Đã thêm {kind_.label.lower()} {override.day:%d/%m/%Y}.", "success")
@@ -87,8 +86,8 @@ def calendar_remove(override_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        override = ops.remove_override(override_id)
-        db.session.commit()
+        with unit_of_work():
+            override = ops.remove_override(override_id)
     except ops.OverrideError:
         abort(404)
     flash(f"Đã xóa điều chỉnh ngày {override.day:%d/%m/%Y}.", "success")

@@ -26,9 +26,9 @@ from portal.blueprints.guards import require_role
 from portal.catalog import io_export, io_import
 from portal.catalog.operations import CatalogError
 from portal.core.formatting import VN_TZ
+from portal.core.frame import unit_of_work
 from portal.core.http import content_disposition
 from portal.core.uploads import accepts_files
-from portal.extensions import db
 
 
 class CatalogImportForm(FlaskForm):
@@ -83,11 +83,13 @@ def catalog_import():
         return _page(form), 422
     upload = form.file.data
     try:
-        report = io_import.import_catalog(
-            upload.stream, io_import.format_of(upload.filename or ""),
-            publish=form.publish.data, dry_run=form.dry_run.data, user_id=current_user.id)
+        with unit_of_work() as work:
+            report = io_import.import_catalog(
+                upload.stream, io_import.format_of(upload.filename or ""),
+                publish=form.publish.data, dry_run=form.dry_run.data, user_id=current_user.id)
+            if not report.ok or report.dry_run:
+                work.discard()
     except CatalogError as error:  # unreadable file, or a rule the checks could not foresee
-        db.session.rollback()
         form.file.errors.append(str(error))
         return _page(form), 422
     finally:
@@ -95,8 +97,6 @@ def catalog_import():
         # fails mid-import, rather than whenever the traceback is collected.
         upload.close()
     if not report.ok or report.dry_run:
-        db.session.rollback()
         return _page(form, report), 422 if report.errors else 200
-    db.session.commit()
     flash(report.summary(), "success")
     return redirect(url_for("admin.catalog_io"), 303)

@@ -18,6 +18,7 @@ from portal.blueprints.forms import EmptyForm
 from portal.catalog import org_operations as ops
 from portal.catalog import org_queries as queries
 from portal.catalog.models import Agency, AgencyKind, Counter, Field
+from portal.core.frame import show_refusal, unit_of_work
 from portal.core.htmx import htmx_redirect
 from portal.extensions import db
 
@@ -35,15 +36,6 @@ def get_field_or_404(agency: Agency, field_id: int) -> Field:
 
 def get_counter_or_404(counter_id: int) -> Counter:
     return db.session.get(Counter, counter_id) or abort(404)
-
-
-def _refuse(form, error: ops.OrganisationError) -> None:
-    """Show an operation's refusal next to its field, or at the top of the page."""
-    db.session.rollback()
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 def _agency_data(form: AgencyForm) -> ops.AgencyData:
@@ -70,10 +62,10 @@ def agency_new():
     form = AgencyForm()
     if form.validate_on_submit():
         try:
-            agency = ops.create_agency(_agency_data(form))
-            db.session.commit()
+            with unit_of_work():
+                agency = ops.create_agency(_agency_data(form))
         except ops.OrganisationError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã thêm cơ quan {agency.name}. Hãy thêm các lĩnh vực của cơ quan.", "success")
             return htmx_redirect("admin.agency_edit", agency_id=agency.id)
@@ -95,10 +87,10 @@ def agency_edit(agency_id: int):
     form = AgencyForm(obj=agency)
     if form.validate_on_submit():
         try:
-            ops.update_agency(agency, _agency_data(form))
-            db.session.commit()
+            with unit_of_work():
+                ops.update_agency(agency, _agency_data(form))
         except ops.OrganisationError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã lưu thông tin cơ quan {agency.name}.", "success")
             return htmx_redirect("admin.agency_edit", agency_id=agency.id)
@@ -113,10 +105,10 @@ def field_add(agency_id: int):
     form = FieldForm(prefix="field")  # the agency form on the same page also has code/name
     if form.validate_on_submit():
         try:
-            field = ops.add_field(agency, form.code.data, form.name.data)
-            db.session.commit()
+            with unit_of_work():
+                field = ops.add_field(agency, form.code.data, form.name.data)
         except ops.OrganisationError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã thêm lĩnh vực {field.name}.", "success")
             return htmx_redirect("admin.agency_edit", agency_id=agency.id)
@@ -129,8 +121,8 @@ def field_edit(agency_id: int, field_id: int):
     field = get_field_or_404(agency, field_id)
     form = FieldRenameForm(obj=field)
     if form.validate_on_submit():
-        ops.rename_field(field, form.name.data)
-        db.session.commit()
+        with unit_of_work():
+            ops.rename_field(field, form.name.data)
         flash(f"Đã đổi tên lĩnh vực thành {field.name}.", "success")
         return htmx_redirect("admin.agency_edit", agency_id=agency.id)
     return render_template("admin/agencies/field.html", agency=agency, field=field,
@@ -145,10 +137,9 @@ def field_delete(agency_id: int, field_id: int) -> Response:
         abort(400)
     name = field.name
     try:
-        ops.delete_field(field)
-        db.session.commit()
+        with unit_of_work():
+            ops.delete_field(field)
     except ops.OrganisationError as error:
-        db.session.rollback()
         flash(str(error), "error")
     else:
         flash(f"Đã xóa lĩnh vực {name}.", "success")
@@ -174,10 +165,10 @@ def counters():
     form = _counter_form()
     if form.validate_on_submit():
         try:
-            counter = ops.add_counter(_counter_data(form))
-            db.session.commit()
+            with unit_of_work():
+                counter = ops.add_counter(_counter_data(form))
         except ops.OrganisationError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã thêm quầy số {counter.number} ({counter.agency.name}).", "success")
             return htmx_redirect("admin.counters")
@@ -192,10 +183,10 @@ def counter_edit(counter_id: int):
     form = _counter_form(obj=counter)
     if form.validate_on_submit():
         try:
-            ops.update_counter(counter, _counter_data(form))
-            db.session.commit()
+            with unit_of_work():
+                ops.update_counter(counter, _counter_data(form))
         except ops.OrganisationError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã lưu quầy số {counter.number}.", "success")
             return htmx_redirect("admin.counters")
@@ -209,7 +200,7 @@ def counter_delete(counter_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     number = counter.number
-    ops.delete_counter(counter)
-    db.session.commit()
+    with unit_of_work():
+        ops.delete_counter(counter)
     flash(f"Đã xóa quầy số {number}.", "success")
     return htmx_redirect("admin.counters")

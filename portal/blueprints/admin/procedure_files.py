@@ -21,6 +21,7 @@ from portal.blueprints.downloads import stream_stored
 from portal.blueprints.guards import require_role
 from portal.catalog import operations
 from portal.catalog.models import ProcedureDocument
+from portal.core.frame import unit_of_work
 from portal.core.uploads import accepts_files
 from portal.dossiers.files import EXTENSIONS
 from portal.extensions import db
@@ -101,11 +102,10 @@ def document_file_upload(procedure_id: int, document_id: int):
         return render_overview(procedure, form, document.id, 422)
     previous = {kind: getattr(document, f"{kind}_key") for kind, _, _ in stored}
     try:
-        for kind, key, filename in stored:
-            operations.attach_document_file(document, draft, kind, key, filename)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
+        with unit_of_work():
+            for kind, key, filename in stored:
+                operations.attach_document_file(document, draft, kind, key, filename)
+    except Exception:  # a new key is deleted; a replaced one held the previous file's row
         delete_files(key for kind, key, _ in stored if key != previous[kind])
         raise
     prefix = operations.version_file_prefix(draft)

@@ -30,6 +30,7 @@ from portal.blueprints.admin.procedure_forms import (
 from portal.blueprints.forms import EmptyForm
 from portal.catalog import operations, queries
 from portal.catalog.models import Agency, Procedure, VersionStatus
+from portal.core.frame import show_refusal, unit_of_work
 from portal.core.htmx import render_page_or_partial
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
@@ -119,12 +120,12 @@ def procedure_new():
     elif form.validate():
         agency = db.session.get(Agency, form.agency_id.data)
         try:
-            version = operations.create_procedure(form.to_data(form.code.data.strip(), agency),
-                                                  current_user.id)
+            with unit_of_work():
+                version = operations.create_procedure(
+                    form.to_data(form.code.data.strip(), agency), current_user.id)
         except operations.CatalogError as error:
-            form.form_errors.append(str(error))
+            show_refusal(form, error)
         else:
-            db.session.commit()
             flash(f"Đã tạo thủ tục {version.procedure.code} (bản nháp phiên bản 1). Bản nháp "
                   "chưa hiển thị với công dân cho đến khi được công bố.", "success")
             return _to_overview(version.procedure_id)
@@ -152,11 +153,11 @@ def procedure_edit(procedure_id: int):
     elif form.validate():
         files_before = operations.own_files(draft)
         try:
-            operations.update_draft(draft, form.to_data(procedure.code, procedure.agency))
+            with unit_of_work():
+                operations.update_draft(draft, form.to_data(procedure.code, procedure.agency))
         except operations.CatalogError as error:
-            form.form_errors.append(str(error))
+            show_refusal(form, error)
         else:
-            db.session.commit()
             delete_files(set(files_before) - set(operations.own_files(draft)))
             flash(f"Đã lưu bản nháp phiên bản {draft.number}.", "success")
             return _to_overview(procedure.id)
@@ -200,8 +201,8 @@ def procedure_draft(procedure_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     existed = procedure.draft is not None
-    draft = operations.draft_for_edit(procedure, current_user.id)
-    db.session.commit()
+    with unit_of_work():
+        draft = operations.draft_for_edit(procedure, current_user.id)
     if existed:
         flash(f"Thủ tục đã có bản nháp phiên bản {draft.number}; tiếp tục sửa bản nháp này.",
               "info")
@@ -222,8 +223,8 @@ def procedure_publish(procedure_id: int):
     if target is None:
         flash("Không có bản nháp hoặc phiên bản ngừng công bố nào để công bố.", "warning")
         return _to_overview(procedure.id)
-    operations.publish(target, current_user.id)
-    db.session.commit()
+    with unit_of_work():
+        operations.publish(target, current_user.id)
     flash(f"Đã công bố phiên bản {target.number} của thủ tục “{target.name}”.", "success")
     return _to_overview(procedure.id)
 
@@ -234,11 +235,11 @@ def procedure_unpublish(procedure_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        operations.unpublish(procedure)
+        with unit_of_work():
+            operations.unpublish(procedure)
     except operations.CatalogError as error:
         flash(str(error), "warning")
     else:
-        db.session.commit()
         flash(f"Đã ngừng công bố thủ tục {procedure.code}; công dân không còn thấy thủ tục "
               "này trên Cổng.", "success")
     return _to_overview(procedure.id)
@@ -255,8 +256,8 @@ def procedure_discard(procedure_id: int):
         return _to_overview(procedure.id)
     number, files = draft.number, operations.own_files(draft)
     only_version = len(procedure.versions) == 1
-    operations.discard_draft(procedure)
-    db.session.commit()
+    with unit_of_work():
+        operations.discard_draft(procedure)
     delete_files(files)
     if only_version:
         flash(f"Đã hủy bản nháp và xóa thủ tục {code} (thủ tục chưa từng được công bố).",

@@ -13,6 +13,7 @@ from portal.blueprints.admin import bp
 from portal.blueprints.admin.org_forms import GrantRoleForm, SetActiveForm, StaffForm, choices
 from portal.blueprints.forms import EmptyForm
 from portal.catalog.org_queries import all_agencies
+from portal.core.frame import show_refusal, unit_of_work
 from portal.core.htmx import htmx_redirect, render_page_or_partial
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
@@ -23,14 +24,6 @@ PAGE_SIZE = 25
 
 def get_user_or_404(user_id: int) -> User:
     return db.session.get(User, user_id) or abort(404)
-
-
-def _refuse(form, error: ops.AccountError) -> None:
-    db.session.rollback()
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        flash(str(error), "error")
 
 
 def _user_filter() -> admin_ops.UserFilter:
@@ -58,11 +51,11 @@ def user_new():
     form = StaffForm()
     if form.validate_on_submit():
         try:
-            user = ops.create_staff(form.full_name.data, form.email.data, form.password.data,
-                                    form.phone.data or "")
-            db.session.commit()
+            with unit_of_work():
+                user = ops.create_staff(form.full_name.data, form.email.data, form.password.data,
+                                        form.phone.data or "")
         except ops.AccountError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã tạo tài khoản cho {user.full_name}. Hãy gán vai trò; ở lần đăng nhập "
                   "đầu tiên người dùng sẽ thiết lập xác thực hai lớp.", "success")
@@ -95,10 +88,10 @@ def user_grant_role(user_id: int):
     form = _grant_form()
     if form.validate_on_submit():
         try:
-            assignment = ops.grant_role(user, Role(form.role.data), form.agency.data)
-            db.session.commit()
+            with unit_of_work():
+                assignment = ops.grant_role(user, Role(form.role.data), form.agency.data)
         except ops.AccountError as error:
-            _refuse(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(f"Đã gán vai trò {assignment.label} cho {user.full_name}.", "success")
             return htmx_redirect("admin.user", user_id=user.id)
@@ -111,10 +104,9 @@ def user_revoke_role(user_id: int, assignment_id: int) -> Response:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        admin_ops.revoke_user_role(current_user, user, assignment_id)
-        db.session.commit()
+        with unit_of_work():
+            admin_ops.revoke_user_role(current_user, user, assignment_id)
     except ops.AccountError as error:
-        db.session.rollback()
         flash(str(error), "error")
     else:
         flash(f"Đã thu hồi vai trò của {user.full_name}.", "success")
@@ -128,10 +120,9 @@ def user_set_active(user_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     try:
-        admin_ops.set_user_active(current_user, user, form.active.data == "1")
-        db.session.commit()
+        with unit_of_work():
+            admin_ops.set_user_active(current_user, user, form.active.data == "1")
     except ops.AccountError as error:
-        db.session.rollback()
         flash(str(error), "error")
     else:
         flash(f"Đã mở khóa tài khoản {user.email}." if user.active
@@ -145,8 +136,8 @@ def user_reset_totp(user_id: int) -> Response:
     user = get_user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    admin_ops.reset_two_factor(user)
-    db.session.commit()
+    with unit_of_work():
+        admin_ops.reset_two_factor(user)
     flash(f"Đã đặt lại xác thực hai lớp của {user.full_name}. Ở lần đăng nhập tới, người dùng "
           "phải quét mã QR mới bằng ứng dụng xác thực.", "success")
     return htmx_redirect("admin.user", user_id=user.id)

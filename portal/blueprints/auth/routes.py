@@ -26,6 +26,7 @@ from portal.blueprints.auth.forms import (
 )
 from portal.core import throttle
 from portal.core.errors import too_many
+from portal.core.frame import show_refusal, unit_of_work
 from portal.core.redirects import safe_redirect_target
 from portal.core.security import client_address
 from portal.extensions import db
@@ -44,30 +45,23 @@ def _safe_next(default: str) -> str:
     return safe_redirect_target(request.args.get("next") or request.form.get("next"), default)
 
 
-def _apply_error(form, error: ops.AccountError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        flash(str(error), "error")
-
-
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
     if form.validate_on_submit():
         business = form.account_type.data == "business"
         try:
-            user = ops.register(ops.Registration(
-                full_name=form.full_name.data, email=form.email.data, phone=form.phone.data,
-                id_number=form.id_number.data, password=form.password.data,
-                organisation_name=form.organisation_name.data if business else "",
-                tax_code=form.tax_code.data if business else "",
-                organisation_address=form.organisation_address.data if business else ""))
-            login_sessions.log_in(user, remember=False)
-            db.session.commit()
+            with unit_of_work():
+                user = ops.register(ops.Registration(
+                    full_name=form.full_name.data, email=form.email.data,
+                    phone=form.phone.data, id_number=form.id_number.data,
+                    password=form.password.data,
+                    organisation_name=form.organisation_name.data if business else "",
+                    tax_code=form.tax_code.data if business else "",
+                    organisation_address=form.organisation_address.data if business else ""))
+                login_sessions.log_in(user, remember=False)
         except ops.AccountError as error:
-            db.session.rollback()
-            _apply_error(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(_("Đăng ký tài khoản thành công. Chào mừng bạn đến Cổng dịch vụ công."),
                   "success")
@@ -99,9 +93,9 @@ def login():
             return render_template("auth/login.html", form=form), 422
         if user.is_staff:
             # Staff must pass a second factor; until then they are not logged in.
-            session[PENDING] = user.get_id()
-            session["pending_remember"] = bool(form.remember.data)
-            db.session.commit()
+            with unit_of_work():
+                session[PENDING] = user.get_id()
+                session["pending_remember"] = bool(form.remember.data)
             target = "auth.totp" if user.totp_enabled else "auth.totp_setup"
             return redirect(url_for(target, next=_safe_next("")), 303)
         return _finish_login(user, bool(form.remember.data))
@@ -109,9 +103,9 @@ def login():
 
 
 def _finish_login(user, remember: bool):
-    ops.mark_logged_in(user)
-    login_sessions.log_in(user, remember=remember)
-    db.session.commit()
+    with unit_of_work():
+        ops.mark_logged_in(user)
+        login_sessions.log_in(user, remember=remember)
     session.pop(PENDING, None)
     flash(_("Xin chào %(name)s.", name=user.full_name), "success")
     default = url_for("admin.index") if user.is_admin else url_for("auth.profile")
@@ -156,13 +150,13 @@ def totp_setup():
     if user.totp_enabled:
         return redirect(url_for("auth.totp"), 303)
     form = TotpForm()
-    secret = ops.start_totp_setup(user)
-    db.session.commit()
+    with unit_of_work():
+        secret = ops.start_totp_setup(user)
     if form.validate_on_submit():
         try:
             ops.confirm_totp(user, form.code.data)
         except ops.AccountError as error:
-            _apply_error(form, error)
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(_("Đã bật xác thực hai lớp cho tài khoản."), "success")
             return _finish_login(user, session.pop("pending_remember", False))
@@ -174,8 +168,8 @@ def totp_setup():
 @bp.post("/dang-xuat")
 def logout():
     if EmptyForm().validate_on_submit():
-        login_sessions.log_out()  # ends the session on the server, not only in this browser
-        db.session.commit()
+        with unit_of_work():
+            login_sessions.log_out()  # ends the session on the server, not only this browser
         flash(_("Bạn đã đăng xuất."), "info")
     return redirect(url_for("public.home"), 303)
 
@@ -184,8 +178,8 @@ def logout():
 @login_required
 def logout_everywhere():
     if EmptyForm().validate_on_submit():
-        login_sessions.log_out(everywhere=True)
-        db.session.commit()
+        with unit_of_work():
+            login_sessions.log_out(everywhere=True)
         flash(_("Bạn đã đăng xuất khỏi mọi thiết bị."), "info")
     return redirect(url_for("public.home"), 303)
 
@@ -239,8 +233,8 @@ def reset_password(token: str):
         return redirect(url_for("auth.forgot_password"), 303)
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        ops.reset_password(user, form.password.data)
-        db.session.commit()
+        with unit_of_work():
+            ops.reset_password(user, form.password.data)
         flash(_("Đã đặt lại mật khẩu. Vui lòng đăng nhập bằng mật khẩu mới."), "success")
         return redirect(url_for("auth.login"), 303)
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
@@ -269,11 +263,10 @@ def add_member(organisation_id: int):
     form = MemberForm()
     if form.validate_on_submit():
         try:
-            ops.add_member(organisation, form.email.data)
-            db.session.commit()
+            with unit_of_work():
+                ops.add_member(organisation, form.email.data)
             flash(_("Đã thêm thành viên."), "success")
         except ops.AccountError as error:
-            db.session.rollback()
             flash(str(error), "error")
     else:
         for errors in form.errors.values():
@@ -288,10 +281,9 @@ def remove_member(organisation_id: int, member_id: int):
     organisation = _own_organisation(organisation_id)
     if EmptyForm().validate_on_submit():
         try:
-            ops.remove_member(organisation, member_id)
-            db.session.commit()
+            with unit_of_work():
+                ops.remove_member(organisation, member_id)
             flash(_("Đã xóa thành viên."), "success")
         except ops.AccountError as error:
-            db.session.rollback()
             flash(str(error), "error")
     return redirect(url_for("auth.profile"), 303)

@@ -19,11 +19,11 @@ from portal.blueprints.citizen.forms import SupplementForm, WithdrawForm
 from portal.blueprints.citizen.routes import get_dossier_or_404
 from portal.blueprints.lookup_links import lookup_qr
 from portal.calendar.overrides import current_calendar
+from portal.core.frame import refused, unit_of_work
 from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.models import utcnow
 from portal.dossiers import operations as ops
 from portal.dossiers.models import Dossier, DossierState
-from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow.documents import NOTICE_KINDS, notice_for
 
@@ -76,34 +76,31 @@ def send_supplement(dossier_id: int):
     if dossier.is_draft:
         abort(404)
     if not form.validate_on_submit():  # no version: refused next to the button, unchanged
-        return _refused(dossier, " ".join(str(e) for e in form.form_errors))
+        return _refused(dossier, form)
     # Before reception the completed dossier goes back to the counter (resubmit); during
     # processing the supplement resumes the clock. Any other state: the engine refuses.
     answer = wf.resubmit if dossier.state is DossierState.NEEDS_COMPLETION else wf.supplement
     ctx = wf.Context(current_user, utcnow(), current_calendar(), form.expected_version())
     try:
-        answer(dossier, ctx)
-        db.session.commit()
-    except wf.Forbidden:
-        db.session.rollback()
-        abort(403)
-    except (wf.Conflict, StaleDataError):  # changed since the page was loaded
-        db.session.rollback()
-        return _refreshed(dossier_id)
-    except wf.WorkflowError as refusal:  # e.g. no file added in this round
-        db.session.rollback()
-        return _refused(get_dossier_or_404(dossier_id), str(refusal))
-    if answer is wf.resubmit:
-        flash(_("Đã gửi lại hồ sơ đã bổ sung, hoàn thiện. Cơ quan sẽ kiểm tra và tiếp nhận."),
-              "success")
-    else:
-        flash(_("Đã gửi hồ sơ bổ sung. Cơ quan tiếp tục giải quyết; ngày hẹn trả kết quả đã "
-                "được tính lại."), "success")
+        with unit_of_work():
+            answer(dossier, ctx)
+    except (wf.WorkflowError, StaleDataError) as refusal:  # e.g. no file added in this round
+        return refused(refusal, form, lambda status: _refused(
+            get_dossier_or_404(dossier_id), form), lambda: _refreshed(dossier_id))
+    flash(_sent_message(answer), "success")
     return htmx_redirect("citizen.dossier", dossier_id=dossier_id)
 
 
-def _refused(dossier: Dossier, message: str):
-    """The answer refused, state unchanged: the message next to the button (422)."""
+def _sent_message(answer) -> str:
+    if answer is wf.resubmit:
+        return _("Đã gửi lại hồ sơ đã bổ sung, hoàn thiện. Cơ quan sẽ kiểm tra và tiếp nhận.")
+    return _("Đã gửi hồ sơ bổ sung. Cơ quan tiếp tục giải quyết; ngày hẹn trả kết quả đã "
+             "được tính lại.")
+
+
+def _refused(dossier: Dossier, form: SupplementForm):
+    """The answer refused, state unchanged: the form's message next to the button (422)."""
+    message = " ".join(str(e) for e in form.form_errors)
     if is_partial_request():
         return render_template("citizen/_supplement.html", **page_context(
             dossier, supplement_error=message)), 422
@@ -126,10 +123,9 @@ def withdraw(dossier_id: int):
     form = WithdrawForm()
     if form.validate_on_submit():
         try:
-            ops.request_withdrawal(dossier, current_user, form.reason.data.strip())
-            db.session.commit()
+            with unit_of_work():
+                ops.request_withdrawal(dossier, current_user, form.reason.data.strip())
         except ops.DossierError as error:
-            db.session.rollback()
             flash(str(error), "error")
         else:
             flash(_("Đã gửi yêu cầu rút hồ sơ. Cán bộ sẽ xác nhận và thông báo cho bạn."),

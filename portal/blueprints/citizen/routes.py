@@ -21,6 +21,7 @@ from portal.blueprints.citizen.forms import (
 )
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
+from portal.core.frame import show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.pagination import page_number
 from portal.dossiers import operations as ops
@@ -45,23 +46,6 @@ def get_draft_or_404(dossier_id: int) -> Dossier:
     if not dossier.is_draft:
         abort(404)
     return dossier
-
-
-def commit_or_discard(keys=()) -> None:
-    """Commit once; objects written for this request are deleted if the commit fails."""
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        ops.discard_objects(current_app.extensions["storage"], list(keys))
-        raise
-
-
-def apply_error(form, error: ops.DossierError) -> None:
-    if error.field and error.field in form:
-        form[error.field].errors = [*form[error.field].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
 
 
 def _next_step(dossier: Dossier, endpoint: str):
@@ -96,11 +80,10 @@ def start(code: str):
         organisation = (None if form.on_behalf.data == "self"
                         else db.session.get(Organisation, int(form.on_behalf.data)))
         try:
-            dossier = ops.start_dossier(version, current_user, organisation)
-            db.session.commit()
+            with unit_of_work():
+                dossier = ops.start_dossier(version, current_user, organisation)
         except ops.DossierError as error:
-            db.session.rollback()
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             return redirect(url_for("citizen.step_applicant", dossier_id=dossier.id), 303)
     return render_template("citizen/start.html", form=form, version=version), (
@@ -116,14 +99,13 @@ def step_applicant(dossier_id: int):
         "address": dossier.applicant_address, "representative": dossier.representative})
     if form.validate_on_submit():
         try:
-            ops.update_applicant(dossier, ops.ApplicantData(
-                name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
-                email=form.email.data or "", address=form.address.data,
-                representative=form.representative.data or ""))
-            db.session.commit()
+            with unit_of_work():
+                ops.update_applicant(dossier, ops.ApplicantData(
+                    name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
+                    email=form.email.data or "", address=form.address.data,
+                    representative=form.representative.data or ""))
         except ops.DossierError as error:
-            db.session.rollback()
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             return _next_step(dossier, "citizen.step_documents")
     return render_template("citizen/applicant.html", dossier=dossier, form=form), (
@@ -152,11 +134,10 @@ def step_return(dossier_id: int):
         address = ops.PostalAddress(*(form[name].data.strip() for name in form.POSTAL_FIELDS)
                                     ) if form.postal else None
         try:
-            ops.set_return_method(dossier, ReturnMethod(form.return_method.data), address)
-            db.session.commit()
+            with unit_of_work():
+                ops.set_return_method(dossier, ReturnMethod(form.return_method.data), address)
         except ops.DossierError as error:
-            db.session.rollback()
-            apply_error(form, error)
+            show_refusal(form, error)
         else:
             return _next_step(dossier, "citizen.review")
     return render_template("citizen/return.html", dossier=dossier, form=form), (
@@ -178,13 +159,11 @@ def submit(dossier_id: int):
     if not dossier.is_draft:  # a double click or a resent form: show what the first did
         return confirmation
     try:
-        ops.submit(dossier, current_user, current_calendar(), utcnow())
-        db.session.commit()
+        with unit_of_work():
+            ops.submit(dossier, current_user, current_calendar(), utcnow())
     except StaleDataError:  # the other click won the optimistic lock
-        db.session.rollback()
         return confirmation
     except ops.DossierError as error:
-        db.session.rollback()
         db.session.refresh(dossier)
         if not dossier.is_draft:
             return confirmation
@@ -198,10 +177,9 @@ def submit(dossier_id: int):
 def delete(dossier_id: int):
     dossier = get_dossier_or_404(dossier_id)
     try:
-        keys = ops.delete_draft(dossier)
-        db.session.commit()
+        with unit_of_work():
+            keys = ops.delete_draft(dossier)
     except ops.DossierError as error:
-        db.session.rollback()
         flash(str(error), "error")
         return redirect(url_for("citizen.dossier", dossier_id=dossier_id), 303)
     ops.discard_objects(current_app.extensions["storage"], keys)

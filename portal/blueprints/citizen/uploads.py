@@ -19,14 +19,14 @@ from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge, ServiceUnavailable
 
 from portal.blueprints.citizen import bp
-from portal.blueprints.citizen.routes import commit_or_discard, get_dossier_or_404
+from portal.blueprints.citizen.routes import get_dossier_or_404
 from portal.blueprints.downloads import send_dossier_file
+from portal.core.frame import unit_of_work
 from portal.core.htmx import is_partial_request
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
-from portal.extensions import db
 
 
 def _storage():
@@ -106,23 +106,22 @@ def upload(dossier_id: int, requirement_id: int | None):
         return _respond(dossier, requirement, _too_big_message(), None)
     if not uploads:
         return _respond(dossier, requirement, _("Vui lòng chọn ít nhất một tệp để tải lên."), None)
-    limits, keys, error = UploadLimits.from_config(current_app.config["PORTAL"]), [], None
-    for item in uploads:
-        try:
-            added = ops.add_file(dossier, requirement.id if requirement else None,
-                                 item.stream, item.filename, current_user, _storage(), limits,
-                                 kind=kind)
-        except ops.DossierError as refusal:  # files before this one are kept
-            error = str(refusal)
-            break
-        keys.append(added.storage_key)
-    commit_or_discard(keys)
+    limits, added, error = UploadLimits.from_config(current_app.config["PORTAL"]), 0, None
+    with unit_of_work():
+        for item in uploads:
+            try:
+                ops.add_file(dossier, requirement.id if requirement else None, item.stream,
+                             item.filename, current_user, _storage(), limits, kind=kind)
+            except ops.DossierError as refusal:  # files before this one are kept
+                error = str(refusal)
+                break
+            added += 1
     done = None
-    if keys and kind is FileKind.SUPPLEMENT:
+    if added and kind is FileKind.SUPPLEMENT:
         done = _("Đã tải lên %(n)s tệp bổ sung. Khi đủ giấy tờ, bấm “Gửi hồ sơ bổ sung”.",
-                 n=len(keys))
-    elif keys:
-        done = _("Đã tải lên %(n)s tệp, bản nháp đã được lưu.", n=len(keys))
+                 n=added)
+    elif added:
+        done = _("Đã tải lên %(n)s tệp, bản nháp đã được lưu.", n=added)
     return _respond(dossier, requirement, error, done)
 
 
@@ -148,10 +147,9 @@ def remove_file(dossier_id: int, file_id: int):
     item = _file_or_404(dossier, file_id)
     requirement = item.requirement
     try:
-        key = ops.remove_file(dossier, item.id)
-        commit_or_discard()
+        with unit_of_work():
+            key = ops.remove_file(dossier, item.id)
     except ops.DossierError as refusal:
-        db.session.rollback()
         return _respond(dossier, requirement, str(refusal), None)
     ops.discard_objects(_storage(), [key])
     return _respond(dossier, requirement, None, _("Đã xóa tệp %(name)s.", name=item.original_name))

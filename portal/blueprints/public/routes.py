@@ -20,6 +20,7 @@ from portal.blueprints.public.forms import LookupForm
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
 from portal.core.errors import too_many
+from portal.core.frame import unit_of_work
 from portal.core.htmx import is_partial_request
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
@@ -121,16 +122,17 @@ def lookup():
     asked = "ma" in request.args and ("so" in request.args or token)
     if asked and (token and form.ma.validate(form) or not token and form.validate()):
         try:
-            dossier = look_up(form.ma.data, digits=(form.so.data or "").strip(), token=token,
-                              address=client_address(), config=current_app.config["PORTAL"],
-                              secret=current_app.config["SECRET_KEY"])
+            with unit_of_work():  # a success gives back its counted attempt
+                dossier = look_up(form.ma.data, digits=(form.so.data or "").strip(),
+                                  token=token, address=client_address(),
+                                  config=current_app.config["PORTAL"],
+                                  secret=current_app.config["SECRET_KEY"])
         except Throttled as refusal:
             response = too_many("public/lookup.html", refusal.decision, _(
                 "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau %(n)s "
                 "phút.", n=refusal.decision.retry_after_minutes), form=form, dossier=None,
                 not_found=False)
             return _private(response)
-        db.session.commit()  # a success gives back its counted attempt
         status = 200 if dossier else 404
     elif asked:
         status = 422

@@ -15,7 +15,6 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
@@ -36,14 +35,13 @@ from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar.overrides import current_calendar
 from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
+from portal.core.frame import refused, show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
-from portal.core.transaction import all_or_nothing
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
-from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow import intake
 from portal.workflow.queries import get_dossier_for_staff
@@ -154,36 +152,24 @@ def _storage():
     return current_app.extensions["storage"]
 
 
-def _show_error(form: FlaskForm, error: wf.WorkflowError,
-                aliases: dict[str, str] | None = None) -> None:
-    field = (aliases or {}).get(error.field or "", error.field)
-    if field and field in form and field not in ("csrf_token", "lock_version"):
-        form[field].errors = [*form[field].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
-
-
 def _act(form: LockedForm, run: Callable[[wf.Context], object]) -> wf.WorkflowError | None:
     """Run one workflow action and commit; the refusal to show, if any (state unchanged)."""
     ctx = wf.Context(current_user, utcnow(), current_calendar(), form.expected_version())
     try:
-        run(ctx)
-        db.session.commit()
+        with unit_of_work():
+            run(ctx)
     except wf.Forbidden:
-        db.session.rollback()
         abort(403)
     except wf.WorkflowError as error:
-        db.session.rollback()
         return error
     except StaleDataError:  # another officer's commit came first
-        db.session.rollback()
         return wf.Conflict(wf.CONFLICT_MESSAGE)
     return None
 
 
 def _refused(template: str, form: LockedForm, dossier: Dossier, error: wf.WorkflowError,
              **context):
-    _show_error(form, error)
+    show_refusal(form, error)
     if isinstance(error, wf.Conflict):
         form.lock_version.data = str(dossier.lock_version)  # the refreshed state
     return render_template(template, form=form, dossier=dossier, **context), (
@@ -220,32 +206,31 @@ def intake_new():
                                                                for p in people]
     if request.method == "GET" and len(procedures) == 1:
         form.version_id.data = str(procedures[0].id)
-    if form.validate_on_submit():
-        version_id, person_id = form.version_id.data or "", form.person_id.data or ""
-        version = intake.published_version(parse_int(version_id) or 0)
-        person = intake.applicant_account(parse_int(person_id) or 0)
-        if version is None:
-            return _intake_page(form, procedures, people, procedure_q, person_q,
-                                _("Vui lòng chọn thủ tục trong danh sách."))
-        data = intake.Intake(channel=form.channel.data, applicant=form.applicant(),
-                             return_method=form.return_method.data,
-                             postal=form.postal_address(), person=person,
-                             note=form.note.data or "")
-        try:
-            dossier = intake.create_intake(version, current_user, data, current_calendar(),
-                                           utcnow())
-            db.session.commit()
-        except wf.Forbidden:
-            db.session.rollback()
-            abort(403)
-        except wf.WorkflowError as error:
-            db.session.rollback()
-            _show_error(form, error, IntakeForm.DOMAIN_FIELDS)
-        else:
-            flash(_("Đã tạo hồ sơ %(code)s. Quét, tải lên giấy tờ rồi tiếp nhận.",
-                    code=dossier.code), "success")
-            return redirect(url_for("staff.intake_files", dossier_id=dossier.id), 303)
-    return _intake_page(form, procedures, people, procedure_q, person_q)
+    if not form.validate_on_submit():
+        return _intake_page(form, procedures, people, procedure_q, person_q)
+    version = intake.published_version(parse_int(form.version_id.data or "") or 0)
+    if version is None:
+        return _intake_page(form, procedures, people, procedure_q, person_q,
+                            _("Vui lòng chọn thủ tục trong danh sách."))
+    try:
+        with unit_of_work():
+            dossier = intake.create_intake(version, current_user, _intake_data(form),
+                                           current_calendar(), utcnow())
+    except wf.WorkflowError as error:
+        return refused(error, form, lambda status: _intake_page(
+            form, procedures, people, procedure_q, person_q), aliases=IntakeForm.DOMAIN_FIELDS)
+    flash(_("Đã tạo hồ sơ %(code)s. Quét, tải lên giấy tờ rồi tiếp nhận.", code=dossier.code),
+          "success")
+    return redirect(url_for("staff.intake_files", dossier_id=dossier.id), 303)
+
+
+def _intake_data(form: IntakeForm) -> intake.Intake:
+    """What the counter typed: the applicant (their account, if one was chosen), the channel
+    and how the result goes back."""
+    person = intake.applicant_account(parse_int(form.person_id.data or "") or 0)
+    return intake.Intake(channel=form.channel.data, applicant=form.applicant(),
+                         return_method=form.return_method.data, postal=form.postal_address(),
+                         person=person, note=form.note.data or "")
 
 
 def _intake_page(form, procedures, people, procedure_q, person_q, version_error=None):
@@ -308,22 +293,27 @@ def intake_files(dossier_id: int):
     if not uploads:
         return _render_files(dossier, {area: _("Vui lòng chọn ít nhất một tệp để tải lên.")},
                              422)
-    limits = UploadLimits.from_config(current_app.config["PORTAL"])
-    keys, error = [], None
-    with all_or_nothing(lambda: dossier_ops.discard_objects(_storage(), keys)):
-        for item in uploads:
-            try:
-                added = dossier_ops.add_file(dossier, requirement_id, item.stream,
-                                             item.filename, current_user, _storage(), limits)
-            except dossier_ops.DossierError as refusal:  # the files before this one are kept
-                error = str(refusal)
-                break
-            keys.append(added.storage_key)
+    with unit_of_work():
+        added, error = _add_scans(dossier, requirement_id, uploads)
     if error:
         return _render_files(dossier, {area: error}, 422)
-    flash(_("Đã tải lên %(n)s tệp.", n=len(keys)), "success")
+    flash(_("Đã tải lên %(n)s tệp.", n=added), "success")
     return redirect(url_for("staff.intake_files", dossier_id=dossier.id,
                             _anchor=f"req-{area}"), 303)
+
+
+def _add_scans(dossier: Dossier, requirement_id: int | None,
+               uploads: list) -> tuple[int, str | None]:
+    """Add the scans in order: (how many were added, the refusal that stopped the rest).
+    The files before a refused one are kept."""
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    for added, item in enumerate(uploads):
+        try:
+            dossier_ops.add_file(dossier, requirement_id, item.stream, item.filename,
+                                 current_user, _storage(), limits)
+        except dossier_ops.DossierError as refusal:
+            return added, str(refusal)
+    return len(uploads), None
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -361,10 +351,9 @@ def intake_remove_file(dossier_id: int, file_id: int):
         abort(400)
     name = item.original_name
     try:
-        key = dossier_ops.remove_file(dossier, item.id)
-        db.session.commit()
+        with unit_of_work():
+            key = dossier_ops.remove_file(dossier, item.id)
     except dossier_ops.DossierError as refusal:
-        db.session.rollback()
         flash(str(refusal), "error")
     else:
         dossier_ops.discard_objects(_storage(), [key])
@@ -389,7 +378,7 @@ def intake_receive(dossier_id: int):
         return _render_files(dossier, status=422, receive_form=form)
     error = _act(form, lambda ctx: wf.receive(dossier, ctx))
     if error is not None:
-        _show_error(form, error)
+        show_refusal(form, error)
         if not intake.is_being_scanned(dossier):  # received meanwhile: show where it is
             flash(str(error), "error")
             return redirect(_workspace_url(dossier.id), 303)

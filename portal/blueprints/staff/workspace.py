@@ -26,9 +26,10 @@ from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
+from portal.core.frame import refused, unit_of_work
 from portal.core.htmx import is_partial_request
 from portal.core.models import utcnow
-from portal.core.transaction import all_or_nothing
+from portal.core.refusal import Refusal
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
@@ -195,23 +196,14 @@ def view_file(dossier_id: int, file_id: int):
 
 # --- acting -------------------------------------------------------------------------------
 
-def _attach_result(dossier: Dossier, form: ActionForm, keys: list[str]) -> None:
+def _attach_result(dossier: Dossier, form: ActionForm) -> None:
     """Approve's e-result, stored before the approval in the same transaction."""
     upload = request.files.get(form.result.name)
     if upload is None or not upload.filename:
         return  # approve() refuses unless a result was attached earlier
     limits = UploadLimits.from_config(current_app.config["PORTAL"])
-    added = ops.add_file(dossier, None, upload.stream, upload.filename, _user(), _storage(),
-                         limits, kind=FileKind.RESULT)
-    keys.append(added.storage_key)
-
-
-def _show_error(form: ActionForm, error: Exception) -> None:
-    field = getattr(error, "field", None)
-    if field and field in form:
-        form[field].errors = [*form[field].errors, str(error)]
-    else:
-        form.form_errors.append(str(error))
+    ops.add_file(dossier, None, upload.stream, upload.filename, _user(), _storage(), limits,
+                 kind=FileKind.RESULT)
 
 
 def _fresh(dossier_id: int, message: str, status: int):
@@ -222,6 +214,15 @@ def _fresh(dossier_id: int, message: str, status: int):
         return _render(dossier, message=("warning", message), status=status)
     # htmx swaps only 2xx and 422 responses (base.html): the fresh view must be shown.
     return _render(dossier, message=("warning", message), status=200)
+
+
+def _refused(dossier_id: int, form: ActionForm, error: Exception):
+    """Rolled back: 403, the fresh dossier (409), or the message next to the form (422)."""
+    form.needs_confirmation = isinstance(error, wf.NeedsConfirmation)
+    stale = str(error) if isinstance(error, wf.Conflict) else wf.CONFLICT_MESSAGE
+    return refused(error, form, lambda status: _render(
+        get_dossier_or_404(dossier_id), posted=form, status=status),
+        lambda: _fresh(dossier_id, stale, 409))
 
 
 def _dossier_and_action_or_403(dossier_id: int, action: str) -> tuple[Dossier, Action]:
@@ -247,23 +248,13 @@ def act(dossier_id: int, action: str):
         return _render(dossier, posted=form, status=422)
     ctx = wf.Context(_user(), utcnow(), current_calendar(), form.expected_version(),
                      actors=_actors(dossier))
-    keys: list[str] = []
     try:
-        with all_or_nothing(lambda: ops.discard_objects(_storage(), keys)):
+        with unit_of_work():
             if chosen is Action.APPROVE:
-                _attach_result(dossier, form, keys)
+                _attach_result(dossier, form)
             wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments())
-    except wf.Forbidden:
-        abort(403)
-    except wf.Conflict as conflict:
-        return _fresh(dossier_id, str(conflict), 409)
-    except StaleDataError:  # someone else committed first (two officers at once)
-        return _fresh(dossier_id, wf.CONFLICT_MESSAGE, 409)
-    except (wf.WorkflowError, ops.DossierError) as refusal:
-        if isinstance(refusal, wf.NeedsConfirmation):
-            form.needs_confirmation = True
-        _show_error(form, refusal)
-        return _render(get_dossier_or_404(dossier_id), posted=form, status=422)
+    except (Refusal, StaleDataError) as refusal:  # stale: two officers at once
+        return _refused(dossier_id, form, refusal)
     done = _("Đã thực hiện: %(action)s.", action=_(chosen.label))
     if is_partial_request():
         return _render(get_dossier_or_404(dossier_id), message=("success", done))
