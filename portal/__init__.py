@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_wtf.csrf import generate_csrf
 
 from portal.config import Config
@@ -40,7 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _select_locale() -> str:
-    chosen = session.get("locale")
+    chosen = session.get("locale") if has_request_context() else None  # CLI: a refusal's text
     if chosen in LOCALES:
         return chosen
     return "vi"  # Vietnamese first, whatever the browser says
