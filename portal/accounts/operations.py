@@ -66,7 +66,7 @@ def register(data: Registration) -> User:
     data = replace(data, id_number=_digits(data.id_number), tax_code=_digits(data.tax_code))
     if user_by_email(email):
         raise AccountError(_l("Địa chỉ e-mail này đã được đăng ký. Hãy đăng nhập hoặc lấy lại "
-                           "mật khẩu."), "email")
+                              "mật khẩu."), "email")
     same_id = select(User.id).where(User.id_number == data.id_number)
     if data.id_number and db.session.scalar(same_id):
         raise AccountError(_l("Số định danh cá nhân này đã được đăng ký."), "id_number")
@@ -75,7 +75,7 @@ def register(data: Registration) -> User:
         select(Organisation.id).where(Organisation.tax_code == data.tax_code)
     ):
         raise AccountError(_l("Mã số thuế này đã có tài khoản doanh nghiệp. Hãy đề nghị người quản "
-                           "lý tài khoản doanh nghiệp thêm bạn làm thành viên."), "tax_code")
+                              "lý tài khoản doanh nghiệp thêm bạn làm thành viên."), "tax_code")
     user = User(email=email, full_name=data.full_name.strip(), phone=_digits(data.phone),
                 id_number=data.id_number or None,
                 kind=AccountKind.BUSINESS if business else AccountKind.CITIZEN)
@@ -236,7 +236,7 @@ def second_factor(user: User, code: str, config: Config) -> CodeCheck:
 def confirm_totp(user: User, code: str) -> None:
     if check_totp(user, code) is not CodeCheck.ACCEPTED:
         raise AccountError(_l("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã 6 chữ số đang "
-                           "hiển thị trong ứng dụng xác thực."), "code")
+                              "hiển thị trong ứng dụng xác thực."), "code")
     user.totp_enabled = True
 
 
@@ -246,7 +246,7 @@ def add_member(organisation: Organisation, email: str) -> OrganisationMember:
     user = user_by_email(email)
     if user is None:
         raise AccountError(_l("Không có tài khoản nào với e-mail này. Người đó cần đăng ký tài "
-                           "khoản công dân trước."), "email")
+                              "khoản công dân trước."), "email")
     if any(m.user_id == user.id for m in organisation.members):
         raise AccountError(_l("Người này đã là thành viên của tổ chức."), "email")
     member = OrganisationMember(user=user, is_owner=False)

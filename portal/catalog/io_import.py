@@ -63,13 +63,17 @@ class ImportReport:
         return self.errors[:SHOWN_ERRORS]
 
     def summary(self) -> str:
-        counts = (f"{len(self.created)} thủ tục mới, {len(self.updated)} cập nhật (phiên bản "
-                  f"nháp mới), {len(self.unchanged)} không đổi")
+        counts = _l("%(created)s thủ tục mới, %(updated)s cập nhật (phiên bản nháp mới), "
+                    "%(unchanged)s không đổi", created=len(self.created),
+                    updated=len(self.updated), unchanged=len(self.unchanged))
         if self.dry_run:
-            published = f"; sẽ công bố {len(self.published)}" if self.publish else ""
-            return f"Tệp hợp lệ, chưa ghi gì. Nếu nhập: {counts}{published}."
-        published = f"; đã công bố {len(self.published)}" if self.publish else ""
-        return f"Đã nhập danh mục: {counts}{published}."
+            published = (_l("; sẽ công bố %(count)s", count=len(self.published))
+                         if self.publish else "")
+            return str(_l("Tệp hợp lệ, chưa ghi gì. Nếu nhập: %(counts)s%(published)s.",
+                          counts=counts, published=published))
+        published = _l("; đã công bố %(count)s", count=len(self.published)) if self.publish else ""
+        return str(_l("Đã nhập danh mục: %(counts)s%(published)s.", counts=counts,
+                      published=published))
 
 
 # --- reading files ---------------------------------------------------------------------------
@@ -94,7 +98,7 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ImportFileError(_l("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: "
-                              "“CSV UTF-8 (Comma delimited)”).")) from error
+                                 "“CSV UTF-8 (Comma delimited)”).")) from error
     first = text.split("\n", 1)[0]
     # Excel with Vietnamese regional settings saves "CSV" with semicolons.
     delimiter = ";" if ";" in first and "," not in first else ","
@@ -150,7 +154,7 @@ def read_rows(stream: BinaryIO, fmt: str) -> Iterator[list[str]]:
         raise ImportFileError(_l("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
         raise ImportFileError(_l("Tệp Excel 97–2003 (.xls) không được hỗ trợ; hãy mở bằng Excel và "
-                              "lưu lại dưới dạng .xlsx."))
+                                 "lưu lại dưới dạng .xlsx."))
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
     if fmt == "xlsx":

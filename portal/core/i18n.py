@@ -9,7 +9,6 @@ Vietnamese msgid itself outside a request (CLI, replay, tests)."""
 
 from flask_babel import gettext
 from flask_babel.speaklater import LazyString
-from markupsafe import escape
 
 
 def N_(message: str) -> str:  # noqa: N802 (gettext convention)
@@ -19,10 +18,12 @@ def N_(message: str) -> str:  # noqa: N802 (gettext convention)
 class LazyText(LazyString):
     """flask_babel's LazyString tells Jinja it is already markup (``__html__`` returns the
     text unescaped); a refusal quotes file names and names people typed, so it is plain text
-    that Jinja must escape."""
+    that Jinja escapes like any string. Without ``__html__`` it is also not JSON: flash() and
+    the session take ``str(message)``."""
 
-    def __html__(self) -> str:
-        return str(escape(str(self)))
+    @property
+    def __html__(self) -> None:
+        raise AttributeError("__html__")
 
 
 def lazy_text(message: str, **variables: object) -> LazyText:

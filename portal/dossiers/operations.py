@@ -124,16 +124,16 @@ def start_dossier(version: ProcedureVersion, user: User,
     profile. The dossier keeps this version's rules even if the procedure changes later."""
     if version.status is not VersionStatus.PUBLISHED:
         raise DossierError(_l("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
-                           "được thay thế). Vui lòng mở lại trang thủ tục."))
+                              "được thay thế). Vui lòng mở lại trang thủ tục."))
     if version.online_level is OnlineLevel.OFFLINE:
         raise DossierError(_l("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp hồ "
-                           "sơ trực tiếp tại Trung tâm hoặc qua bưu chính."))
+                              "sơ trực tiếp tại Trung tâm hoặc qua bưu chính."))
     if organisation is not None and not _is_member(user, organisation):
         raise DossierError(_l("Bạn không phải thành viên của tổ chức này nên không thể nộp hồ sơ "
-                           "thay cho tổ chức."), "on_behalf")
+                              "thay cho tổ chức."), "on_behalf")
     if version.applicant is ApplicantType.BUSINESS and organisation is None:
         raise DossierError(_l("Thủ tục này dành cho tổ chức, doanh nghiệp: hãy chọn tổ chức mà "
-                           "bạn nộp hồ sơ thay mặt."), "on_behalf")
+                              "bạn nộp hồ sơ thay mặt."), "on_behalf")
     if version.applicant is ApplicantType.CITIZEN and organisation is not None:
         raise DossierError(_l("Thủ tục này dành cho cá nhân: hãy nộp hồ sơ với tư cách cá nhân."),
                            "on_behalf")
@@ -229,7 +229,7 @@ def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
     elif kind is FileKind.SUPPLEMENT:
         if not dossier.awaits_supplement:
             raise DossierError(_l("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
-                               "tệp."))
+                                  "tệp."))
     elif dossier.state is not DossierState.IN_PROGRESS:
         raise DossierError(_l("Chỉ đính kèm kết quả khi hồ sơ đang được xử lý."), "result")
 
@@ -374,7 +374,7 @@ def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) 
     superseded = version.status is not VersionStatus.PUBLISHED
     if superseded and version.procedure.published_version is None:
         raise DossierError(_l("Thủ tục này đã ngừng tiếp nhận hồ sơ trực tuyến nên không thể nộp "
-                           "bản nháp. Vui lòng liên hệ Trung tâm để được hướng dẫn."))
+                              "bản nháp. Vui lòng liên hệ Trung tâm để được hướng dẫn."))
     _check_complete(dossier)
     dossier.code = codes.next_code(dossier.agency, now)
     duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))

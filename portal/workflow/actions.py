@@ -643,7 +643,7 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
     # While the applicant has the next move the clock is stopped: not overdue (is_overdue).
     if dossier.state in PAUSED_STATES:
         raise WorkflowError(_l("Hồ sơ đang tạm dừng tính thời hạn (chờ người nộp) nên chưa bị "
-                            "tính quá hạn."))
+                               "tính quá hạn."))
     if not dossier.is_overdue(ctx.now):
         raise WorkflowError(_l("Hồ sơ chưa quá hạn nên chưa cần phiếu xin lỗi."))
     reason = _text(reason, _l("lý do quá hạn"), "reason")

@@ -145,7 +145,7 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
     if (version.status is not VersionStatus.PUBLISHED
             or procedure.published_version_id != version.id):
         raise WorkflowError(_l("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
-                            "được thay thế). Vui lòng chọn lại thủ tục."), "version_id")
+                               "được thay thế). Vui lòng chọn lại thủ tục."), "version_id")
     try:
         channel = Channel(data.channel)
     except ValueError:
