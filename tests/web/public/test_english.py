@@ -132,3 +132,8 @@ def test_refusals_and_flashes_in_english(csrf_client, app, login, compiled):
     page = refused.get_data(as_text=True)
     assert "Sở Tư pháp already has a field with the code “CT”." in page
     assert "đã có lĩnh vực mã" not in page
+
+
+def test_error_page_in_english(english):
+    page = english.get("/khong-co-trang-nay").get_data(as_text=True)
+    assert "Page not found" in page and "Không tìm thấy trang" not in page
