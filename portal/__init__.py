@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
+from flask_babel import gettext
 from flask_wtf.csrf import generate_csrf
 
 from portal.config import Config
+from portal.core.i18n import N_
 from portal.extensions import babel, csrf, db, htmx, login_manager, migrate
 
 LOCALES = ("vi", "en")
@@ -40,7 +42,7 @@ def create_app(config: Config | None = None) -> Flask:
 
 
 def _select_locale() -> str:
-    chosen = session.get("locale")
+    chosen = session.get("locale") if has_request_context() else None  # CLI: a refusal's text
     if chosen in LOCALES:
         return chosen
     return "vi"  # Vietnamese first, whatever the browser says
@@ -65,7 +67,8 @@ def _init_extensions(app: Flask, config: Config) -> None:
     uploads.install(app)  # after htmx (its request class), ahead of CSRFProtect's check
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Vui lòng đăng nhập để tiếp tục."
+    login_manager.login_message = N_("Vui lòng đăng nhập để tiếp tục.")
+    login_manager.localize_callback = gettext
     login_manager.login_message_category = "warning"
     app.extensions["storage"] = storage_from_url(
         config.storage_url, connect_timeout=config.storage_connect_timeout,

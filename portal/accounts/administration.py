@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts import operations as ops
 from portal.accounts.models import Role, RoleAssignment, User
+from portal.core.i18n import lazy_text as _l
 from portal.core.pagination import Page, paginate
 from portal.core.text import search_terms
 from portal.extensions import db
@@ -47,7 +48,7 @@ def search_users(filters: UserFilter, page: int = 1, size: int = 25) -> Page:
 def set_user_active(actor: User, user: User, active: bool) -> None:
     # Locking oneself out would leave nobody able to undo it from the same account.
     if not active and user.id == actor.id:
-        raise ops.AccountError("Bạn không thể tự khóa tài khoản của chính mình.")
+        raise ops.AccountError(_l("Bạn không thể tự khóa tài khoản của chính mình."))
     ops.set_active(user, active)
     db.session.flush()
 
@@ -56,7 +57,7 @@ def revoke_user_role(actor: User, user: User, assignment_id: int) -> None:
     assignment = next((r for r in user.roles if r.id == assignment_id), None)
     # Since no administrator can drop their own admin role, at least one always remains.
     if assignment is not None and user.id == actor.id and assignment.role is Role.ADMIN:
-        raise ops.AccountError("Bạn không thể tự thu hồi vai trò quản trị của chính mình.")
+        raise ops.AccountError(_l("Bạn không thể tự thu hồi vai trò quản trị của chính mình."))
     ops.revoke_role(user, assignment_id)
     db.session.flush()
 

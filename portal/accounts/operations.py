@@ -25,13 +25,14 @@ from portal.accounts.queries import user_by_email
 from portal.catalog.models import Agency
 from portal.config import Config
 from portal.core import throttle
+from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
 
-UNKNOWN_AGENCY = "Vui lòng chọn một cơ quan trong danh sách."
+UNKNOWN_AGENCY = _l("Vui lòng chọn một cơ quan trong danh sách.")
 
 
 class AccountError(Refusal):
@@ -61,17 +62,17 @@ def register(data: Registration) -> User:
     email = data.email.strip().lower()
     data = replace(data, id_number=_digits(data.id_number), tax_code=_digits(data.tax_code))
     if user_by_email(email):
-        raise AccountError("Địa chỉ e-mail này đã được đăng ký. Hãy đăng nhập hoặc lấy lại "
-                           "mật khẩu.", "email")
+        raise AccountError(_l("Địa chỉ e-mail này đã được đăng ký. Hãy đăng nhập hoặc lấy lại "
+                              "mật khẩu."), "email")
     same_id = select(User.id).where(User.id_number == data.id_number)
     if data.id_number and db.session.scalar(same_id):
-        raise AccountError("Số định danh cá nhân này đã được đăng ký.", "id_number")
+        raise AccountError(_l("Số định danh cá nhân này đã được đăng ký."), "id_number")
     business = bool(data.tax_code)
     if business and db.session.scalar(
         select(Organisation.id).where(Organisation.tax_code == data.tax_code)
     ):
-        raise AccountError("Mã số thuế này đã có tài khoản doanh nghiệp. Hãy đề nghị người quản "
-                           "lý tài khoản doanh nghiệp thêm bạn làm thành viên.", "tax_code")
+        raise AccountError(_l("Mã số thuế này đã có tài khoản doanh nghiệp. Hãy đề nghị người quản "
+                              "lý tài khoản doanh nghiệp thêm bạn làm thành viên."), "tax_code")
     user = User(email=email, full_name=data.full_name.strip(), phone=_digits(data.phone),
                 id_number=data.id_number or None,
                 kind=AccountKind.BUSINESS if business else AccountKind.CITIZEN)
@@ -231,8 +232,8 @@ def second_factor(user: User, code: str, config: Config) -> CodeCheck:
 
 def confirm_totp(user: User, code: str) -> None:
     if check_totp(user, code) is not CodeCheck.ACCEPTED:
-        raise AccountError("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã 6 chữ số đang "
-                           "hiển thị trong ứng dụng xác thực.", "code")
+        raise AccountError(_l("Mã xác thực không đúng hoặc đã hết hạn. Hãy nhập mã 6 chữ số đang "
+                              "hiển thị trong ứng dụng xác thực."), "code")
     user.totp_enabled = True
 
 
@@ -241,10 +242,10 @@ def confirm_totp(user: User, code: str) -> None:
 def add_member(organisation: Organisation, email: str) -> OrganisationMember:
     user = user_by_email(email)
     if user is None:
-        raise AccountError("Không có tài khoản nào với e-mail này. Người đó cần đăng ký tài "
-                           "khoản công dân trước.", "email")
+        raise AccountError(_l("Không có tài khoản nào với e-mail này. Người đó cần đăng ký tài "
+                              "khoản công dân trước."), "email")
     if any(m.user_id == user.id for m in organisation.members):
-        raise AccountError("Người này đã là thành viên của tổ chức.", "email")
+        raise AccountError(_l("Người này đã là thành viên của tổ chức."), "email")
     member = OrganisationMember(user=user, is_owner=False)
     organisation.members.append(member)
     db.session.flush()
@@ -254,15 +255,15 @@ def add_member(organisation: Organisation, email: str) -> OrganisationMember:
 def remove_member(organisation: Organisation, member_id: int) -> None:
     member = next((m for m in organisation.members if m.id == member_id), None)
     if member is None:
-        raise AccountError("Không tìm thấy thành viên.")
+        raise AccountError(_l("Không tìm thấy thành viên."))
     if member.is_owner and sum(m.is_owner for m in organisation.members) == 1:
-        raise AccountError("Không thể xóa người quản lý duy nhất của tổ chức.")
+        raise AccountError(_l("Không thể xóa người quản lý duy nhất của tổ chức."))
     organisation.members.remove(member)
 
 
 def create_staff(full_name: str, email: str, password: str, phone: str = "") -> User:
     if user_by_email(email):
-        raise AccountError("Địa chỉ e-mail này đã được dùng.", "email")
+        raise AccountError(_l("Địa chỉ e-mail này đã được dùng."), "email")
     user = User(email=email.strip().lower(), full_name=full_name.strip(),
                 phone=_digits(phone), kind=AccountKind.STAFF)
     user.set_password(password)
@@ -273,7 +274,8 @@ def create_staff(full_name: str, email: str, password: str, phone: str = "") -> 
 
 def grant_role(user: User, role: Role, agency_id: int | None) -> RoleAssignment:
     if role.needs_agency and not agency_id:
-        raise AccountError(f"Vai trò {role.label} phải gắn với một cơ quan.", "agency")
+        raise AccountError(_l("Vai trò %(role)s phải gắn với một cơ quan.", role=_l(role.label)),
+                           "agency")
     if not role.needs_agency and role is not Role.POSTAL_OFFICER:
         agency_id = None
     # Checked here, not left to the foreign key: its violation is a database error (a 500).
@@ -282,7 +284,7 @@ def grant_role(user: User, role: Role, agency_id: int | None) -> RoleAssignment:
     if user.has_role(role, agency_id) if agency_id else any(
         r.role == role and r.agency_id is None for r in user.roles
     ):
-        raise AccountError("Người dùng đã có vai trò này.", "role")
+        raise AccountError(_l("Người dùng đã có vai trò này."), "role")
     assignment = RoleAssignment(role=role, agency_id=agency_id)
     user.roles.append(assignment)
     db.session.flush()
@@ -292,7 +294,7 @@ def grant_role(user: User, role: Role, agency_id: int | None) -> RoleAssignment:
 def revoke_role(user: User, assignment_id: int) -> None:
     assignment = next((r for r in user.roles if r.id == assignment_id), None)
     if assignment is None:
-        raise AccountError("Không tìm thấy vai trò.")
+        raise AccountError(_l("Không tìm thấy vai trò."))
     user.roles.remove(assignment)
 
 

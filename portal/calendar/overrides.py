@@ -14,6 +14,8 @@ from sqlalchemy import select
 from portal.calendar import holidays_vn as hv
 from portal.calendar.engine import CalendarRules, WorkCalendar
 from portal.calendar.models import CalendarOverride, CalendarOverrideKind
+from portal.core.i18n import LazyText
+from portal.core.i18n import lazy_text as _l
 from portal.core.refusal import Refusal
 from portal.extensions import db
 
@@ -41,28 +43,28 @@ def _public_calendar() -> WorkCalendar:
     return WorkCalendar()
 
 
-def _why_off(day: date) -> str:
+def _why_off(day: date) -> str | LazyText:
     holiday = hv.holiday_on(day)
     if holiday is not None:
         return holiday.name_vi
-    return "cuối tuần" if day.weekday() >= 5 else "ngày không làm việc"
+    return _l("cuối tuần") if day.weekday() >= 5 else _l("ngày không làm việc")
 
 
 def add_override(day: date, kind: CalendarOverrideKind, note: str = "") -> CalendarOverride:
     existing = db.session.scalar(select(CalendarOverride).where(CalendarOverride.day == day))
     if existing is not None:
         raise OverrideError(
-            f"Ngày {day:%d/%m/%Y} đã có điều chỉnh “{existing.kind.label}”. Hãy xóa điều chỉnh "
-            "đó trước nếu muốn thay đổi.", "day")
+            _l("Ngày %(day)s đã có điều chỉnh “%(kind)s”. Hãy xóa điều chỉnh đó trước nếu muốn "
+               "thay đổi.", day=f"{day:%d/%m/%Y}", kind=_l(existing.kind.label)), "day")
     # Each day has at most one override, so the law-only calendar tells what this one changes;
     # an override that changes nothing would only mislead whoever reads the list later.
     working = _public_calendar().is_working_day(day)
     if kind is CalendarOverrideKind.WORKING_DAY and working:
-        raise OverrideError("Ngày này vốn là ngày làm việc; không cần thêm ngày làm việc bù.",
+        raise OverrideError(_l("Ngày này vốn là ngày làm việc; không cần thêm ngày làm việc bù."),
                             "day")
     if kind is CalendarOverrideKind.DAY_OFF and not working:
-        raise OverrideError(f"Ngày này vốn là ngày nghỉ ({_why_off(day)}); không cần thêm "
-                            "ngày nghỉ.", "day")
+        raise OverrideError(_l("Ngày này vốn là ngày nghỉ (%(why)s); không cần thêm ngày nghỉ.",
+                               why=_why_off(day)), "day")
     override = CalendarOverride(day=day, kind=kind, note=note.strip()[:300])
     db.session.add(override)
     db.session.flush()
@@ -72,7 +74,7 @@ def add_override(day: date, kind: CalendarOverrideKind, note: str = "") -> Calen
 def remove_override(override_id: int) -> CalendarOverride:
     override = db.session.get(CalendarOverride, override_id)
     if override is None:
-        raise OverrideError("Không tìm thấy điều chỉnh lịch này; có thể đã được xóa.")
+        raise OverrideError(_l("Không tìm thấy điều chỉnh lịch này; có thể đã được xóa."))
     db.session.delete(override)
     db.session.flush()
     return override

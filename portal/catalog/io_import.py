@@ -24,6 +24,8 @@ from portal.catalog.io_format import ParsedProcedure, RowError, parse_table
 from portal.catalog.io_xlsx import MAX_COLUMNS
 from portal.catalog.models import Agency, Procedure, ProcedureVersion, VersionStatus
 from portal.core.formatting import vn_number
+from portal.core.i18n import LazyText, lazy_join
+from portal.core.i18n import lazy_text as _l
 from portal.core.spreadsheet import csv_unguard
 from portal.extensions import db
 
@@ -32,8 +34,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse "zip bombs"
 # Rows of the table, blank ones inside it included (the whole catalog of 1,402 procedures is
 # 13,517 rows). Rows are read one at a time; what stays in memory is the parsed procedures.
 MAX_ROWS = 50_000
-TOO_LARGE_HINT = ("Bảng danh mục chỉ gồm 24 cột A–X và các dòng thủ tục; hãy chép bảng sang "
-                  "một tệp Excel mới (chỉ dán giá trị) rồi nhập lại.")
+TOO_LARGE_HINT = _l("Bảng danh mục chỉ gồm 24 cột A–X và các dòng thủ tục; hãy chép bảng sang "
+                    "một tệp Excel mới (chỉ dán giá trị) rồi nhập lại.")
 SHOWN_ERRORS = 200
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"
 
@@ -61,13 +63,17 @@ class ImportReport:
         return self.errors[:SHOWN_ERRORS]
 
     def summary(self) -> str:
-        counts = (f"{len(self.created)} thủ tục mới, {len(self.updated)} cập nhật (phiên bản "
-                  f"nháp mới), {len(self.unchanged)} không đổi")
+        counts = _l("%(created)s thủ tục mới, %(updated)s cập nhật (phiên bản nháp mới), "
+                    "%(unchanged)s không đổi", created=len(self.created),
+                    updated=len(self.updated), unchanged=len(self.unchanged))
         if self.dry_run:
-            published = f"; sẽ công bố {len(self.published)}" if self.publish else ""
-            return f"Tệp hợp lệ, chưa ghi gì. Nếu nhập: {counts}{published}."
-        published = f"; đã công bố {len(self.published)}" if self.publish else ""
-        return f"Đã nhập danh mục: {counts}{published}."
+            published = (_l("; sẽ công bố %(count)s", count=len(self.published))
+                         if self.publish else "")
+            return str(_l("Tệp hợp lệ, chưa ghi gì. Nếu nhập: %(counts)s%(published)s.",
+                          counts=counts, published=published))
+        published = _l("; đã công bố %(count)s", count=len(self.published)) if self.publish else ""
+        return str(_l("Đã nhập danh mục: %(counts)s%(published)s.", counts=counts,
+                      published=published))
 
 
 # --- reading files ---------------------------------------------------------------------------
@@ -91,8 +97,8 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ImportFileError("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: "
-                              "“CSV UTF-8 (Comma delimited)”).") from error
+        raise ImportFileError(_l("Tệp CSV phải được lưu với bảng mã UTF-8 (trong Excel: "
+                                 "“CSV UTF-8 (Comma delimited)”).")) from error
     first = text.split("\n", 1)[0]
     # Excel with Vietnamese regional settings saves "CSV" with semicolons.
     delimiter = ";" if ";" in first and "," not in first else ","
@@ -105,23 +111,24 @@ def _read_csv(data: bytes) -> Iterator[list[str]]:
             # format's columns are read, as in a workbook.
             yield [csv_unguard(cell) for cell in row[:MAX_COLUMNS]]
     except csv.Error as error:
-        raise ImportFileError(f"Tệp CSV không đúng chuẩn (RFC 4180): {error}.") from error
+        raise ImportFileError(_l("Tệp CSV không đúng chuẩn (RFC 4180): %(error)s.",
+                                 error=error)) from error
 
 
-def _too_many_rows() -> str:
-    return f"Tệp có hơn {vn_number(MAX_ROWS)} dòng; hãy chia thành nhiều tệp."
+def _too_many_rows() -> LazyText:
+    return _l("Tệp có hơn %(count)s dòng; hãy chia thành nhiều tệp.", count=vn_number(MAX_ROWS))
 
 
 def _read_xlsx(data: bytes) -> Iterator[list[str]]:
     """The table's rows, streamed within the bounds of io_xlsx (docs/catalog-format.md)."""
-    refused = ImportFileError("Tệp không phải là tệp Excel .xlsx hợp lệ.")
+    refused = ImportFileError(_l("Tệp không phải là tệp Excel .xlsx hợp lệ."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(item.file_size for item in archive.infolist())
     except zipfile.BadZipFile as error:
         raise refused from error
     if unpacked > MAX_UNPACKED_BYTES:
-        raise ImportFileError("Tệp Excel quá lớn khi giải nén.")
+        raise ImportFileError(_l("Tệp Excel quá lớn khi giải nén."))
     rows = io_xlsx.table_rows(data, "danh_muc", max_rows=MAX_ROWS)
     while True:
         try:
@@ -129,7 +136,7 @@ def _read_xlsx(data: bytes) -> Iterator[list[str]]:
         except StopIteration:
             return
         except io_xlsx.WorkbookTooLarge as error:
-            raise ImportFileError(f"{error} {TOO_LARGE_HINT}") from error
+            raise ImportFileError(lazy_join([error.args[0], TOO_LARGE_HINT])) from error
         except Exception as error:  # openpyxl raises many types for a damaged file
             raise refused from error
         yield [_text(v) for v in values]
@@ -142,16 +149,16 @@ def read_rows(stream: BinaryIO, fmt: str) -> Iterator[list[str]]:
     once or while its rows are read."""
     data = stream.read(MAX_IMPORT_BYTES + 1)
     if len(data) > MAX_IMPORT_BYTES:
-        raise ImportFileError("Tệp vượt quá 10 MB.")
+        raise ImportFileError(_l("Tệp vượt quá 10 MB."))
     if fmt not in ("xlsx", "csv"):
-        raise ImportFileError("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")
+        raise ImportFileError(_l("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."))
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise ImportFileError("Tệp Excel 97–2003 (.xls) không được hỗ trợ; hãy mở bằng Excel và "
-                              "lưu lại dưới dạng .xlsx.")
+        raise ImportFileError(_l("Tệp Excel 97–2003 (.xls) không được hỗ trợ; hãy mở bằng Excel và "
+                                 "lưu lại dưới dạng .xlsx."))
     if data.startswith(b"PK\x03\x04"):
         return _read_xlsx(data)
     if fmt == "xlsx":
-        raise ImportFileError("Tệp không phải là tệp Excel .xlsx hợp lệ.")
+        raise ImportFileError(_l("Tệp không phải là tệp Excel .xlsx hợp lệ."))
     return _read_csv(data)
 
 

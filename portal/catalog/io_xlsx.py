@@ -29,6 +29,7 @@ from xml.parsers import expat
 
 from portal.catalog.io_format import COLUMNS
 from portal.core.formatting import vn_number
+from portal.core.i18n import lazy_text as _l
 
 MAX_COLUMNS = len(COLUMNS)  # the table's 24 columns, A–X: nothing to the right is read
 BLANK_ROWS_END = 100  # this many blank rows in a row end the table
@@ -73,20 +74,22 @@ class _Shape:
         elif self.open[-1][1] >= _LIMITS.get(self.open[-1][0], MAX_CHILDREN):
             parent = self.open[-1][0]
             if parent == "sheetData":
-                raise WorkbookTooLarge(f"Trang tính có hơn {vn_number(MAX_RECORDS)} dòng (kể "
-                                       "cả dòng trống đã định dạng).")
+                raise WorkbookTooLarge(_l("Trang tính có hơn %(count)s dòng (kể cả dòng trống đã "
+                                          "định dạng).", count=vn_number(MAX_RECORDS)))
             if parent == "row":
-                raise WorkbookTooLarge(f"Một dòng của trang tính có hơn "
-                                       f"{vn_number(MAX_ROW_CELLS)} ô (kể cả ô trống đã định "
-                                       "dạng).")
-            raise WorkbookTooLarge(f"Phần “{self.part}” của tệp có cấu trúc quá lớn.")
+                raise WorkbookTooLarge(_l("Một dòng của trang tính có hơn %(count)s ô (kể cả ô "
+                                          "trống đã định dạng).",
+                                          count=vn_number(MAX_ROW_CELLS)))
+            raise WorkbookTooLarge(_l("Phần “%(part)s” của tệp có cấu trúc quá lớn.",
+                                      part=self.part))
         else:
             self.open[-1][1] += 1
         if len(self.open) >= MAX_DEPTH:
-            raise WorkbookTooLarge(f"Phần “{self.part}” của tệp lồng quá sâu.")
+            raise WorkbookTooLarge(_l("Phần “%(part)s” của tệp lồng quá sâu.", part=self.part))
         self.total += 1
         if not self.data_part and self.total > MAX_PART_ELEMENTS:
-            raise WorkbookTooLarge(f"Phần “{self.part}” của tệp quá lớn (định dạng, kiểu ô…).")
+            raise WorkbookTooLarge(_l("Phần “%(part)s” của tệp quá lớn (định dạng, kiểu ô…).",
+                                      part=self.part))
         # The root of a data part and its streamed list are bounded by MAX_RECORDS instead.
         limited = not (len(self.open) == 0 and self.data_part) and local not in _STREAMED
         self.open.append([local, 0, self.total, limited])
@@ -94,8 +97,9 @@ class _Shape:
     def end(self, _name: str) -> None:
         local, _children, at_start, limited = self.open.pop()
         if limited and self.total - at_start > MAX_SUBTREE:
-            where = "Một dòng của trang tính" if local == "row" else f"Phần “{self.part}”"
-            raise WorkbookTooLarge(f"{where} chứa quá nhiều phần tử.")
+            raise WorkbookTooLarge(
+                _l("Một dòng của trang tính chứa quá nhiều phần tử.") if local == "row"
+                else _l("Phần “%(part)s” chứa quá nhiều phần tử.", part=self.part))
 
 
 def check_structure(archive: zipfile.ZipFile) -> None:
@@ -145,8 +149,8 @@ def table_rows(data: bytes, sheet_name: str, *, max_rows: int) -> Iterator[tuple
                 continue
             rows += blank_run + 1
             if rows > max_rows:
-                raise WorkbookTooLarge(f"Tệp có hơn {vn_number(max_rows)} dòng; hãy chia thành "
-                                       "nhiều tệp.")
+                raise WorkbookTooLarge(_l("Tệp có hơn %(count)s dòng; hãy chia thành nhiều tệp.",
+                                          count=vn_number(max_rows)))
             yield from [()] * blank_run
             blank_run = 0
             yield values

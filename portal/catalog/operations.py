@@ -27,6 +27,8 @@ from portal.catalog.models import (
     TimeUnit,
     VersionStatus,
 )
+from portal.core.i18n import LazyText, lazy_join
+from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
 from portal.extensions import db
@@ -82,35 +84,36 @@ class ProcedureData:
     fees: list[FeeData] = field(default_factory=list)
     steps: list[StepData] = field(default_factory=list)
 
-    def problems(self) -> list[str]:
+    def problems(self) -> list[LazyText]:
         found = []
         if not self.code.strip():
-            found.append("Thiếu mã thủ tục.")
+            found.append(_l("Thiếu mã thủ tục."))
         if not self.name.strip():
-            found.append("Thiếu tên thủ tục.")
+            found.append(_l("Thiếu tên thủ tục."))
         if self.time_unit is TimeUnit.SAME_DAY:
             if self.time_amount:
-                found.append("Thủ tục giải quyết trong ngày phải có thời hạn bằng 0.")
+                found.append(_l("Thủ tục giải quyết trong ngày phải có thời hạn bằng 0."))
         elif self.time_amount <= 0:
-            found.append("Thời hạn giải quyết phải lớn hơn 0.")
+            found.append(_l("Thời hạn giải quyết phải lớn hơn 0."))
         if not self.documents:
-            found.append("Thủ tục phải có ít nhất một thành phần hồ sơ.")
+            found.append(_l("Thủ tục phải có ít nhất một thành phần hồ sơ."))
         if any(f.amount < 0 for f in self.fees):
-            found.append("Mức phí, lệ phí không được âm.")
+            found.append(_l("Mức phí, lệ phí không được âm."))
         if any(d.quantity < 1 for d in self.documents):
-            found.append("Số lượng giấy tờ phải từ 1 trở lên.")
+            found.append(_l("Số lượng giấy tờ phải từ 1 trở lên."))
         if any(s.hours < 0 for s in self.steps):
-            found.append("Thời gian của bước xử lý không được âm.")
+            found.append(_l("Thời gian của bước xử lý không được âm."))
         return found
 
 
 def resolve_agency_field(agency_code: str, field_code: str) -> tuple[Agency, Field]:
     agency = db.session.scalar(select(Agency).where(Agency.code == agency_code))
     if agency is None:
-        raise CatalogError(f"Không có cơ quan mã “{agency_code}”.")
+        raise CatalogError(_l("Không có cơ quan mã “%(code)s”.", code=agency_code))
     found = next((f for f in agency.fields if f.code == field_code), None)
     if found is None:
-        raise CatalogError(f"Cơ quan {agency.name} không có lĩnh vực mã “{field_code}”.")
+        raise CatalogError(_l("Cơ quan %(agency)s không có lĩnh vực mã “%(code)s”.",
+                              agency=agency.name, code=field_code))
     return agency, found
 
 
@@ -157,9 +160,9 @@ def create_procedure(data: ProcedureData, user_id: int | None) -> ProcedureVersi
     """A new procedure with its first version as a draft."""
     problems = data.problems()
     if problems:
-        raise CatalogError(" ".join(problems))
+        raise CatalogError(lazy_join(problems))
     if db.session.scalar(select(Procedure.id).where(Procedure.code == data.code.strip())):
-        raise CatalogError(f"Mã thủ tục “{data.code}” đã tồn tại.")
+        raise CatalogError(_l("Mã thủ tục “%(code)s” đã tồn tại.", code=data.code))
     agency, field_ = resolve_agency_field(data.agency_code, data.field_code)
     procedure = Procedure(code=data.code.strip(), agency=agency, agency_id=agency.id)
     version = ProcedureVersion(number=1, status=VersionStatus.DRAFT, created_at=utcnow(),
@@ -194,10 +197,10 @@ def draft_for_edit(procedure: Procedure, user_id: int | None) -> ProcedureVersio
 
 def update_draft(version: ProcedureVersion, data: ProcedureData) -> None:
     if not version.is_editable:
-        raise CatalogError("Phiên bản đã công bố không được sửa; hãy tạo bản nháp mới.")
+        raise CatalogError(_l("Phiên bản đã công bố không được sửa; hãy tạo bản nháp mới."))
     problems = data.problems()
     if problems:
-        raise CatalogError(" ".join(problems))
+        raise CatalogError(lazy_join(problems))
     agency, field_ = resolve_agency_field(version.procedure.agency.code, data.field_code)
     _fill(version, data, field_)
     db.session.flush()
@@ -205,7 +208,7 @@ def update_draft(version: ProcedureVersion, data: ProcedureData) -> None:
 
 def publish(version: ProcedureVersion, user_id: int | None) -> None:
     if version.status not in (VersionStatus.DRAFT, VersionStatus.UNPUBLISHED):
-        raise CatalogError("Chỉ bản nháp hoặc phiên bản đã ngừng công bố mới được công bố.")
+        raise CatalogError(_l("Chỉ bản nháp hoặc phiên bản đã ngừng công bố mới được công bố."))
     procedure = version.procedure
     current = procedure.published_version
     if current is not None and current is not version:
@@ -220,7 +223,7 @@ def publish(version: ProcedureVersion, user_id: int | None) -> None:
 def unpublish(procedure: Procedure) -> None:
     current = procedure.published_version
     if current is None:
-        raise CatalogError("Thủ tục này hiện không được công bố.")
+        raise CatalogError(_l("Thủ tục này hiện không được công bố."))
     current.status = VersionStatus.UNPUBLISHED
     procedure.published_version = None
     db.session.flush()
@@ -229,7 +232,7 @@ def unpublish(procedure: Procedure) -> None:
 def discard_draft(procedure: Procedure) -> None:
     draft = procedure.draft
     if draft is None:
-        raise CatalogError("Thủ tục không có bản nháp.")
+        raise CatalogError(_l("Thủ tục không có bản nháp."))
     if len(procedure.versions) == 1:
         db.session.delete(procedure)
     else:
@@ -281,7 +284,7 @@ def attach_document_file(document: ProcedureDocument, version: ProcedureVersion,
                          key: str, filename: str) -> str | None:
     """Point a draft document at a stored file; returns the key it pointed to before."""
     if not version.is_editable or document.version_id != version.id:
-        raise CatalogError("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa.")
+        raise CatalogError(_l("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa."))
     previous = getattr(document, f"{kind}_key")
     setattr(document, f"{kind}_key", key)
     setattr(document, f"{kind}_filename", filename)

@@ -19,6 +19,7 @@ from portal.catalog.models import (
     ProcedureVersion,
 )
 from portal.catalog.operations import CatalogError
+from portal.core.i18n import lazy_text as _l
 from portal.extensions import db
 
 # Circular 10/2016/TT-BTTTT: V1V2V3.Z1Z2.Y1Y2.M1M2M3, e.g. 000.00.17.H48.
@@ -52,15 +53,16 @@ class CounterData:
 
 def _check_agency(data: AgencyData, agency_id: int | None) -> None:
     if not UNIT_CODE.match(data.unit_code):
-        raise OrganisationError("Mã định danh đơn vị phải theo mẫu 000.00.17.H48.", "unit_code")
+        raise OrganisationError(_l("Mã định danh đơn vị phải theo mẫu 000.00.17.H48."), "unit_code")
     for column, value, label, name in (
-        (Agency.code, data.code, "Mã cơ quan", "code"),
-        (Agency.unit_code, data.unit_code, "Mã định danh đơn vị", "unit_code"),
+        (Agency.code, data.code, _l("Mã cơ quan"), "code"),
+        (Agency.unit_code, data.unit_code, _l("Mã định danh đơn vị"), "unit_code"),
     ):
         other = db.session.scalar(select(Agency).where(column == value, Agency.id != agency_id)
                                   if agency_id else select(Agency).where(column == value))
         if other is not None:
-            raise OrganisationError(f"{label} “{value}” đã được dùng cho {other.name}.", name)
+            raise OrganisationError(_l("%(label)s “%(value)s” đã được dùng cho %(agency)s.",
+                                       label=label, value=value, agency=other.name), name)
 
 
 def _fill_agency(agency: Agency, data: AgencyData) -> None:
@@ -93,7 +95,8 @@ def update_agency(agency: Agency, data: AgencyData) -> None:
 def add_field(agency: Agency, code: str, name: str) -> Field:
     code = code.strip().upper()
     if any(f.code == code for f in agency.fields):
-        raise OrganisationError(f"{agency.name} đã có lĩnh vực mã “{code}”.", "code")
+        raise OrganisationError(_l("%(agency)s đã có lĩnh vực mã “%(code)s”.",
+                                   agency=agency.name, code=code), "code")
     field = Field(code=code, name=name.strip())
     agency.fields.append(field)
     db.session.flush()
@@ -116,8 +119,9 @@ def delete_field(field: Field) -> None:
     ).one()
     if used[0]:
         raise OrganisationError(
-            f"Không thể xóa lĩnh vực “{field.name}”: đang được dùng bởi {used[0]} phiên bản thủ "
-            f"tục (ví dụ thủ tục {used[1]}). Hãy chuyển các thủ tục sang lĩnh vực khác trước.")
+            _l("Không thể xóa lĩnh vực “%(field)s”: đang được dùng bởi %(count)s phiên bản thủ "
+               "tục (ví dụ thủ tục %(code)s). Hãy chuyển các thủ tục sang lĩnh vực khác trước.",
+               field=field.name, count=used[0], code=used[1]))
     field.agency.fields.remove(field)
     db.session.flush()
 
@@ -126,18 +130,18 @@ def delete_field(field: Field) -> None:
 
 def _check_counter(data: CounterData, counter_id: int | None) -> Agency:
     if data.number < 1:
-        raise OrganisationError("Số quầy phải từ 1 trở lên.", "number")
+        raise OrganisationError(_l("Số quầy phải từ 1 trở lên."), "number")
     agency = db.session.get(Agency, data.agency_id)
     if agency is None:
-        raise OrganisationError("Vui lòng chọn cơ quan của quầy.", "agency_id")
+        raise OrganisationError(_l("Vui lòng chọn cơ quan của quầy."), "agency_id")
     query = select(Counter).where(Counter.number == data.number)
     if counter_id:
         query = query.where(Counter.id != counter_id)
     other = db.session.scalar(query)
     if other is not None:
         raise OrganisationError(
-            f"Quầy số {data.number} đã có ({other.agency.name}). Số quầy là duy nhất trong "
-            "toàn Trung tâm.", "number")
+            _l("Quầy số %(number)s đã có (%(agency)s). Số quầy là duy nhất trong toàn Trung tâm.",
+               number=data.number, agency=other.agency.name), "number")
     return agency
 
 

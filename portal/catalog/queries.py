@@ -15,6 +15,7 @@ from portal.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
+from portal.core.i18n import N_
 from portal.core.pagination import Page, page_number, paginate
 from portal.core.text import search_terms
 from portal.extensions import db
@@ -125,9 +126,9 @@ def procedure_by_id(procedure_id: int) -> Procedure | None:
 # --- the administrator's view: every procedure, whatever the state of its versions ---------
 
 ADMIN_STATES = {
-    "published": "Đang công bố",
-    "draft": "Có bản nháp",
-    "not_published": "Chưa hoặc ngừng công bố",
+    "published": N_("Đang công bố"),
+    "draft": N_("Có bản nháp"),
+    "not_published": N_("Chưa hoặc ngừng công bố"),
 }
 
 

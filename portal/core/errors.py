@@ -15,20 +15,23 @@ from portal.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 MESSAGES = {
-    400: ("Yêu cầu không hợp lệ", "Yêu cầu gửi lên không hợp lệ. Vui lòng thử lại."),
+    400: (_l("Yêu cầu không hợp lệ"), _l("Yêu cầu gửi lên không hợp lệ. Vui lòng thử lại.")),
     401: (_l("Cần đăng nhập"), _l("Phiên đăng nhập đã hết hoặc bạn chưa đăng nhập. Vui lòng "
                                    "đăng nhập rồi thực hiện lại; tệp chưa được gửi đi.")),
-    403: ("Không có quyền truy cập", "Bạn không có quyền xem hoặc thực hiện thao tác này."),
-    404: ("Không tìm thấy trang", "Trang bạn tìm không tồn tại hoặc đã được chuyển đi."),
-    405: ("Thao tác không được hỗ trợ", "Thao tác này không được hỗ trợ tại địa chỉ này."),
-    413: ("Tệp quá lớn", "Tệp tải lên vượt quá dung lượng cho phép."),
+    403: (_l("Không có quyền truy cập"),
+          _l("Bạn không có quyền xem hoặc thực hiện thao tác này.")),
+    404: (_l("Không tìm thấy trang"), _l("Trang bạn tìm không tồn tại hoặc đã được chuyển đi.")),
+    405: (_l("Thao tác không được hỗ trợ"),
+          _l("Thao tác này không được hỗ trợ tại địa chỉ này.")),
+    413: (_l("Tệp quá lớn"), _l("Tệp tải lên vượt quá dung lượng cho phép.")),
     415: (_l("Không nhận tệp ở địa chỉ này"), _l("Địa chỉ này không nhận tệp tải lên.")),
-    429: ("Quá nhiều yêu cầu", "Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại."),
-    500: ("Đã xảy ra lỗi",
-          "Hệ thống gặp sự cố. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau."),
-    503: ("Hệ thống tạm thời gián đoạn",
-          "Cơ sở dữ liệu hoặc kho lưu trữ tạm thời không phản hồi. Dữ liệu của bạn chưa bị thay "
-          "đổi; vui lòng thử lại sau ít phút."),
+    429: (_l("Quá nhiều yêu cầu"),
+          _l("Bạn đã thử quá nhiều lần. Vui lòng đợi ít phút rồi thử lại.")),
+    500: (_l("Đã xảy ra lỗi"),
+          _l("Hệ thống gặp sự cố. Dữ liệu của bạn chưa bị thay đổi; vui lòng thử lại sau.")),
+    503: (_l("Hệ thống tạm thời gián đoạn"),
+          _l("Cơ sở dữ liệu hoặc kho lưu trữ tạm thời không phản hồi. Dữ liệu của bạn chưa bị "
+             "thay đổi; vui lòng thử lại sau ít phút.")),
 }
 
 
@@ -42,8 +45,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(error):
         return render_error(
-            400, "Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại trang "
-            "và gửi lại; những gì bạn đã nhập trước đó chưa được lưu.")
+            400, _l("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. Vui lòng tải lại "
+                    "trang và gửi lại; những gì bạn đã nhập trước đó chưa được lưu."))
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

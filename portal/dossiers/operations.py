@@ -24,6 +24,7 @@ from portal.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
+from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
 from portal.dossiers import codes
@@ -52,8 +53,8 @@ from portal.workflow.transitions import Action, actors_for, move
 
 log = logging.getLogger(__name__)
 
-STORAGE_DOWN = ("Kho lưu trữ tạm thời không phản hồi, tệp chưa được lưu. "
-                "Vui lòng thử lại sau ít phút.")
+STORAGE_DOWN = _l("Kho lưu trữ tạm thời không phản hồi, tệp chưa được lưu. "
+                  "Vui lòng thử lại sau ít phút.")
 
 
 class DossierError(Refusal):
@@ -81,9 +82,9 @@ class PostalAddress:
     street: str
 
 
-_POSTAL_WHAT = {"recipient": "người nhận", "phone": "số điện thoại người nhận",
-                "province": "tỉnh, thành phố", "district": "quận, huyện",
-                "ward": "phường, xã", "street": "số nhà, đường, thôn, xóm"}
+_POSTAL_WHAT = {"recipient": _l("người nhận"), "phone": _l("số điện thoại người nhận"),
+                "province": _l("tỉnh, thành phố"), "district": _l("quận, huyện"),
+                "ward": _l("phường, xã"), "street": _l("số nhà, đường, thôn, xóm")}
 
 
 def add_event(dossier: Dossier, action: str, message: str, actor: User | None,
@@ -94,7 +95,7 @@ def add_event(dossier: Dossier, action: str, message: str, actor: User | None,
 
 def _require_draft(dossier: Dossier) -> None:
     if not dossier.is_draft:
-        raise DossierError("Hồ sơ này đã được nộp nên không thể sửa đổi.")
+        raise DossierError(_l("Hồ sơ này đã được nộp nên không thể sửa đổi."))
 
 
 def _is_member(user: User, organisation: Organisation) -> bool:
@@ -110,19 +111,19 @@ def start_dossier(version: ProcedureVersion, user: User,
     """A new online draft for ``version``, prefilled from the user's (or organisation's)
     profile. The dossier keeps this version's rules even if the procedure changes later."""
     if version.status is not VersionStatus.PUBLISHED:
-        raise DossierError("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
-                           "được thay thế). Vui lòng mở lại trang thủ tục.")
+        raise DossierError(_l("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
+                              "được thay thế). Vui lòng mở lại trang thủ tục."))
     if version.online_level is OnlineLevel.OFFLINE:
-        raise DossierError("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp hồ "
-                           "sơ trực tiếp tại Trung tâm hoặc qua bưu chính.")
+        raise DossierError(_l("Thủ tục này chưa cung cấp dịch vụ công trực tuyến; vui lòng nộp hồ "
+                              "sơ trực tiếp tại Trung tâm hoặc qua bưu chính."))
     if organisation is not None and not _is_member(user, organisation):
-        raise DossierError("Bạn không phải thành viên của tổ chức này nên không thể nộp hồ sơ "
-                           "thay cho tổ chức.", "on_behalf")
+        raise DossierError(_l("Bạn không phải thành viên của tổ chức này nên không thể nộp hồ sơ "
+                              "thay cho tổ chức."), "on_behalf")
     if version.applicant is ApplicantType.BUSINESS and organisation is None:
-        raise DossierError("Thủ tục này dành cho tổ chức, doanh nghiệp: hãy chọn tổ chức mà "
-                           "bạn nộp hồ sơ thay mặt.", "on_behalf")
+        raise DossierError(_l("Thủ tục này dành cho tổ chức, doanh nghiệp: hãy chọn tổ chức mà "
+                              "bạn nộp hồ sơ thay mặt."), "on_behalf")
     if version.applicant is ApplicantType.CITIZEN and organisation is not None:
-        raise DossierError("Thủ tục này dành cho cá nhân: hãy nộp hồ sơ với tư cách cá nhân.",
+        raise DossierError(_l("Thủ tục này dành cho cá nhân: hãy nộp hồ sơ với tư cách cá nhân."),
                            "on_behalf")
     dossier = Dossier(
         procedure_version=version, procedure_version_id=version.id,
@@ -148,16 +149,17 @@ def start_dossier(version: ProcedureVersion, user: User,
 def update_applicant(dossier: Dossier, data: ApplicantData) -> None:
     _require_draft(dossier)
     values = {f.name: (getattr(data, f.name) or "").strip() for f in fields(ApplicantData)}
-    required = {"name": "họ và tên (hoặc tên tổ chức)", "id_number": "số định danh hoặc mã số "
-                "thuế", "phone": "số điện thoại"}
+    required = {"name": _l("họ và tên (hoặc tên tổ chức)"),
+                "id_number": _l("số định danh hoặc mã số thuế"), "phone": _l("số điện thoại")}
     for name, what in required.items():
         if not values[name]:
-            raise DossierError(f"Vui lòng nhập {what}.", name)
+            raise DossierError(_l("Vui lòng nhập %(what)s.", what=what), name)
     limits = {"name": 200, "id_number": 20, "phone": 20, "email": 254, "address": 300,
               "representative": 200}
     for name, limit in limits.items():
         if len(values[name]) > limit:
-            raise DossierError(f"Nội dung quá dài (tối đa {limit} ký tự).", name)
+            raise DossierError(_l("Nội dung quá dài (tối đa %(limit)s ký tự).", limit=limit),
+                               name)
     dossier.applicant_name = values["name"]
     dossier.applicant_id_number = values["id_number"]
     dossier.applicant_phone = values["phone"]
@@ -169,10 +171,11 @@ def update_applicant(dossier: Dossier, data: ApplicantData) -> None:
 
 def _postal_problem(address: PostalAddress | None) -> DossierError | None:
     if address is None:
-        return DossierError("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính.", "province")
+        return DossierError(_l("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."), "province")
     for name, what in _POSTAL_WHAT.items():
         if not (getattr(address, name) or "").strip():
-            return DossierError(f"Vui lòng nhập {what} để nhận kết quả qua bưu chính.", name)
+            return DossierError(_l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.",
+                                   what=what), name)
     return None
 
 
@@ -182,7 +185,7 @@ def set_return_method(dossier: Dossier, method: ReturnMethod | str,
     try:
         method = ReturnMethod(method)
     except ValueError:
-        raise DossierError("Vui lòng chọn cách nhận kết quả.", "return_method") from None
+        raise DossierError(_l("Vui lòng chọn cách nhận kết quả."), "return_method") from None
     if method is ReturnMethod.POSTAL:
         if (problem := _postal_problem(address)) is not None:
             raise problem
@@ -213,10 +216,10 @@ def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
         _require_draft(dossier)
     elif kind is FileKind.SUPPLEMENT:
         if not dossier.awaits_supplement:
-            raise DossierError("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
-                               "tệp.")
+            raise DossierError(_l("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
+                                  "tệp."))
     elif dossier.state is not DossierState.IN_PROGRESS:
-        raise DossierError("Chỉ đính kèm kết quả khi hồ sơ đang được xử lý.", "result")
+        raise DossierError(_l("Chỉ đính kèm kết quả khi hồ sơ đang được xử lý."), "result")
 
 
 def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, filename: str,
@@ -230,33 +233,34 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
     if requirement_id is not None:
         requirement = db.session.get(ProcedureDocument, requirement_id)
         if requirement is None or requirement.version_id != dossier.procedure_version_id:
-            raise DossierError("Giấy tờ này không thuộc thủ tục của hồ sơ.", field)
+            raise DossierError(_l("Giấy tờ này không thuộc thủ tục của hồ sơ."), field)
     # The applicant's papers share the dossier's budget; the agency's result does not.
     counted = [f for f in dossier.files if (f.kind is FileKind.RESULT) == (kind is FileKind.RESULT)]
     total = sum(f.size for f in counted)
     same = sum(1 for f in counted if f.requirement_id == requirement_id
                and f.round == dossier.supplement_round)
     if same >= limits.max_files_per_requirement:
-        raise DossierError(f"Mỗi giấy tờ chỉ được đính kèm tối đa "
-                           f"{limits.max_files_per_requirement} tệp.", field)
+        raise DossierError(_l("Mỗi giấy tờ chỉ được đính kèm tối đa %(count)s tệp.",
+                              count=limits.max_files_per_requirement), field)
     name = safe_filename(filename)
-    too_big_file = DossierError(f"Tệp “{name}” vượt quá dung lượng tối đa "
-                                f"{megabytes(limits.max_file)} cho mỗi tệp.", field)
+    too_big_file = DossierError(_l("Tệp “%(name)s” vượt quá dung lượng tối đa %(size)s cho mỗi "
+                                   "tệp.", name=name, size=megabytes(limits.max_file)), field)
     try:
         head = read_head(stream)
     except TooLarge:  # a staged upload already refused while it arrived (per-file limit)
         raise too_big_file from None
     if not head:
-        raise DossierError(f"Tệp “{name}” rỗng (0 byte). Vui lòng chọn lại tệp.", field)
+        raise DossierError(_l("Tệp “%(name)s” rỗng (0 byte). Vui lòng chọn lại tệp.", name=name),
+                           field)
     content_type = detect_type(head, filename or "")
     if content_type is None:
-        raise DossierError(f"Tệp “{name}” không đúng định dạng cho phép. Chỉ nhận tệp "
-                           f"{allowed_labels()}.", field)
+        raise DossierError(_l("Tệp “%(name)s” không đúng định dạng cho phép. Chỉ nhận tệp "
+                              "%(types)s.", name=name, types=allowed_labels()), field)
     name = name_for_type(name, content_type)  # a PDF sent as "hoso.bat" is "hoso.pdf"
     room = limits.max_dossier - total
-    too_big_dossier = DossierError(f"Tổng dung lượng các tệp của hồ sơ vượt quá "
-                                   f"{megabytes(limits.max_dossier)}; không thể thêm tệp "
-                                   f"“{name}”.", field)
+    too_big_dossier = DossierError(_l("Tổng dung lượng các tệp của hồ sơ vượt quá %(size)s; "
+                                      "không thể thêm tệp “%(name)s”.",
+                                      size=megabytes(limits.max_dossier), name=name), field)
     if room < len(head):
         raise too_big_file if len(head) > limits.max_file else too_big_dossier
     key = f"dossiers/{dossier.id}/{uuid.uuid4().hex}"
@@ -291,10 +295,10 @@ def remove_file(dossier: Dossier, file_id: int) -> str:
     supplement round, or an e-result not yet approved."""
     item = next((f for f in dossier.files if f.id == file_id), None)
     if item is None:
-        raise DossierError("Không tìm thấy tệp này trong hồ sơ; có thể tệp đã được xóa.")
+        raise DossierError(_l("Không tìm thấy tệp này trong hồ sơ; có thể tệp đã được xóa."))
     _require_open_for(dossier, item.kind)
     if item.kind is FileKind.SUPPLEMENT and item.round != dossier.supplement_round:
-        raise DossierError("Tệp đã nộp bổ sung trước đây không thể xóa.")
+        raise DossierError(_l("Tệp đã nộp bổ sung trước đây không thể xóa."))
     dossier.files.remove(item)
     db.session.flush()
     return item.storage_key
@@ -303,7 +307,7 @@ def remove_file(dossier: Dossier, file_id: int) -> str:
 def delete_draft(dossier: Dossier) -> list[str]:
     """Delete a draft with its rows; returns every object key, to delete after the commit."""
     if not dossier.is_draft:
-        raise DossierError("Chỉ xóa được hồ sơ còn là bản nháp; hồ sơ đã nộp có thể rút.")
+        raise DossierError(_l("Chỉ xóa được hồ sơ còn là bản nháp; hồ sơ đã nộp có thể rút."))
     keys = [f.storage_key for f in dossier.files]
     db.session.delete(dossier)
     db.session.flush()
@@ -328,16 +332,16 @@ def discard_objects(storage: Storage, keys: Iterable[str]) -> list[str]:
 def _check_complete(dossier: Dossier) -> None:
     version = dossier.procedure_version
     if not dossier.applicant_name.strip():
-        raise DossierError("Vui lòng nhập họ và tên (hoặc tên tổ chức) người nộp.", "name")
+        raise DossierError(_l("Vui lòng nhập họ và tên (hoặc tên tổ chức) người nộp."), "name")
     if not dossier.applicant_id_number.strip():
-        raise DossierError("Vui lòng nhập số định danh hoặc mã số thuế.", "id_number")
+        raise DossierError(_l("Vui lòng nhập số định danh hoặc mã số thuế."), "id_number")
     attached = {f.requirement_id for f in dossier.files}
     for document in version.documents:
         if document.mandatory and document.id not in attached:
-            raise DossierError(f"Chưa đính kèm giấy tờ bắt buộc “{document.name}”.",
-                               f"req-{document.id}")
+            raise DossierError(_l("Chưa đính kèm giấy tờ bắt buộc “%(name)s”.",
+                                  name=document.name), f"req-{document.id}")
     if dossier.return_method is None:
-        raise DossierError("Vui lòng chọn cách nhận kết quả.", "return_method")
+        raise DossierError(_l("Vui lòng chọn cách nhận kết quả."), "return_method")
     if dossier.return_method is ReturnMethod.POSTAL:
         address = PostalAddress(dossier.postal_recipient, dossier.postal_phone,
                                 dossier.postal_province, dossier.postal_district,
@@ -353,14 +357,14 @@ def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) 
         raise ValueError("submit needs an aware datetime")
     submission = Action.SUBMIT.transition
     if dossier.state not in submission.sources:
-        raise DossierError("Hồ sơ này đã được nộp; không thể nộp lại.")
+        raise DossierError(_l("Hồ sơ này đã được nộp; không thể nộp lại."))
     if not actors_for(user, dossier) & submission.actors:
-        raise DossierError("Bạn không có quyền nộp hồ sơ này.")
+        raise DossierError(_l("Bạn không có quyền nộp hồ sơ này."))
     version = dossier.procedure_version
     superseded = version.status is not VersionStatus.PUBLISHED
     if superseded and version.procedure.published_version is None:
-        raise DossierError("Thủ tục này đã ngừng tiếp nhận hồ sơ trực tuyến nên không thể nộp "
-                           "bản nháp. Vui lòng liên hệ Trung tâm để được hướng dẫn.")
+        raise DossierError(_l("Thủ tục này đã ngừng tiếp nhận hồ sơ trực tuyến nên không thể nộp "
+                              "bản nháp. Vui lòng liên hệ Trung tâm để được hướng dẫn."))
     _check_complete(dossier)
     dossier.code = codes.next_code(dossier.agency, now)
     duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
@@ -385,16 +389,16 @@ def request_withdrawal(dossier: Dossier, user: User, reason: str,
     now = now or utcnow()
     request = Action.REQUEST_WITHDRAWAL.transition
     if dossier.is_draft:
-        raise DossierError("Hồ sơ chưa nộp không cần rút; bạn có thể xóa bản nháp.")
+        raise DossierError(_l("Hồ sơ chưa nộp không cần rút; bạn có thể xóa bản nháp."))
     if dossier.state not in request.sources:
-        raise DossierError("Hồ sơ đã kết thúc hoặc đã có kết quả nên không thể rút.")
+        raise DossierError(_l("Hồ sơ đã kết thúc hoặc đã có kết quả nên không thể rút."))
     if dossier.withdrawal_requested_at is not None:
-        raise DossierError("Bạn đã gửi yêu cầu rút hồ sơ này; Trung tâm đang xem xét.")
+        raise DossierError(_l("Bạn đã gửi yêu cầu rút hồ sơ này; Trung tâm đang xem xét."))
     if not actors_for(user, dossier) & request.actors:
-        raise DossierError("Bạn không có quyền rút hồ sơ này.")
+        raise DossierError(_l("Bạn không có quyền rút hồ sơ này."))
     reason = (reason or "").strip()
     if not reason:
-        raise DossierError("Vui lòng nêu lý do rút hồ sơ.", "reason")
+        raise DossierError(_l("Vui lòng nêu lý do rút hồ sơ."), "reason")
     dossier.withdrawal_requested_at = now
     dossier.withdrawal_reason = reason[:500]
     add_event(dossier, "withdrawal_requested", f"Người nộp đề nghị rút hồ sơ. Lý do: {reason}",

@@ -19,6 +19,8 @@ from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.catalog.models import Agency, ProcedureStep, StepRole
 from portal.core import refusal
+from portal.core.i18n import LazyText
+from portal.core.i18n import lazy_text as _l
 from portal.core.refusal import Refusal
 from portal.dossiers.codes import bump_sequence
 from portal.dossiers.models import (
@@ -63,8 +65,8 @@ class NeedsConfirmation(WorkflowError):
     """Allowed, but the officer must confirm a warning first (e.g. little time left)."""
 
 
-CONFLICT_MESSAGE = ("Hồ sơ vừa được người khác cập nhật trước thao tác của bạn. Trang đã "
-                    "được tải lại với trạng thái mới nhất; vui lòng kiểm tra rồi thao tác lại.")
+CONFLICT_MESSAGE = _l("Hồ sơ vừa được người khác cập nhật trước thao tác của bạn. Trang đã "
+                      "được tải lại với trạng thái mới nhất; vui lòng kiểm tra rồi thao tác lại.")
 
 
 @dataclass(frozen=True)
@@ -96,10 +98,11 @@ def _begin(dossier: Dossier, action: Action, ctx: Context) -> frozenset[Actor]:
     known = actors_for(ctx.user, dossier) if ctx.actors is None else ctx.actors
     actors = known & transition.actors
     if not actors:
-        raise Forbidden(f"Bạn không có quyền “{action.label}” đối với hồ sơ này.")
+        raise Forbidden(_l("Bạn không có quyền “%(action)s” đối với hồ sơ này.",
+                           action=_l(action.label)))
     if dossier.state not in transition.sources:
-        raise WorkflowError(f"Không thể “{action.label}” khi hồ sơ đang ở trạng thái "
-                            f"“{dossier.state.label}”.")
+        raise WorkflowError(_l("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.",
+                               action=_l(action.label), state=_l(dossier.state.label)))
     return actors
 
 
@@ -132,12 +135,12 @@ def _notify(dossier: Dossier, ctx: Context, subject: str, text: str) -> None:
                                      body=f"TT PVHCC: ho so {code} - {subject}"))
 
 
-def _text(value: str | None, what: str, field: str, limit: int = 2000) -> str:
+def _text(value: str | None, what: str | LazyText, field: str, limit: int = 2000) -> str:
     value = (value or "").strip()
     if not value:
-        raise WorkflowError(f"Vui lòng nhập {what}.", field)
+        raise WorkflowError(_l("Vui lòng nhập %(what)s.", what=what), field)
     if len(value) > limit:
-        raise WorkflowError(f"Nội dung quá dài (tối đa {limit} ký tự).", field)
+        raise WorkflowError(_l("Nội dung quá dài (tối đa %(limit)s ký tự).", limit=limit), field)
     return value
 
 
@@ -210,8 +213,8 @@ def _holder_for(dossier: Dossier, user: User | None, role: StepRole) -> User | N
     wanted = Role.LEADER if role is StepRole.LEADER else Role.SPECIALIST
     if not (user.has_role(wanted, dossier.agency_id) or user.has_role(Role.LEADER,
                                                                       dossier.agency_id)):
-        raise WorkflowError(f"{user.full_name} không phải {wanted.label} của cơ quan xử lý hồ "
-                            f"sơ này.", "assignee")
+        raise WorkflowError(_l("%(name)s không phải %(role)s của cơ quan xử lý hồ sơ này.",
+                               name=user.full_name, role=_l(wanted.label)), "assignee")
     return user
 
 
@@ -303,8 +306,8 @@ def receive(dossier: Dossier, ctx: Context) -> None:
 def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) -> Notice:
     """Form 02 before reception: the online dossier is incomplete; nothing is counted yet."""
     _begin(dossier, Action.REQUEST_COMPLETION, ctx)
-    items = _text(items, "các giấy tờ cần bổ sung", "items")
-    reason = _text(reason, "lý do", "reason")
+    items = _text(items, _l("các giấy tờ cần bổ sung"), "items")
+    reason = _text(reason, _l("lý do"), "reason")
     dossier.supplement_round += 1
     notice = _issue(dossier, NoticeKind.COMPLETION, ctx, reason, items)
     move(dossier, Action.REQUEST_COMPLETION)
@@ -319,7 +322,7 @@ def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) 
 def refuse_reception(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """Form 03 at reception: the dossier is not accepted."""
     _begin(dossier, Action.REFUSE_RECEPTION, ctx)
-    reason = _text(reason, "lý do từ chối", "reason")
+    reason = _text(reason, _l("lý do từ chối"), "reason")
     notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
     _end(dossier, Action.REFUSE_RECEPTION, ctx)
     add_event(dossier, Action.REFUSE_RECEPTION.value, f"Từ chối tiếp nhận hồ sơ. Lý do: {reason}",
@@ -334,8 +337,8 @@ def resolve_on_the_spot(dossier: Dossier, ctx: Context, result_note: str,
     """An on-the-spot procedure: received, resolved and handed over in one action."""
     _begin(dossier, Action.RESOLVE_ON_THE_SPOT, ctx)
     if not dossier.procedure_version.on_the_spot:
-        raise WorkflowError("Thủ tục này không giải quyết ngay tại quầy; hãy tiếp nhận hồ sơ.")
-    result_note = _text(result_note, "kết quả (số giấy chứng nhận, văn bản…)", "result_note",
+        raise WorkflowError(_l("Thủ tục này không giải quyết ngay tại quầy; hãy tiếp nhận hồ sơ."))
+    result_note = _text(result_note, _l("kết quả (số giấy chứng nhận, văn bản…)"), "result_note",
                         500)
     _receipt_of(dossier, ctx)
     dossier.due_at = ctx.now
@@ -355,7 +358,7 @@ def resubmit(dossier: Dossier, ctx: Context) -> None:
     _begin(dossier, Action.RESUBMIT, ctx)
     if not any(f.kind is FileKind.SUPPLEMENT and f.round == dossier.supplement_round
                for f in dossier.files):
-        raise WorkflowError("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi lại.",
+        raise WorkflowError(_l("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi lại."),
                             "files")
     move(dossier, Action.RESUBMIT)
     add_event(dossier, Action.RESUBMIT.value, "Người nộp đã bổ sung, hoàn thiện hồ sơ.",
@@ -369,12 +372,12 @@ def take(dossier: Dossier, ctx: Context) -> None:
     actors = _begin(dossier, Action.TAKE, ctx)
     step = open_step(dossier)
     if step is None:
-        raise WorkflowError("Hồ sơ không có bước xử lý đang mở.")
+        raise WorkflowError(_l("Hồ sơ không có bước xử lý đang mở."))
     if step.holder_id not in (None, ctx.user.id):
-        raise Conflict(f"Hồ sơ đang do {step.holder.full_name} xử lý; lãnh đạo có thể phân "
-                       f"công lại.")
+        raise Conflict(_l("Hồ sơ đang do %(name)s xử lý; lãnh đạo có thể phân công lại.",
+                          name=step.holder.full_name))
     if step.role is StepRole.LEADER and Actor.LEADER not in actors:
-        raise Forbidden("Bước này thuộc lãnh đạo cơ quan.")
+        raise Forbidden(_l("Bước này thuộc lãnh đạo cơ quan."))
     step.holder_id = dossier.holder_id = ctx.user.id
     move(dossier, Action.TAKE)
     add_event(dossier, Action.TAKE.value, f"{ctx.user.full_name} nhận xử lý bước “{step.name}”.",
@@ -386,7 +389,7 @@ def assign(dossier: Dossier, ctx: Context, assignee: User) -> None:
     _begin(dossier, Action.ASSIGN, ctx)
     step = open_step(dossier)
     if step is None:
-        raise WorkflowError("Hồ sơ không có bước xử lý đang mở.")
+        raise WorkflowError(_l("Hồ sơ không có bước xử lý đang mở."))
     holder = _holder_for(dossier, assignee, step.role)
     assert holder is not None
     step.holder_id = dossier.holder_id = holder.id
@@ -403,12 +406,12 @@ def complete_step(dossier: Dossier, ctx: Context, note: str = "",
     actors = _begin(dossier, Action.COMPLETE_STEP, ctx)
     step = open_step(dossier)
     if step is None:
-        raise WorkflowError("Hồ sơ không có bước xử lý đang mở.")
+        raise WorkflowError(_l("Hồ sơ không có bước xử lý đang mở."))
     if step.holder_id != ctx.user.id and Actor.LEADER not in actors:
-        raise Forbidden("Chỉ người đang xử lý bước này (hoặc lãnh đạo) mới hoàn thành được.")
+        raise Forbidden(_l("Chỉ người đang xử lý bước này (hoặc lãnh đạo) mới hoàn thành được."))
     following = _next_planned(dossier, step.position)
     if following is None:
-        raise WorkflowError("Đây là bước cuối cùng: lãnh đạo phê duyệt và ban hành kết quả.")
+        raise WorkflowError(_l("Đây là bước cuối cùng: lãnh đạo phê duyệt và ban hành kết quả."))
     holder = _holder_for(dossier, next_holder, following[2])
     _finish_step(dossier, ctx, note)
     new = _start_step(dossier, following, ctx, holder)
@@ -423,8 +426,8 @@ def complete_step(dossier: Dossier, ctx: Context, note: str = "",
 def request_supplement(dossier: Dossier, ctx: Context, items: str, reason: str) -> Notice:
     """Form 02 during processing: the clock pauses until the applicant supplements."""
     _begin(dossier, Action.REQUEST_SUPPLEMENT, ctx)
-    items = _text(items, "các giấy tờ cần bổ sung", "items")
-    reason = _text(reason, "lý do", "reason")
+    items = _text(items, _l("các giấy tờ cần bổ sung"), "items")
+    reason = _text(reason, _l("lý do"), "reason")
     step = open_step(dossier)
     if step is not None and step.holder_id is None:
         step.holder_id = dossier.holder_id = ctx.user.id
@@ -446,9 +449,9 @@ def supplement(dossier: Dossier, ctx: Context, note: str = "") -> None:
     uploaded = any(f.kind is FileKind.SUPPLEMENT and f.round == dossier.supplement_round
                    for f in dossier.files)
     if Actor.COUNTER not in actors and not uploaded:
-        raise WorkflowError("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi.", "files")
+        raise WorkflowError(_l("Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi."), "files")
     if not uploaded and not note.strip():
-        raise WorkflowError("Ghi rõ giấy tờ bổ sung đã nhận tại quầy.", "note")
+        raise WorkflowError(_l("Ghi rõ giấy tờ bổ sung đã nhận tại quầy."), "note")
     _resume(dossier, ctx)
     move(dossier, Action.SUPPLEMENT)
     add_event(dossier, Action.SUPPLEMENT.value,
@@ -460,12 +463,12 @@ def supplement(dossier: Dossier, ctx: Context, note: str = "") -> None:
 def request_consultation(dossier: Dossier, ctx: Context, agencies: Sequence[Agency],
                          question: str, due_at: datetime) -> list[Consultation]:
     _begin(dossier, Action.REQUEST_CONSULTATION, ctx)
-    question = _text(question, "nội dung xin ý kiến", "question")
+    question = _text(question, _l("nội dung xin ý kiến"), "question")
     asked = [a for a in agencies if a.id != dossier.agency_id]
     if not asked:
-        raise WorkflowError("Vui lòng chọn ít nhất một cơ quan khác để xin ý kiến.", "agencies")
+        raise WorkflowError(_l("Vui lòng chọn ít nhất một cơ quan khác để xin ý kiến."), "agencies")
     if due_at <= ctx.now:
-        raise WorkflowError("Hạn trả lời phải sau thời điểm hiện tại.", "due_at")
+        raise WorkflowError(_l("Hạn trả lời phải sau thời điểm hiện tại."), "due_at")
     made = [Consultation(agency_id=a.id, question=question, requested_at=ctx.now,
                          requested_by_id=ctx.user.id, due_at=due_at) for a in asked]
     dossier.consultations.extend(made)
@@ -481,13 +484,13 @@ def request_consultation(dossier: Dossier, ctx: Context, agencies: Sequence[Agen
 def answer_consultation(dossier: Dossier, ctx: Context, consultation_id: int,
                         answer: str) -> Consultation:
     _begin(dossier, Action.ANSWER_CONSULTATION, ctx)
-    answer = _text(answer, "nội dung trả lời", "answer")
+    answer = _text(answer, _l("nội dung trả lời"), "answer")
     mine = policy.consulting_agency_ids(ctx.user)
     item = next((c for c in dossier.consultations if c.id == consultation_id), None)
     if item is None or item.agency_id not in mine:
-        raise Forbidden("Yêu cầu xin ý kiến này không gửi đến cơ quan của bạn.")
+        raise Forbidden(_l("Yêu cầu xin ý kiến này không gửi đến cơ quan của bạn."))
     if item.answered_at is not None:
-        raise Conflict("Yêu cầu xin ý kiến này đã được trả lời.")
+        raise Conflict(_l("Yêu cầu xin ý kiến này đã được trả lời."))
     item.answer, item.answered_at, item.answered_by_id = answer, ctx.now, ctx.user.id
     if all(c.answered_at is not None for c in dossier.consultations):
         move(dossier, Action.ANSWER_CONSULTATION)
@@ -508,12 +511,12 @@ def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
     """Send to the Provincial People's Committee office (liên thông). With fewer than three
     working days left the leader must confirm the warning first."""
     _begin(dossier, Action.FORWARD_INTER_AGENCY, ctx)
-    note = _text(note, "nội dung chuyển liên thông", "note", 500)
+    note = _text(note, _l("nội dung chuyển liên thông"), "note", 500)
     left = working_days_left(dossier, ctx)
     if left < INTER_AGENCY_MIN_DAYS and not confirmed:
         raise NeedsConfirmation(
-            f"Chỉ còn {left:.1f} ngày làm việc trước hạn trả kết quả (dưới "
-            f"{INTER_AGENCY_MIN_DAYS} ngày). Hãy xác nhận nếu vẫn chuyển liên thông.",
+            _l("Chỉ còn %(left).1f ngày làm việc trước hạn trả kết quả (dưới %(min)s ngày). "
+               "Hãy xác nhận nếu vẫn chuyển liên thông.", left=left, min=INTER_AGENCY_MIN_DAYS),
             "confirmed")
     move(dossier, Action.FORWARD_INTER_AGENCY)
     add_event(dossier, Action.FORWARD_INTER_AGENCY.value,
@@ -524,7 +527,7 @@ def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
 
 def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
     _begin(dossier, Action.INTER_AGENCY_RETURNED, ctx)
-    note = _text(note, "kết quả xử lý liên thông", "note", 500)
+    note = _text(note, _l("kết quả xử lý liên thông"), "note", 500)
     move(dossier, Action.INTER_AGENCY_RETURNED)
     add_event(dossier, Action.INTER_AGENCY_RETURNED.value,
               f"Nhận lại hồ sơ liên thông: {note}.", ctx.user, ctx.now)
@@ -534,7 +537,7 @@ def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
 def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
     """E.g. the tax notice is issued; the clock pauses until the applicant has paid."""
     _begin(dossier, Action.REQUEST_OBLIGATION, ctx)
-    note = _text(note, "nội dung nghĩa vụ tài chính (thông báo thuế, số tiền…)", "note", 500)
+    note = _text(note, _l("nội dung nghĩa vụ tài chính (thông báo thuế, số tiền…)"), "note", 500)
     _pause(dossier, PauseKind.OBLIGATION, ctx)
     move(dossier, Action.REQUEST_OBLIGATION)
     add_event(dossier, Action.REQUEST_OBLIGATION.value,
@@ -546,7 +549,7 @@ def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
 
 def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str) -> None:
     _begin(dossier, Action.OBLIGATION_FULFILLED, ctx)
-    note = _text(note, "chứng từ nộp (số biên lai, ngày nộp)", "note", 500)
+    note = _text(note, _l("chứng từ nộp (số biên lai, ngày nộp)"), "note", 500)
     _resume(dossier, ctx)
     move(dossier, Action.OBLIGATION_FULFILLED)
     add_event(dossier, Action.OBLIGATION_FULFILLED.value,
@@ -562,7 +565,7 @@ def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
     _begin(dossier, Action.APPROVE, ctx)
     paper = dossier.channel is not Channel.ONLINE and bool(result_note.strip())
     if not dossier.result_files and not paper:
-        raise WorkflowError("Vui lòng đính kèm tệp kết quả điện tử trước khi phê duyệt.",
+        raise WorkflowError(_l("Vui lòng đính kèm tệp kết quả điện tử trước khi phê duyệt."),
                             "result")
     dossier.result_note = result_note.strip()[:500]
     _end(dossier, Action.APPROVE, ctx, "Phê duyệt")
@@ -580,7 +583,7 @@ def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
 def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """Form 03 during processing: the dossier cannot be resolved."""
     _begin(dossier, Action.REFUSE, ctx)
-    reason = _text(reason, "lý do từ chối giải quyết", "reason")
+    reason = _text(reason, _l("lý do từ chối giải quyết"), "reason")
     notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
     _end(dossier, Action.REFUSE, ctx, "Từ chối giải quyết")
     add_event(dossier, Action.REFUSE.value, f"Từ chối giải quyết hồ sơ. Lý do: {reason}",
@@ -593,7 +596,7 @@ def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
 def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """The stop-processing notice (Circular 03/2025)."""
     _begin(dossier, Action.STOP, ctx)
-    reason = _text(reason, "lý do dừng xử lý", "reason")
+    reason = _text(reason, _l("lý do dừng xử lý"), "reason")
     notice = _issue(dossier, NoticeKind.STOP, ctx, reason)
     _end(dossier, Action.STOP, ctx, "Dừng xử lý")
     add_event(dossier, Action.STOP.value, f"Dừng xử lý hồ sơ. Lý do: {reason}", ctx.user,
@@ -606,7 +609,7 @@ def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
 def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
     _begin(dossier, Action.CONFIRM_WITHDRAWAL, ctx)
     if dossier.withdrawal_requested_at is None:
-        raise WorkflowError("Người nộp chưa đề nghị rút hồ sơ này.")
+        raise WorkflowError(_l("Người nộp chưa đề nghị rút hồ sơ này."))
     _end(dossier, Action.CONFIRM_WITHDRAWAL, ctx, "Rút hồ sơ theo đề nghị")
     add_event(dossier, Action.CONFIRM_WITHDRAWAL.value,
               "Cơ quan xác nhận rút hồ sơ theo đề nghị của người nộp.", ctx.user, ctx.now)
@@ -620,11 +623,11 @@ def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
     _begin(dossier, Action.HAND_OVER, ctx)
     method = ReturnMethod(method)
     if method is ReturnMethod.COUNTER:
-        who = _text(collected_by, "họ tên, số giấy tờ của người nhận kết quả", "collected_by",
+        who = _text(collected_by, _l("họ tên, số giấy tờ của người nhận kết quả"), "collected_by",
                     300)
         text = f"Đã trả kết quả tại quầy cho {who}."
     else:
-        who = _text(tracking_number, "số hiệu bưu gửi", "tracking_number", 300)
+        who = _text(tracking_number, _l("số hiệu bưu gửi"), "tracking_number", 300)
         text = f"Đã chuyển kết quả cho bưu chính, số hiệu bưu gửi {who}."
     dossier.returned_at = ctx.now
     dossier.returned_to = who
@@ -642,13 +645,13 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
     _begin(dossier, Action.APOLOGISE, ctx)
     # While the applicant has the next move the clock is stopped: not overdue (is_overdue).
     if dossier.state in PAUSED_STATES:
-        raise WorkflowError("Hồ sơ đang tạm dừng tính thời hạn (chờ người nộp) nên chưa bị "
-                            "tính quá hạn.")
+        raise WorkflowError(_l("Hồ sơ đang tạm dừng tính thời hạn (chờ người nộp) nên chưa bị "
+                               "tính quá hạn."))
     if not dossier.is_overdue(ctx.now):
-        raise WorkflowError("Hồ sơ chưa quá hạn nên chưa cần phiếu xin lỗi.")
-    reason = _text(reason, "lý do quá hạn", "reason")
+        raise WorkflowError(_l("Hồ sơ chưa quá hạn nên chưa cần phiếu xin lỗi."))
+    reason = _text(reason, _l("lý do quá hạn"), "reason")
     if new_appointment_at.tzinfo is None or new_appointment_at <= ctx.now:
-        raise WorkflowError("Ngày hẹn mới phải sau thời điểm hiện tại.", "new_appointment_at")
+        raise WorkflowError(_l("Ngày hẹn mới phải sau thời điểm hiện tại."), "new_appointment_at")
     notice = _issue(dossier, NoticeKind.APOLOGY, ctx, reason,
                     new_appointment_at=new_appointment_at)
     dossier.new_appointment_at = new_appointment_at

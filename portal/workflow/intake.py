@@ -19,6 +19,7 @@ from portal.accounts import policy
 from portal.accounts.models import AccountKind, Role, RoleAssignment, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
 from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from portal.core.i18n import lazy_text as _l
 from portal.core.text import search_terms
 from portal.dossiers import codes
 from portal.dossiers import operations as dossier_ops
@@ -121,21 +122,21 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
         raise ValueError("create_intake needs an aware datetime")
     procedure = version.procedure
     if not officer.has_role(Role.COUNTER_OFFICER, procedure.agency_id):
-        raise Forbidden("Bạn không phải cán bộ một cửa của cơ quan giải quyết thủ tục này.")
+        raise Forbidden(_l("Bạn không phải cán bộ một cửa của cơ quan giải quyết thủ tục này."))
     if (version.status is not VersionStatus.PUBLISHED
             or procedure.published_version_id != version.id):
-        raise WorkflowError("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
-                            "được thay thế). Vui lòng chọn lại thủ tục.", "version_id")
+        raise WorkflowError(_l("Thủ tục này hiện không nhận hồ sơ (phiên bản chưa công bố hoặc đã "
+                               "được thay thế). Vui lòng chọn lại thủ tục."), "version_id")
     try:
         channel = Channel(data.channel)
     except ValueError:
         channel = None
     if channel not in INTAKE_CHANNELS:
-        raise WorkflowError("Vui lòng chọn hình thức tiếp nhận: tại quầy hoặc qua bưu chính.",
+        raise WorkflowError(_l("Vui lòng chọn hình thức tiếp nhận: tại quầy hoặc qua bưu chính."),
                             "channel")
     person = data.person
     if person is not None and person.is_staff:
-        raise WorkflowError("Chỉ liên kết hồ sơ với tài khoản của công dân, doanh nghiệp.",
+        raise WorkflowError(_l("Chỉ liên kết hồ sơ với tài khoản của công dân, doanh nghiệp."),
                             "person_id")
     dossier = Dossier(procedure_version=version, procedure_version_id=version.id,
                       agency=procedure.agency, agency_id=procedure.agency_id,
@@ -148,7 +149,7 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
         dossier_ops.update_applicant(dossier, _merged(data.applicant, person))
         dossier_ops.set_return_method(dossier, data.return_method, data.postal)
     except dossier_ops.DossierError as error:
-        raise WorkflowError(str(error), error.field) from None
+        raise WorkflowError(error.args[0], error.field) from None
     dossier.code = codes.next_code(dossier.agency, now)
     duration = Duration(version.time_amount, DurationUnit(version.time_unit.value))
     deadline = calendar.add(now, duration, version.cutoff)

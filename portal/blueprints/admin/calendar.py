@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.blueprints.admin import bp
@@ -75,7 +76,8 @@ def calendar_add(slug: str):
         except ops.OverrideError as error:
             form.day.errors = [*form.day.errors, str(error)]
         else:
-            flash(f"Đã thêm {kind_.label.lower()} {override.day:%d/%m/%Y}.", "success")
+            flash(_("Đã thêm %(kind)s %(day)s.", kind=_(kind_.label).lower(),
+                    day=f"{override.day:%d/%m/%Y}"), "success")
             return htmx_redirect("admin.calendar", year=override.day.year)
     year = form.day.data.year if form.day.data else _year(None)
     return _page(year, {kind_: form})
@@ -90,5 +92,5 @@ def calendar_remove(override_id: int) -> Response:
             override = ops.remove_override(override_id)
     except ops.OverrideError:
         abort(404)
-    flash(f"Đã xóa điều chỉnh ngày {override.day:%d/%m/%Y}.", "success")
+    flash(_("Đã xóa điều chỉnh ngày %(day)s.", day=f"{override.day:%d/%m/%Y}"), "success")
     return htmx_redirect("admin.calendar", year=override.day.year)

@@ -15,6 +15,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired, FileSize
@@ -32,13 +33,13 @@ from portal.core.uploads import accepts_files
 
 
 class CatalogImportForm(FlaskForm):
-    file = FileField("Tệp danh mục (.xlsx hoặc .csv)", validators=[
-        FileRequired("Vui lòng chọn tệp danh mục."),
-        FileAllowed(["xlsx", "csv"], "Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv)."),
-        FileSize(io_import.MAX_IMPORT_BYTES, message="Tệp vượt quá 10 MB."),
+    file = FileField(_l("Tệp danh mục (.xlsx hoặc .csv)"), validators=[
+        FileRequired(_l("Vui lòng chọn tệp danh mục.")),
+        FileAllowed(["xlsx", "csv"], _l("Chỉ nhận tệp Excel (.xlsx) hoặc CSV (.csv).")),
+        FileSize(io_import.MAX_IMPORT_BYTES, message=_l("Tệp vượt quá 10 MB.")),
     ], render_kw={"accept": ".xlsx,.csv"})
-    publish = BooleanField("Công bố ngay")
-    dry_run = BooleanField("Chỉ kiểm tra (không ghi)")
+    publish = BooleanField(_l("Công bố ngay"))
+    dry_run = BooleanField(_l("Chỉ kiểm tra (không ghi)"))
 
 
 def _page(form: CatalogImportForm, report: io_import.ImportReport | None = None) -> str:

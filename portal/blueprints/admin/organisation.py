@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, render_template
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from portal.blueprints.admin import bp
@@ -67,7 +68,8 @@ def agency_new():
         except ops.OrganisationError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã thêm cơ quan {agency.name}. Hãy thêm các lĩnh vực của cơ quan.", "success")
+            flash(_("Đã thêm cơ quan %(agency)s. Hãy thêm các lĩnh vực của cơ quan.",
+                    agency=agency.name), "success")
             return htmx_redirect("admin.agency_edit", agency_id=agency.id)
     return render_template("admin/agencies/new.html", form=form), _status(form)
 
@@ -92,7 +94,7 @@ def agency_edit(agency_id: int):
         except ops.OrganisationError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã lưu thông tin cơ quan {agency.name}.", "success")
+            flash(_("Đã lưu thông tin cơ quan %(agency)s.", agency=agency.name), "success")
             return htmx_redirect("admin.agency_edit", agency_id=agency.id)
     return _agency_page(agency, form=form)
 
@@ -110,7 +112,7 @@ def field_add(agency_id: int):
         except ops.OrganisationError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã thêm lĩnh vực {field.name}.", "success")
+            flash(_("Đã thêm lĩnh vực %(field)s.", field=field.name), "success")
             return htmx_redirect("admin.agency_edit", agency_id=agency.id)
     return _agency_page(agency, field_form=form)
 
@@ -123,7 +125,7 @@ def field_edit(agency_id: int, field_id: int):
     if form.validate_on_submit():
         with unit_of_work():
             ops.rename_field(field, form.name.data)
-        flash(f"Đã đổi tên lĩnh vực thành {field.name}.", "success")
+        flash(_("Đã đổi tên lĩnh vực thành %(field)s.", field=field.name), "success")
         return htmx_redirect("admin.agency_edit", agency_id=agency.id)
     return render_template("admin/agencies/field.html", agency=agency, field=field,
                            form=form), _status(form)
@@ -142,7 +144,7 @@ def field_delete(agency_id: int, field_id: int) -> Response:
     except ops.OrganisationError as error:
         flash(str(error), "error")
     else:
-        flash(f"Đã xóa lĩnh vực {name}.", "success")
+        flash(_("Đã xóa lĩnh vực %(field)s.", field=name), "success")
     return htmx_redirect("admin.agency_edit", agency_id=agency.id)
 
 
@@ -150,7 +152,7 @@ def field_delete(agency_id: int, field_id: int) -> Response:
 
 def _counter_form(**kwargs) -> CounterForm:
     form = CounterForm(**kwargs)
-    form.agency_id.choices = choices([("", "— Chọn cơ quan —"),
+    form.agency_id.choices = choices([("", _("— Chọn cơ quan —")),
                                       *((a.id, a.name) for a in queries.all_agencies())])
     return form
 
@@ -170,7 +172,8 @@ def counters():
         except ops.OrganisationError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã thêm quầy số {counter.number} ({counter.agency.name}).", "success")
+            flash(_("Đã thêm quầy số %(number)s (%(agency)s).", number=counter.number,
+                    agency=counter.agency.name), "success")
             return htmx_redirect("admin.counters")
     return render_template("admin/agencies/counters.html", form=form,
                            counters=queries.all_counters(),
@@ -188,7 +191,7 @@ def counter_edit(counter_id: int):
         except ops.OrganisationError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã lưu quầy số {counter.number}.", "success")
+            flash(_("Đã lưu quầy số %(number)s.", number=counter.number), "success")
             return htmx_redirect("admin.counters")
     return render_template("admin/agencies/counter.html", counter=counter,
                            form=form), _status(form)
@@ -202,5 +205,5 @@ def counter_delete(counter_id: int) -> Response:
     number = counter.number
     with unit_of_work():
         ops.delete_counter(counter)
-    flash(f"Đã xóa quầy số {number}.", "success")
+    flash(_("Đã xóa quầy số %(number)s.", number=number), "success")
     return htmx_redirect("admin.counters")

@@ -7,6 +7,7 @@ commit, best effort: the periodic orphan sweep catches what a storage outage lea
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, url_for
+from flask_babel import gettext as _
 
 from portal.accounts.models import Role
 from portal.blueprints.admin import bp
@@ -61,8 +62,8 @@ def _store(form: DocumentFilesForm, document, draft) -> list[tuple[str, str, str
             try:
                 _storage().put(key, upload.stream, content_type=content_type, max_size=limit)
             except TooLarge:
-                form[kind].errors.append(f"Tệp {KIND_LABELS[kind]} vượt quá dung lượng tối đa "
-                                         f"{size_label(limit)}.")
+                form[kind].errors.append(_("Tệp %(kind)s vượt quá dung lượng tối đa %(size)s.",
+                                           kind=_(KIND_LABELS[kind]), size=size_label(limit)))
                 raise
             stored.append((kind, key, stored_name(upload, content_type)))
     except StorageError as error:
@@ -91,7 +92,7 @@ def document_file_upload(procedure_id: int, document_id: int):
     procedure, document = _document_of_procedure_or_404(procedure_id, document_id)
     draft = procedure.draft
     if draft is None or document.version_id != draft.id:
-        flash("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa.", "warning")
+        flash(_("Chỉ tải tệp lên cho bản nháp; phiên bản đã công bố không được sửa."), "warning")
         return redirect(url_for("admin.procedure", procedure_id=procedure.id), 303)
     form = DocumentFilesForm()
     try:
@@ -112,7 +113,8 @@ def document_file_upload(procedure_id: int, document_id: int):
     replaced = {k for k in previous.values() if k and k.startswith(prefix)}
     delete_files(replaced - set(operations.own_files(draft)))
     names = ", ".join(filename for _, _, filename in stored)
-    flash(f"Đã tải lên {names} cho giấy tờ “{document.name}”.", "success")
+    flash(_("Đã tải lên %(files)s cho giấy tờ “%(name)s”.", files=names, name=document.name),
+          "success")
     return redirect(url_for("admin.procedure", procedure_id=procedure.id), 303)
 
 

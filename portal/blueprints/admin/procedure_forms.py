@@ -9,6 +9,8 @@ import re
 from datetime import time
 from types import SimpleNamespace
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -47,14 +49,17 @@ from portal.catalog.models import (
 )
 from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
 from portal.core.forms import fits, too_long
+from portal.core.i18n import N_
 from portal.core.numbers import MAX_ID, parse_int
 from portal.dossiers import files
 
 BLANK_ROWS = 2
 LONG_TEXT = 20_000  # legal basis, steps of the procedure: unbounded columns, bounded forms
 _THOUSANDS = re.compile(r"\d{1,3}(\.\d{3})+")
-TIME_UNITS = {TimeUnit.DAYS: "Ngày làm việc", TimeUnit.HOURS: "Giờ làm việc",
-              TimeUnit.SAME_DAY: "Trong ngày"}
+TIME_UNITS = {TimeUnit.DAYS: N_("Ngày làm việc"), TimeUnit.HOURS: N_("Giờ làm việc"),
+              TimeUnit.SAME_DAY: N_("Trong ngày")}
+INVALID_CHOICE = _l("Lựa chọn không hợp lệ.")
+NOT_A_NUMBER = _l("Vui lòng nhập một số nguyên.")
 
 
 def options(pairs, placeholder: str | None = None) -> list[SelectChoice]:
@@ -66,7 +71,7 @@ class ChoiceField(SelectField):
     """A select with Vietnamese refusals (WTForms ships no Vietnamese catalogue), whose
     placeholder option ("— Chọn … —", value "") is never a valid answer."""
 
-    def __init__(self, label=None, validators=None, message="Lựa chọn không hợp lệ.", **kwargs):
+    def __init__(self, label=None, validators=None, message=INVALID_CHOICE, **kwargs):
         kwargs.setdefault("coerce", str)
         super().__init__(label, validators, invalid_value_message=message,
                          invalid_choice_message=message, **kwargs)
@@ -81,8 +86,7 @@ class ChoiceField(SelectField):
 class NumberField(IntegerField):
     """A whole number; blank means None, anything else that is not a number is refused."""
 
-    def __init__(self, label=None, validators=None, message="Vui lòng nhập một số nguyên.",
-                 **kwargs):
+    def __init__(self, label=None, validators=None, message=NOT_A_NUMBER, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.message = message
 
@@ -100,7 +104,8 @@ class NumberField(IntegerField):
             raise ValueError(self.message) from None
         if abs(self.data) > MAX_ID:  # the INTEGER column holds no more
             self.data = None
-            raise ValueError(f"Số quá lớn: tối đa {MAX_ID:,}.".replace(",", "."))
+            raise ValueError(gettext("Số quá lớn: tối đa %(max)s.",
+                                     max=f"{MAX_ID:,}".replace(",", ".")))
 
 
 def _int(value) -> int | None:
@@ -112,7 +117,7 @@ class Needed:
     Row fields pass flag=False: a blank row is skipped, so its inputs are not "required"."""
 
     def __init__(self, what: str, flag: bool = True):
-        self.message = f"Vui lòng nhập {what}."
+        self.message = _l("Vui lòng nhập %(what)s.", what=what)
         self.field_flags = {"required": True} if flag else {}
 
     def __call__(self, form, field):
@@ -129,7 +134,7 @@ def _blank_or_invalid_stops(form, field) -> None:
 
 
 def _not_negative(what: str) -> NumberRange:
-    return NumberRange(min=0, message=f"{what} không được âm.")
+    return NumberRange(min=0, message=_l("%(what)s không được âm.", what=what))
 
 
 class _Row(Form):
@@ -150,69 +155,74 @@ class _Row(Form):
 
 class DocumentRow(_Row):
     numbers = ("quantity",)
-    name = StringField("Tên giấy tờ", validators=[Needed("tên giấy tờ", flag=False),
-                                                   fits(ProcedureDocument.name)])
-    copy_type = ChoiceField("Loại bản", choices=options((f.value, f.label) for f in DocumentForm),
-                       default=DocumentForm.ORIGINAL.value)
-    quantity = NumberField("Số lượng", validators=[
-        _blank_or_invalid_stops, NumberRange(min=1, message="Số lượng giấy tờ phải từ 1 trở lên.")])
-    mandatory = BooleanField("Bắt buộc", default=True)
-    template_label = StringField("Ký hiệu mẫu đơn (nếu có)",
+    name = StringField(_l("Tên giấy tờ"), validators=[Needed(_l("tên giấy tờ"), flag=False),
+                                                       fits(ProcedureDocument.name)])
+    copy_type = ChoiceField(_l("Loại bản"),
+                            choices=options((f.value, _l(f.label)) for f in DocumentForm),
+                            default=DocumentForm.ORIGINAL.value)
+    quantity = NumberField(_l("Số lượng"), validators=[
+        _blank_or_invalid_stops,
+        NumberRange(min=1, message=_l("Số lượng giấy tờ phải từ 1 trở lên."))])
+    mandatory = BooleanField(_l("Bắt buộc"), default=True)
+    template_label = StringField(_l("Ký hiệu mẫu đơn (nếu có)"),
                                  validators=[fits(ProcedureDocument.template_label)])
 
 
 class FeeRow(_Row):
     numbers = ("amount",)
-    name = StringField("Khoản thu", validators=[Needed("tên khoản phí, lệ phí", flag=False),
-                                                fits(ProcedureFee.name)])
-    amount = NumberField("Mức thu (đồng)", validators=[
-        Needed("mức thu", flag=False), _not_negative("Mức phí, lệ phí")])
-    note = StringField("Ghi chú", validators=[fits(ProcedureFee.note)])
+    name = StringField(_l("Khoản thu"), validators=[
+        Needed(_l("tên khoản phí, lệ phí"), flag=False), fits(ProcedureFee.name)])
+    amount = NumberField(_l("Mức thu (đồng)"), validators=[
+        Needed(_l("mức thu"), flag=False), _not_negative(_l("Mức phí, lệ phí"))])
+    note = StringField(_l("Ghi chú"), validators=[fits(ProcedureFee.note)])
 
 
 class StepRow(_Row):
     numbers = ("hours",)
-    name = StringField("Nội dung bước", validators=[Needed("nội dung bước", flag=False),
-                                                     fits(ProcedureStep.name)])
-    role = ChoiceField("Người thực hiện", choices=options((r.value, r.label) for r in StepRole),
+    name = StringField(_l("Nội dung bước"), validators=[Needed(_l("nội dung bước"), flag=False),
+                                                         fits(ProcedureStep.name)])
+    role = ChoiceField(_l("Người thực hiện"),
+                       choices=options((r.value, _l(r.label)) for r in StepRole),
                        default=StepRole.SPECIALIST.value)
-    hours = NumberField("Số giờ làm việc", validators=[
-        Needed("số giờ của bước", flag=False), _not_negative("Thời gian của bước xử lý")])
+    hours = NumberField(_l("Số giờ làm việc"), validators=[
+        Needed(_l("số giờ của bước"), flag=False), _not_negative(_l("Thời gian của bước xử lý"))])
 
 
 class ProcedureForm(FlaskForm):
     """The content of a version. Code and agency belong to the procedure: see NewProcedureForm."""
 
     version_id = HiddenField()  # the draft the form was opened on (stale-form check)
-    field_id = ChoiceField("Lĩnh vực", coerce=_int, message="Vui lòng chọn lĩnh vực của cơ quan.")
-    name = TextAreaField("Tên thủ tục", validators=[required("tên thủ tục"),
-                                                   fits(ProcedureVersion.name)])
-    online_level = ChoiceField("Mức độ dịch vụ công trực tuyến",
-                               choices=options((x.value, x.label) for x in OnlineLevel))
-    applicant = ChoiceField("Đối tượng thực hiện",
-                            choices=options((x.value, x.label) for x in ApplicantType))
-    time_amount = NumberField("Thời hạn giải quyết", validators=[
-        Needed("thời hạn giải quyết (0 nếu giải quyết trong ngày)"),
-        _not_negative("Thời hạn giải quyết")])
-    time_unit = ChoiceField("Đơn vị thời hạn",
-                            choices=options((k.value, v) for k, v in TIME_UNITS.items()))
-    cutoff = StringField("Giờ chốt nhận hồ sơ (không bắt buộc)", validators=[
+    field_id = ChoiceField(_l("Lĩnh vực"), coerce=_int,
+                           message=_l("Vui lòng chọn lĩnh vực của cơ quan."))
+    name = TextAreaField(_l("Tên thủ tục"), validators=[required(_l("tên thủ tục")),
+                                                       fits(ProcedureVersion.name)])
+    online_level = ChoiceField(_l("Mức độ dịch vụ công trực tuyến"),
+                               choices=options((x.value, _l(x.label)) for x in OnlineLevel))
+    applicant = ChoiceField(_l("Đối tượng thực hiện"),
+                            choices=options((x.value, _l(x.label)) for x in ApplicantType))
+    time_amount = NumberField(_l("Thời hạn giải quyết"), validators=[
+        Needed(_l("thời hạn giải quyết (0 nếu giải quyết trong ngày)")),
+        _not_negative(_l("Thời hạn giải quyết"))])
+    time_unit = ChoiceField(_l("Đơn vị thời hạn"),
+                            choices=options((k.value, _l(v)) for k, v in TIME_UNITS.items()))
+    cutoff = StringField(_l("Giờ chốt nhận hồ sơ (không bắt buộc)"), validators=[
         Optional(), Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
-                           message="Giờ chốt nhận hồ sơ có dạng GG:PP, ví dụ 15:00."),
+                           message=_l("Giờ chốt nhận hồ sơ có dạng GG:PP, ví dụ 15:00.")),
         too_long(5)])
-    inter_agency = BooleanField("Liên thông (cần quyết định của UBND tỉnh)")
-    on_the_spot = BooleanField("Giải quyết ngay tại quầy")
-    result = StringField("Kết quả thực hiện", validators=[fits(ProcedureVersion.result)])
-    legal_basis = TextAreaField("Căn cứ pháp lý", validators=[too_long(LONG_TEXT)])
-    description = TextAreaField("Trình tự thực hiện", validators=[too_long(LONG_TEXT)])
-    change_note = StringField("Ghi chú thay đổi của phiên bản",
+    inter_agency = BooleanField(_l("Liên thông (cần quyết định của UBND tỉnh)"))
+    on_the_spot = BooleanField(_l("Giải quyết ngay tại quầy"))
+    result = StringField(_l("Kết quả thực hiện"), validators=[fits(ProcedureVersion.result)])
+    legal_basis = TextAreaField(_l("Căn cứ pháp lý"), validators=[too_long(LONG_TEXT)])
+    description = TextAreaField(_l("Trình tự thực hiện"), validators=[too_long(LONG_TEXT)])
+    change_note = StringField(_l("Ghi chú thay đổi của phiên bản"),
                               validators=[fits(ProcedureVersion.change_note)])
     documents = FieldList(FormField(DocumentRow))
     fees = FieldList(FormField(FeeRow))
     steps = FieldList(FormField(StepRow))
 
     def set_fields(self, fields) -> None:
-        self.field_id.choices = options(((f.id, f.name) for f in fields), "— Chọn lĩnh vực —")
+        self.field_id.choices = options(((f.id, f.name) for f in fields),
+                                        gettext("— Chọn lĩnh vực —"))
 
     def add_blank_rows(self, count: int = BLANK_ROWS) -> None:
         for rows in (self.documents, self.fees, self.steps):
@@ -243,15 +253,17 @@ class ProcedureForm(FlaskForm):
 
 
 class NewProcedureForm(ProcedureForm):
-    agency_id = ChoiceField("Cơ quan thực hiện", coerce=_int, message="Vui lòng chọn cơ quan.")
-    code = StringField("Mã thủ tục", validators=[
-        required("mã thủ tục"), fits(Procedure.code),
+    agency_id = ChoiceField(_l("Cơ quan thực hiện"), coerce=_int,
+                            message=_l("Vui lòng chọn cơ quan."))
+    code = StringField(_l("Mã thủ tục"), validators=[
+        required(_l("mã thủ tục")), fits(Procedure.code),
         Regexp(r"^\s*[0-9A-Za-z][0-9A-Za-z.\-]*\s*$",
-               message="Mã thủ tục chỉ gồm chữ không dấu, chữ số, dấu chấm và gạch ngang, "
-                       "ví dụ 1.004583.")])
+               message=_l("Mã thủ tục chỉ gồm chữ không dấu, chữ số, dấu chấm và gạch ngang, "
+                          "ví dụ 1.004583."))])
 
     def set_agencies(self, agencies) -> None:
-        self.agency_id.choices = options(((a.id, a.name) for a in agencies), "— Chọn cơ quan —")
+        self.agency_id.choices = options(((a.id, a.name) for a in agencies),
+                                         gettext("— Chọn cơ quan —"))
 
 
 def _filled(rows: FieldList) -> list:
@@ -314,12 +326,12 @@ class _Summary(SimpleNamespace):
 # is published as "mau.pdf").
 TEMPLATE_TYPES = (files.PDF, files.DOC, files.DOCX, files.ODT, files.XLSX)
 TEMPLATE_EXTENSIONS = {ext for kind in TEMPLATE_TYPES for ext in files.EXTENSIONS[kind]}
-KIND_LABELS = {"template": "mẫu đơn", "sample": "hồ sơ mẫu"}
+KIND_LABELS = {"template": N_("mẫu đơn"), "sample": N_("hồ sơ mẫu")}
 
 
 class DocumentFilesForm(FlaskForm):
-    template = FileField("Tệp mẫu đơn, tờ khai")
-    sample = FileField("Tệp hồ sơ mẫu (đã điền)")
+    template = FileField(_l("Tệp mẫu đơn, tờ khai"))
+    sample = FileField(_l("Tệp hồ sơ mẫu (đã điền)"))
 
     def chosen(self) -> dict[str, object]:
         return {kind: self[kind].data for kind in KIND_LABELS
@@ -328,7 +340,8 @@ class DocumentFilesForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         if not self.chosen():
-            self.template.errors.append("Vui lòng chọn tệp mẫu đơn hoặc tệp hồ sơ mẫu để tải lên.")
+            self.template.errors.append(
+                gettext("Vui lòng chọn tệp mẫu đơn hoặc tệp hồ sơ mẫu để tải lên."))
             return False
         for kind, upload in self.chosen().items():
             problem = file_problem(upload, KIND_LABELS[kind])
@@ -358,13 +371,15 @@ def file_problem(upload, label: str) -> str | None:
     head = upload.stream.read(1)
     upload.stream.seek(0)
     if not head:
-        return f"Tệp {label} “{clean_filename(upload.filename)}” rỗng (0 byte)."
+        return gettext("Tệp %(kind)s “%(name)s” rỗng (0 byte).", kind=gettext(label),
+                       name=clean_filename(upload.filename))
     if template_type(upload) is None:
         extension = extension_of(upload.filename)
         if extension not in TEMPLATE_EXTENSIONS:
-            return f"Tệp {label} phải là PDF, DOC, DOCX, ODT hoặc XLSX."
-        return (f"Nội dung tệp {label} không phải tệp {extension.upper()} thật; "
-                "không chấp nhận tệp đổi đuôi.")
+            return gettext("Tệp %(kind)s phải là PDF, DOC, DOCX, ODT hoặc XLSX.",
+                           kind=gettext(label))
+        return gettext("Nội dung tệp %(kind)s không phải tệp %(type)s thật; không chấp nhận tệp "
+                       "đổi đuôi.", kind=gettext(label), type=extension.upper())
     return None
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.blueprints.admin import bp
@@ -32,6 +33,7 @@ from portal.catalog import operations, queries
 from portal.catalog.models import Agency, Procedure, VersionStatus
 from portal.core.frame import show_refusal, unit_of_work
 from portal.core.htmx import render_page_or_partial
+from portal.core.i18n import N_
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
 from portal.extensions import db
@@ -40,10 +42,10 @@ from portal.storage import StorageError
 log = logging.getLogger(__name__)
 
 ROW_LISTS = ("documents", "fees", "steps")
-NOT_A_DRAFT = ("Thủ tục không có bản nháp để sửa; phiên bản đã công bố không được sửa. "
-               "Hãy bấm “Tạo bản nháp mới”.")
-STALE_FORM = ("Bản nháp bạn đang sửa đã được công bố hoặc hủy trong lúc bạn sửa nên thay đổi "
-              "vừa gửi chưa được lưu. Hãy mở lại bản nháp hiện tại.")
+NOT_A_DRAFT = N_("Thủ tục không có bản nháp để sửa; phiên bản đã công bố không được sửa. "
+                 "Hãy bấm “Tạo bản nháp mới”.")
+STALE_FORM = N_("Bản nháp bạn đang sửa đã được công bố hoặc hủy trong lúc bạn sửa nên thay đổi "
+                "vừa gửi chưa được lưu. Hãy mở lại bản nháp hiện tại.")
 
 
 def delete_files(keys) -> None:
@@ -137,11 +139,11 @@ def procedure_edit(procedure_id: int):
     procedure = get_procedure_or_404(procedure_id)
     draft = procedure.draft
     if draft is None:
-        flash(NOT_A_DRAFT, "warning")
+        flash(_(NOT_A_DRAFT), "warning")
         return _to_overview(procedure.id)
     # A form opened on a draft that was published or discarded since must not edit another.
     if request.method == "POST" and request.form.get("version_id") != str(draft.id):
-        flash(STALE_FORM, "warning")
+        flash(_(STALE_FORM), "warning")
         return _to_overview(procedure.id)
     form = ProcedureForm() if request.method == "POST" else ProcedureForm(data=form_data_of(draft))
     form.set_fields(procedure.agency.fields)
@@ -159,7 +161,7 @@ def procedure_edit(procedure_id: int):
             show_refusal(form, error)
         else:
             delete_files(set(files_before) - set(operations.own_files(draft)))
-            flash(f"Đã lưu bản nháp phiên bản {draft.number}.", "success")
+            flash(_("Đã lưu bản nháp phiên bản %(number)s.", number=draft.number), "success")
             return _to_overview(procedure.id)
     return _render_form("admin/procedures/edit.html", form,
                         422 if form.is_submitted() else 200, **context)
@@ -204,11 +206,11 @@ def procedure_draft(procedure_id: int):
     with unit_of_work():
         draft = operations.draft_for_edit(procedure, current_user.id)
     if existed:
-        flash(f"Thủ tục đã có bản nháp phiên bản {draft.number}; tiếp tục sửa bản nháp này.",
-              "info")
+        flash(_("Thủ tục đã có bản nháp phiên bản %(number)s; tiếp tục sửa bản nháp này.",
+                number=draft.number), "info")
     else:
-        flash(f"Đã tạo bản nháp phiên bản {draft.number} từ phiên bản {draft.number - 1}.",
-              "success")
+        flash(_("Đã tạo bản nháp phiên bản %(number)s từ phiên bản %(source)s.",
+                number=draft.number, source=draft.number - 1), "success")
     return redirect(url_for("admin.procedure_edit", procedure_id=procedure.id), 303)
 
 
@@ -221,11 +223,12 @@ def procedure_publish(procedure_id: int):
     # Without a draft, an unpublished latest version may be published again as it was.
     target = procedure.draft or (latest if latest.status is VersionStatus.UNPUBLISHED else None)
     if target is None:
-        flash("Không có bản nháp hoặc phiên bản ngừng công bố nào để công bố.", "warning")
+        flash(_("Không có bản nháp hoặc phiên bản ngừng công bố nào để công bố."), "warning")
         return _to_overview(procedure.id)
     with unit_of_work():
         operations.publish(target, current_user.id)
-    flash(f"Đã công bố phiên bản {target.number} của thủ tục “{target.name}”.", "success")
+    flash(_("Đã công bố phiên bản %(number)s của thủ tục “%(name)s”.", number=target.number,
+            name=target.name), "success")
     return _to_overview(procedure.id)
 
 
@@ -252,7 +255,7 @@ def procedure_discard(procedure_id: int):
         abort(400)
     draft, code = procedure.draft, procedure.code
     if draft is None:
-        flash("Thủ tục không có bản nháp để hủy.", "warning")
+        flash(_("Thủ tục không có bản nháp để hủy."), "warning")
         return _to_overview(procedure.id)
     number, files = draft.number, operations.own_files(draft)
     only_version = len(procedure.versions) == 1
@@ -260,8 +263,8 @@ def procedure_discard(procedure_id: int):
         operations.discard_draft(procedure)
     delete_files(files)
     if only_version:
-        flash(f"Đã hủy bản nháp và xóa thủ tục {code} (thủ tục chưa từng được công bố).",
-              "success")
+        flash(_("Đã hủy bản nháp và xóa thủ tục %(code)s (thủ tục chưa từng được công bố).",
+                code=code), "success")
         return redirect(url_for("admin.procedures"), 303)
-    flash(f"Đã hủy bản nháp phiên bản {number}.", "success")
+    flash(_("Đã hủy bản nháp phiên bản %(number)s.", number=number), "success")
     return _to_overview(procedure_id)

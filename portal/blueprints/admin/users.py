@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -57,15 +58,15 @@ def user_new():
         except ops.AccountError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã tạo tài khoản cho {user.full_name}. Hãy gán vai trò; ở lần đăng nhập "
-                  "đầu tiên người dùng sẽ thiết lập xác thực hai lớp.", "success")
+            flash(_("Đã tạo tài khoản cho %(name)s. Hãy gán vai trò; ở lần đăng nhập đầu tiên "
+                    "người dùng sẽ thiết lập xác thực hai lớp.", name=user.full_name), "success")
             return htmx_redirect("admin.user", user_id=user.id)
     return render_template("admin/users/new.html", form=form), 422 if form.errors else 200
 
 
 def _grant_form(**kwargs) -> GrantRoleForm:
     form = GrantRoleForm(**kwargs)
-    form.agency.choices = choices([("", "— Không gắn cơ quan —"),
+    form.agency.choices = choices([("", _("— Không gắn cơ quan —")),
                                    *((a.id, a.name) for a in all_agencies())])
     return form
 
@@ -93,7 +94,9 @@ def user_grant_role(user_id: int):
         except ops.AccountError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
-            flash(f"Đã gán vai trò {assignment.label} cho {user.full_name}.", "success")
+            flash(_("Đã gán vai trò %(role)s cho %(name)s.", role=_(assignment.role.label)
+                    + (f" – {assignment.agency.name}" if assignment.agency else ""),
+                    name=user.full_name), "success")
             return htmx_redirect("admin.user", user_id=user.id)
     return _user_page(user, grant_form=form)
 
@@ -109,7 +112,7 @@ def user_revoke_role(user_id: int, assignment_id: int) -> Response:
     except ops.AccountError as error:
         flash(str(error), "error")
     else:
-        flash(f"Đã thu hồi vai trò của {user.full_name}.", "success")
+        flash(_("Đã thu hồi vai trò của %(name)s.", name=user.full_name), "success")
     return htmx_redirect("admin.user", user_id=user.id)
 
 
@@ -125,9 +128,9 @@ def user_set_active(user_id: int) -> Response:
     except ops.AccountError as error:
         flash(str(error), "error")
     else:
-        flash(f"Đã mở khóa tài khoản {user.email}." if user.active
-              else f"Đã khóa tài khoản {user.email}; các phiên đăng nhập của tài khoản này "
-                   "đã kết thúc.", "success")
+        flash(_("Đã mở khóa tài khoản %(email)s.", email=user.email) if user.active
+              else _("Đã khóa tài khoản %(email)s; các phiên đăng nhập của tài khoản này đã kết "
+                     "thúc.", email=user.email), "success")
     return htmx_redirect("admin.user", user_id=user.id)
 
 
@@ -138,6 +141,6 @@ def user_reset_totp(user_id: int) -> Response:
         abort(400)
     with unit_of_work():
         admin_ops.reset_two_factor(user)
-    flash(f"Đã đặt lại xác thực hai lớp của {user.full_name}. Ở lần đăng nhập tới, người dùng "
-          "phải quét mã QR mới bằng ứng dụng xác thực.", "success")
+    flash(_("Đã đặt lại xác thực hai lớp của %(name)s. Ở lần đăng nhập tới, người dùng phải "
+            "quét mã QR mới bằng ứng dụng xác thực.", name=user.full_name), "success")
     return htmx_redirect("admin.user", user_id=user.id)

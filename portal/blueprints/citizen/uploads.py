@@ -137,7 +137,7 @@ def _upload_refused_early(error):
     dossier, _kind = _papers_open_or_404(request.view_args["dossier_id"])
     requirement = _requirement_or_404(dossier, request.view_args["requirement_id"])
     too_big = isinstance(error, RequestEntityTooLarge)
-    return _respond(dossier, requirement, _too_big_message() if too_big else ops.STORAGE_DOWN,
+    return _respond(dossier, requirement, _too_big_message() if too_big else str(ops.STORAGE_DOWN),
                     None)
 
 

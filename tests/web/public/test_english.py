@@ -10,6 +10,7 @@ import factories
 import pytest
 from babel.messages.pofile import read_po
 
+from portal.accounts.models import Role
 from portal.extensions import db
 
 TRANSLATIONS = Path(__file__).resolve().parents[3] / "portal" / "translations"
@@ -112,3 +113,27 @@ def test_every_ui_string_in_the_code_is_in_the_english_catalog(tmp_path):
     translated = {m.id for m in _catalog() if m.id and m.string}
     missing = sorted(str(i) for i in extracted - translated)
     assert not missing, f"run `make messages` and translate: {missing[:20]}"
+
+
+def test_refusals_and_flashes_in_english(csrf_client, app, login, compiled):
+    """A domain refusal and a route's flash are in the catalog too (issue 11, item 5)."""
+    with app.app_context():
+        agency_id = factories.agency("STP", "Sở Tư pháp").id
+        factories.staff(Role.ADMIN, email="quantri@example.vn")
+        db.session.commit()
+    login(csrf_client, "quantri@example.vn")
+    csrf_client.post("/ngon-ngu", data={"locale": "en", "next": "/"})
+    fields = f"/quan-tri/co-quan/{agency_id}/linh-vuc"
+    added = csrf_client.post(fields, data={"field-code": "ct", "field-name": "Chứng thực"},
+                             follow_redirects=True).get_data(as_text=True)
+    assert "Field Chứng thực added." in added and "Đã thêm lĩnh vực" not in added
+    refused = csrf_client.post(fields, data={"field-code": "CT", "field-name": "Khác"})
+    assert refused.status_code == 422
+    page = refused.get_data(as_text=True)
+    assert "Sở Tư pháp already has a field with the code “CT”." in page
+    assert "đã có lĩnh vực mã" not in page
+
+
+def test_error_page_in_english(english):
+    page = english.get("/khong-co-trang-nay").get_data(as_text=True)
+    assert "Page not found" in page and "Không tìm thấy trang" not in page

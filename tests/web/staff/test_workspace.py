@@ -78,7 +78,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(as_, world, app):
         response = act(as_("leader"), app, world.dossier_id, "stop",
                        {"reason": "Theo đề nghị"}, version=seen, htmx=htmx)
         assert response.status_code == (200 if htmx else 409)
-        assert CONFLICT_MESSAGE in response.text
+        assert str(CONFLICT_MESSAGE) in response.text
     after = load(app, world.dossier_id)
     assert (after.state, after.lock_version) == (S.IN_PROGRESS, now.lock_version)
 
@@ -105,5 +105,5 @@ def test_a_commit_race_is_a_conflict(as_, world, app, monkeypatch, backend):
 
     monkeypatch.setitem(wf.FUNCTIONS, wf.Action.STOP, racing)  # the map the route calls
     response = act(as_("leader"), app, world.dossier_id, "stop", {"reason": "Theo đề nghị"})
-    assert response.status_code == 409 and CONFLICT_MESSAGE in response.text
+    assert response.status_code == 409 and str(CONFLICT_MESSAGE) in response.text
     assert load(app, world.dossier_id).state is S.RECEIVED
