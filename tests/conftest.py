@@ -47,7 +47,7 @@ def _config(database_url: str, storage_root: Path) -> Config:
 
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
-        if item.path.relative_to(TESTS).parts[0] in COMMITTED_DIRECTORIES:
+        if any(TESTS / name in item.path.parents for name in COMMITTED_DIRECTORIES):
             item.add_marker(pytest.mark.committed_db)
 
 
