@@ -128,8 +128,9 @@ def procedure_new():
         except operations.CatalogError as error:
             show_refusal(form, error)
         else:
-            flash(f"Đã tạo thủ tục {version.procedure.code} (bản nháp phiên bản 1). Bản nháp "
-                  "chưa hiển thị với công dân cho đến khi được công bố.", "success")
+            flash(_("Đã tạo thủ tục %(code)s (bản nháp phiên bản 1). Bản nháp chưa hiển thị "
+                    "với công dân cho đến khi được công bố.", code=version.procedure.code),
+                  "success")
             return _to_overview(version.procedure_id)
     return _render_form("admin/procedures/new.html", form, 422 if form.is_submitted() else 200)
 
@@ -243,8 +244,8 @@ def procedure_unpublish(procedure_id: int):
     except operations.CatalogError as error:
         flash(str(error), "warning")
     else:
-        flash(f"Đã ngừng công bố thủ tục {procedure.code}; công dân không còn thấy thủ tục "
-              "này trên Cổng.", "success")
+        flash(_("Đã ngừng công bố thủ tục %(code)s; công dân không còn thấy thủ tục này trên "
+                "Cổng.", code=procedure.code), "success")
     return _to_overview(procedure.id)
 
 
