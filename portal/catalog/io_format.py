@@ -12,6 +12,8 @@ from datetime import time
 
 from portal.catalog.models import ApplicantType, DocumentForm, OnlineLevel, StepRole, TimeUnit
 from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+from portal.core.i18n import LazyText
+from portal.core.i18n import lazy_text as _l
 from portal.core.text import fold
 
 PROCEDURE, DOCUMENT, FEE, STEP = "thu_tuc", "giay_to", "phi", "buoc"
@@ -77,11 +79,13 @@ class RowError:
 
     line: int
     column: str
-    message: str
+    message: str | LazyText
 
     def __str__(self) -> str:
-        where = f"Dòng {self.line}, cột {self.column}" if self.column else f"Dòng {self.line}"
-        return f"{where}: {self.message}"
+        if self.column:
+            return str(_l("Dòng %(line)s, cột %(column)s: %(problem)s", line=self.line,
+                          column=self.column, problem=self.message))
+        return str(_l("Dòng %(line)s: %(problem)s", line=self.line, problem=self.message))
 
 
 @dataclass
@@ -132,9 +136,15 @@ def token(value: str) -> str:
     return re.sub(r"[\s-]+", "_", fold(value))
 
 
-def _listing(options) -> str:
+def _listing(options) -> LazyText:
     names = list(options)
-    return ", ".join(names[:-1]) + " hoặc " + names[-1]
+    return _l("%(names)s hoặc %(last)s", names=", ".join(names[:-1]), last=names[-1])
+
+
+def _bad_or_empty(value: str) -> LazyText:
+    if value:
+        return _l("giá trị “%(value)s” không hợp lệ", value=value)
+    return _l("không được để trống")
 
 
 class _Cells:
@@ -144,7 +154,7 @@ class _Cells:
         self.line, self.kind, self.cells, self._errors = line, kind, cells, errors
         self.failed = False
 
-    def error(self, column: str, message: str) -> None:
+    def error(self, column: str, message: str | LazyText) -> None:
         self.failed = True
         self._errors.append(RowError(self.line, column, message))
 
@@ -152,9 +162,10 @@ class _Cells:
         value = self.cells[column]
         limit = MAX_LENGTH[self.kind].get(column)
         if required and not value:
-            self.error(column, "không được để trống")
+            self.error(column, _l("không được để trống"))
         elif limit and len(value) > limit:
-            self.error(column, f"dài {len(value)} ký tự, tối đa {limit} ký tự")
+            self.error(column, _l("dài %(length)s ký tự, tối đa %(limit)s ký tự",
+                                  length=len(value), limit=limit))
         return value
 
     def choice(self, column: str, default: str = ""):
@@ -163,18 +174,20 @@ class _Cells:
         if not value and default:
             return options[default]
         if not value:
-            self.error(column, f"không được để trống; dùng {_listing(options)}")
+            self.error(column, _l("không được để trống; dùng %(options)s",
+                                  options=_listing(options)))
             return None
         found = options.get(token(value))
         if found is None:
-            self.error(column, f"giá trị “{value}” không hợp lệ; dùng {_listing(options)}")
+            self.error(column, _l("giá trị “%(value)s” không hợp lệ; dùng %(options)s",
+                                  value=value, options=_listing(options)))
         return found
 
     def integer(self, column: str, minimum: int) -> int | None:
         value = self.cells[column]
         if not _DIGITS.fullmatch(value) or not minimum <= int(value) <= MAX_INTEGER:
-            shown = f"giá trị “{value}” không hợp lệ" if value else "không được để trống"
-            self.error(column, f"{shown}; cần một số nguyên từ {minimum} trở lên")
+            self.error(column, _l("%(problem)s; cần một số nguyên từ %(minimum)s trở lên",
+                                  problem=_bad_or_empty(value), minimum=minimum))
             return None
         return int(value)
 
@@ -184,8 +197,8 @@ class _Cells:
             amount = int(value.replace(".", ""))
             if amount <= MAX_INTEGER:
                 return amount
-        shown = f"giá trị “{value}” không hợp lệ" if value else "không được để trống"
-        self.error(column, f"{shown}; ghi số tiền bằng đồng, ví dụ 1500000 hoặc 1.500.000")
+        self.error(column, _l("%(problem)s; ghi số tiền bằng đồng, ví dụ 1500000 hoặc 1.500.000",
+                              problem=_bad_or_empty(value)))
         return None
 
     def clock(self, column: str) -> time | None:
@@ -195,7 +208,8 @@ class _Cells:
         match = _CLOCK.fullmatch(value)
         if match and int(match[1]) < 24 and int(match[2]) < 60:
             return time(int(match[1]), int(match[2]))
-        self.error(column, f"giá trị “{value}” không hợp lệ; ghi giờ dạng HH:MM, ví dụ 15:00")
+        self.error(column, _l("giá trị “%(value)s” không hợp lệ; ghi giờ dạng HH:MM, ví dụ 15:00",
+                              value=value))
         return None
 
 
@@ -233,12 +247,13 @@ def _columns(header: Sequence[str], errors: list[RowError]) -> dict[str, int]:
     names = [token(name) if name else "" for name in header]
     for index, name in enumerate(names):
         if name and name not in COLUMNS:
-            errors.append(RowError(1, header[index], "cột không có trong định dạng danh mục"))
+            errors.append(RowError(1, header[index],
+                                   _l("cột không có trong định dạng danh mục")))
         elif name and names.index(name) != index:
-            errors.append(RowError(1, name, "cột bị lặp lại"))
+            errors.append(RowError(1, name, _l("cột bị lặp lại")))
     for column in COLUMNS:
         if column not in names:
-            errors.append(RowError(1, column, "thiếu cột này ở dòng tiêu đề"))
+            errors.append(RowError(1, column, _l("thiếu cột này ở dòng tiêu đề")))
     return {name: index for index, name in enumerate(names) if name in COLUMNS}
 
 
@@ -258,15 +273,18 @@ class _Parser:
     def row(self, line: int, cells: dict[str, str]) -> None:
         kind = token(cells["loai"])
         if kind not in USED:
-            shown = f"giá trị “{cells['loai']}” không hợp lệ" if cells["loai"] else "để trống"
-            self.errors.append(RowError(line, "loai", f"{shown}; dùng {_listing(USED)}"))
+            shown = (_l("giá trị “%(value)s” không hợp lệ", value=cells["loai"]) if cells["loai"]
+                     else _l("để trống"))
+            self.errors.append(RowError(line, "loai", _l("%(problem)s; dùng %(options)s",
+                                                         problem=shown, options=_listing(USED))))
             return
         row = _Cells(line, kind, cells, self.errors)
         for column in COLUMNS[1:]:
             if _CONTROL.search(cells[column]):
-                row.error(column, "chứa ký tự điều khiển không in được; hãy xóa ký tự đó")
+                row.error(column, _l("chứa ký tự điều khiển không in được; hãy xóa ký tự đó"))
             elif cells[column] and column not in USED[kind]:
-                row.error(column, f"cột này không dùng cho dòng loại {kind}; hãy để trống")
+                row.error(column, _l("cột này không dùng cho dòng loại %(kind)s; hãy để trống",
+                                     kind=kind))
         if kind == PROCEDURE:
             self.start(row)
         else:
@@ -277,7 +295,8 @@ class _Parser:
         self.started = True
         code = row.cells["ma_thu_tuc"]
         if code in self.seen:
-            row.error("ma_thu_tuc", f"mã thủ tục “{code}” đã có ở dòng {self.seen[code]}")
+            row.error("ma_thu_tuc", _l("mã thủ tục “%(code)s” đã có ở dòng %(line)s", code=code,
+                                       line=self.seen[code]))
         elif code:
             self.seen[code] = row.line
         data = _procedure(row)
@@ -288,12 +307,13 @@ class _Parser:
     def child(self, row: _Cells) -> None:
         code = row.cells["ma_thu_tuc"]
         if not self.started:
-            row.error("loai", f"dòng {row.kind} phải đứng sau dòng thu_tuc của thủ tục đó")
+            row.error("loai", _l("dòng %(kind)s phải đứng sau dòng thu_tuc của thủ tục đó",
+                                 kind=row.kind))
         elif not code:
-            row.error("ma_thu_tuc", "không được để trống; ghi mã của thủ tục đứng trước")
+            row.error("ma_thu_tuc", _l("không được để trống; ghi mã của thủ tục đứng trước"))
         elif self.current_code and code != self.current_code:
-            row.error("ma_thu_tuc", f"mã “{code}” khác mã “{self.current_code}” của dòng "
-                                    f"thu_tuc đứng trước")
+            row.error("ma_thu_tuc", _l("mã “%(code)s” khác mã “%(current)s” của dòng thu_tuc "
+                                       "đứng trước", code=code, current=self.current_code))
         item = _child(row)  # checked even under a broken procedure: report every error
         if self.current is not None and item is not None:
             getattr(self.current.data, _LISTS[row.kind]).append(item)
@@ -320,8 +340,8 @@ def parse_table(rows: Iterable[Sequence[str]]) -> ParsedCatalog:
     rows = iter(rows)
     header = next(rows, None)
     if header is None or not any(header):
-        parser.errors.append(RowError(1, "", "tệp không có dòng tiêu đề; hãy xuất một tệp mẫu "
-                                             "từ cổng rồi điền vào đó"))
+        parser.errors.append(RowError(1, "", _l("tệp không có dòng tiêu đề; hãy xuất một tệp "
+                                                "mẫu từ cổng rồi điền vào đó")))
         return parser.result
     index = _columns([cell.strip() for cell in header], parser.errors)
     if parser.errors:
@@ -332,9 +352,9 @@ def parse_table(rows: Iterable[Sequence[str]]) -> ParsedCatalog:
             parser.row(line, cells)
         if len(parser.errors) >= MAX_ERRORS:
             del parser.errors[MAX_ERRORS - 1:]
-            parser.errors.append(RowError(line, "", f"đã dừng kiểm tra ở dòng này sau "
-                                                    f"{MAX_ERRORS - 1} lỗi; hãy sửa các lỗi "
-                                                    f"trên rồi nhập lại"))
+            parser.errors.append(RowError(line, "", _l(
+                "đã dừng kiểm tra ở dòng này sau %(count)s lỗi; hãy sửa các lỗi trên rồi nhập "
+                "lại", count=MAX_ERRORS - 1)))
             return parser.result
     parser.finish()
     return parser.result

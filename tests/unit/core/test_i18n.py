@@ -113,3 +113,15 @@ def test_a_refusal_quoting_user_input_is_escaped_in_pages(app, name):
         html = render_template_string("{{ message }}", message=_l(EMPTY_FILE, name=name))
     assert "<script>" not in html and "a&b" not in html
     assert ("&lt;script&gt;" in html) or ("a&amp;b" in html)
+
+
+def test_catalog_import_errors_take_the_language_of_the_request(app):
+    """The import's line-numbered errors are shown to the administrator in their language."""
+    from portal.catalog.io_format import parse_table
+
+    errors = parse_table([["loai", "ma_thu_tuc"], ["thu_tuc", ""]]).errors
+    assert str(errors[0]).startswith("Dòng 1, cột ")
+    with app.test_request_context():
+        session["locale"] = "en"
+        assert str(errors[0]).startswith("Line 1, column ")
+        assert "Dòng" not in " ".join(str(e) for e in errors)
