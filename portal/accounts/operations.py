@@ -7,6 +7,7 @@ import hmac
 import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 import pyotp
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -25,6 +26,7 @@ from portal.accounts.queries import user_by_email
 from portal.catalog.models import Agency
 from portal.config import Config
 from portal.core import throttle
+from portal.core.i18n import LazyText
 from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
@@ -252,10 +254,19 @@ def add_member(organisation: Organisation, email: str) -> OrganisationMember:
     return member
 
 
+Row = TypeVar("Row", OrganisationMember, RoleAssignment)
+
+
+def _by_id(rows: list[Row], row_id: int, missing: LazyText) -> Row:
+    """The row of that id among ``rows``: an id from elsewhere (or gone) is refused, not a 500."""
+    row = next((r for r in rows if r.id == row_id), None)
+    if row is None:
+        raise AccountError(missing)
+    return row
+
+
 def remove_member(organisation: Organisation, member_id: int) -> None:
-    member = next((m for m in organisation.members if m.id == member_id), None)
-    if member is None:
-        raise AccountError(_l("Không tìm thấy thành viên."))
+    member = _by_id(organisation.members, member_id, _l("Không tìm thấy thành viên."))
     if member.is_owner and sum(m.is_owner for m in organisation.members) == 1:
         raise AccountError(_l("Không thể xóa người quản lý duy nhất của tổ chức."))
     organisation.members.remove(member)
@@ -292,10 +303,7 @@ def grant_role(user: User, role: Role, agency_id: int | None) -> RoleAssignment:
 
 
 def revoke_role(user: User, assignment_id: int) -> None:
-    assignment = next((r for r in user.roles if r.id == assignment_id), None)
-    if assignment is None:
-        raise AccountError(_l("Không tìm thấy vai trò."))
-    user.roles.remove(assignment)
+    user.roles.remove(_by_id(user.roles, assignment_id, _l("Không tìm thấy vai trò.")))
 
 
 def set_active(user: User, active: bool) -> None:

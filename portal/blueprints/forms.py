@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, Length, Regexp
 from portal.accounts.models import User
 from portal.core.forms import fits, stripped, without_spaces
 from portal.dossiers.models import Dossier, ReturnMethod
+from portal.dossiers.operations import PostalAddress
 
 PHONE = Regexp(r"^(0|\+84)\d{9,10}$", message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))
 
@@ -70,6 +71,11 @@ class ReturnForm(FlaskForm):
     @property
     def postal(self) -> bool:
         return self.return_method.data == ReturnMethod.POSTAL.value
+
+    def postal_address(self) -> PostalAddress | None:
+        if not self.postal:
+            return None
+        return PostalAddress(*((self[n].data or "").strip() for n in self.POSTAL_FIELDS))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

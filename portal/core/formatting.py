@@ -29,12 +29,15 @@ def local_datetime(value: datetime | None) -> str:
     return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+def _vn_day(value: date | datetime) -> date:
+    """The calendar day in Vietnam: after 17:00 UTC it is already the next day there."""
+    return value.astimezone(VN_TZ).date() if isinstance(value, datetime) else value
+
+
 def local_date(value: date | datetime | None) -> str:
     if value is None:
         return ""
-    if isinstance(value, datetime):
-        value = value.astimezone(VN_TZ).date()
-    return value.strftime("%d/%m/%Y")
+    return _vn_day(value).strftime("%d/%m/%Y")
 
 
 def duration_label(amount: int, unit: str) -> str:
@@ -59,18 +62,15 @@ def vn_datetime(value: datetime | None) -> str:
 def vn_date(value: date | datetime | None) -> str:
     if value is None:
         return "…"
-    if isinstance(value, datetime):
-        value = value.astimezone(VN_TZ).date()
-    return f"{value:%d/%m/%Y}"
+    return f"{_vn_day(value):%d/%m/%Y}"
 
 
 def vn_date_line(value: date | datetime | None) -> str:
     """'ngày 12 tháng 03 năm 2025' (the place-and-date line of an administrative text)."""
     if value is None:
         return "ngày … tháng … năm …"
-    if isinstance(value, datetime):
-        value = value.astimezone(VN_TZ).date()
-    return f"ngày {value:%d} tháng {value:%m} năm {value:%Y}"
+    day = _vn_day(value)
+    return f"ngày {day:%d} tháng {day:%m} năm {day:%Y}"
 
 
 def vn_money(amount: int) -> str:

@@ -263,6 +263,21 @@ def _end(dossier: Dossier, action: Action, ctx: Context, note: str = "") -> None
     dossier.finished_at = ctx.now
 
 
+def _end_with_notice(dossier: Dossier, ctx: Context, action: Action, kind: NoticeKind,
+                     reason: str, what: LazyText, *, step_note: str, event: str,
+                     subject: str, outcome: str) -> Notice:
+    """The endings the applicant is given a notice for, with its reason: refusal (at reception
+    or later) and stop. The reason goes into the notice, the history and the message."""
+    _begin(dossier, action, ctx)
+    reason = _text(reason, what, "reason")
+    notice = _issue(dossier, kind, ctx, reason)
+    _end(dossier, action, ctx, step_note)
+    add_event(dossier, action.value, f"{event}. Lý do: {reason}", ctx.user, ctx.now)
+    _notify(dossier, ctx, subject, f"{outcome}. Lý do: {reason}")
+    _flush(dossier)
+    return notice
+
+
 def _resume_silently(dossier: Dossier, ctx: Context) -> None:
     pause = next((p for p in dossier.pauses if p.ended_at is None), None)
     if pause is not None:
@@ -321,15 +336,10 @@ def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) 
 
 def refuse_reception(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """Form 03 at reception: the dossier is not accepted."""
-    _begin(dossier, Action.REFUSE_RECEPTION, ctx)
-    reason = _text(reason, _l("lý do từ chối"), "reason")
-    notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
-    _end(dossier, Action.REFUSE_RECEPTION, ctx)
-    add_event(dossier, Action.REFUSE_RECEPTION.value, f"Từ chối tiếp nhận hồ sơ. Lý do: {reason}",
-              ctx.user, ctx.now)
-    _notify(dossier, ctx, "không được tiếp nhận", f"không được tiếp nhận. Lý do: {reason}")
-    _flush(dossier)
-    return notice
+    return _end_with_notice(dossier, ctx, Action.REFUSE_RECEPTION, NoticeKind.REFUSAL,
+                            reason, _l("lý do từ chối"), step_note="",
+                            event="Từ chối tiếp nhận hồ sơ", subject="không được tiếp nhận",
+                            outcome="không được tiếp nhận")
 
 
 def resolve_on_the_spot(dossier: Dossier, ctx: Context, result_note: str,
@@ -582,28 +592,18 @@ def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
 
 def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """Form 03 during processing: the dossier cannot be resolved."""
-    _begin(dossier, Action.REFUSE, ctx)
-    reason = _text(reason, _l("lý do từ chối giải quyết"), "reason")
-    notice = _issue(dossier, NoticeKind.REFUSAL, ctx, reason)
-    _end(dossier, Action.REFUSE, ctx, "Từ chối giải quyết")
-    add_event(dossier, Action.REFUSE.value, f"Từ chối giải quyết hồ sơ. Lý do: {reason}",
-              ctx.user, ctx.now)
-    _notify(dossier, ctx, "bị từ chối giải quyết", f"không được giải quyết. Lý do: {reason}")
-    _flush(dossier)
-    return notice
+    return _end_with_notice(dossier, ctx, Action.REFUSE, NoticeKind.REFUSAL,
+                            reason, _l("lý do từ chối giải quyết"),
+                            step_note="Từ chối giải quyết", event="Từ chối giải quyết hồ sơ",
+                            subject="bị từ chối giải quyết", outcome="không được giải quyết")
 
 
 def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """The stop-processing notice (Circular 03/2025)."""
-    _begin(dossier, Action.STOP, ctx)
-    reason = _text(reason, _l("lý do dừng xử lý"), "reason")
-    notice = _issue(dossier, NoticeKind.STOP, ctx, reason)
-    _end(dossier, Action.STOP, ctx, "Dừng xử lý")
-    add_event(dossier, Action.STOP.value, f"Dừng xử lý hồ sơ. Lý do: {reason}", ctx.user,
-              ctx.now)
-    _notify(dossier, ctx, "dừng xử lý", f"bị dừng xử lý. Lý do: {reason}")
-    _flush(dossier)
-    return notice
+    return _end_with_notice(dossier, ctx, Action.STOP, NoticeKind.STOP,
+                            reason, _l("lý do dừng xử lý"),
+                            step_note="Dừng xử lý", event="Dừng xử lý hồ sơ",
+                            subject="dừng xử lý", outcome="bị dừng xử lý")
 
 
 def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:

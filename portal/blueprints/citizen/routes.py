@@ -6,9 +6,12 @@ respond. Business rules live in portal.dossiers.operations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Organisation
@@ -58,6 +61,22 @@ def _next_step(dossier: Dossier, endpoint: str):
     return redirect(url_for(endpoint, dossier_id=dossier.id), 303)
 
 
+def _save_step(dossier: Dossier, form: FlaskForm, template: str, next_endpoint: str,
+               save: Callable[[], object]):
+    """A step's form, valid, is saved in one unit of work and the citizen moves on; a refusal
+    is shown on the form and the step again (422)."""
+    if form.validate_on_submit():
+        try:
+            with unit_of_work():
+                save()
+        except ops.DossierError as error:
+            show_refusal(form, error)
+        else:
+            return _next_step(dossier, next_endpoint)
+    return render_template(template, dossier=dossier, form=form), (
+        422 if form.errors or form.form_errors else 200)
+
+
 @bp.get("")
 def dossiers():
     drafts = queries.dossiers_of(current_user, "draft", 1, 50)
@@ -97,19 +116,12 @@ def step_applicant(dossier_id: int):
         "name": dossier.applicant_name, "id_number": dossier.applicant_id_number,
         "phone": dossier.applicant_phone, "email": dossier.applicant_email,
         "address": dossier.applicant_address, "representative": dossier.representative})
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                ops.update_applicant(dossier, ops.ApplicantData(
-                    name=form.name.data, id_number=form.id_number.data, phone=form.phone.data,
-                    email=form.email.data or "", address=form.address.data,
-                    representative=form.representative.data or ""))
-        except ops.DossierError as error:
-            show_refusal(form, error)
-        else:
-            return _next_step(dossier, "citizen.step_documents")
-    return render_template("citizen/applicant.html", dossier=dossier, form=form), (
-        422 if form.errors or form.form_errors else 200)
+    return _save_step(dossier, form, "citizen/applicant.html", "citizen.step_documents",
+                      lambda: ops.update_applicant(dossier, ops.ApplicantData(
+                          name=form.name.data, id_number=form.id_number.data,
+                          phone=form.phone.data, email=form.email.data or "",
+                          address=form.address.data,
+                          representative=form.representative.data or "")))
 
 
 @bp.route("/<int:dossier_id>/giay-to", methods=["GET", "POST"])
@@ -130,18 +142,9 @@ def step_return(dossier_id: int):
         "phone": dossier.postal_phone or dossier.applicant_phone,
         "province": dossier.postal_province, "district": dossier.postal_district,
         "ward": dossier.postal_ward, "street": dossier.postal_street})
-    if form.validate_on_submit():
-        address = ops.PostalAddress(*(form[name].data.strip() for name in form.POSTAL_FIELDS)
-                                    ) if form.postal else None
-        try:
-            with unit_of_work():
-                ops.set_return_method(dossier, ReturnMethod(form.return_method.data), address)
-        except ops.DossierError as error:
-            show_refusal(form, error)
-        else:
-            return _next_step(dossier, "citizen.review")
-    return render_template("citizen/return.html", dossier=dossier, form=form), (
-        422 if form.errors or form.form_errors else 200)
+    return _save_step(dossier, form, "citizen/return.html", "citizen.review",
+                      lambda: ops.set_return_method(
+                          dossier, ReturnMethod(form.return_method.data), form.postal_address()))
 
 
 @bp.get("/<int:dossier_id>/kiem-tra")

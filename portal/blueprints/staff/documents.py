@@ -105,6 +105,14 @@ def _book_request() -> tuple[Agency, list[Agency], book.Period, list[str]]:
     return agency, agencies, book.Period(start, end), errors
 
 
+def _download_request() -> tuple[Agency, list[Agency], book.Period]:
+    """The book asked for as a file: a wrong period is a 400, as there is no page to show it on."""
+    agency, agencies, period, errors = _book_request()
+    if errors:
+        abort(400)
+    return agency, agencies, period
+
+
 def _book_args(agency: Agency, period: book.Period) -> dict:
     return {"agency": agency.id, "tu": period.start.isoformat() if period.start else "",
             "den": period.end.isoformat() if period.end else ""}
@@ -128,9 +136,7 @@ def tracking_book():
 @bp.get("/so-theo-doi.pdf", endpoint="tracking_book_pdf")
 @role_required(*READERS)
 def tracking_book_pdf():
-    agency, agencies, period, errors = _book_request()
-    if errors:
-        abort(400)
+    agency, agencies, period = _download_request()
     lines = list(book.iter_lines(agency.id, period, limit=BOOK_PDF_LIMIT + 1))
     html = render_template("documents/form06_tracking_book.html", pdf=True, agency=agency,
                            agencies=agencies, period=period, errors=[], page=None,
@@ -144,9 +150,7 @@ def tracking_book_pdf():
 @bp.get("/so-theo-doi.xlsx", endpoint="tracking_book_xlsx")
 @role_required(*READERS)
 def tracking_book_xlsx():
-    agency, _agencies, period, errors = _book_request()
-    if errors:
-        abort(400)
+    agency, _agencies, period = _download_request()
     # Rows go to a spooled file (memory up to 8 MB, then disk), never a list in memory.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
     book.write_xlsx(book.iter_lines(agency.id, period), agency, period, out)

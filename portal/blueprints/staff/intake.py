@@ -93,12 +93,6 @@ class IntakeForm(ReturnForm):
             phone=self.applicant_phone.data or "", email=self.email.data or "",
             address=self.address.data or "")
 
-    def postal_address(self) -> dossier_ops.PostalAddress | None:
-        if not self.postal:
-            return None
-        return dossier_ops.PostalAddress(*((self[n].data or "").strip()
-                                           for n in self.POSTAL_FIELDS))
-
 
 class LockedForm(VersionedForm):
     """A workflow action on the version of the dossier the officer saw (required)."""
