@@ -27,7 +27,28 @@ from portal import create_app  # noqa: E402
 from portal.config import Config  # noqa: E402
 from portal.extensions import db as _db  # noqa: E402
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
+
+def _worker_database(base: str) -> str:
+    """Under pytest-xdist (`make test` runs one worker per core) each worker gets a PostgreSQL
+    database of its own, ``<name>_<worker>``, made fresh here; every later reader of
+    TEST_DATABASE_URL (the replay's and the migrations' own databases) sees the worker's."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not base or not worker:
+        return base
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(base)
+    name = f"{url.database}_{worker}"
+    admin = url.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    os.environ["TEST_DATABASE_URL"] = url.set(database=name).render_as_string(False)
+    return os.environ["TEST_DATABASE_URL"]
+
+
+TEST_DATABASE_URL = _worker_database(os.environ.get("TEST_DATABASE_URL", ""))
 TESTS = Path(__file__).parent
 # Real servers in other threads or processes, several connections, migrations: they need
 # their data committed, so they cannot run inside a rolled-back transaction.

@@ -1,4 +1,7 @@
-"""`flask demo replay-2019` end to end (issue #5), once per backend, in a database of its own:
+"""The checks of `flask demo replay-2019` end to end (issue #5), collected by
+test_replay_2019_sqlite.py and test_replay_2019_postgresql.py: one module per backend, so
+that `make test`'s two workers replay the two halves at the same time. Once per backend, in a
+database of its own:
 a new SQLite file, and on PostgreSQL the database ``<TEST_DATABASE_URL's name>_replay``
 (created here, dropped at the end; skipped loudly without TEST_DATABASE_URL, like every
 PostgreSQL half). The catalog is `flask demo seed`'s, the replay the real command.
