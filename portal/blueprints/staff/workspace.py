@@ -43,7 +43,6 @@ from portal.workflow.transitions import Action, Actor, actors_for, allowed_actio
 # and the applicant's own resubmission.
 ELSEWHERE = {Action.HAND_OVER, Action.RESOLVE_ON_THE_SPOT, Action.RESUBMIT}
 # The applicant's submission and withdrawal request: never listed on this page.
-CITIZEN_ONLY = {Action.SUBMIT, Action.REQUEST_WITHDRAWAL}
 ACTION_PATH = "<any(" + ", ".join(a.value for a in FORMS) + "):action>"
 HISTORY_SHOWN = 30  # the latest events on the workspace; the whole history on demand
 
@@ -132,7 +131,7 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
             status: int = 200, opened: Action | None = None, whole_history: bool = False):
     now = utcnow()
     actions = [a for a in allowed_actions(current_user, dossier, now, actors=_actors(dossier))
-               if a not in CITIZEN_ONLY]
+               if a in wf.FUNCTIONS]  # the applicant's own actions are not on this page
     forms = _forms(dossier, actions, posted, opened)
     if posted is not None and posted.action not in forms and message is None:
         # The action is no longer offered (the state moved on): say why at the top.
