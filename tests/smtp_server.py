@@ -24,13 +24,22 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int, timeout: float = 10) -> list[Message]:
-        """The messages once ``count`` have arrived: a server may send after it has answered
-        (the password-reset mail goes once the response is out), so a browser test can see
-        the page before the mail exists."""
+        """The messages once ``count`` have arrived: the app may send after it has answered
+        (the password-reset mail goes on a thread of its own), so a test can see the page
+        before the mail exists."""
         with self._arrived:
             assert self._arrived.wait_for(lambda: len(self.messages) >= count, timeout), (
                 f"{len(self.messages)} of {count} messages arrived within {timeout} s")
             return list(self.messages)
+
+
+def mails_settled(timeout: float = 10) -> None:
+    """Wait for the mails the app is sending in the background (``send_email_in_background``
+    threads) to be delivered or to fail, so a test can count what arrived and what was logged."""
+    for thread in threading.enumerate():
+        if thread.name == "mail":
+            thread.join(timeout)
+            assert not thread.is_alive(), f"a mail was still being sent after {timeout} s"
 
 
 def _free_port() -> int:

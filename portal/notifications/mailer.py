@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import threading
 from email.message import EmailMessage
 
 from portal.config import Config
@@ -33,3 +34,22 @@ def send_email(config: Config, to: str, subject: str, body: str) -> None:
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as error:
         raise MailError(str(error)) from error
+
+
+def send_email_in_background(config: Config, to: str, subject: str, body: str,
+                             what: str) -> threading.Thread:
+    """Send on a thread of its own, so the answer the caller gives next cannot show how long
+    the mail server took (or whether a mail went at all); a failure is logged as ``what``.
+
+    Not a response-close callback: a server may hold the finished response open (werkzeug's
+    drains the client's socket first), which delayed the mail by the client's whim. The
+    outbox and its worker (the messages issue) will replace this with retries."""
+    def send() -> None:
+        try:
+            send_email(config, to, subject, body)
+        except MailError:
+            log.exception("%s not sent", what)
+
+    thread = threading.Thread(target=send, name="mail", daemon=True)
+    thread.start()
+    return thread

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
-from functools import partial
 
 import segno
 from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -30,9 +28,7 @@ from portal.core.frame import show_refusal, unit_of_work
 from portal.core.redirects import safe_redirect_target
 from portal.core.security import client_address
 from portal.extensions import db
-from portal.notifications.mailer import MailError, send_email
-
-log = logging.getLogger(__name__)
+from portal.notifications.mailer import send_email_in_background
 
 PENDING = "pending_user_id"
 
@@ -206,21 +202,11 @@ def forgot_password():
             link = cfg.base_url.rstrip("/") + url_for("auth.reset_password", token=token)
             body = render_template("emails/password_reset.txt", user=user, link=link,
                                    hours=cfg.password_reset_hours)
-            # Sent once the answer has gone out (the server closes the response), so the
-            # mail server's speed cannot show in it; a failure is logged. The outbox (the
-            # messages issue) will add retries.
-            response.call_on_close(partial(
-                _send_reset_mail, cfg, user.id, user.email,
-                _("Đặt lại mật khẩu Cổng dịch vụ công"), body))
+            # Sent beside the answer, so the mail server's speed cannot show in it.
+            send_email_in_background(cfg, user.email, _("Đặt lại mật khẩu Cổng dịch vụ công"),
+                                     body, f"password reset mail for user {user.id}")
         return response
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
-
-
-def _send_reset_mail(cfg, user_id: int, to: str, subject: str, body: str) -> None:
-    try:
-        send_email(cfg, to, subject, body)
-    except MailError:
-        log.exception("password reset mail for user %s not sent", user_id)
 
 
 @bp.route("/dat-lai-mat-khau/<token>", methods=["GET", "POST"])
