@@ -56,13 +56,7 @@ def render_document(dossier: Dossier, form: str, notice: Notice | None = None,
     print a notice need it (``notice_for``). A form that does not exist yet for this
     dossier (not received, no such notice) is a 404. ``css_url``: where the browser loads
     the stylesheet (default: the static ``css/documents.css``)."""
-    if form not in FORM_TEMPLATES or fmt not in ("html", "pdf"):
-        abort(404)
-    if dossier.received_at is None and form in ("01", "05"):
-        abort(404)
-    notice_kinds = content.NOTICE_KINDS
-    if form in notice_kinds and (notice is None or notice.dossier_id != dossier.id
-                                 or notice.kind not in notice_kinds[form]):
+    if fmt not in ("html", "pdf") or not content.form_exists(dossier, form, notice):
         abort(404)
     context = _context(dossier, form, notice)
     if fmt == "pdf":

@@ -20,6 +20,18 @@ NOTICE_KINDS = {
 }
 # What the applicant may have a copy of: form 05 names internal holders and stays in-house.
 CITIZEN_FORMS = frozenset({"01", "02", "03", "04", "dung"})
+FORMS = frozenset({"01", "05", *NOTICE_KINDS})
+
+
+def form_exists(dossier: Dossier, form: str, notice: Notice | None = None) -> bool:
+    """Whether ``dossier`` has form ``form`` yet: the receipt (01) and the control slip (05)
+    once it is received; a notice form only with one of its own notices of that form's kinds."""
+    if form not in FORMS:
+        return False
+    if form in ("01", "05"):
+        return dossier.received_at is not None
+    return (notice is not None and notice.dossier_id == dossier.id
+            and notice.kind in NOTICE_KINDS[form])
 
 
 def documents_table(dossier: Dossier) -> list[dict]:
