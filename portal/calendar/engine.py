@@ -29,8 +29,8 @@ Semantics (all enforced by tests/unit/calendar):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from itertools import accumulate
@@ -43,6 +43,32 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 # Guards against rules with no working day at all (e.g. empty weekdays): fail, don't spin.
 _MAX_SCAN_DAYS = 3700
 _ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class _Language:
+    """The wording of a deadline's explanation in one language."""
+    index: int  # in the (vi, en) pairs of day-off reasons
+    why: dict[str | None, str]
+    fmt_dt: Callable[[datetime], str]
+    fmt_date: Callable[[date], str]
+    join: Callable[[list[str]], str]
+    duration: Callable[[Duration], str]
+    received: str
+    after_off: str
+    same_day: str
+    plus: str
+    excluding: str
+    make_up: str
+    due: str
+
+
+VI = _Language(0, hv.WHY_VI, hv.fmt_dt_vi, hv.fmt_date_vi, hv.join_vi, lambda d: d.label_vi(),
+               "Nhận lúc {at}, ", " (sau nghỉ {})", "; giải quyết trong ngày", "; cộng {}",
+               "không tính ngày nghỉ {}", "có tính ngày làm bù {}", ", hẹn trả {}.")
+EN = _Language(1, hv.WHY_EN, hv.fmt_dt_en, hv.fmt_date_en, hv.join_en, lambda d: d.label_en(),
+               "Received at {at}, ", " (after {})", "; settled the same day", "; plus {}",
+               "excluding {}", "including make-up working day {}", ", due {}.")
 
 
 @dataclass(frozen=True)
@@ -120,8 +146,19 @@ class Deadline:
     counted_from: datetime  # effective start after cut-off / out-of-hours roll-over
     due: datetime
     duration: Duration
-    explanation_vi: str
-    explanation_en: str
+    # How the due time was found, for the explanations (written only when asked for: most
+    # callers keep one language, and the 2019 replay computes 300,000 due times).
+    why: str | None = field(default=None, repr=False, compare=False)
+    cutoff: time | None = field(default=None, repr=False, compare=False)
+    calendar: WorkCalendar | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def explanation_vi(self) -> str:
+        return self.calendar._explain(self, VI)
+
+    @property
+    def explanation_en(self) -> str:
+        return self.calendar._explain(self, EN)
 
 
 def _local(dt: datetime) -> datetime:
@@ -145,6 +182,10 @@ class WorkCalendar:
         # Per-year working-day flags and prefix counts, built lazily: day lookups and
         # working-day counts over long spans (reports, elapsed) become O(1) per year.
         self._years: dict[int, tuple[tuple[bool, ...], tuple[int, ...]]] = {}
+        # Working-day flags by ordinal, filled a year at a time (the hottest lookup), and
+        # each day's session bounds as aware datetimes.
+        self._flags: dict[int, bool] = {}
+        self._day_bounds: dict[date, tuple[tuple[datetime, datetime], ...]] = {}
 
     # --- days ------------------------------------------------------------------------------
 
@@ -166,7 +207,13 @@ class WorkCalendar:
         return table
 
     def is_working_day(self, d: date) -> bool:
-        return self._year_table(d.year)[0][d.timetuple().tm_yday - 1]
+        flag = self._flags.get(d.toordinal())
+        if flag is None:
+            flags = self._year_table(d.year)[0]
+            first = date(d.year, 1, 1).toordinal()
+            self._flags.update(zip(range(first, first + len(flags)), flags, strict=True))
+            flag = flags[d.toordinal() - first]
+        return flag
 
     def _compute_working(self, d: date) -> bool:
         r = self.rules
@@ -199,11 +246,16 @@ class WorkCalendar:
                 return d
         raise ValueError("no working day found within ten years; check the calendar rules")
 
-    def _bounds(self, d: date) -> list[tuple[datetime, datetime]]:
-        return [
-            (datetime.combine(d, s.start, VN_TZ), datetime.combine(d, s.end, VN_TZ))
-            for s in self.rules.sessions
-        ]
+    def _bounds(self, d: date) -> tuple[tuple[datetime, datetime], ...]:
+        bounds = self._day_bounds.get(d)
+        if bounds is None:
+            if len(self._day_bounds) > 20_000:  # about 55 years of days: never in practice
+                self._day_bounds.clear()
+            bounds = self._day_bounds[d] = tuple(
+                (datetime.combine(d, s.start, VN_TZ), datetime.combine(d, s.end, VN_TZ))
+                for s in self.rules.sessions
+            )
+        return bounds
 
     # --- instants --------------------------------------------------------------------------
 
@@ -310,13 +362,12 @@ class WorkCalendar:
         else:
             unit = self.day_length if duration.unit is DurationUnit.DAYS else timedelta(hours=1)
             due = self.add_working_time(counted, duration.amount * unit)
-        vi, en = self._explain(received, counted, why, cutoff, duration, due)
-        return Deadline(received, counted, due, duration, vi, en)
+        return Deadline(received, counted, due, duration, why, cutoff, self)
 
-    def _off_labels(self, days: Iterable[date], weekends: bool) -> tuple[list[str], list[str]]:
-        """Distinct, ordered reasons why the given non-working days are off."""
-        vi: list[str] = []
-        en: list[str] = []
+    def _off_labels(self, days: Iterable[date], weekends: bool, index: int) -> list[str]:
+        """Distinct, ordered reasons why the given non-working days are off, in the language
+        ``index`` of the (vi, en) pairs."""
+        labels: list[str] = []
         for d in days:
             if self.is_working_day(d):
                 continue
@@ -331,60 +382,35 @@ class WorkCalendar:
                 pair = ("cuối tuần", "the weekend")
             else:
                 pair = ("ngày không làm việc trong tuần", "a non-working weekday")
-            if pair[0] not in vi:
-                vi.append(pair[0])
-                en.append(pair[1])
-        return vi, en
+            if pair[index] not in labels:
+                labels.append(pair[index])
+        return labels
 
-    def _explain(
-        self,
-        received: datetime,
-        counted: datetime,
-        why: str | None,
-        cutoff: time | None,
-        duration: Duration,
-        due: datetime,
-    ) -> tuple[str, str]:
+    def _explain(self, deadline: Deadline, lang: _Language) -> str:
+        """Why ``deadline`` is due when it is, in one language."""
+        received, counted, due = deadline.received_at, deadline.counted_from, deadline.due
+        cutoff, duration = deadline.cutoff, deadline.duration
         exact = cutoff is not None and received.time() == cutoff
-        fmt = {
-            "cutoff": f"{cutoff:%H:%M}" if cutoff else "",
-            "cutoff_vi": "đúng" if exact else "sau",
-            "cutoff_en": "at" if exact else "after",
-        }
-        vi = f"Nhận lúc {hv.fmt_dt_vi(received)}, " + hv.WHY_VI[why].format(
-            at=hv.fmt_dt_vi(counted), **fmt
-        )
-        en = f"Received at {hv.fmt_dt_en(received)}, " + hv.WHY_EN[why].format(
-            at=hv.fmt_dt_en(counted), **fmt
-        )
+        text = lang.received.format(at=lang.fmt_dt(received)) + lang.why[deadline.why].format(
+            at=lang.fmt_dt(counted), cutoff=f"{cutoff:%H:%M}" if cutoff else "",
+            cutoff_vi="đúng" if exact else "sau", cutoff_en="at" if exact else "after")
         # Days skipped by the roll-over, named (weekend, Tết, admin day off...).
-        off_vi, off_en = self._off_labels(_days(received.date(), counted.date()), weekends=True)
-        if off_vi:
-            vi += f" (sau nghỉ {hv.join_vi(off_vi)})"
-            en += f" (after {hv.join_en(off_en)})"
+        off = self._off_labels(_days(received.date(), counted.date()), True, lang.index)
+        if off:
+            text += lang.after_off.format(lang.join(off))
         if duration.unit is DurationUnit.SAME_DAY:
-            vi += "; giải quyết trong ngày"
-            en += "; settled the same day"
+            text += lang.same_day
         else:
-            vi += f"; cộng {duration.label_vi()}"
-            en += f"; plus {duration.label_en()}"
+            text += lang.plus.format(lang.duration(duration))
             span = list(_days(counted.date() + _ONE_DAY, due.date()))
             # Weekends are obviously skipped; holidays and make-up Saturdays are worth saying.
-            hol_vi, hol_en = self._off_labels(span, weekends=False)
-            notes_vi = [f"không tính ngày nghỉ {hv.join_vi(hol_vi)}"] if hol_vi else []
-            notes_en = [f"excluding {hv.join_en(hol_en)}"] if hol_en else []
+            holidays = self._off_labels(span, False, lang.index)
+            notes = [lang.excluding.format(lang.join(holidays))] if holidays else []
             extra = [
                 d for d in span if d.weekday() not in self.rules.weekdays and self.is_working_day(d)
             ]
             if extra:
-                notes_vi.append(
-                    f"có tính ngày làm bù {hv.join_vi([hv.fmt_date_vi(d) for d in extra])}"
-                )
-                extra_en = hv.join_en([hv.fmt_date_en(d) for d in extra])
-                notes_en.append(f"including make-up working day {extra_en}")
-            if notes_vi:
-                vi += f" ({'; '.join(notes_vi)})"
-                en += f" ({'; '.join(notes_en)})"
-        vi += f", hẹn trả {hv.fmt_dt_vi(due)}."
-        en += f", due {hv.fmt_dt_en(due)}."
-        return vi, en
+                notes.append(lang.make_up.format(lang.join([lang.fmt_date(d) for d in extra])))
+            if notes:
+                text += f" ({'; '.join(notes)})"
+        return text + lang.due.format(lang.fmt_dt(due))

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts import operations as account_ops
 from portal.accounts.models import AccountKind, Organisation, OrganisationMember, Role, User
@@ -59,10 +60,12 @@ def replay_emails_like() -> str:
 
 
 def _user(email: str, who: Person, kind: AccountKind) -> User:
-    return User(email=email, full_name=who.name, phone=who.phone,
+    user = User(email=email, full_name=who.name, phone=who.phone,
                 id_number=who.id_number if kind is not AccountKind.STAFF else None,
                 kind=kind, password_hash=NO_PASSWORD, created_at=ACCOUNTS_SINCE,
                 updated_at=ACCOUNTS_SINCE)
+    set_committed_value(user, "roles", [])  # a new account has none: no lazy load later
+    return user
 
 
 def ensure_cast(agencies: list[Agency]) -> Cast:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import io
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
@@ -37,6 +38,7 @@ from portal.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
+from portal.dossiers import codes
 from portal.dossiers.models import (
     Channel,
     Dossier,
@@ -316,11 +318,19 @@ def replay(storage: Storage, *, fresh: bool = False, batch: int = BATCH,
                         if plan.channel is Channel.ONLINE:
                             player.draft(plan, by_id[plan.version_id])
                     batches.flush()
-                    for plan in chunk:
-                        played = player.play(plan, by_id[plan.version_id])
-                        (online if plan.channel is Channel.ONLINE else taken_in).append(played)
+                    # Each plan files one dossier: its day's numbers taken in one upsert.
+                    filed = Counter((agency.id, plan.filed_at.astimezone(VN_TZ).date())
+                                    for plan in chunk if plan.filed_at is not None)
+                    with codes.numbers_reserved(filed):
+                        for plan in chunk:
+                            played = player.play(plan, by_id[plan.version_id])
+                            (online if plan.channel is Channel.ONLINE else taken_in).append(
+                                played)
                     batches.commit(online, taken_in)
+                    # What survives the batch stays (the plans, the cast): frozen too, the
+                    # next collection walks only the next batch's objects.
                     gc.collect()
+                    gc.freeze()
                     progress(len(chunk), agency.code)
     except BaseException:
         db.session.rollback()

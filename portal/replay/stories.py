@@ -15,6 +15,8 @@ import random
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from portal.accounts.models import User
 from portal.calendar import VN_TZ, WorkCalendar
 from portal.catalog.models import ProcedureVersion
@@ -87,7 +89,9 @@ class Player:
         user, organisation, who = self.cast.applicant(self._business(plan, version, rng), rng)
         dossier = dossier_ops.start_dossier(version, user, organisation)
         for name in ("files", "steps", "pauses", "notices", "consultations"):
-            getattr(dossier, name)  # known to be empty: no lazy load once it is flushed
+            # Known to be empty: no lazy load once it is flushed. (Reading the attribute would
+            # not do: SQLAlchemy keeps an unchanged empty collection aside, not as loaded.)
+            set_committed_value(dossier, name, [])
         self._drafts[plan.number] = (dossier, user, who)
 
     def play(self, plan: Plan, version: ProcedureVersion) -> Dossier:

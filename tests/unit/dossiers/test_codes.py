@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import factories
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from portal.calendar import VN_TZ
-from portal.dossiers.codes import format_code, next_code
+from portal.dossiers.codes import format_code, next_code, numbers_reserved
 from portal.dossiers.models import DossierCodeSequence
 from portal.extensions import db
 
@@ -54,6 +54,26 @@ def test_more_than_9999_a_day_still_gives_unique_codes(db_session):
     db.session.flush()
     assert next_code(agency, NOON).endswith("-250312-10000")
     assert format_code("X", NOON.date(), 7) == "X-250312-0007"
+
+
+def test_numbers_reserved_in_a_block_are_the_ones_given_one_by_one(db_session):
+    """A bulk intake takes a day's expected count in one upsert at its first code, then
+    hands the numbers out in order; past the count it numbers one by one again."""
+    agency, other = factories.agency(), factories.agency()
+    next_code(agency, NOON)  # 0001, before the block
+    statements = []
+    listen = lambda *args: statements.append(args[2])  # noqa: E731 (before_cursor_execute)
+    connection = db.session.connection()
+    event.listen(connection, "before_cursor_execute", listen)
+    try:
+        with numbers_reserved({(agency.id, NOON.date()): 3}):
+            codes = [next_code(agency, NOON) for _ in range(4)] + [next_code(other, NOON)]
+    finally:
+        event.remove(connection, "before_cursor_execute", listen)
+    assert [c[-4:] for c in codes] == ["0002", "0003", "0004", "0005", "0001"]
+    # One upsert for the block's three, one each for the fourth and the other agency's.
+    assert len([s for s in statements if "dossier_code_sequence" in s]) == 3
+    assert next_code(agency, NOON).endswith("-0006")  # the block is over
 
 
 def test_naive_datetimes_are_refused(db_session):
