@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 VENDOR := portal/static/vendor
 export FLASK_APP := wsgi:app
+# One pytest-xdist worker per core and one more: the browser journeys wait on Chromium, and
+# the extra worker fills that time (tests/conftest.py starts the longest modules first).
+WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
 .PHONY: run test install assets db seed lint bench clean translations messages
 
@@ -41,8 +44,7 @@ run: seed
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -n auto --dist loadscope --ignore=tests/browser
-	$(BIN)/python -m pytest tests/browser
+	$(BIN)/python -m pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
 lint: install
 	$(BIN)/ruff check .

@@ -66,10 +66,22 @@ def _config(database_url: str, storage_root: Path) -> Config:
     )
 
 
+# Run first, so that `make test`'s workers start the longest work at once: the two halves of
+# the 2019 replay (minutes of CPU each), then the browser journeys (which wait on Chromium and
+# leave a core half idle, filled by the short tests that follow).
+FIRST = ("integration/test_replay_2019_", "browser/")
+
+
+def _rank(item) -> int:
+    path = item.path.relative_to(TESTS).as_posix()
+    return next((n for n, prefix in enumerate(FIRST) if path.startswith(prefix)), len(FIRST))
+
+
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if any(TESTS / name in item.path.parents for name in COMMITTED_DIRECTORIES):
             item.add_marker(pytest.mark.committed_db)
+    items.sort(key=_rank)  # stable: the order within each group is kept
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
