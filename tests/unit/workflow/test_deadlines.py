@@ -180,3 +180,15 @@ def test_overdue_detection_ignores_paused_dossiers(world):
                               current_calendar())
     # The world's own dossier is still waiting for reception: never overdue.
     assert [d.id for d in page.items] == [running.id]
+
+
+def test_a_pause_begun_after_the_due_time_holds_nothing(world):
+    # What the statistics read (issue 12): papers asked for after the due time record no
+    # working time left, so the answer does not move the due time: the dossier stays late.
+    d = received(world, vn(12, 3, 10))  # due Wed 19/03 10:00
+    due = d.due_at
+    wf.take(d, world.ctx(world.specialist, vn(12, 3, 11)))
+    wf.request_supplement(d, world.ctx(world.specialist, vn(20, 3, 9)), "Bản vẽ", "Thiếu")
+    assert d.pauses[-1].remaining_seconds == 0
+    wf.supplement(d, world.ctx(world.counter, vn(21, 3, 9)), "Bản vẽ")
+    assert d.due_at == due and d.is_overdue(vn(21, 3, 9))
