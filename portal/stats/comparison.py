@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from portal.replay.run import already_replayed
 from portal.stats import published
 from portal.stats.figures import Cell, agencies
 from portal.stats.sheet import Sheet
@@ -33,6 +34,10 @@ class Note:
     compared: int  # numbers compared
     differences: list[Difference]
     explanations: list[str]  # the known differences' notes, once each
+    # False on a database where the year was never replayed (``flask demo replay-2019``):
+    # nothing to compare, and a list of every published number "differing" would blame
+    # the portal for the absence of data.
+    replayed: bool = True
 
 
 def published_differences(sheet: Sheet) -> tuple[int, list[Difference]]:
@@ -76,11 +81,16 @@ def published_differences(sheet: Sheet) -> tuple[int, list[Difference]]:
     return compared, found
 
 
-def published_note(sheet: Sheet) -> Note | None:
-    """The comparison for a table of exactly the report year 2019, else None."""
+def published_note(sheet: Sheet, replayed: bool | None = None) -> Note | None:
+    """The comparison for a table of exactly the report year 2019, else None. ``replayed``:
+    whether the year's dossiers are here (default: asks ``replay.run.already_replayed``)."""
     if sheet.period != published.PERIOD or not any(
             s.key in GROUP_NUMBERS for s in sheet.sections):
         return None
+    if replayed is None:
+        replayed = already_replayed()
+    if not replayed:
+        return Note(published.SOURCE, 0, [], [], replayed=False)
     compared, differences = published_differences(sheet)
     explanations = list(dict.fromkeys(k.note for k in published.KNOWN_DIFFERENCES))
     return Note(published.SOURCE, compared, differences, explanations)

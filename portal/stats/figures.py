@@ -13,7 +13,8 @@ the dossier's own timestamps, set by the workflow (``portal.workflow.actions``):
 - ``due_at`` (the statutory due time, moved only by the applicant's pauses; an apology's new
   appointment does not change it, so statistics judge against the original due time);
 - the clock pauses (``dossier_pause``): a dossier waiting for the applicant at the period's
-  end is pending *within* its deadline, as the II.06a form counts it.
+  end is pending *within* its deadline, as the II.06a form counts it — when the pause began
+  with time left; one asked for papers after its due time stays overdue.
 
 Layout A is the centre's Appendix 1 (report 62/BC-HCC); layout B the national form II.06a
 (Circular 01/2020/TT-VPCP), which splits resolved dossiers into early / on time / late."""
@@ -197,9 +198,12 @@ def _local_day_postgresql(element, compiler, **kw):
 
 
 def _paused_at(instant: datetime):
-    """Dossiers whose clock was stopped at ``instant`` (one row each)."""
+    """Dossiers whose clock was stopped at ``instant`` (one row each). Only a pause that
+    began with working time left holds the clock (``Pause.remaining_seconds``, what its
+    resume moves the due time by): papers asked for after the due time had passed leave the
+    dossier overdue while it waits, as it will be once they come."""
     return (select(Pause.dossier_id.label("dossier_id"))
-            .where(Pause.started_at < instant,
+            .where(Pause.started_at < instant, Pause.remaining_seconds > 0,
                    or_(Pause.ended_at.is_(None), Pause.ended_at >= instant))
             .group_by(Pause.dossier_id)
             .subquery("paused_at_end"))

@@ -22,6 +22,7 @@ inter-agency rule, which must judge every forward of the period, reads working t
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -209,6 +210,9 @@ def _dossier_lines(ids: Sequence[int]) -> dict[int, DossierLine]:
 class OverdueLine:
     dossier: DossierLine
     days_overdue: float  # working days since the due time
+    # Working hours since the due time, rounded up to a tenth: a dossier late by less than a
+    # day reads "2,5 giờ làm việc", not "0,0 ngày" (0 when the office has been closed since).
+    hours_overdue: float = 0.0
 
 
 def overdue_without_apology(scope: Scope, number: int = 1, size: int = 10) -> Page:
@@ -219,8 +223,13 @@ def overdue_without_apology(scope: Scope, number: int = 1, size: int = 10) -> Pa
              .order_by(d.due_at, d.id))
     page = _page(query, number, size)
     lines = _dossier_lines([r[0] for r in page.items])
-    return replace(page, items=[OverdueLine(lines[i], scope.working_days(due, scope.now))
-                                for i, due in page.items])
+    return replace(page, items=[_overdue_line(scope, lines[i], due) for i, due in page.items])
+
+
+def _overdue_line(scope: Scope, line: DossierLine, due: datetime) -> OverdueLine:
+    late = scope.calendar.elapsed(due, scope.now)
+    return OverdueLine(line, late / scope.calendar.day_length,
+                       math.ceil(late.total_seconds() / 360) / 10)
 
 
 # --- 3. supplement requests issued late ---------------------------------------------------

@@ -58,8 +58,10 @@ CELL_DEFINITIONS = {
     Cell.LATE: N_("Kết thúc trong kỳ, sau thời hạn giải quyết ban đầu (thư xin lỗi hẹn lại "
                   "không đổi thời hạn này)."),
     Cell.PENDING: N_("Chưa kết thúc vào lúc cuối kỳ."),
-    Cell.WITHIN: N_("Chưa kết thúc vào cuối kỳ, chưa quá hạn hoặc đang chờ công dân bổ sung."),
-    Cell.OVERDUE: N_("Chưa kết thúc vào cuối kỳ, đã quá hạn và không tạm dừng chờ công dân."),
+    Cell.WITHIN: N_("Chưa kết thúc vào cuối kỳ, chưa quá hạn hoặc đang chờ công dân bổ sung "
+                    "(yêu cầu khi còn thời hạn)."),
+    Cell.OVERDUE: N_("Chưa kết thúc vào cuối kỳ, đã quá hạn và không tạm dừng chờ công dân "
+                     "(yêu cầu gửi sau khi đã quá hạn không làm ngừng tính thời hạn)."),
     Cell.OVERDUE_PREV: N_("Đang giải quyết, quá hạn, tiếp nhận trước kỳ."),
     Cell.OVERDUE_THIS: N_("Đang giải quyết, quá hạn, tiếp nhận trong kỳ."),
     Cell.WITHDRAWN: N_("Kết thúc trong kỳ vì người nộp rút hồ sơ."),

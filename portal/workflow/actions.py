@@ -256,8 +256,10 @@ def _resume(dossier: Dossier, ctx: Context) -> None:
 
 
 def _end(dossier: Dossier, action: Action, ctx: Context, note: str = "") -> None:
-    """Every ending: the clock stops for good and the open step closes."""
-    _resume_silently(dossier, ctx)
+    """Every ending: the clock stops for good and the open step closes. A dossier ended while
+    waiting for the applicant (withdrawn, stopped) closes its pause as a resume does, so it is
+    judged against its due time moved by the wait, not against the one from before it."""
+    _resume(dossier, ctx)
     _finish_step(dossier, ctx, note)
     move(dossier, action)
     dossier.finished_at = ctx.now
@@ -276,12 +278,6 @@ def _end_with_notice(dossier: Dossier, ctx: Context, action: Action, kind: Notic
     _notify(dossier, ctx, subject, f"{outcome}. Lý do: {reason}")
     _flush(dossier)
     return notice
-
-
-def _resume_silently(dossier: Dossier, ctx: Context) -> None:
-    pause = next((p for p in dossier.pauses if p.ended_at is None), None)
-    if pause is not None:
-        pause.ended_at = ctx.now
 
 
 def _receipt_of(dossier: Dossier, ctx: Context) -> None:

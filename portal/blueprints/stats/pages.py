@@ -70,7 +70,19 @@ def _today() -> date:
 
 def _context(choice: Choice) -> dict:
     return {"choice": choice, "presets": PRESETS, "groups": GROUP_LABELS, "layouts": LAYOUTS,
-            "today": choice.today, "cell_titles": CELL_TITLES, "Cell": Cell}
+            "today": choice.today, "cell_titles": CELL_TITLES, "Cell": Cell,
+            "scope_label": _scope_label(choice.group)}
+
+
+def _scope_label(group: str) -> str:
+    """What the tables are of: the group for the supervisor, who reads every agency; for a
+    leader, the names of their own agencies (a group's name would claim agencies they do
+    not see)."""
+    if not policy.is_supervisor(current_user):
+        names = [a.name for a in in_group(access.readable_agencies(current_user), group)]
+        if names:
+            return ", ".join(names)
+    return gettext(GROUP_LABELS[group]) if group in GROUP_LABELS else ""
 
 
 def _status(choice: Choice) -> int:

@@ -49,8 +49,8 @@ def test_a_faithful_replay_differs_only_where_the_report_does_not_add_up(db_sess
     assert [(d.row, d.cell, d.published, d.computed, d.known) for d in differences] == [
         ("Sở Tài chính", Cell.DIRECT, 631, 632, True),
         ("so-nganh", Cell.DIRECT, 57_386, 57_387, True)]
-    note = published_note(sheet)
-    assert note is not None and len(note.explanations) == 1
+    note = published_note(sheet, replayed=True)
+    assert note is not None and note.replayed and len(note.explanations) == 1
     assert "tại quầy" in note.explanations[0]
 
 
@@ -60,3 +60,11 @@ def test_layout_b_compares_the_published_columns_only(db_session):
     shared = [c for c in LAYOUT_B.cells if c in published.COLUMNS.values()]
     assert compared == len(shared) * 20
     assert {d.cell for d in differences} == {Cell.DIRECT}
+
+
+def test_a_database_without_the_replay_has_nothing_to_compare(db_session):
+    # Issue 12: no replayed 2019 here (``replay.run.already_replayed``): no list of
+    # "differences" that would only say the year's dossiers are missing.
+    note = published_note(_replayed_sheet())
+    assert note is not None and not note.replayed
+    assert note.compared == 0 and note.differences == [] and note.explanations == []

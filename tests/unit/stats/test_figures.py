@@ -179,3 +179,19 @@ def test_a_period_not_yet_ended_judges_overdue_as_of_now(version):
     past_due = dossier(version, now - timedelta(days=1), now - timedelta(minutes=30))
     assert ids(version, Cell.WITHIN, current) == {later_today.id}
     assert ids(version, Cell.OVERDUE, current) == {past_due.id}
+
+
+def test_only_a_pause_begun_with_time_left_holds_the_clock(version):
+    # Issue 12: papers asked for after the due time had passed (the workflow's pause then
+    # records no working time left, ``actions._pause``) do not make the wait "within".
+    in_time = dossier(version, at(7), at(14), state=S.AWAITING_SUPPLEMENT)
+    in_time.pauses.append(Pause(kind=PauseKind.SUPPLEMENT, started_at=at(10),
+                                remaining_seconds=3600))
+    too_late = dossier(version, at(7), at(14), state=S.AWAITING_PAYMENT_OF_OBLIGATION)
+    too_late.pauses.append(Pause(kind=PauseKind.OBLIGATION, started_at=at(16),
+                                 remaining_seconds=0))
+    db.session.flush()
+    assert ids(version, Cell.WITHIN) == {in_time.id}
+    assert ids(version, Cell.OVERDUE) == ids(version, Cell.OVERDUE_THIS) == {too_late.id}
+    got = counts(version)
+    assert got[Cell.WITHIN] == 1 and got[Cell.OVERDUE] == 1

@@ -136,6 +136,19 @@ def test_overdue_due_today_and_apologies(desk):
     assert row.dossier.holder == desk.people["specialist"].full_name
     assert row.dossier.agency == "Sở Tài nguyên và Môi trường"
     assert codes(mon.overdue_without_apology(desk.scope(desk.other))) == [other_late.code]
+    assert row.hours_overdue == 9.0
+
+
+def test_overdue_by_less_than_a_day_is_measured_in_working_hours(desk):
+    # Issue 12: late by one working hour reads in hours, not as "0,1 day" (or "0,0").
+    short = desk.taken(at(13))  # due Thu 20/03 09:00, one working hour before NOW
+    db.session.flush()
+    row = mon.overdue_without_apology(desk.scope()).items[0]
+    assert row.dossier.code == short.code
+    assert row.days_overdue == pytest.approx(1 / 8) and row.hours_overdue == 1.0
+    # A minute late rounds up to a tenth of an hour, never to nothing.
+    row = mon.overdue_without_apology(desk.scope(now=at(20, 9, 1))).items[0]
+    assert row.hours_overdue == 0.1
 
 
 def test_an_agency_with_nothing_due_is_quiet_and_last(desk):

@@ -180,3 +180,40 @@ def test_overdue_detection_ignores_paused_dossiers(world):
                               current_calendar())
     # The world's own dossier is still waiting for reception: never overdue.
     assert [d.id for d in page.items] == [running.id]
+
+
+def test_a_pause_begun_after_the_due_time_holds_nothing(world):
+    # What the statistics read (issue 12): papers asked for after the due time record no
+    # working time left, so the answer does not move the due time: the dossier stays late.
+    d = received(world, vn(12, 3, 10))  # due Wed 19/03 10:00
+    due = d.due_at
+    wf.take(d, world.ctx(world.specialist, vn(12, 3, 11)))
+    wf.request_supplement(d, world.ctx(world.specialist, vn(20, 3, 9)), "Bản vẽ", "Thiếu")
+    assert d.pauses[-1].remaining_seconds == 0
+    wf.supplement(d, world.ctx(world.counter, vn(21, 3, 9)), "Bản vẽ")
+    assert d.due_at == due and d.is_overdue(vn(21, 3, 9))
+
+
+@pytest.mark.parametrize("ending", ["withdrawal", "stop"])
+def test_ending_during_a_pause_moves_the_due_time_as_a_resume_does(world, ending):
+    # Issue 12: withdrawn or stopped while waiting for the applicant, the dossier is judged
+    # against its due time moved by the wait, not against the one from before it.
+    from portal.dossiers import operations as dossier_ops
+
+    d = received(world, vn(12, 3, 10))  # due Wed 19/03 10:00
+    wf.take(d, world.ctx(world.specialist, vn(12, 3, 11)))
+    wf.request_supplement(d, world.ctx(world.specialist, vn(18, 3, 9)), "Bản vẽ", "Thiếu")
+    assert d.pauses[-1].remaining_seconds == 9 * 3600  # Tue 6.5 + Wed 2.5
+    end = vn(25, 3, 10)
+    if ending == "withdrawal":
+        dossier_ops.request_withdrawal(d, world.applicant, "Không còn nhu cầu", vn(25, 3, 9))
+        wf.confirm_withdrawal(d, world.ctx(world.counter, end))
+        assert d.state is S.WITHDRAWN
+    else:
+        wf.stop(d, world.ctx(world.leader, end), "Người nộp không bổ sung")
+        assert d.state is S.STOPPED
+    assert d.pauses[-1].ended_at == end
+    # The 9 working hours left at the pause count from the ending: Tue 25/03 10:00 + 5.5 + 3.5.
+    assert d.due_at == vn(26, 3, 11)
+    assert d.finished_at == end <= d.due_at
+    assert wf.invariant_problems(d) == []

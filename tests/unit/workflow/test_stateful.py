@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from random import Random
 
@@ -147,9 +147,6 @@ class Tracked:
     version: ProcedureVersion
     counted_from: datetime | None = None  # start of the count, when received normally
     original_due: datetime | None = None
-    # Pauses closed by an ending (stop, withdrawal): the clock stopped for good there, and
-    # the due time was never recomputed.
-    ended_in_pause: set[int] = field(default_factory=set)
 
     @property
     def duration(self) -> Duration:
@@ -446,8 +443,6 @@ class WorkflowMachine(RuleBasedStateMachine):
             t.counted_from, t.original_due = deadline.counted_from, deadline.due
         if action is Action.APOLOGISE:
             assert d.due_at == due and d.new_appointment_at == self.now + timedelta(days=3)
-        if d.is_resolved and state in PAUSED_STATES:
-            t.ended_in_pause.add(d.pauses[-1].id)
 
     # --- invariants ---------------------------------------------------------------------
 
@@ -466,9 +461,11 @@ class WorkflowMachine(RuleBasedStateMachine):
             if t.original_due is not None:
                 assert d.due_at >= t.original_due, (d.due_at, t.original_due)
                 # Paused time is never counted: the working time from the start of the count
-                # to the due time, minus every pause the applicant ended, is the duration.
+                # to the due time, minus every closed pause, is the duration — a pause closed
+                # by an ending (stop, withdrawal) included: it moves the due time as a resume
+                # does (issue 12).
                 pauses = [(p.started_at, p.ended_at) for p in d.pauses
-                          if p.ended_at is not None and p.id not in t.ended_in_pause]
+                          if p.ended_at is not None]
                 assert CAL.elapsed(t.counted_from, d.due_at, pauses) == t.working_duration
 
 

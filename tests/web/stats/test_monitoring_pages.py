@@ -158,3 +158,15 @@ def test_an_unknown_period_falls_back_to_thirty_days(as_, centre):
     page = as_("supervisor").get(f"{URL}?ky=90").text
     assert '<option value="30" selected>' in page
     assert 'hx-get="/thong-ke/giam-sat"' in page  # the default is not repeated in links
+
+
+def test_overdue_time_reads_in_days_or_hours(app):
+    # Issue 12: under a working day the overdue time is in working hours, never "0,0" days.
+    from portal.stats.monitoring import DossierLine, OverdueLine
+
+    line = DossierLine(1, "X", "A", "P", None, "")
+    with app.test_request_context("/"):
+        macros = app.jinja_env.get_template("stats/_monitoring_macros.html").module
+        said = [str(macros.overdue_time(OverdueLine(line, days, hours)))
+                for days, hours in ((1.125, 9.0), (0.3125, 2.5), (0.0, 0.0))]
+    assert said == ["1,1 ngày làm việc", "2,5 giờ làm việc", "chưa qua giờ làm việc nào"]

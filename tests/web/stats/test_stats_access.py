@@ -4,6 +4,9 @@ officers get 403, anonymous visitors the login page."""
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from stats_helpers import JANUARY, list_count, table_rows, values
 
@@ -83,3 +86,20 @@ def test_the_period_of_a_link_is_kept_in_the_list(as_, world):
     page = as_("supervisor").get(f"/thong-ke/ho-so?{Q}&o=received&nhom=dat-dai")
     assert list_count(page.get_data(as_text=True)) == 1
     assert JANUARY["tu"] in page.get_data(as_text=True)  # the way back keeps the period
+
+
+def _headings(page: str) -> list[str]:
+    return [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(
+        r'<(?:h2|p) class="(?:h5|h6|subtitle)"[^>]*>(.*?)</(?:h2|p)>', page, re.S)]
+
+
+def test_the_tables_are_headed_with_what_they_show(as_):
+    # Issue 12: a leader's table is of their agency, not of "every agency".
+    leader, supervisor = as_("leader"), as_("supervisor")
+    for url in (f"/thong-ke/?{Q}", f"/thong-ke/so-lieu-nam?{Q}", f"/thong-ke/bieu-do?{Q}",
+                f"/thong-ke/ban-in?{Q}"):
+        own = _headings(leader.get(url).get_data(as_text=True))
+        assert any("Sở Tư pháp" in h for h in own), url
+        assert not any("Tất cả cơ quan" in h for h in own), url
+        every = _headings(supervisor.get(url).get_data(as_text=True))
+        assert any("Tất cả cơ quan" in h for h in every), url
