@@ -1,6 +1,8 @@
 """Form pieces several areas share: the CSRF-only ``EmptyForm``, the Vietnamese
-``required`` / e-mail / password / phone validators, and ``ReturnForm`` (how the applicant
-collects the result), which the online submission asks and the counter's intake extends.
+``required`` / e-mail / password validators, ``phone_field`` (every phone number of every
+form: typed in groups or with +84, stored as 0xxxxxxxxx), and ``ReturnForm`` (how the
+applicant collects the result), which the online submission asks and the counter's intake
+extends.
 
 They live beside the areas rather than in ``core/forms.py`` because they bind to the models'
 columns (``User.email``, ``Dossier.postal_*``), and ``core`` imports no domain package."""
@@ -9,15 +11,43 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from portal.accounts.models import User
-from portal.core.forms import fits, stripped, without_spaces
+from portal.core.forms import fits, stripped
+from portal.core.phones import canonical_phone, is_phone
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.dossiers.operations import PostalAddress
 
-PHONE = Regexp(r"^(0|\+84)\d{9,10}$", message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))
+
+class PhoneNumber:
+    """The validator of a number already put in its stored form by ``phone_number``; an empty
+    field is left to ``required`` / ``Optional``."""
+
+    message = _l("Số điện thoại không hợp lệ. Nhập 10 chữ số bắt đầu bằng 0 (số cố định: "
+                 "11 chữ số, có mã vùng), ví dụ: 0912 345 678 hoặc +84 912 345 678.")
+
+    def __call__(self, form, field) -> None:
+        if field.data and not is_phone(field.data):
+            raise ValidationError(self.message)
+
+
+PHONE = PhoneNumber()
+
+
+def phone_number(value):
+    """A field filter: "0912 345 678", "0912.345.678" and "+84 912 345 678" are all
+    0912345678 (``core.phones``), before the number is checked, stored or searched for."""
+    return canonical_phone(value) if isinstance(value, str) else value
+
+
+def phone_field(label, column: InstrumentedAttribute, *validators) -> TelField:
+    """A phone number stored in ``column``: ``validators`` (``required(…)`` or
+    ``Optional()``) first, then the number's own check and the column's length."""
+    return TelField(label, filters=[phone_number],
+                    validators=[*validators, PHONE, fits(column)])
 
 
 def required(what) -> DataRequired:
@@ -55,7 +85,8 @@ class ReturnForm(FlaskForm):
         validators=[required(_l("cách nhận kết quả"))])
     recipient = StringField(_l("Người nhận"), filters=[stripped],
                             validators=[fits(Dossier.postal_recipient)])
-    phone = TelField(_l("Số điện thoại người nhận"), filters=[without_spaces],
+    # Checked in validate(), only when the result goes by post.
+    phone = TelField(_l("Số điện thoại người nhận"), filters=[phone_number],
                      validators=[fits(Dossier.postal_phone)])
     province = StringField(_l("Tỉnh, thành phố"), filters=[stripped],
                            validators=[fits(Dossier.postal_province)])
@@ -87,7 +118,7 @@ class ReturnForm(FlaskForm):
                 field.errors.append(_l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.",
                                        what=field.label.text.lower()))
                 valid = False
-        if self.phone.data and not PHONE.regex.match(self.phone.data.strip()):
+        if self.phone.data and not is_phone(self.phone.data):
             self.phone.errors.append(PHONE.message)
             valid = False
         return valid

@@ -12,7 +12,6 @@ from wtforms import (
     RadioField,
     SelectChoice,
     StringField,
-    TelField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -27,6 +26,7 @@ from portal.blueprints.forms import (
     PASSWORD_MAX,
     EmptyForm,
     email_field,
+    phone_field,
     required,
     strong_password,
     valid_email,
@@ -48,11 +48,7 @@ class RegisterForm(FlaskForm):
         required(_l("số định danh cá nhân")),
         Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số.")),
         fits(User.id_number)])
-    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
-        required(_l("số điện thoại")),
-        Regexp(r"^(0|\+84)\d{9,10}$",
-               message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678.")),
-        fits(User.phone)])
+    phone = phone_field(_l("Số điện thoại"), User.phone, required(_l("số điện thoại")))
     email = email_field(_l("E-mail"), required(_l("e-mail")), valid_email())
     # No Optional() here: it would stop the business-only checks below.
     organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), filters=[stripped],

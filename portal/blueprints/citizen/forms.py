@@ -8,12 +8,11 @@ from wtforms import (
     EmailField,
     RadioField,
     StringField,
-    TelField,
     TextAreaField,
 )
 from wtforms.validators import Email, Optional, Regexp, ValidationError
 
-from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
+from portal.blueprints.forms import EmptyForm, ReturnForm, phone_field, required
 from portal.core.forms import VersionedForm, fits, stripped, without_spaces
 from portal.dossiers.models import Dossier
 
@@ -39,8 +38,8 @@ class ApplicantForm(FlaskForm):
         Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
                message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
         fits(Dossier.applicant_id_number)])
-    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
-        required(_l("số điện thoại")), PHONE, fits(Dossier.applicant_phone)])
+    phone = phone_field(_l("Số điện thoại"), Dossier.applicant_phone,
+                        required(_l("số điện thoại")))
     email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
                           check_deliverability=False), fits(Dossier.applicant_email)])

@@ -23,14 +23,13 @@ from wtforms import (
     RadioField,
     SelectChoice,
     StringField,
-    TelField,
     TextAreaField,
 )
 from wtforms.validators import Email, Optional, Regexp
 
 from portal.accounts.models import Role
 from portal.blueprints.downloads import send_dossier_file
-from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
+from portal.blueprints.forms import EmptyForm, ReturnForm, phone_field, required
 from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar.overrides import current_calendar
@@ -66,8 +65,7 @@ class IntakeForm(ReturnForm):
         Optional(), Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
                            message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
         fits(Dossier.applicant_id_number)])
-    applicant_phone = TelField(_l("Số điện thoại"), filters=[without_spaces],
-                               validators=[Optional(), PHONE, fits(Dossier.applicant_phone)])
+    applicant_phone = phone_field(_l("Số điện thoại"), Dossier.applicant_phone, Optional())
     email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
                           check_deliverability=False), fits(Dossier.applicant_email)])

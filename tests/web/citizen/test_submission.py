@@ -87,6 +87,24 @@ def test_whole_journey_with_postal_return(citizen, app, setup):
         assert "Nguyễn Văn Bình" in text
 
 
+def test_phones_typed_in_groups_or_with_84_are_stored_once(citizen, app, setup):
+    """Issue 12: "0905 111 222", "0905.111.222" and "+84 905 111 222" are one number, on the
+    applicant's step and on the postal return's."""
+    dossier_id = start_draft(citizen, setup)
+    saved = citizen.post(f"/ho-so/{dossier_id}/nguoi-nop",
+                         data=dict(APPLICANT, phone="0905.111.222"))
+    assert saved.status_code == 303
+    postal = citizen.post(f"/ho-so/{dossier_id}/nhan-ket-qua",
+                          data=dict(POSTAL, phone="+84 905 111 222"))
+    assert postal.status_code == 303
+    with app.app_context():
+        dossier = db.session.get(Dossier, dossier_id)
+        assert dossier.applicant_phone == "0905111222" and dossier.postal_phone == "0905111222"
+    bad = citizen.post(f"/ho-so/{dossier_id}/nhan-ket-qua", data=dict(POSTAL, phone="0905 11"))
+    assert bad.status_code == 422
+    assert "Nhập 10 chữ số bắt đầu bằng 0" in bad.get_data(as_text=True)
+
+
 def test_submitted_dossier_has_no_steps_and_is_listed(citizen, app, setup):
     dossier_id = complete_draft(citizen, setup)
     assert citizen.post(f"/ho-so/{dossier_id}/nop").status_code == 303

@@ -256,6 +256,18 @@ def test_postal_intake_and_its_checks(app, counter, setup):
     assert d.postal_street == "Thôn 2"
 
 
+def test_phones_typed_in_groups_or_with_84_are_stored_once(app, counter, setup):
+    """Issue 12: the applicant's and the return address's phone, however typed."""
+    dossier_id = _new(counter, setup.version_id, channel="postal",
+                      **dict(POSTAL, phone="+84 905-123-456"), applicant_phone="0905.123.456")
+    d = _dossier(app, dossier_id)
+    assert d.applicant_phone == "0905123456" and d.postal_phone == "0905123456"
+    bad = counter.post("/can-bo/tiep-nhan/moi", data=dict(
+        WALK_IN, version_id=setup.version_id, applicant_phone="+84 12 345"))
+    assert bad.status_code == 422
+    assert "Nhập 10 chữ số bắt đầu bằng 0" in bad.get_data(as_text=True)
+
+
 # --- on the spot and hand-over ------------------------------------------------------------
 
 def test_on_the_spot_flow_ends_returned(app, counter, setup):
