@@ -1,8 +1,8 @@
 """Form pieces several areas share: the CSRF-only ``EmptyForm``, the Vietnamese
 ``required`` / e-mail / password validators, ``phone_field`` (every phone number of every
-form: typed in groups or with +84, stored as 0xxxxxxxxx), and ``ReturnForm`` (how the
-applicant collects the result), which the online submission asks and the counter's intake
-extends.
+form: typed in groups or with +84, stored as 0xxxxxxxxx), ``id_number_field`` (a CCCD, or a
+CCCD or tax code), and ``ReturnForm`` (how the applicant collects the result), which the
+online submission asks and the counter's intake extends.
 
 They live beside the areas rather than in ``core/forms.py`` because they bind to the models'
 columns (``User.email``, ``Dossier.postal_*``), and ``core`` imports no domain package."""
@@ -13,10 +13,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
 
 from portal.accounts.models import User
-from portal.core.forms import fits, stripped
+from portal.core.forms import column_length, fits, stripped, without_spaces
 from portal.core.phones import canonical_phone, is_phone
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.dossiers.operations import PostalAddress
@@ -72,6 +72,35 @@ def email_field(label, *validators) -> EmailField:
     """An e-mail as typed: blanks around it dropped; at most what ``User.email`` holds
     (the operations compare it case-folded)."""
     return EmailField(label, filters=[stripped], validators=[*validators, fits(User.email)])
+
+
+# A CCCD (personal identification number) is 12 digits; a tax code 10, or 10 + "-" + 3 for a
+# branch. People type them in groups; ``without_spaces`` drops the spaces before the check.
+# Each check has its HTML ``pattern`` (the same rule with those spaces allowed; browsers anchor
+# it) and a ``maxlength`` that leaves room for the spaces.
+CCCD = Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số."))
+CCCD_PATTERN = r"\s*(\d\s*){12}"
+CCCD_TYPED_LENGTH = 15  # 12 digits in four groups of three
+CCCD_OR_TAX_CODE = Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
+                          message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số."))
+CCCD_OR_TAX_CODE_PATTERN = r"\s*((\d\s*){12}|(\d\s*){10}(-\s*(\d\s*){3})?)"
+
+
+def id_number_field(label, column: InstrumentedAttribute, *validators,
+                    tax_code: bool = False) -> StringField:
+    """A CCCD stored in ``column`` (with ``tax_code``: a CCCD or a tax code), ``validators``
+    (``required(…)`` or ``Optional()``) first. A CCCD's input brings up the phone's numeric
+    keypad and is not filled in from the browser's memory; one that also takes a tax code
+    keeps the full keyboard, since an iPhone's numeric keypad has no "-" for a branch's code
+    (the page sets ``autocomplete`` where it helps)."""
+    if tax_code:
+        check, render_kw = CCCD_OR_TAX_CODE, {"pattern": CCCD_OR_TAX_CODE_PATTERN,
+                                              "maxlength": column_length(column)}
+    else:
+        check, render_kw = CCCD, {"pattern": CCCD_PATTERN, "maxlength": CCCD_TYPED_LENGTH,
+                                  "inputmode": "numeric", "autocomplete": "off"}
+    return StringField(label, filters=[without_spaces], render_kw=render_kw,
+                       validators=[*validators, check, fits(column)])
 
 
 class EmptyForm(FlaskForm):

@@ -26,6 +26,7 @@ from portal.blueprints.forms import (
     PASSWORD_MAX,
     EmptyForm,
     email_field,
+    id_number_field,
     phone_field,
     required,
     strong_password,
@@ -43,11 +44,8 @@ class RegisterForm(FlaskForm):
                                        SelectChoice("business", _l("Tổ chức, doanh nghiệp"))])
     full_name = StringField(_l("Họ và tên"), filters=[stripped],
                             validators=[required(_l("họ và tên")), fits(User.full_name)])
-    id_number = StringField(_l("Số định danh cá nhân (CCCD)"), filters=[without_spaces],
-                            validators=[
-        required(_l("số định danh cá nhân")),
-        Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số.")),
-        fits(User.id_number)])
+    id_number = id_number_field(_l("Số định danh cá nhân (CCCD)"), User.id_number,
+                                required(_l("số định danh cá nhân")))
     phone = phone_field(_l("Số điện thoại"), User.phone, required(_l("số điện thoại")))
     email = email_field(_l("E-mail"), required(_l("e-mail")), valid_email())
     # No Optional() here: it would stop the business-only checks below.

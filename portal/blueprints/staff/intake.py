@@ -25,15 +25,21 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import Email, Optional, Regexp
+from wtforms.validators import Email, Optional
 
 from portal.accounts.models import Role
 from portal.blueprints.downloads import send_dossier_file
-from portal.blueprints.forms import EmptyForm, ReturnForm, phone_field, required
+from portal.blueprints.forms import (
+    EmptyForm,
+    ReturnForm,
+    id_number_field,
+    phone_field,
+    required,
+)
 from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar.overrides import current_calendar
-from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
+from portal.core.forms import VersionedForm, fits, stripped, too_long
 from portal.core.frame import refused, show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
@@ -60,11 +66,8 @@ class IntakeForm(ReturnForm):
     person_id = RadioField(_l("Tài khoản của người nộp"), validate_choice=False, default="")
     name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), filters=[stripped],
                        validators=[fits(Dossier.applicant_name)])
-    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"),
-                            filters=[without_spaces], validators=[
-        Optional(), Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
-                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
-        fits(Dossier.applicant_id_number)])
+    id_number = id_number_field(_l("Số định danh cá nhân hoặc mã số thuế"),
+                                Dossier.applicant_id_number, Optional(), tax_code=True)
     applicant_phone = phone_field(_l("Số điện thoại"), Dossier.applicant_phone, Optional())
     email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
