@@ -1,8 +1,9 @@
 """Form pieces several areas share: the CSRF-only ``EmptyForm``, the Vietnamese
 ``required`` / e-mail / password validators, ``phone_field`` (every phone number of every
 form: typed in groups or with +84, stored as 0xxxxxxxxx), ``id_number_field`` (a CCCD, or a
-CCCD or tax code), and ``ReturnForm`` (how the applicant collects the result), which the
-online submission asks and the counter's intake extends.
+CCCD or tax code), ``ReturnForm`` (how the applicant collects the result), which the online
+submission asks and the counter's intake extends, and ``upload_settings`` for the upload
+areas (``templates/macros/uploads.html``).
 
 They live beside the areas rather than in ``core/forms.py`` because they bind to the models'
 columns (``User.email``, ``Dossier.postal_*``), and ``core`` imports no domain package."""
@@ -18,6 +19,7 @@ from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationEr
 from portal.accounts.models import User
 from portal.core.forms import column_length, fits, stripped, without_spaces
 from portal.core.phones import canonical_phone, is_phone
+from portal.dossiers import files
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.dossiers.operations import PostalAddress
 
@@ -151,3 +153,13 @@ class ReturnForm(FlaskForm):
             self.phone.errors.append(PHONE.message)
             valid = False
         return valid
+
+
+def upload_settings(config) -> dict:
+    """What an upload area shows (``macros/uploads.html``): the types it takes and the limits,
+    in words, from the configuration (``Config.max_file_bytes``, ``max_dossier_bytes``)."""
+    limits = files.UploadLimits.from_config(config)
+    return {"upload_types": files.ALLOWED_TYPES, "upload_accept": ",".join(files.ALLOWED_TYPES),
+            "upload_rules": {"types": files.type_names(),
+                             "per_file": files.whole_megabytes(limits.max_file),
+                             "per_dossier": files.whole_megabytes(limits.max_dossier)}}

@@ -35,6 +35,7 @@ from portal.blueprints.forms import (
     id_number_field,
     phone_field,
     required,
+    upload_settings,
 )
 from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp, get_dossier_or_404
@@ -45,7 +46,7 @@ from portal.core.models import utcnow
 from portal.core.numbers import parse_int
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as dossier_ops
-from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
+from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
 from portal.workflow import actions as wf
 from portal.workflow import intake
@@ -246,8 +247,7 @@ def _render_files(dossier: Dossier, errors: dict | None = None, status: int = 20
                                    collected_by=dossier.applicant_name)
     return render_template("staff/intake/files.html", dossier=dossier, errors=errors or {},
                            receive_form=receive_form, resolve_form=resolve_form,
-                           upload_types=ALLOWED_TYPES,
-                           upload_accept=",".join(ALLOWED_TYPES)), status
+                           **upload_settings(current_app.config)), status
 
 
 def _scanned_or_redirect(dossier_id: int):

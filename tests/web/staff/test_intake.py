@@ -196,7 +196,8 @@ def test_upload_refusal_is_shown_in_its_area(app, counter, setup):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     error = re.search(rf'id="req-{second}-error"[^>]*>(.*?)</div>', html, re.S).group(1)
-    assert "không đúng định dạng" in error
+    assert "Nội dung tệp “cccd.pdf” không phải là PDF" in error
+    assert "Nhận tệp PDF, JPG, PNG, DOCX, XLSX, ODT; tối đa 20 MB mỗi tệp" in html
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(DossierFile)) == 0
     empty = counter.post(f"/can-bo/tiep-nhan/{dossier_id}/giay-to",
