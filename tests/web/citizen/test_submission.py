@@ -1,5 +1,6 @@
 """The online submission journey through the web routes: steps, drafts, submit, print."""
 
+import re
 import shutil
 import subprocess
 
@@ -196,6 +197,9 @@ def test_withdraw_request(citizen, app, setup):
     done = citizen.post(f"/ho-so/{dossier_id}/rut", data={"reason": "Tôi nộp nhầm thủ tục"},
                         follow_redirects=True)
     assert "Đã gửi yêu cầu rút hồ sơ" in done.get_data(as_text=True)
+    # Issue 12: the day, then the time.
+    assert re.search(r"Bạn đã yêu cầu rút hồ sơ ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d\.",
+                     done.get_data(as_text=True))
     with app.app_context():
         dossier = db.session.get(Dossier, dossier_id)
         assert dossier.withdrawal_requested_at and dossier.withdrawal_reason.startswith("Tôi")
