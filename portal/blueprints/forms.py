@@ -1,6 +1,9 @@
 """Form pieces several areas share: the CSRF-only ``EmptyForm``, the Vietnamese
-``required`` / e-mail / password / phone validators, and ``ReturnForm`` (how the applicant
-collects the result), which the online submission asks and the counter's intake extends.
+``required`` / e-mail / password validators, ``phone_field`` (every phone number of every
+form: typed in groups or with +84, stored as 0xxxxxxxxx), ``id_number_field`` (a CCCD, or a
+CCCD or tax code), ``ReturnForm`` (how the applicant collects the result), which the online
+submission asks and the counter's intake extends, and ``upload_settings`` for the upload
+areas (``templates/macros/uploads.html``).
 
 They live beside the areas rather than in ``core/forms.py`` because they bind to the models'
 columns (``User.email``, ``Dossier.postal_*``), and ``core`` imports no domain package."""
@@ -9,15 +12,44 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
-from wtforms.validators import DataRequired, Email, Length, Regexp
+from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
 
 from portal.accounts.models import User
-from portal.core.forms import fits, stripped, without_spaces
+from portal.core.forms import column_length, fits, stripped, without_spaces
+from portal.core.phones import canonical_phone, is_phone
+from portal.dossiers import files
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.dossiers.operations import PostalAddress
 
-PHONE = Regexp(r"^(0|\+84)\d{9,10}$", message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678."))
+
+class PhoneNumber:
+    """The validator of a number already put in its stored form by ``phone_number``; an empty
+    field is left to ``required`` / ``Optional``."""
+
+    message = _l("Số điện thoại không hợp lệ. Nhập 10 chữ số bắt đầu bằng 0 (số cố định: "
+                 "11 chữ số, có mã vùng), ví dụ: 0912 345 678 hoặc +84 912 345 678.")
+
+    def __call__(self, form, field) -> None:
+        if field.data and not is_phone(field.data):
+            raise ValidationError(self.message)
+
+
+PHONE = PhoneNumber()
+
+
+def phone_number(value):
+    """A field filter: "0912 345 678", "0912.345.678" and "+84 912 345 678" are all
+    0912345678 (``core.phones``), before the number is checked, stored or searched for."""
+    return canonical_phone(value) if isinstance(value, str) else value
+
+
+def phone_field(label, column: InstrumentedAttribute, *validators) -> TelField:
+    """A phone number stored in ``column``: ``validators`` (``required(…)`` or
+    ``Optional()``) first, then the number's own check and the column's length."""
+    return TelField(label, filters=[phone_number],
+                    validators=[*validators, PHONE, fits(column)])
 
 
 def required(what) -> DataRequired:
@@ -44,6 +76,35 @@ def email_field(label, *validators) -> EmailField:
     return EmailField(label, filters=[stripped], validators=[*validators, fits(User.email)])
 
 
+# A CCCD (personal identification number) is 12 digits; a tax code 10, or 10 + "-" + 3 for a
+# branch. People type them in groups; ``without_spaces`` drops the spaces before the check.
+# Each check has its HTML ``pattern`` (the same rule with those spaces allowed; browsers anchor
+# it) and a ``maxlength`` that leaves room for the spaces.
+CCCD = Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số."))
+CCCD_PATTERN = r"\s*(\d\s*){12}"
+CCCD_TYPED_LENGTH = 15  # 12 digits in four groups of three
+CCCD_OR_TAX_CODE = Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
+                          message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số."))
+CCCD_OR_TAX_CODE_PATTERN = r"\s*((\d\s*){12}|(\d\s*){10}(-\s*(\d\s*){3})?)"
+
+
+def id_number_field(label, column: InstrumentedAttribute, *validators,
+                    tax_code: bool = False) -> StringField:
+    """A CCCD stored in ``column`` (with ``tax_code``: a CCCD or a tax code), ``validators``
+    (``required(…)`` or ``Optional()``) first. A CCCD's input brings up the phone's numeric
+    keypad and is not filled in from the browser's memory; one that also takes a tax code
+    keeps the full keyboard, since an iPhone's numeric keypad has no "-" for a branch's code
+    (the page sets ``autocomplete`` where it helps)."""
+    if tax_code:
+        check, render_kw = CCCD_OR_TAX_CODE, {"pattern": CCCD_OR_TAX_CODE_PATTERN,
+                                              "maxlength": column_length(column)}
+    else:
+        check, render_kw = CCCD, {"pattern": CCCD_PATTERN, "maxlength": CCCD_TYPED_LENGTH,
+                                  "inputmode": "numeric", "autocomplete": "off"}
+    return StringField(label, filters=[without_spaces], render_kw=render_kw,
+                       validators=[*validators, check, fits(column)])
+
+
 class EmptyForm(FlaskForm):
     """Button-only POSTs still carry the CSRF token."""
 
@@ -55,7 +116,8 @@ class ReturnForm(FlaskForm):
         validators=[required(_l("cách nhận kết quả"))])
     recipient = StringField(_l("Người nhận"), filters=[stripped],
                             validators=[fits(Dossier.postal_recipient)])
-    phone = TelField(_l("Số điện thoại người nhận"), filters=[without_spaces],
+    # Checked in validate(), only when the result goes by post.
+    phone = TelField(_l("Số điện thoại người nhận"), filters=[phone_number],
                      validators=[fits(Dossier.postal_phone)])
     province = StringField(_l("Tỉnh, thành phố"), filters=[stripped],
                            validators=[fits(Dossier.postal_province)])
@@ -87,7 +149,17 @@ class ReturnForm(FlaskForm):
                 field.errors.append(_l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.",
                                        what=field.label.text.lower()))
                 valid = False
-        if self.phone.data and not PHONE.regex.match(self.phone.data.strip()):
+        if self.phone.data and not is_phone(self.phone.data):
             self.phone.errors.append(PHONE.message)
             valid = False
         return valid
+
+
+def upload_settings(config) -> dict:
+    """What an upload area shows (``macros/uploads.html``): the types it takes and the limits,
+    in words, from the configuration (``Config.max_file_bytes``, ``max_dossier_bytes``)."""
+    limits = files.UploadLimits.from_config(config)
+    return {"upload_types": files.ALLOWED_TYPES, "upload_accept": ",".join(files.ALLOWED_TYPES),
+            "upload_rules": {"types": files.type_names(),
+                             "per_file": files.whole_megabytes(limits.max_file),
+                             "per_dossier": files.whole_megabytes(limits.max_dossier)}}

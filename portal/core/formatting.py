@@ -29,6 +29,17 @@ def local_datetime(value: datetime | None) -> str:
     return value.astimezone(VN_TZ).strftime("%H:%M %d/%m/%Y")
 
 
+def day_and_time(value: datetime | None) -> str:
+    """A moment inside a sentence, as Vietnamese documents write it: "ngày 06/12/2026, lúc
+    13:23" — the day, then the time (``local_datetime``'s "13:23 06/12/2026" after the word
+    "ngày" read "ngày 13:23 06/12/2026"). In English "on 06/12/2026 at 13:23"."""
+    if value is None:
+        return ""
+    local = value.astimezone(VN_TZ)
+    return gettext("ngày %(date)s, lúc %(time)s", date=f"{local:%d/%m/%Y}",
+                   time=f"{local:%H:%M}")
+
+
 def _vn_day(value: date | datetime) -> date:
     """The calendar day in Vietnam: after 17:00 UTC it is already the next day there."""
     return value.astimezone(VN_TZ).date() if isinstance(value, datetime) else value
@@ -88,5 +99,6 @@ FILTERS = {
     "money": money,
     "vn_number": vn_number,
     "local_datetime": local_datetime,
+    "day_and_time": day_and_time,
     "local_date": local_date,
 }

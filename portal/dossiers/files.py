@@ -224,3 +224,30 @@ def megabytes(size: int) -> str:
 
 def allowed_labels() -> str:
     return ", ".join(ALLOWED_TYPES.values())
+
+
+# What an upload area calls each type: the names people know (cameras name photos ".jpg").
+_PLAIN_NAMES = {JPEG: "JPG"}
+
+
+def type_names(types: Collection[str] = ALLOWED_TYPES) -> str:
+    """The types an upload takes, as stated next to it: "PDF, JPG, PNG, DOCX, XLSX, ODT"."""
+    return ", ".join(_PLAIN_NAMES.get(t) or ALLOWED_TYPES.get(t) or EXTENSIONS[t][0].upper()
+                     for t in types)
+
+
+def whole_megabytes(size: int) -> str:
+    """A limit stated next to an upload area, in whole megabytes rounded down so that what
+    it promises holds ("20 MB"); a limit under 1 MB in kilobytes."""
+    if size >= MIB:
+        return f"{size // MIB} MB"
+    return f"{max(size // 1024, 1)} KB"
+
+
+def claimed_type(filename: str, allowed: Collection[str] = ALLOWED_TYPES) -> str | None:
+    """The allowed type a file's name claims by its extension ("to-khai.PDF" → PDF): when
+    its content is not that type, the refusal says so instead of blaming the name."""
+    stem, dot, extension = (filename or "").rpartition(".")
+    if not (dot and stem):
+        return None
+    return next((t for t in allowed if extension.lower() in EXTENSIONS.get(t, ())), None)

@@ -32,11 +32,13 @@ from portal.dossiers.files import (
     UploadLimits,
     after_head,
     allowed_labels,
+    claimed_type,
     detect_type,
     megabytes,
     name_for_type,
     read_head,
     safe_filename,
+    type_names,
 )
 from portal.dossiers.models import (
     Channel,
@@ -254,8 +256,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
                            field)
     content_type = detect_type(head, filename or "")
     if content_type is None:
-        raise DossierError(_l("Tệp “%(name)s” không đúng định dạng cho phép. Chỉ nhận tệp "
-                              "%(types)s.", name=name, types=allowed_labels()), field)
+        raise _type_refused(name, field)
     name = name_for_type(name, content_type)  # a PDF sent as "hoso.bat" is "hoso.pdf"
     room = limits.max_dossier - total
     too_big_dossier = DossierError(_l("Tổng dung lượng các tệp của hồ sơ vượt quá %(size)s; "
@@ -287,6 +288,19 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
         discard_objects(storage, [key])
         raise
     return item
+
+
+def _type_refused(name: str, field: str) -> DossierError:
+    """A file of no allowed type. Named as one ("hop-dong.pdf" holding a program, or a PDF
+    damaged on the way), it is its content that is wrong, and the refusal says so."""
+    claimed = claimed_type(name)
+    if claimed is None:
+        return DossierError(_l("Tệp “%(name)s” không đúng định dạng cho phép. Chỉ nhận tệp "
+                               "%(types)s.", name=name, types=allowed_labels()), field)
+    return DossierError(_l("Nội dung tệp “%(name)s” không phải là %(type)s, dù tên tệp có đuôi "
+                           ".%(extension)s: tệp có thể bị hỏng hoặc đã bị đổi đuôi. Chỉ nhận "
+                           "tệp %(types)s.", name=name, type=type_names([claimed]),
+                           extension=name.rpartition(".")[2], types=allowed_labels()), field)
 
 
 def remove_file(dossier: Dossier, file_id: int) -> str:

@@ -372,7 +372,7 @@ def test_wrong_type_is_refused_next_to_its_area_and_a_file_is_removed(app, citiz
                                                                       page: Page, files):
     dossier_id = _draft_at_documents(page, citizen)
     form_area, id_area = _area(page, FORM_AREA), _area(page, ID_AREA)
-    refusal = f"Tệp “{files.fake.name}” không đúng định dạng cho phép."
+    refusal = f"Nội dung tệp “{files.fake.name}” không phải là PDF"
 
     with page.expect_response(re.compile(r"/giay-to/\d+$")) as answer:
         _file_input(id_area).set_input_files(files.fake)
@@ -504,7 +504,7 @@ def test_without_javascript_plain_forms_upload_remove_and_submit(app, citizen, n
     # The page's error summary (each area also has an empty live region for upload.js,
     # hidden by the stylesheet; under load it may not be applied yet when this checks).
     summary = page.locator(".alert-danger[role=alert]")
-    expect(summary).to_contain_text(f"Tệp “{files.fake.name}” không đúng định dạng cho phép.")
+    expect(summary).to_contain_text(f"Nội dung tệp “{files.fake.name}” không phải là PDF")
     expect(summary).to_contain_text(FORM_AREA)
     assert _stored_files(app, dossier_id) == []
 

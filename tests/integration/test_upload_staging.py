@@ -125,7 +125,7 @@ def test_the_upload_is_written_once_and_renamed_into_place(app, draft, staged_lo
 
 
 @pytest.mark.parametrize("content, name, message", [
-    (EXE, "virus.pdf", "không đúng định dạng"),
+    (EXE, "virus.pdf", "không phải là PDF"),
     (b"", "trong.pdf", "rỗng"),
 ])
 def test_a_refused_file_leaves_nothing(app, draft, staged_log, content, name, message):

@@ -13,7 +13,6 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
-    TelField,
     TimeField,
 )
 from wtforms.validators import (
@@ -28,12 +27,18 @@ from wtforms.validators import (
 
 from portal.accounts.models import Role, User
 from portal.accounts.operations import UNKNOWN_AGENCY
-from portal.blueprints.forms import email_field, required, strong_password, valid_email
+from portal.blueprints.forms import (
+    email_field,
+    phone_field,
+    required,
+    strong_password,
+    valid_email,
+)
 from portal.calendar import DurationUnit
 from portal.calendar.models import CalendarOverride
 from portal.catalog.models import Agency, AgencyKind, Counter, Field
 from portal.catalog.org_operations import UNIT_CODE
-from portal.core.forms import fits, without_spaces
+from portal.core.forms import fits
 from portal.core.i18n import N_
 from portal.core.numbers import parse_int
 
@@ -165,11 +170,7 @@ class StaffForm(FlaskForm):
     full_name = StringField(_l("Họ và tên"), filters=[_strip],
                             validators=[required(_l("họ và tên")), fits(User.full_name)])
     email = email_field(_l("E-mail"), required(_l("e-mail")), valid_email())
-    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
-        Optional(),
-        Regexp(r"^(0|\+84)\d{9,10}$",
-               message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678.")),
-        fits(User.phone)])
+    phone = phone_field(_l("Số điện thoại"), User.phone, Optional())
     password = PasswordField(_l("Mật khẩu tạm thời"), validators=strong_password())
 
 

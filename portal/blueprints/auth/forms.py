@@ -12,7 +12,6 @@ from wtforms import (
     RadioField,
     SelectChoice,
     StringField,
-    TelField,
 )
 from wtforms.validators import (
     DataRequired,
@@ -27,6 +26,8 @@ from portal.blueprints.forms import (
     PASSWORD_MAX,
     EmptyForm,
     email_field,
+    id_number_field,
+    phone_field,
     required,
     strong_password,
     valid_email,
@@ -43,16 +44,9 @@ class RegisterForm(FlaskForm):
                                        SelectChoice("business", _l("Tổ chức, doanh nghiệp"))])
     full_name = StringField(_l("Họ và tên"), filters=[stripped],
                             validators=[required(_l("họ và tên")), fits(User.full_name)])
-    id_number = StringField(_l("Số định danh cá nhân (CCCD)"), filters=[without_spaces],
-                            validators=[
-        required(_l("số định danh cá nhân")),
-        Regexp(r"^\d{12}$", message=_l("Số định danh cá nhân gồm đúng 12 chữ số.")),
-        fits(User.id_number)])
-    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
-        required(_l("số điện thoại")),
-        Regexp(r"^(0|\+84)\d{9,10}$",
-               message=_l("Số điện thoại không hợp lệ, ví dụ: 0912345678.")),
-        fits(User.phone)])
+    id_number = id_number_field(_l("Số định danh cá nhân (CCCD)"), User.id_number,
+                                required(_l("số định danh cá nhân")))
+    phone = phone_field(_l("Số điện thoại"), User.phone, required(_l("số điện thoại")))
     email = email_field(_l("E-mail"), required(_l("e-mail")), valid_email())
     # No Optional() here: it would stop the business-only checks below.
     organisation_name = StringField(_l("Tên tổ chức, doanh nghiệp"), filters=[stripped],

@@ -1,6 +1,6 @@
 """Citizens' and businesses' own dossiers: online submission, drafts, files, printing."""
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask_login import current_user
 
 from portal.extensions import login_manager
@@ -18,9 +18,9 @@ def _login_required():
 
 @bp.context_processor
 def _upload_settings():
-    from portal.dossiers.files import ALLOWED_TYPES
+    from portal.blueprints.forms import upload_settings
 
-    return {"upload_types": ALLOWED_TYPES, "upload_accept": ",".join(ALLOWED_TYPES)}
+    return upload_settings(current_app.config)
 
 
 from portal.blueprints.citizen import printing, progress, routes, uploads  # noqa: E402,F401

@@ -8,13 +8,18 @@ from wtforms import (
     EmailField,
     RadioField,
     StringField,
-    TelField,
     TextAreaField,
 )
-from wtforms.validators import Email, Optional, Regexp, ValidationError
+from wtforms.validators import Email, Optional, ValidationError
 
-from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
-from portal.core.forms import VersionedForm, fits, stripped, without_spaces
+from portal.blueprints.forms import (
+    EmptyForm,
+    ReturnForm,
+    id_number_field,
+    phone_field,
+    required,
+)
+from portal.core.forms import VersionedForm, fits, stripped
 from portal.dossiers.models import Dossier
 
 __all__ = ["ApplicantForm", "EmptyForm", "ReturnForm", "StartForm", "SupplementForm",
@@ -33,14 +38,11 @@ class ApplicantForm(FlaskForm):
 
     name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), filters=[stripped],
                        validators=[required(_l("họ và tên")), fits(Dossier.applicant_name)])
-    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"),
-                            filters=[without_spaces], validators=[
-        required(_l("số định danh hoặc mã số thuế")),
-        Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
-               message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
-        fits(Dossier.applicant_id_number)])
-    phone = TelField(_l("Số điện thoại"), filters=[without_spaces], validators=[
-        required(_l("số điện thoại")), PHONE, fits(Dossier.applicant_phone)])
+    id_number = id_number_field(_l("Số định danh cá nhân hoặc mã số thuế"),
+                                Dossier.applicant_id_number,
+                                required(_l("số định danh hoặc mã số thuế")), tax_code=True)
+    phone = phone_field(_l("Số điện thoại"), Dossier.applicant_phone,
+                        required(_l("số điện thoại")))
     email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
                           check_deliverability=False), fits(Dossier.applicant_email)])

@@ -23,24 +23,30 @@ from wtforms import (
     RadioField,
     SelectChoice,
     StringField,
-    TelField,
     TextAreaField,
 )
-from wtforms.validators import Email, Optional, Regexp
+from wtforms.validators import Email, Optional
 
 from portal.accounts.models import Role
 from portal.blueprints.downloads import send_dossier_file
-from portal.blueprints.forms import PHONE, EmptyForm, ReturnForm, required
+from portal.blueprints.forms import (
+    EmptyForm,
+    ReturnForm,
+    id_number_field,
+    phone_field,
+    required,
+    upload_settings,
+)
 from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar.overrides import current_calendar
-from portal.core.forms import VersionedForm, fits, stripped, too_long, without_spaces
+from portal.core.forms import VersionedForm, fits, stripped, too_long
 from portal.core.frame import refused, show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as dossier_ops
-from portal.dossiers.files import ALLOWED_TYPES, UploadLimits
+from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
 from portal.workflow import actions as wf
 from portal.workflow import intake
@@ -61,13 +67,9 @@ class IntakeForm(ReturnForm):
     person_id = RadioField(_l("Tài khoản của người nộp"), validate_choice=False, default="")
     name = StringField(_l("Họ và tên (hoặc tên tổ chức)"), filters=[stripped],
                        validators=[fits(Dossier.applicant_name)])
-    id_number = StringField(_l("Số định danh cá nhân hoặc mã số thuế"),
-                            filters=[without_spaces], validators=[
-        Optional(), Regexp(r"^(\d{12}|\d{10}(-\d{3})?)$",
-                           message=_l("Nhập số định danh 12 chữ số hoặc mã số thuế 10 chữ số.")),
-        fits(Dossier.applicant_id_number)])
-    applicant_phone = TelField(_l("Số điện thoại"), filters=[without_spaces],
-                               validators=[Optional(), PHONE, fits(Dossier.applicant_phone)])
+    id_number = id_number_field(_l("Số định danh cá nhân hoặc mã số thuế"),
+                                Dossier.applicant_id_number, Optional(), tax_code=True)
+    applicant_phone = phone_field(_l("Số điện thoại"), Dossier.applicant_phone, Optional())
     email = EmailField(_l("E-mail"), filters=[stripped], validators=[
         Optional(), Email(message=_l("Địa chỉ e-mail không hợp lệ, ví dụ: ten@example.vn."),
                           check_deliverability=False), fits(Dossier.applicant_email)])
@@ -245,8 +247,7 @@ def _render_files(dossier: Dossier, errors: dict | None = None, status: int = 20
                                    collected_by=dossier.applicant_name)
     return render_template("staff/intake/files.html", dossier=dossier, errors=errors or {},
                            receive_form=receive_form, resolve_form=resolve_form,
-                           upload_types=ALLOWED_TYPES,
-                           upload_accept=",".join(ALLOWED_TYPES)), status
+                           **upload_settings(current_app.config)), status
 
 
 def _scanned_or_redirect(dossier_id: int):

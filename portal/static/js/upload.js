@@ -58,7 +58,9 @@
     if (input) {
       input.classList.add("is-invalid");
       input.setAttribute("aria-invalid", "true");
-      input.setAttribute("aria-describedby", box.id);
+      // The limits stated under the input stay part of its description.
+      const rules = area.querySelector(".upload-rules");
+      input.setAttribute("aria-describedby", [rules && rules.id, box.id].filter(Boolean).join(" "));
     }
   };
 

@@ -30,6 +30,18 @@ def test_money_and_durations_in_vietnamese():
     assert duration_label(0, "same_day") == "Trong ngày làm việc"
 
 
+def test_a_moment_in_a_sentence_reads_day_then_time():
+    """Issue 12: "ngày 06/12/2026, lúc 13:23", never "ngày 13:23 06/12/2026"."""
+    from datetime import UTC, datetime
+
+    from portal.core.formatting import day_and_time
+
+    assert day_and_time(datetime(2026, 12, 6, 6, 23, tzinfo=UTC)) == "ngày 06/12/2026, lúc 13:23"
+    # Vietnam's day, not UTC's: 18:30 UTC is already the next morning there.
+    assert day_and_time(datetime(2026, 12, 6, 18, 30, tzinfo=UTC)) == "ngày 07/12/2026, lúc 01:30"
+    assert day_and_time(None) == ""
+
+
 def test_config_reads_environment_once_and_validates():
     config = Config.from_env({"DATABASE_URL": "postgresql://u@h/db", "SMTP_PORT": "2525"})
     assert config.sqlalchemy_url == "postgresql+psycopg://u@h/db"

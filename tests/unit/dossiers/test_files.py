@@ -226,3 +226,20 @@ def test_sweep_command(app, db_session):
     assert swept.exit_code == 0, swept.output
     assert re.search(r"xóa [1-9]\d* tệp mồ côi", swept.output)
     assert not storage.exists("dossiers/998/orphan") and storage.exists(item.storage_key)
+
+
+def test_the_words_of_an_upload_area():
+    """Issue 12: the types and limits stated next to each upload area."""
+    assert files.type_names() == "PDF, JPG, PNG, DOCX, XLSX, ODT"
+    assert files.whole_megabytes(20 * files.MIB) == "20 MB"
+    assert files.whole_megabytes(5 * files.MIB + 700 * 1024) == "5 MB"  # never more than holds
+    assert files.whole_megabytes(300 * 1024) == "300 KB"
+
+
+@pytest.mark.parametrize(("name", "claimed"), [
+    ("to-khai.pdf", files.PDF), ("ANH.JPG", files.JPEG), ("anh.jpeg", files.JPEG),
+    ("bang.xlsx", files.XLSX), ("don.doc", None), ("virus.exe", None), ("pdf", None),
+    ("", None), ("ho so.pdf.exe", None),
+])
+def test_the_type_a_name_claims(name, claimed):
+    assert files.claimed_type(name) == claimed

@@ -156,8 +156,10 @@ def test_upload_refusals_each_with_a_message_at_its_requirement(db_session, stor
     dossier, user = _draft()
     assert "rỗng" in str(_refusal(dossier, user, storage, content=b""))
     exe = b"MZ\x90\x00" + b"\x00" * 500
+    assert "không phải là PDF" in str(_refusal(dossier, user, storage, content=exe,
+                                                name="ho-so.pdf"))
     assert "không đúng định dạng" in str(_refusal(dossier, user, storage, content=exe,
-                                                  name="ho-so.pdf"))
+                                                  name="ho-so.exe"))
     small = UploadLimits(max_file=1000, max_dossier=1500, max_files_per_requirement=2)
     too_big = _refusal(dossier, user, storage, content=PDF + b"1" * 1000, limits=small)
     assert "vượt quá dung lượng tối đa" in str(too_big)

@@ -114,6 +114,15 @@ def test_create_staff_errors_are_422(csrf_client, app, login):
     assert taken.status_code == 422 and "đã được dùng" in taken.get_data(as_text=True)
 
 
+def test_a_staff_phone_typed_with_dots_is_stored_once(csrf_client, app, login):
+    logged_in_admin(app, login, csrf_client)
+    created = csrf_client.post("/quan-tri/nguoi-dung/moi",
+                               data=dict(NEW_STAFF, phone="0905.111.222"))
+    assert created.status_code == 303
+    with app.app_context():
+        assert _user("anh.tran@example.vn").phone == "0905111222"
+
+
 def test_grant_and_revoke_roles(csrf_client, app, login):
     ids = _people(app)
     logged_in_admin(app, login, csrf_client)

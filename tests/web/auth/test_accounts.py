@@ -133,3 +133,16 @@ def test_members_of_other_organisations_cannot_manage_it(csrf_client, app, login
 def test_profile_requires_login(client, app):
     response = client.get("/tai-khoan/ho-so-ca-nhan")
     assert response.status_code == 302 and "dang-nhap" in response.headers["Location"]
+
+
+def test_a_phone_typed_in_groups_or_with_84_is_stored_once(csrf_client, app):
+    """Issue 12: "0905 123 456", "0905.123.456" and "+84 905 123 456" are one number."""
+    response = csrf_client.post("/tai-khoan/dang-ky", data=dict(GOOD, phone="+84 905 123 456"))
+    assert response.status_code == 303
+    with app.app_context():
+        assert db.session.scalar(db.select(User.phone)) == "0905123456"
+    bad = csrf_client.post("/tai-khoan/dang-ky",
+                           data=dict(GOOD, email="khac@example.vn", id_number="051195002222",
+                                     phone="0905 123 45"))
+    assert bad.status_code == 422
+    assert "Nhập 10 chữ số bắt đầu bằng 0" in bad.get_data(as_text=True)

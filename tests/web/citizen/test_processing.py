@@ -149,6 +149,13 @@ def test_page_shows_the_request_timeline_and_documents(citizen, app, dossiers, s
     assert submitted_at < received_at < requested_at
 
 
+def test_dates_in_sentences_read_day_then_time(citizen, dossiers):
+    """Issue 12: "Phiếu số 1/HDHS, ngày 13/03/2025, lúc 09:00" (was "ngày 09:00 13/03/2025")."""
+    html = page(citizen, f"/ho-so/{dossiers.waiting}")
+    assert "Phiếu số 1/HDHS, ngày 13/03/2025, lúc 09:00" in html
+    assert "ngày 09:00" not in html
+
+
 def test_internal_events_stay_internal(citizen, dossiers):
     html = page(citizen, f"/ho-so/{dossiers.overdue}")
     assert "nhận xử lý bước" not in html  # the specialist taking the dossier (internal)

@@ -1,5 +1,6 @@
 """The online submission journey through the web routes: steps, drafts, submit, print."""
 
+import re
 import shutil
 import subprocess
 
@@ -85,6 +86,24 @@ def test_whole_journey_with_postal_return(citizen, app, setup):
                               check=True).stdout.decode()
         assert state["code"] in text and "Tóm tắt hồ sơ nộp trực tuyến" in text
         assert "Nguyễn Văn Bình" in text
+
+
+def test_phones_typed_in_groups_or_with_84_are_stored_once(citizen, app, setup):
+    """Issue 12: "0905 111 222", "0905.111.222" and "+84 905 111 222" are one number, on the
+    applicant's step and on the postal return's."""
+    dossier_id = start_draft(citizen, setup)
+    saved = citizen.post(f"/ho-so/{dossier_id}/nguoi-nop",
+                         data=dict(APPLICANT, phone="0905.111.222"))
+    assert saved.status_code == 303
+    postal = citizen.post(f"/ho-so/{dossier_id}/nhan-ket-qua",
+                          data=dict(POSTAL, phone="+84 905 111 222"))
+    assert postal.status_code == 303
+    with app.app_context():
+        dossier = db.session.get(Dossier, dossier_id)
+        assert dossier.applicant_phone == "0905111222" and dossier.postal_phone == "0905111222"
+    bad = citizen.post(f"/ho-so/{dossier_id}/nhan-ket-qua", data=dict(POSTAL, phone="0905 11"))
+    assert bad.status_code == 422
+    assert "Nhập 10 chữ số bắt đầu bằng 0" in bad.get_data(as_text=True)
 
 
 def test_submitted_dossier_has_no_steps_and_is_listed(citizen, app, setup):
@@ -178,6 +197,9 @@ def test_withdraw_request(citizen, app, setup):
     done = citizen.post(f"/ho-so/{dossier_id}/rut", data={"reason": "Tôi nộp nhầm thủ tục"},
                         follow_redirects=True)
     assert "Đã gửi yêu cầu rút hồ sơ" in done.get_data(as_text=True)
+    # Issue 12: the day, then the time.
+    assert re.search(r"Bạn đã yêu cầu rút hồ sơ ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d\.",
+                     done.get_data(as_text=True))
     with app.app_context():
         dossier = db.session.get(Dossier, dossier_id)
         assert dossier.withdrawal_requested_at and dossier.withdrawal_reason.startswith("Tôi")

@@ -58,10 +58,34 @@ def _count_files(app) -> int:
 
 
 def test_wrong_type_renamed_exe_is_refused_in_its_area(citizen, app, setup, draft):
+    """Issue 12: a file named as a PDF whose content is not one is refused for its content,
+    not for its name."""
     second = setup.requirements[1]
     message = _refused(upload(citizen, draft, second, (EXE, "hop-dong.pdf")), second)
-    assert "không đúng định dạng" in message and "PDF" in message
+    assert "Nội dung tệp “hop-dong.pdf” không phải là PDF" in message
+    assert "không đúng định dạng" not in message
+    photo = _refused(upload(citizen, draft, second, (EXE, "anh.JPEG")), second)
+    assert "Nội dung tệp “anh.JPEG” không phải là JPG" in photo
     assert _count_files(app) == 0
+
+
+def test_a_program_named_as_a_program_is_refused_for_its_format(citizen, app, setup, draft):
+    second = setup.requirements[1]
+    message = _refused(upload(citizen, draft, second, (EXE, "cai-dat.exe")), second)
+    assert "không đúng định dạng cho phép" in message and "PDF" in message
+    assert _count_files(app) == 0
+
+
+def test_each_area_states_the_types_and_the_configured_limits(citizen, setup, draft, limits):
+    """Issue 12: the types in words and the sizes in whole MB, from the configuration."""
+    page = citizen.get(f"/ho-so/{draft}/giay-to").get_data(as_text=True)
+    rules = "Nhận tệp PDF, JPG, PNG, DOCX, XLSX, ODT; tối đa 20 MB mỗi tệp, 100 MB cho cả hồ sơ."
+    assert page.count(rules) == len(setup.requirements)
+    first = setup.requirements[0]
+    assert f'aria-describedby="req-{first}-rules"' in page
+    limits(max_file_bytes=5 * 1024 * 1024 + 7, max_dossier_bytes=30 * 1024 * 1024)
+    page = citizen.get(f"/ho-so/{draft}/giay-to").get_data(as_text=True)
+    assert "tối đa 5 MB mỗi tệp, 30 MB cho cả hồ sơ." in page
 
 
 def test_empty_file_is_refused(citizen, app, setup, draft):
@@ -123,7 +147,7 @@ def test_plain_refusal_is_flashed_with_the_requirement_name(citizen, setup, draf
     response = upload(citizen, draft, first, (EXE, "virus.pdf"), htmx=False)
     assert response.status_code == 303
     page = citizen.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Tờ khai yêu cầu cấp Phiếu: Tệp “virus.pdf” không đúng định dạng" in page
+    assert "Tờ khai yêu cầu cấp Phiếu: Nội dung tệp “virus.pdf” không phải là PDF" in page
 
 
 def test_area_shows_name_size_type_and_links(citizen, setup, draft):

@@ -196,7 +196,8 @@ def test_upload_refusal_is_shown_in_its_area(app, counter, setup):
     html = response.get_data(as_text=True)
     assert response.status_code == 422
     error = re.search(rf'id="req-{second}-error"[^>]*>(.*?)</div>', html, re.S).group(1)
-    assert "không đúng định dạng" in error
+    assert "Nội dung tệp “cccd.pdf” không phải là PDF" in error
+    assert "Nhận tệp PDF, JPG, PNG, DOCX, XLSX, ODT; tối đa 20 MB mỗi tệp" in html
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(DossierFile)) == 0
     empty = counter.post(f"/can-bo/tiep-nhan/{dossier_id}/giay-to",
@@ -254,6 +255,18 @@ def test_postal_intake_and_its_checks(app, counter, setup):
     d = _dossier(app, dossier_id)
     assert d.channel is Channel.POSTAL and d.return_method is ReturnMethod.POSTAL
     assert d.postal_street == "Thôn 2"
+
+
+def test_phones_typed_in_groups_or_with_84_are_stored_once(app, counter, setup):
+    """Issue 12: the applicant's and the return address's phone, however typed."""
+    dossier_id = _new(counter, setup.version_id, channel="postal",
+                      **dict(POSTAL, phone="+84 905-123-456"), applicant_phone="0905.123.456")
+    d = _dossier(app, dossier_id)
+    assert d.applicant_phone == "0905123456" and d.postal_phone == "0905123456"
+    bad = counter.post("/can-bo/tiep-nhan/moi", data=dict(
+        WALK_IN, version_id=setup.version_id, applicant_phone="+84 12 345"))
+    assert bad.status_code == 422
+    assert "Nhập 10 chữ số bắt đầu bằng 0" in bad.get_data(as_text=True)
 
 
 # --- on the spot and hand-over ------------------------------------------------------------

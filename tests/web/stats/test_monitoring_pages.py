@@ -134,6 +134,12 @@ def test_the_page_polls_its_board_and_keeps_the_filter(as_, centre):
     assert 'hx-trigger="every 60s"' in text and shown(text, centre) == {"other_late"}
 
 
+def test_the_stamp_reads_day_then_time(as_, centre):
+    """Issue 12: "Số liệu ngày 06/12/2026, lúc 13:23, …" (was "Số liệu lúc 13:23 06/12/2026")."""
+    page = as_("supervisor").get(URL).text
+    assert re.search(r"Số liệu ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d, tự cập nhật", page)
+
+
 def test_empty_states(as_, centre):
     page = as_("supervisor").get(URL).text
     assert "Không có yêu cầu xin ý kiến nào quá hạn trả lời." in page
