@@ -173,6 +173,16 @@ def set_language():
     return redirect(safe_redirect_target(request.form.get("next"), url_for("public.home")), 303)
 
 
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: answer with the SVG icon the
+    pages link (every current browser draws an SVG favicon) instead of a 404."""
+    response = current_app.send_static_file("favicon.svg")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
+
+
 @bp.get("/healthz")
 def healthz():
     """Liveness: the process answers. Touches nothing else (see /readyz)."""
