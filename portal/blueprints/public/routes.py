@@ -53,7 +53,7 @@ def home():
     agencies = queries.active_agencies()
     counts = queries.published_counts_by_agency()
     return render_template("public/home.html", agencies=agencies, counts=counts,
-                           total=sum(counts.values()))
+                           total=sum(counts.values()), lookup_form=LookupForm(formdata=None))
 
 
 @bp.get("/thu-tuc")
