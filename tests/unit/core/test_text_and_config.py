@@ -79,3 +79,15 @@ def test_centre_contact_is_read_from_the_environment_and_checked():
         Config.from_env({"CENTRE_EMAIL": "not an address"})
     with pytest.raises(ConfigError, match="CENTRE_HOTLINE"):
         Config.from_env({"CENTRE_HOTLINE": "call us"})
+
+
+def test_vietnamese_sort_key_orders_letters_then_tones_then_case():
+    from portal.core.text import vietnamese_sort_key
+
+    words = ["Tổ chức", "Ưu tiên", "Đăng ký", "Em", "Dịch vụ", "ăn", "Âm", "An", "Uy", "Ơn", "Ôm",
+             "Ong", "bạ", "bá", "bã", "bả", "bà", "ba", "Ba", "1 số", "Cấp lại", "Cấp"]
+    assert sorted(words, key=vietnamese_sort_key) == [
+        "1 số", "An", "ăn", "Âm", "Ba", "ba", "bà", "bả", "bã", "bá", "bạ", "Cấp", "Cấp lại",
+        "Dịch vụ", "Đăng ký", "Em", "Ong", "Ôm", "Ơn", "Tổ chức", "Uy", "Ưu tiên"]
+    # Composed or decomposed input, extra spaces: the same key apart from the text itself.
+    assert vietnamese_sort_key("Đ\u0103ng  ky\u0301")[:2] == vietnamese_sort_key("Đăng ký")[:2]
