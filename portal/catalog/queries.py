@@ -15,7 +15,7 @@ from portal.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
-from portal.catalog.ranking import result_key
+from portal.catalog.ranking import result_order
 from portal.core.i18n import N_
 from portal.core.pagination import Page, page_number, paginate
 from portal.core.text import search_terms
@@ -61,11 +61,11 @@ def search_catalog(filters: CatalogFilter, page: int = 1, size: int = 20) -> Pag
     # Vietnamese the same way on SQLite and PostgreSQL — and the page is cut after sorting, so
     # pages never overlap or skip. The matches are small rows: id, name, agency position.
     matches = db.session.execute(query.with_only_columns(
-        ProcedureVersion.id, ProcedureVersion.name, Agency.position)).all()
-    matches.sort(key=lambda row: result_key(row.name, row.position, terms, row.id))
+        ProcedureVersion.name, Agency.position, ProcedureVersion.id)).all()
+    matches.sort(key=result_order(terms))
     size = max(1, size)
     number = min(page_number(page), max(1, -(-len(matches) // size)))  # past the end: last page
-    ids = [row.id for row in matches[(number - 1) * size:number * size]]
+    ids = [row[2] for row in matches[(number - 1) * size:number * size]]
     return Page(items=_versions_in_order(ids), number=number, size=size, total=len(matches))
 
 

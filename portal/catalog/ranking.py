@@ -11,6 +11,7 @@ the list, then the name in Vietnamese collation (``core.text.vietnamese_sort_key
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from portal.core.text import fold, vietnamese_sort_key
@@ -28,15 +29,18 @@ def _name_keys(name: str) -> tuple[str, int, tuple[str, str, str]]:
     return folded, folded.count(" ") + 1, vietnamese_sort_key(name)
 
 
-def result_key(name: str, agency_position: int, terms: list[str], tiebreak: int = 0) -> tuple:
-    """The sort key of one result for a search of ``terms`` (folded words; empty: browsing,
-    by agency then name)."""
-    folded, words, collated = _name_keys(name)
+def result_order(terms: list[str]) -> Callable[[tuple[str, int, int]], tuple]:
+    """The sort key for the results of a search of ``terms`` (folded words; none: browsing,
+    by agency then name), applied to ``(name, agency position, id)`` rows."""
     phrase = " ".join(terms)
-    at = folded.find(phrase) if phrase else -1
-    if at < 0:
-        kind, before, length = (WORDS_APART if phrase else STARTS), 0, 0
-    else:
-        kind = STARTS if at == 0 else CONTAINS
-        before, length = folded.count(" ", 0, at), words
-    return kind, before, length, agency_position, collated, tiebreak
+
+    def key(row: tuple[str, int, int]) -> tuple:
+        name, agency_position, tiebreak = row
+        folded, words, collated = _name_keys(name)
+        at = folded.find(phrase) if phrase else -1
+        if at < 0:
+            return (WORDS_APART if phrase else STARTS), 0, 0, agency_position, collated, tiebreak
+        return ((STARTS if at == 0 else CONTAINS), folded.count(" ", 0, at), words,
+                agency_position, collated, tiebreak)
+
+    return key

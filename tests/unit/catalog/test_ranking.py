@@ -1,13 +1,13 @@
 """catalog.ranking: the order of search results (the procedure people mean first)."""
 
-from portal.catalog.ranking import result_key
+from portal.catalog.ranking import result_order
 from portal.core.text import search_terms
 
 
 def _ranked(names, query, positions=None):
-    terms = search_terms(query)
     positions = positions or {}
-    return sorted(names, key=lambda n: result_key(n, positions.get(n, 1), terms))
+    rows = [(name, positions.get(name, 1), n) for n, name in enumerate(names)]
+    return [row[0] for row in sorted(rows, key=result_order(search_terms(query)))]
 
 
 def test_the_phrase_earliest_then_shorter_names_then_words_apart():
