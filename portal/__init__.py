@@ -108,7 +108,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def _globals():
-        return {"current_locale": _select_locale(), "request_path": request.path}
+        return {"current_locale": _select_locale(), "request_path": request.path,
+                "centre": app.config["PORTAL"].centre}
 
     @app.before_request
     def _nonce():

@@ -25,6 +25,29 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _tel_uri(number: str) -> str:
+    """'0255 3 822 888' -> 'tel:+842553822888' (RFC 3966: a global number, so the link dials
+    the same from abroad); a number already in +84 form keeps its country code."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    if number.strip().startswith("+"):
+        return f"tel:+{digits}"
+    return f"tel:+84{digits[1:]}" if digits.startswith("0") else f"tel:{digits}"
+
+
+@dataclass(frozen=True)
+class CentreContact:
+    """How to reach the centre, shown in every page's footer."""
+
+    hotline: str
+    address: str
+    email: str
+    hours: str
+
+    @property
+    def tel_uri(self) -> str:
+        return _tel_uri(self.hotline)
+
+
 def _number(value: str, name: str) -> float:
     try:
         return float(value)
@@ -50,6 +73,13 @@ class Config:
     timezone: str = "Asia/Ho_Chi_Minh"
     # The province whose centre this is, as the official forms name it (form 01).
     province_name: str = "Quảng Ngãi"
+    # The centre's contact details in every page's footer (the demo centre of that province).
+    # centre_hours holds the office times only; the footer's sentence around them (working
+    # days, holidays) is translated.
+    centre_hotline: str = "0255 3 822 888"
+    centre_address: str = "54 Hùng Vương, phường Trần Phú, thành phố Quảng Ngãi, tỉnh Quảng Ngãi"
+    centre_email: str = "hcc@quangngai.gov.vn"
+    centre_hours: str = "07:30–11:30, 13:00–17:00"
     # How many reverse proxies (the TLS proxy, a load balancer) stand in front of the app and
     # append to X-Forwarded-For. 0: the connecting address is the client's and the header,
     # which anyone can write, is ignored. Wrong in either direction, every client shares the
@@ -111,6 +141,11 @@ class Config:
             "smtp_starttls": _bool(env.get("SMTP_STARTTLS")),
             "mail_from": env.get("MAIL_FROM", cls.mail_from),
         }
+        for key, name in (("centre_hotline", "CENTRE_HOTLINE"),
+                          ("centre_address", "CENTRE_ADDRESS"),
+                          ("centre_email", "CENTRE_EMAIL"), ("centre_hours", "CENTRE_HOURS")):
+            if env.get(name, "").strip():
+                values[key] = env[name].strip()
         proxies = env.get("PROXY_COUNT", "").strip()
         if proxies:
             if not proxies.isdigit():
@@ -153,6 +188,7 @@ class Config:
             problems.append("SMTP_PORT out of range")
         if not 0 < self.max_file_bytes <= self.max_dossier_bytes:
             problems.append("MAX_FILE_MB must be positive and not above MAX_DOSSIER_MB")
+        problems += self._centre_problems()
         if self.max_files_per_requirement < 1:
             problems.append("max_files_per_requirement must be at least 1")
         if self.session_idle_minutes < 1 or self.remember_days < 1:
@@ -174,6 +210,21 @@ class Config:
         if problems:
             raise ConfigError("; ".join(problems))
         return self
+
+    def _centre_problems(self) -> list[str]:
+        problems = []
+        if sum(ch.isdigit() for ch in self.centre_hotline) < 3:
+            problems.append("CENTRE_HOTLINE must be a telephone number")
+        if "@" not in self.centre_email.strip("@") or any(ch.isspace() for ch in self.centre_email):
+            problems.append("CENTRE_EMAIL must be an e-mail address")
+        if not (self.centre_address.strip() and self.centre_hours.strip()):
+            problems.append("CENTRE_ADDRESS and CENTRE_HOURS must not be empty")
+        return problems
+
+    @property
+    def centre(self) -> CentreContact:
+        return CentreContact(self.centre_hotline, self.centre_address, self.centre_email,
+                             self.centre_hours)
 
     @property
     def sqlalchemy_url(self) -> str:

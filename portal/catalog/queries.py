@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from portal.catalog.models import (
@@ -15,6 +15,7 @@ from portal.catalog.models import (
     ProcedureVersion,
     VersionStatus,
 )
+from portal.catalog.ranking import result_order
 from portal.core.i18n import N_
 from portal.core.pagination import Page, page_number, paginate
 from portal.core.text import search_terms
@@ -46,7 +47,8 @@ def search_catalog(filters: CatalogFilter, page: int = 1, size: int = 20) -> Pag
     query = published_versions().join(Agency, Agency.id == Procedure.agency_id)
     # search_text is stored folded (no diacritics, đ→d, lower case) so a plain LIKE matches
     # "dang ky the chap" to "Đăng ký thế chấp" identically on SQLite and PostgreSQL.
-    for term in search_terms(filters.q):  # every word must appear
+    terms = search_terms(filters.q)
+    for term in terms:  # every word must appear
         query = query.where(ProcedureVersion.search_text.contains(term, autoescape=True))
     if filters.agency_id:
         query = query.where(Procedure.agency_id == filters.agency_id)
@@ -54,31 +56,33 @@ def search_catalog(filters: CatalogFilter, page: int = 1, size: int = 20) -> Pag
         query = query.where(ProcedureVersion.field_id == filters.field_id)
     if filters.level:
         query = query.where(ProcedureVersion.online_level == filters.level)
-    terms = search_terms(filters.q)
-    # Whole-phrase matches first: "dang ky the chap" should not rank below "... thể thao".
-    phrase = " ".join(terms)
-    rank = case(
-        (ProcedureVersion.search_text.startswith(phrase, autoescape=True), 0),
-        (ProcedureVersion.search_text.contains(phrase, autoescape=True), 1),
-        else_=2,
-    ) if terms else None
-    order = [rank] if rank is not None else []
-    query = query.order_by(*order, Agency.position, ProcedureVersion.name, ProcedureVersion.id)
-    return _page_with_total(query, page, size)
+    # The order (catalog.ranking: the procedure people mean before its amendments, names in
+    # Vietnamese collation) is computed in Python over every match — no database collates
+    # Vietnamese the same way on SQLite and PostgreSQL — and the page is cut after sorting, so
+    # pages never overlap or skip. The matches are small rows: id, name, agency position.
+    matches = db.session.execute(query.with_only_columns(
+        ProcedureVersion.name, Agency.position, ProcedureVersion.id)).all()
+    matches.sort(key=result_order(terms))
+    size = max(1, size)
+    number = min(page_number(page), max(1, -(-len(matches) // size)))  # past the end: last page
+    ids = [row[2] for row in matches[(number - 1) * size:number * size]]
+    return Page(items=_versions_in_order(ids), number=number, size=size, total=len(matches))
 
 
-def _page_with_total(query: Select, page: int, size: int) -> Page:
-    """One round trip: the page's rows carry the total (COUNT(*) OVER ()), and the joined
-    procedure and agency fill the relationships the result list shows."""
-    counted = query.add_columns(func.count().over().label("total")).options(
-        contains_eager(ProcedureVersion.procedure).contains_eager(Procedure.agency)
-    )
-    page = page_number(page)
-    rows = db.session.execute(counted.limit(size).offset((page - 1) * size)).all()
-    if not rows and page > 1:  # past the end: show the last page instead
-        return paginate(query, page, size)
-    total = rows[0].total if rows else 0
-    return Page(items=[row[0] for row in rows], number=page, size=size, total=total)
+def _versions_in_order(ids: list[int]) -> list[ProcedureVersion]:
+    """The page's versions, with the procedure and agency the result list shows, in the order
+    of ``ids``."""
+    if not ids:
+        return []
+    rows = db.session.scalars(
+        select(ProcedureVersion)
+        .join(Procedure, Procedure.id == ProcedureVersion.procedure_id)
+        .join(Agency, Agency.id == Procedure.agency_id)
+        .where(ProcedureVersion.id.in_(ids))
+        .options(contains_eager(ProcedureVersion.procedure).contains_eager(Procedure.agency))
+    ).unique()
+    by_id = {version.id: version for version in rows}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def published_by_code(code: str) -> ProcedureVersion | None:

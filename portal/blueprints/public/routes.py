@@ -53,7 +53,7 @@ def home():
     agencies = queries.active_agencies()
     counts = queries.published_counts_by_agency()
     return render_template("public/home.html", agencies=agencies, counts=counts,
-                           total=sum(counts.values()))
+                           total=sum(counts.values()), lookup_form=LookupForm(formdata=None))
 
 
 @bp.get("/thu-tuc")
@@ -171,6 +171,16 @@ def set_language():
     locale = request.form.get("locale", "vi")
     session["locale"] = locale if locale in ("vi", "en") else "vi"
     return redirect(safe_redirect_target(request.form.get("next"), url_for("public.home")), 303)
+
+
+@bp.get("/favicon.ico")
+def favicon():
+    """Browsers ask for /favicon.ico whatever the page links: answer with the SVG icon the
+    pages link (every current browser draws an SVG favicon) instead of a 404."""
+    response = current_app.send_static_file("favicon.svg")
+    response.cache_control.public = True
+    response.cache_control.max_age = 7 * 24 * 3600
+    return response
 
 
 @bp.get("/healthz")

@@ -77,3 +77,29 @@ def test_production_settings_are_hardened():
     assert settings["DEBUG"] is False and settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] and settings["REMEMBER_COOKIE_SECURE"]
     assert "***" == config.public_dict()["secret_key"]
+
+
+def test_centre_contact_is_read_from_the_environment_and_checked():
+    config = Config.from_env({"CENTRE_HOTLINE": " +84 255 3 822 888 ", "CENTRE_EMAIL": "a@b.vn",
+                              "CENTRE_ADDRESS": "54 Hùng Vương", "CENTRE_HOURS": "07:30–17:00"})
+    assert config.centre.hotline == "+84 255 3 822 888"
+    assert config.centre.tel_uri == "tel:+842553822888"
+    assert (config.centre.email, config.centre.address, config.centre.hours) == (
+        "a@b.vn", "54 Hùng Vương", "07:30–17:00")
+    assert Config.from_env({}).centre.tel_uri == "tel:+842553822888"  # 0255… -> +84 255…
+    with pytest.raises(ConfigError, match="CENTRE_EMAIL"):
+        Config.from_env({"CENTRE_EMAIL": "not an address"})
+    with pytest.raises(ConfigError, match="CENTRE_HOTLINE"):
+        Config.from_env({"CENTRE_HOTLINE": "call us"})
+
+
+def test_vietnamese_sort_key_orders_letters_then_tones_then_case():
+    from portal.core.text import vietnamese_sort_key
+
+    words = ["Tổ chức", "Ưu tiên", "Đăng ký", "Em", "Dịch vụ", "ăn", "Âm", "An", "Uy", "Ơn", "Ôm",
+             "Ong", "bạ", "bá", "bã", "bả", "bà", "ba", "Ba", "1 số", "Cấp lại", "Cấp"]
+    assert sorted(words, key=vietnamese_sort_key) == [
+        "1 số", "An", "ăn", "Âm", "Ba", "ba", "bà", "bả", "bã", "bá", "bạ", "Cấp", "Cấp lại",
+        "Dịch vụ", "Đăng ký", "Em", "Ong", "Ôm", "Ơn", "Tổ chức", "Uy", "Ưu tiên"]
+    # Composed or decomposed input, extra spaces: the same key apart from the text itself.
+    assert vietnamese_sort_key("Đ\u0103ng  ky\u0301")[:2] == vietnamese_sort_key("Đăng ký")[:2]

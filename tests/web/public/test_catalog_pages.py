@@ -1,8 +1,11 @@
 """Public catalog: browse, accent-insensitive search (full page and htmx partial), pages."""
 
+import re
+
 import factories
 
 from portal.catalog import operations as catalog_ops
+from portal.catalog import queries
 from portal.catalog.models import OnlineLevel
 from portal.extensions import db
 
@@ -142,3 +145,66 @@ def test_field_options_follow_the_agency(client, app):
     page = client.get(f"/thu-tuc?agency={ids['land']}&field={justice_field}").get_data(
         as_text=True)
     assert "Tìm thấy 1 thủ tục" in page
+
+
+def _criminal_record_family(app):
+    """The issue's example: the procedure people mean, its amendments and narrower cases."""
+    with app.app_context():
+        justice = factories.agency("STP", "Sở Tư pháp")
+        names = [
+            "Bổ sung nội dung phiếu lý lịch tư pháp đối với tổ chức",
+            "Cấp lại phiếu lý lịch tư pháp do hết thời hạn",
+            "Gia hạn phiếu lý lịch tư pháp cấp tỉnh",
+            "Cấp Phiếu lý lịch tư pháp cho công dân Việt Nam, người nước ngoài đang cư trú tại "
+            "Việt Nam",
+            "Đính chính phiếu lý lịch tư pháp",
+            "Thủ tục về lý lịch và tư pháp",  # every word, not as a phrase
+        ]
+        for n, name in enumerate(names):
+            factories.published_procedure(justice, name=name, code=f"2.00049{n}")
+        db.session.commit()
+        return justice.id
+
+
+def _result_names(page: str) -> list[str]:
+    return re.findall(r'class="procedure-link"[^>]*>([^<]+)</a>', page)
+
+
+def test_search_puts_the_procedure_people_mean_before_its_amendments(client, app):
+    _criminal_record_family(app)
+    names = _result_names(client.get("/thu-tuc?q=ly+lich+tu+phap").get_data(as_text=True))
+    assert len(names) == 6
+    assert names[0].startswith("Cấp Phiếu lý lịch tư pháp cho công dân")
+    assert names[-1] == "Thủ tục về lý lịch và tư pháp"
+    # The exact name, then a name that starts with the query, before everything else.
+    names = _result_names(client.get("/thu-tuc?q=dinh+chinh+phieu+ly+lich").get_data(
+        as_text=True))
+    assert names == ["Đính chính phiếu lý lịch tư pháp"]
+    names = _result_names(client.get("/thu-tuc?q=phieu+ly+lich").get_data(as_text=True))
+    assert names[0].startswith("Cấp Phiếu lý lịch")
+    assert names[1] == "Đính chính phiếu lý lịch tư pháp"  # fewer words before, then shorter
+
+
+def test_names_sort_in_vietnamese_collation(client, app):
+    with app.app_context():
+        agency = factories.agency("STC", "Sở Tài chính")
+        for n, name in enumerate(["Thẩm định giá tài sản công", "Đăng ký mã số đơn vị",
+                                  "Duyệt quyết toán dự án", "Cấp mã số dự án", "Cập nhật mã số"]):
+            factories.published_procedure(agency, name=name, code=f"1.00070{n}")
+        db.session.commit()
+        agency_id = agency.id
+    names = _result_names(client.get(f"/thu-tuc?agency={agency_id}").get_data(as_text=True))
+    # Đ after D and before T (a code-point sort puts it after T); tone marks break ties only.
+    assert names == ["Cấp mã số dự án", "Cập nhật mã số", "Duyệt quyết toán dự án",
+                     "Đăng ký mã số đơn vị", "Thẩm định giá tài sản công"]
+
+
+def test_pages_of_ranked_results_neither_overlap_nor_skip(app):
+    agency_id = _criminal_record_family(app)
+    filters = queries.CatalogFilter(q="ly lich tu phap", agency_id=agency_id)
+    with app.app_context():
+        whole = [v.id for v in queries.search_catalog(filters, page=1, size=50).items]
+        pages = [queries.search_catalog(filters, page=n, size=4) for n in (1, 2, 3)]
+        assert [p.total for p in pages] == [6, 6, 6] and pages[2].number == 2  # clamped
+        assert [v.id for p in pages[:2] for v in p.items] == whole
+        assert all(v.procedure.agency.name == "Sở Tư pháp" for p in pages for v in p.items)

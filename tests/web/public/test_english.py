@@ -137,3 +137,16 @@ def test_refusals_and_flashes_in_english(csrf_client, app, login, compiled):
 def test_error_page_in_english(english):
     page = english.get("/khong-co-trang-nay").get_data(as_text=True)
     assert "Page not found" in page and "Không tìm thấy trang" not in page
+
+
+def test_english_search_without_results_says_names_are_searched_in_vietnamese(english, app):
+    _one_procedure(app)
+    hint = "Procedure names are searched in Vietnamese"
+    for headers in ({}, {"HX-Request": "true"}):  # the page and the active-search partial
+        page = english.get("/thu-tuc?q=criminal+record", headers=headers).get_data(as_text=True)
+        assert "No matching procedures found." in page and hint in page
+    # Not when something was found, nor when nothing was searched for.
+    assert hint not in english.get("/thu-tuc?q=ly+lich").get_data(as_text=True)
+    english.post("/ngon-ngu", data={"locale": "vi", "next": "/"})
+    page = english.get("/thu-tuc?q=criminal+record").get_data(as_text=True)
+    assert "Không tìm thấy thủ tục phù hợp" in page and "tìm bằng tiếng Việt" not in page

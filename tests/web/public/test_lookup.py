@@ -2,6 +2,8 @@
 digits of the applicant's phone or ID number, or the receipt QR's token — throttled per client
 address and per code, and a failure reads exactly like an unknown code."""
 
+import re
+
 import factories
 import pytest
 
@@ -136,3 +138,17 @@ def test_successful_lookups_do_not_use_up_the_address_limit(app, code, monkeypat
         assert shown(kiosk.get("/tra-cuu", query_string={"ma": code, "so": "1222"}))
     assert [kiosk.get("/tra-cuu", query_string={"ma": code, "so": "0000"}).status_code
             for _ in range(3)] == [404, 404, 429]
+
+
+def test_home_page_has_the_lookup_box(client, app):
+    """The lookup form on the home page is the lookup page's: a GET form to /tra-cuu that
+    works without JavaScript, with the code and the 4 digits, and nothing filled in."""
+    page = client.get("/").get_data(as_text=True)
+    box = re.search(r'<section class="home-lookup.*?</section>', page, re.S)
+    assert box, "the home page has a lookup section"
+    form = box.group(0)
+    assert '<form method="get" action="/tra-cuu"' in form
+    assert re.search(r'<input[^>]*name="ma"', form) and re.search(r'<input[^>]*name="so"', form)
+    assert '<label class="form-label" for="ma">' in form and 'inputmode="numeric"' in form
+    assert not re.search(r'value="[^"]', form)  # nothing filled in, no CSRF token
+    assert "Vui lòng sửa các lỗi sau" not in page
