@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from flask import Flask
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import Connection, Engine, text
 
@@ -92,19 +93,37 @@ def backend(request) -> str:
     return request.param
 
 
+# One app per backend for the whole run. pytest keeps one instance of a parametrized
+# session fixture at a time: under pytest-xdist a worker alternates between the backends
+# module after module, and rebuilding the app and its tables at each switch cost about a
+# tenth of `make test`. Built at first use, kept until the session ends.
+_APPS: dict[str, Flask] = {}
+
+
 @pytest.fixture(scope="session")
-def app(backend, tmp_path_factory):
-    root = tmp_path_factory.mktemp(f"portal-{backend}")
-    url = f"sqlite:///{root / 'test.db'}" if backend == "sqlite" else TEST_DATABASE_URL
-    application = create_app(_config(url, root / "uploads"))
-    header_guard.install(application)  # every response header must be sendable (Latin-1)
-    with application.app_context():
-        _db.drop_all()
-        _db.create_all()
-    yield application
-    with application.app_context():
-        _db.session.remove()
-        _db.engine.dispose()  # close pooled connections (ResourceWarning is an error here)
+def app(backend, tmp_path_factory, _apps_disposed):
+    if backend not in _APPS:
+        root = tmp_path_factory.mktemp(f"portal-{backend}")
+        url = f"sqlite:///{root / 'test.db'}" if backend == "sqlite" else TEST_DATABASE_URL
+        application = create_app(_config(url, root / "uploads"))
+        header_guard.install(application)  # every response header must be sendable (Latin-1)
+        with application.app_context():
+            _db.drop_all()
+            _db.create_all()
+        _APPS[backend] = application
+    return _APPS[backend]
+
+
+@pytest.fixture(scope="session")
+def _apps_disposed():
+    """Close the apps' pooled connections at the end of the run (a ResourceWarning is an
+    error here)."""
+    yield
+    while _APPS:
+        _, application = _APPS.popitem()
+        with application.app_context():
+            _db.session.remove()
+            _db.engine.dispose()
 
 
 class _ConnectionSession(FlaskSession):
