@@ -20,6 +20,7 @@ from portal.accounts.models import AccountKind, Role, RoleAssignment, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
 from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
 from portal.core.i18n import lazy_text as _l
+from portal.core.phones import canonical_phone
 from portal.core.text import search_terms
 from portal.dossiers import codes
 from portal.dossiers import operations as dossier_ops
@@ -76,9 +77,8 @@ def search_people(q: str, limit: int = 10) -> list[User]:
     query = select(User).where(User.active.is_(True), User.kind != AccountKind.STAFF,
                                ~User.id.in_(select(RoleAssignment.user_id)))
     digits = q.replace(" ", "").replace(".", "")
-    if digits.lstrip("+").isdigit():
-        phone = "0" + digits[3:] if digits.startswith("+84") else digits
-        query = query.where(or_(User.id_number == digits, User.phone == phone))
+    if digits.lstrip("+").isdigit():  # a CCCD, or a phone as typed (core.phones)
+        query = query.where(or_(User.id_number == digits, User.phone == canonical_phone(q)))
     else:
         terms = search_terms(q)
         if not terms:

@@ -125,6 +125,7 @@ def test_search_people_by_folded_name_cccd_or_phone(world):
     assert hoa in intake.search_people("Hoà")
     assert intake.search_people("051190009999") == [hoa]
     assert hoa in intake.search_people("0912 345 678")  # factories' phone
+    assert hoa in intake.search_people("84912345678")  # +84 without its "+" (core.phones)
     assert hoa in intake.search_people("+84912345678")
     assert world.counter not in intake.search_people(world.counter.full_name)
     assert intake.search_people("x") == []
