@@ -39,6 +39,7 @@ def check_page(page: Page, url: str | None = None) -> None:
     Without `url` the page as it stands is checked (e.g. a form showing its errors)."""
     if url is not None:
         page.goto(url)
+    page.wait_for_load_state()  # never measure a document that is still being replaced
     where = page.url
     default = page.viewport_size
     problems = []

@@ -92,6 +92,7 @@ def citizen(app, catalog) -> str:
 # --- the steps of the journey ---------------------------------------------------------------
 
 def _no_horizontal_scroll(page: Page) -> None:
+    page.wait_for_load_state()  # never measure a document that is still being replaced
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"horizontal scroll on {page.url}: {width}px"
 
@@ -273,7 +274,9 @@ def test_journey_with_uploads_a_reload_and_counter_return(app, catalog, page: Pa
     expect(page.get_by_label("Địa chỉ", exact=True)).to_have_value(
         "52 Hùng Vương, phường Trần Phú, TP Quảng Ngãi")
     page.get_by_role("link", name="Bước 2: Giấy tờ").click()
+    expect(page.locator("[aria-current=step]")).to_have_text("Bước 2: Giấy tờ")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
+    expect(page).to_have_url(re.compile(rf"/ho-so/{dossier_id}/nhan-ket-qua$"))
 
     looked_at()
     _choose_return(page)
