@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, g, request, session
-from flask_login import current_user, login_user, logout_user
+from flask import Flask, current_app, flash, g, redirect, request, session
+from flask_babel import gettext
+from flask_login import current_user, login_url, login_user, logout_user
 
 from portal.accounts import user_sessions
 from portal.accounts.models import User
 from portal.core.frame import unit_of_work
+from portal.core.htmx import is_partial_request
 from portal.core.models import utcnow
 from portal.extensions import login_manager
 
@@ -83,6 +85,19 @@ def _keep_last_seen() -> None:
             user_sessions.touch(record, now)
 
 
+def _sign_in_first():
+    """Flask-Login's answer to a visitor who is not (or no longer) signed in. A whole page is
+    redirected to the login as Flask-Login does; an htmx fragment (the session ended while the
+    page was open) gets 401 with HX-Redirect, so the browser goes to the login instead of
+    swapping the login page into a corner of the old one, and comes back to that page."""
+    flash(gettext(login_manager.login_message), login_manager.login_message_category)
+    if is_partial_request():
+        page = request.headers.get("HX-Current-URL") or request.url
+        return "", 401, {"HX-Redirect": login_url(login_manager.login_view, next_url=page)}
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
 def install(app: Flask) -> None:
     login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(_sign_in_first)
     app.before_request(_keep_last_seen)

@@ -15,3 +15,38 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+
+// One answer for every htmx request that fails: htmx swaps nothing for a 4xx/5xx (base.html's
+// responseHandling) and nothing when the network fails, so without this the click does nothing
+// visible. The message (its texts in the page's language, from base.html) is announced.
+(() => {
+  const box = () => document.getElementById("request-failed");
+  const show = (key) => {
+    const region = box();
+    if (!region) return;
+    region.querySelector(".request-failed-text").textContent =
+      region.dataset[key] || region.dataset.other;
+    region.hidden = false;
+  };
+  const byStatus = (status) => {
+    if (status === 403) return "forbidden";
+    if (status === 404) return "missing";
+    if (status === 409) return "conflict";
+    if (status === 413) return "tooLarge";
+    if (status === 429) return "tooMany";
+    if (status >= 500) return "server";
+    return "other";
+  };
+  document.addEventListener("htmx:responseError", (event) => {
+    show(byStatus(event.detail.xhr.status));
+  });
+  document.addEventListener("htmx:sendError", () => show("network"));
+  document.addEventListener("htmx:timeout", () => show("network"));
+  document.addEventListener("htmx:beforeRequest", () => {
+    const region = box();
+    if (region) region.hidden = true;
+  });
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("#request-failed .request-failed-close")) box().hidden = true;
+  });
+})();

@@ -233,3 +233,22 @@ def test_a_signed_in_page_costs_one_query_for_the_user(app, officer):
         event.remove(engine, "before_cursor_execute", _count)
     about_the_user = [s for s in statements if "user_session" in s or "role_assignment" in s]
     assert len(about_the_user) == 1, statements
+
+
+def test_an_htmx_request_after_the_session_ended_sends_the_page_to_the_login(app, officer):
+    """A fragment request (an action's form on the open workspace) from a session that has
+    ended: not the login page swapped into a corner of the old one (what following a 302
+    did), but 401 with HX-Redirect to the login, which comes back to the page."""
+    other_tab = _log_in(app, officer)
+    browser = _copy(other_tab, app)
+    _log_out(other_tab)
+    page = "http://localhost/can-bo/?q=abc"
+    answer = browser.get("/can-bo/hang-doi", headers={"HX-Request": "true",
+                                                          "HX-Current-URL": page})
+    assert answer.status_code == 401
+    assert answer.headers["HX-Redirect"] == "/tai-khoan/dang-nhap?next=%2Fcan-bo%2F%3Fq%3Dabc"
+    assert answer.data == b""
+    login = browser.get(answer.headers["HX-Redirect"])
+    assert "Vui lòng đăng nhập để tiếp tục." in login.text
+    # A whole page is still redirected as before.
+    assert _goes_to_login(browser.get("/can-bo/"))
