@@ -4,6 +4,8 @@ HTML and PDF from one template, the key fields, and who may read them."""
 from __future__ import annotations
 
 import io
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,7 @@ from portal.catalog.models import StepRole, TimeUnit
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
 from portal.workflow import actions as wf
+from portal.workflow import documents as content
 from portal.workflow.models import Notice, NoticeKind
 
 
@@ -146,6 +149,33 @@ def test_receipt_01_pdf(office, as_user):
     response = client.get(f"/can-bo/ho-so/{office.returned}/phieu/01.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert response.headers["Content-Type"] == "application/pdf"
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    """The text of each page (poppler's pdftotext), blank pages left out."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
+        file.write(pdf)
+        file.flush()
+        text = subprocess.run(["pdftotext", "-layout", file.name, "-"], capture_output=True,
+                              text=True, check=True).stdout
+    return [page for page in text.split("\f") if page.strip()]
+
+
+@pytest.mark.parametrize("papers", [3, 7, 11])
+def test_receipt_01_never_prints_the_signatures_alone(office, as_user, monkeypatch, papers):
+    """With 3 to 13 papers the table pushed only the signatures onto page 2 (issue 18): the
+    closing items and the signatures now go over together."""
+    rows = [{"name": f"Giấy tờ số {n} kèm theo hồ sơ đề nghị", "form": "Bản chính",
+             "quantity": 1, "files": 1} for n in range(1, papers + 1)]
+    monkeypatch.setattr(content, "documents_table", lambda dossier: rows)
+    client = as_user(office.counter)
+    pages = _pdf_pages(client.get(f"/can-bo/ho-so/{office.returned}/phieu/01.pdf").data)
+    assert len(pages) == 2
+    assert f"Giấy tờ số {papers} kèm theo" in "".join(pages)
+    signed = pages[-1]
+    assert "NGƯỜI TIẾP NHẬN HỒ SƠ" in signed and "NGƯỜI NỘP HỒ SƠ" in signed
+    assert "6. Đăng ký nhận kết quả" in signed and "7. Phí, lệ phí" in signed
+    assert "Vào Sổ theo dõi hồ sơ" in signed
 
 
 def test_supplement_request_02(app, office, as_user):
