@@ -34,6 +34,7 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
+from portal.workflow import appointments
 from portal.workflow.models import (
     Consultation,
     DossierStep,
@@ -645,9 +646,18 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
                                "tính quá hạn."))
     if not dossier.is_overdue(ctx.now):
         raise WorkflowError(_l("Hồ sơ chưa quá hạn nên chưa cần phiếu xin lỗi."))
+    if not appointments.apology_owed(dossier, ctx.now):
+        raise WorkflowError(_l("Hồ sơ đã có phiếu xin lỗi, hẹn lại %(at)s; chỉ lập phiếu mới khi "
+                               "đã qua ngày hẹn đó.", at=_local(dossier.new_appointment_at)))
     reason = _text(reason, _l("lý do quá hạn"), "reason")
     if new_appointment_at.tzinfo is None or new_appointment_at <= ctx.now:
-        raise WorkflowError(_l("Ngày hẹn mới phải sau thời điểm hiện tại."), "new_appointment_at")
+        raise WorkflowError(_l("Ngày hẹn mới phải sau thời điểm hiện tại."), "new_date")
+    if not appointments.is_appointment_instant(ctx.calendar, new_appointment_at):
+        proposal = appointments.proposed_appointment(dossier, ctx.calendar, ctx.now).due
+        raise WorkflowError(_l("Ngày hẹn mới phải trong giờ làm việc: %(at)s là ngày nghỉ hoặc "
+                               "ngoài giờ làm việc. Đề xuất: %(proposal)s.",
+                               at=_local(new_appointment_at), proposal=_local(proposal)),
+                            "new_date")
     notice = _issue(dossier, NoticeKind.APOLOGY, ctx, reason,
                     new_appointment_at=new_appointment_at)
     dossier.new_appointment_at = new_appointment_at

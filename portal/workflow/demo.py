@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from portal.accounts.models import User
-from portal.calendar import VN_TZ
+from portal.calendar import VN_TZ, Duration, DurationUnit
 from portal.calendar.overrides import current_calendar
 from portal.catalog.models import Agency, ApplicantType, OnlineLevel, Procedure, ProcedureVersion
 from portal.dossiers import operations as dossier_ops
@@ -103,7 +103,7 @@ def seed_dossiers(users: dict[str, User], storage: Storage,
         at = dossier.due_at + timedelta(hours=2)
         if at < now:
             wf.apologise(dossier, ctx(leader, at), "Cần xác minh thêm với cơ quan hộ tịch nơi "
-                         "đăng ký", now + timedelta(days=3))
+                         "đăng ký", calendar.add(now, Duration(3, DurationUnit.DAYS)).due)
 
     # (days before now the dossier was filed, what happened next)
     stories: list[tuple[int, Callable[[Dossier, datetime], None]]] = [

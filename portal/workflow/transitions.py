@@ -26,6 +26,7 @@ from portal.dossiers.states import (
     DossierState,
 )
 from portal.extensions import db
+from portal.workflow.appointments import apology_owed
 
 S = DossierState
 
@@ -187,7 +188,7 @@ _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
     Action.REQUEST_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is None,
     Action.CONFIRM_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is not None,
     Action.RESOLVE_ON_THE_SPOT: lambda d, now: d.procedure_version.on_the_spot,
-    Action.APOLOGISE: lambda d, now: now is not None and d.is_overdue(now),
+    Action.APOLOGISE: lambda d, now: now is not None and apology_owed(d, now),
 }
 
 

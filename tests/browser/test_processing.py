@@ -16,6 +16,7 @@ import io
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from urllib.parse import urlsplit
 
 import factories
 import pyotp
@@ -26,6 +27,7 @@ from sqlalchemy import select
 
 from portal.accounts import operations as account_ops
 from portal.accounts.models import Role, User
+from portal.blueprints.lookup_links import lookup_url
 from portal.calendar import VN_TZ
 from portal.calendar.overrides import current_calendar
 from portal.catalog import operations as catalog_ops
@@ -342,15 +344,34 @@ def test_overdue_dossier_gets_an_apology_and_a_new_appointment(app, new_context)
     row.get_by_role("link", name=code).click()
     expect(leader.locator("#workspace .overdue-note")).to_contain_text(local_datetime(due_at))
 
-    new_day = date.today() + timedelta(days=7)
+    # A Saturday is refused with the calendar's proposal (issue 18); the form proposes a
+    # working instant, explained, which the leader keeps.
+    saturday = date.today() + timedelta(days=1)
+    while saturday.weekday() != 5:
+        saturday += timedelta(days=1)
     form = open_panel(leader, "apologise")
+    expect(form).to_contain_text("Đề xuất:")
+    proposed_day = form.get_by_label("Ngày hẹn trả mới").input_value()
+    proposed_time = form.get_by_label("Giờ hẹn (giờ Việt Nam)").input_value()
     form.get_by_label("Lý do quá hạn").fill("Chờ kết quả đo đạc lại thửa đất.")
-    form.get_by_label("Ngày hẹn trả mới").fill(new_day.isoformat())
-    form.get_by_label("Giờ hẹn (giờ Việt Nam)").fill("09:30")
-    act(leader, "apologise", "Xin lỗi và hẹn lại ngày trả")
-    new_appointment = datetime.combine(new_day, time(9, 30), VN_TZ)
+    form.get_by_label("Ngày hẹn trả mới").fill(saturday.isoformat())
+    form.get_by_role("button", name="Xin lỗi và hẹn lại ngày trả", exact=True).click()
+    form = leader.locator("form.action-apologise")
+    expect(form.locator(".invalid-feedback")).to_contain_text(
+        "Ngày hẹn mới phải trong giờ làm việc")
+    helpers.check_page(leader)  # the refusal, with axe
+    form.get_by_label("Ngày hẹn trả mới").fill(proposed_day)
+    form.get_by_role("button", name="Xin lỗi và hẹn lại ngày trả", exact=True).click()
+    expect(leader.locator("#workspace .workspace-message")).to_have_text(
+        "Đã thực hiện: Xin lỗi và hẹn lại ngày trả.")
+    new_appointment = datetime.combine(date.fromisoformat(proposed_day),
+                                       time.fromisoformat(proposed_time), VN_TZ)
+    with app.app_context():
+        assert current_calendar().is_working_instant(new_appointment - timedelta(seconds=1))
     expect(leader.locator("#workspace .new-appointment")).to_have_text(
         local_datetime(new_appointment))
+    expect(leader.locator("#workspace .overdue-note")).to_contain_text(
+        "cơ quan đã xin lỗi và hẹn lại")
     after = load(app, dossier_id)
     assert after.new_appointment_at == new_appointment
     assert after.due_at == due_at  # the statutory due time stays for the statistics
@@ -367,6 +388,10 @@ def test_overdue_dossier_gets_an_apology_and_a_new_appointment(app, new_context)
     expect(citizen.locator(".apology-reason")).to_contain_text(
         "Chờ kết quả đo đạc lại thửa đất.")
     expect(citizen.locator(".overdue-notice")).to_contain_text("Cơ quan đã gửi thư xin lỗi")
+    citizen.goto("/ho-so")  # the same date in the citizen's list
+    expect(citizen.locator("tr", has_text=code).locator(".appointment")).to_contain_text(
+        local_datetime(new_appointment).split(" ")[-1])
+    citizen.goto(f"/ho-so/{dossier_id}")
     # The apology itself (form 04), the citizen's copy.
     citizen.locator(".issued-documents").get_by_role("link", name=re.compile("xin lỗi",
                                                                               re.I)).click()
@@ -375,6 +400,11 @@ def test_overdue_dossier_gets_an_apology_and_a_new_appointment(app, new_context)
     expect(citizen.locator("main")).to_contain_text("Chờ kết quả đo đạc lại thửa đất.")
 
     visitor = context_for(new_context)  # nobody logged in
+    with app.test_request_context():  # the lookup the receipt's QR code opens
+        address = urlsplit(lookup_url(load(app, dossier_id), with_token=True))
+    visitor.goto(f"{address.path}?{address.query}")
+    expect(visitor.locator(".lookup-result .appointment")).to_contain_text(
+        local_datetime(new_appointment))
     visitor.goto("/xin-loi")
     item = visitor.locator(".apology-item", has_text=code)
     expect(item.get_by_role("heading")).to_have_text("Sở Tài nguyên và Môi trường")

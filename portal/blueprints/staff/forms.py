@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -25,6 +27,8 @@ from wtforms.validators import InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.calendar import VN_TZ
+from portal.calendar.engine import Deadline
+from portal.core.formatting import local_datetime
 from portal.core.forms import VersionedForm, fits, too_long
 from portal.dossiers.models import Dossier
 from portal.workflow.models import DossierStep
@@ -39,6 +43,7 @@ class ActionForm(VersionedForm):
     # A form that is a button alone sits on the workspace itself; any other is loaded when
     # the officer picks its action (rendering every form on every view costs too much).
     button_only = False
+    hints: dict[str, str] = {}  # noqa: RUF012 -- replaced, never mutated: field name -> hint
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action.value)
@@ -244,6 +249,19 @@ class ApologiseForm(ActionForm):
         return {"reason": self.reason.data or "",
                 "new_appointment_at": datetime.combine(self.new_date.data, self.new_time.data,
                                                        VN_TZ)}
+
+    def propose(self, proposal: Deadline, *, fill: bool) -> None:
+        """The calendar's proposal (workflow.appointments) as the hint, and as the values of
+        a blank form."""
+        local = proposal.due.astimezone(VN_TZ)
+        if fill:
+            self.new_date.data, self.new_time.data = local.date(), local.time()
+        work = (proposal.duration.label_en() if str(get_locale()) == "en"
+                else proposal.duration.label_vi())
+        self.hints = {"new_date": _("Đề xuất: %(at)s, tức là từ bây giờ cộng %(work)s mà các "
+                                    "bước còn lại của quy trình cần (không tính ngày nghỉ và "
+                                    "ngoài giờ làm việc). Ngày hẹn phải trong giờ làm việc.",
+                                    at=local_datetime(proposal.due), work=work)}
 
 
 FORMS: dict[Action, type[ActionForm]] = {form.action: form for form in (

@@ -36,7 +36,7 @@ from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
-from portal.workflow import queries
+from portal.workflow import appointments, queries
 from portal.workflow.transitions import Action, Actor, actors_for, allowed_actions
 
 # Actions offered elsewhere: the counter's hand-over and on-the-spot resolution (intake),
@@ -98,6 +98,9 @@ def _prepare(form: ActionForm, dossier: Dossier) -> None:
     elif form.action is Action.ANSWER_CONSULTATION and not form.consultation_id.data:
         asked = queries.open_consultations_for(current_user, dossier)
         form.consultation_id.data = asked[0].id if asked else None
+    elif form.action is Action.APOLOGISE:
+        form.propose(appointments.proposed_appointment(dossier, current_calendar(), utcnow()),
+                     fill=form.new_date.data is None)
 
 
 def _blank_form(dossier: Dossier, action: Action) -> ActionForm:
@@ -139,6 +142,7 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         message = ("error", " ".join(str(e) for e in errors))
     context = dict(
         dossier=dossier, now=now, overdue=dossier.is_overdue(now), actions=actions,
+        apology_owed=appointments.apology_owed(dossier, now),
         forms=forms, on_demand={a for a in actions if a not in forms and a not in ELSEWHERE},
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),

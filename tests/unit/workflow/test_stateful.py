@@ -186,6 +186,16 @@ def rows_of(d: Dossier) -> dict[str, list[tuple]]:
     return found
 
 
+def apology_owed(d: Dossier, now: datetime) -> bool:
+    """No apology yet, or past the one given (a second apology waits for its new date)."""
+    return d.new_appointment_at is None or now > d.new_appointment_at
+
+
+def _three_days_on(now: datetime) -> datetime:
+    """The new appointment the apologies give: a working instant (issue 18)."""
+    return CAL.add(now, Duration(3, DurationUnit.DAYS)).due
+
+
 def overdue(d: Dossier, now: datetime) -> bool:
     """Overdue in the oracle's words: received, unfinished, the clock running, past due."""
     return (d.received_at is not None and not d.is_resolved and d.state not in PAUSED_STATES
@@ -402,8 +412,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             return ((lambda c: wf.hand_over(d, c, method, "Nguyễn Văn An", "EB123456789VN")),
                     True)
         if action is Action.APOLOGISE:
-            return ((lambda c: wf.apologise(d, c, "Phải xác minh", now + timedelta(days=3))),
-                    overdue(d, now))
+            return ((lambda c: wf.apologise(d, c, "Phải xác minh", _three_days_on(now))),
+                    overdue(d, now) and apology_owed(d, now))
         raise AssertionError(action)
 
     def refusal_is_expected(self, action: Action, kind: str, d: Dossier,
@@ -422,7 +432,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             return action is Action.TAKE and step is not None and step.holder_id not in (
                 None, self.user(kind).id)
         if action is Action.APOLOGISE:
-            return not overdue(d, self.now)
+            return not (overdue(d, self.now) and apology_owed(d, self.now))
         return True
 
     def check_success(self, t: Tracked, action: Action, kind: str, state: DossierState,
@@ -442,7 +452,7 @@ class WorkflowMachine(RuleBasedStateMachine):
             assert d.received_at == self.now and d.due_at == deadline.due
             t.counted_from, t.original_due = deadline.counted_from, deadline.due
         if action is Action.APOLOGISE:
-            assert d.due_at == due and d.new_appointment_at == self.now + timedelta(days=3)
+            assert d.due_at == due and d.new_appointment_at == _three_days_on(self.now)
 
     # --- invariants ---------------------------------------------------------------------
 

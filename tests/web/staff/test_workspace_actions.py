@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import io
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from sample_files import PDF
 from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, act, advance, load, set_fields
 from werkzeug.http import parse_options_header
 
-from portal.calendar import VN_TZ
+from portal.blueprints.lookup_links import lookup_url
+from portal.calendar import VN_TZ, Duration, DurationUnit
+from portal.calendar.holidays_vn import fmt_dt_vi
+from portal.calendar.overrides import current_calendar
+from portal.core.formatting import local_date, local_datetime
 from portal.core.models import utcnow
+from portal.dossiers.models import Dossier
 from portal.dossiers.models import DossierState as S
 from portal.extensions import db
+from portal.workflow import appointments
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 64
 
@@ -24,9 +31,10 @@ def _future(days: int = 10) -> dict:
     return {"date": local.strftime("%Y-%m-%d"), "time": "15:30"}
 
 
-def _refused(response, message: str) -> None:
+def _refused(response, message: str) -> str:
     assert response.status_code == 422, response.text[:500]
     assert message in response.text
+    return response.text
 
 
 def _done(response) -> None:
@@ -217,6 +225,13 @@ def test_confirm_withdrawal(as_, world, app):
     assert load(app, world.dossier_id).state is S.WITHDRAWN
 
 
+def _next_saturday() -> dict:
+    local = utcnow().astimezone(VN_TZ) + timedelta(days=1)
+    while local.weekday() != 5:
+        local += timedelta(days=1)
+    return {"new_date": local.strftime("%Y-%m-%d"), "new_time": "10:00"}
+
+
 def test_apologise_for_an_overdue_dossier(as_, world, app):
     advance(app, world, *IN_PROGRESS)
     late = utcnow() - timedelta(hours=3)
@@ -224,15 +239,61 @@ def test_apologise_for_an_overdue_dossier(as_, world, app):
     leader = as_("leader")
     page = leader.get(f"/can-bo/ho-so/{world.dossier_id}")
     assert "overdue-badge" in page.text and "Quá hạn" in page.text
+    assert "Cơ quan phải ban hành phiếu xin lỗi" in page.text
     past = (utcnow() - timedelta(days=1)).astimezone(VN_TZ)
     _refused(act(leader, app, world.dossier_id, "apologise",
                  {"reason": "Chờ đo đạc", "new_date": past.strftime("%Y-%m-%d"),
                   "new_time": "09:00"}),
              "Ngày hẹn mới phải sau thời điểm hiện tại.")
-    future = _future(7)
+    # A Saturday is refused (issue 18: one was printed on form 04), with the calendar's
+    # proposal; the blank form proposes the same working instant.
+    with app.app_context():
+        proposal = appointments.proposed_appointment(
+            db.session.get(Dossier, world.dossier_id), current_calendar(),
+            utcnow()).due.astimezone(VN_TZ)
+    saturday = _refused(act(leader, app, world.dossier_id, "apologise",
+                            {"reason": "Chờ đo đạc", **_next_saturday()}),
+                        "Ngày hẹn mới phải trong giờ làm việc")
+    assert f"Đề xuất: {fmt_dt_vi(proposal)}" in saturday
+    assert load(app, world.dossier_id).new_appointment_at is None
+    blank = leader.get(f"/can-bo/ho-so/{world.dossier_id}/thao-tac/apologise",
+                       headers={"HX-Request": "true"}).text
+    assert f'value="{proposal:%Y-%m-%d}"' in blank and f'value="{proposal:%H:%M}"' in blank
+    assert f"Đề xuất: {local_datetime(proposal)}" in blank
     _done(act(leader, app, world.dossier_id, "apologise",
-              {"reason": "Chờ đo đạc", "new_date": future["date"], "new_time": future["time"]}))
+              {"reason": "Chờ đo đạc", "new_date": f"{proposal:%Y-%m-%d}",
+               "new_time": f"{proposal:%H:%M}"}))
     dossier = load(app, world.dossier_id)
-    local = dossier.new_appointment_at.astimezone(VN_TZ)
-    assert local.strftime("%Y-%m-%d %H:%M") == f"{future['date']} {future['time']}"
+    assert dossier.new_appointment_at == proposal
     assert abs((dossier.due_at - late).total_seconds()) < 1  # the statutory date stays
+    # Apologised: the banner says so instead of asking again, and a second apology waits for
+    # the new date to pass.
+    page = leader.get(f"/can-bo/ho-so/{world.dossier_id}").text
+    assert "Cơ quan phải ban hành phiếu xin lỗi" not in page
+    assert f"cơ quan đã xin lỗi và hẹn lại {local_datetime(proposal)}" in page
+    assert 'id="action-apologise"' not in page and "action-apologise" not in page
+    _refused(act(leader, app, world.dossier_id, "apologise",
+                 {"reason": "Lần nữa", "new_date": f"{proposal:%Y-%m-%d}",
+                  "new_time": f"{proposal:%H:%M}"}), "Hồ sơ đã có phiếu xin lỗi")
+    set_fields(app, world.dossier_id, new_appointment_at=utcnow() - timedelta(minutes=5))
+    page = leader.get(f"/can-bo/ho-so/{world.dossier_id}").text
+    assert "Hồ sơ đã quá cả ngày hẹn lại" in page and "action-apologise" in page
+
+
+def test_every_page_reads_the_new_appointment(as_, world, app):
+    """After an apology the citizen's list and the public lookup show the new date, as the
+    citizen's dossier page does (one current appointment: Dossier.appointment_at)."""
+    advance(app, world, *IN_PROGRESS)
+    due = utcnow() - timedelta(hours=3)
+    with app.app_context():
+        new = current_calendar().add(utcnow(), Duration(4, DurationUnit.DAYS)).due
+    set_fields(app, world.dossier_id, due_at=due, new_appointment_at=new)
+    code = load(app, world.dossier_id).code
+    mine = as_("citizen").get("/ho-so").text
+    assert local_date(new) in mine and "(hẹn lại)" in mine
+    with app.test_request_context():
+        address = urlsplit(lookup_url(db.session.get(Dossier, world.dossier_id),
+                                      with_token=True))
+    found = app.test_client().get(f"{address.path}?{address.query}")
+    assert code in found.text
+    assert local_datetime(new) in found.text and "Hẹn lại theo phiếu xin lỗi" in found.text
