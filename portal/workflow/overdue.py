@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import and_, exists, not_, or_
+from sqlalchemy import and_, exists, literal, not_, or_, select
 from sqlalchemy.sql.expression import ColumnElement
 
 from portal.dossiers.models import Dossier
@@ -47,9 +47,14 @@ def holds_clock(instant: datetime, pause: type[Pause] | AliasedClass = Pause
                 or_(pause.ended_at.is_(None), pause.ended_at >= instant))
 
 
-def clock_held(instant: datetime) -> ColumnElement[bool]:
-    """The dossier's clock is held at ``instant`` by one of its pauses."""
-    return exists().where(Pause.dossier_id == Dossier.id, holds_clock(instant))
+def clock_held(instant: datetime, *, per_row: bool = False) -> ColumnElement[bool]:
+    """The dossier's clock is held at ``instant`` by one of its pauses. ``per_row``: looked
+    up for each dossier that reaches the test (ix_dossier_pause_dossier_id), never by hashing
+    every pause — where the test is not a top-level condition (under OR), PostgreSQL would
+    otherwise read the whole pause table on every query (OFFSET 0 keeps it a correlated
+    subquery)."""
+    held = select(literal(1)).where(Pause.dossier_id == Dossier.id, holds_clock(instant))
+    return exists(held.offset(0) if per_row else held)
 
 
 def paused_overdue_now(now: datetime) -> ColumnElement[bool]:
@@ -60,9 +65,12 @@ def paused_overdue_now(now: datetime) -> ColumnElement[bool]:
 
 def overdue_now(now: datetime) -> ColumnElement[bool]:
     """Overdue at ``now`` (the present, or a present being simulated): the clock runs and the
-    due time has passed, or the dossier waits by a pause that holds nothing."""
-    return or_(and_(Dossier.state.in_(CLOCK_RUNNING_STATES), Dossier.due_at < now),
-               paused_overdue_now(now))
+    due time has passed, or the dossier waits by a pause that holds nothing. Written as one
+    range of (state, due time) and a filter, so that a queue reads it from
+    ``ix_dossier_agency_state_due`` alone and looks at the pauses of waiting dossiers only."""
+    return and_(Dossier.state.in_([*CLOCK_RUNNING_STATES, *sorted(PAUSED_STATES)]),
+                Dossier.due_at < now,
+                not_(and_(Dossier.state.in_(PAUSED_STATES), clock_held(now, per_row=True))))
 
 
 # --- Python ----------------------------------------------------------------------------------
