@@ -15,7 +15,7 @@ pause the way a resume does before it is judged (``actions._end``), so on time o
 against the due time moved by the wait.
 
 The rule is written here twice, in SQL (``holds_clock``, ``clock_held``, ``overdue_now``) and
-in Python (``pause_holds_clock``, ``is_overdue``); tests/unit/workflow/test_overdue.py checks
+in Python (``pause_holds_clock``, ``is_overdue``); tests/unit/stats/test_overdue_rule.py checks
 that both give the same answer for the same dossiers. Judged *now*, a dossier whose clock
 runs has no open pause (pauses open only in ``PAUSED_STATES``), which lets the queues and the
 monitoring read their small indexes for the running dossiers and look at the pauses of the
