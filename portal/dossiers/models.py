@@ -23,7 +23,7 @@ from portal.core.i18n import N_
 from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum, utcnow
 from portal.dossiers.states import (
     CLOCK_RUNNING_STATES,
-    PAUSED_STATES,
+    PAUSED_STATES,  # noqa: F401 (imported from here by callers)
     RESOLVED_STATES,
     RESULT_STATES,
     SUPPLEMENT_STATES,
@@ -176,10 +176,11 @@ class Dossier(TimestampMixin, db.Model):
         return self.new_appointment_at or self.due_at
 
     def is_overdue(self, now: datetime) -> bool:
-        """Past its statutory due time and not finished (paused dossiers are not late)."""
-        if self.due_at is None or self.received_at is None or self.is_resolved:
-            return False
-        return self.state not in PAUSED_STATES and now > self.due_at
+        """Past its statutory due time, not finished, and no pause holds its clock: the rule
+        the statistics, the monitoring and the queues apply (``portal.workflow.overdue``)."""
+        from portal.workflow.overdue import is_overdue
+
+        return is_overdue(self, now)
 
     @property
     def result_files(self) -> list[DossierFile]:

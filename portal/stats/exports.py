@@ -49,9 +49,24 @@ def csv_bytes(sheet: Sheet, _: Translate) -> bytes:
     return text.getvalue().encode("utf-8-sig")
 
 
+def _page_setup(ws, top: int) -> None:
+    """Printed as the PDF is: A4 landscape, every column on the page's width (as many pages
+    down as it takes), the two header rows repeated at the top of every page."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # no limit on the number of pages down
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{top}:{top + 1}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
+
+
 def xlsx_bytes(sheet: Sheet, _: Translate, heading: list[str]) -> bytes:
     """The workbook: ``heading`` lines (issuer, title, period), the two header rows, the
-    sections with their subtotals, the total. Small (one line per agency): built in memory."""
+    sections with their subtotals, the total; printed on A4 landscape (``_page_setup``).
+    Small (one line per agency): built in memory."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
     from openpyxl.utils import get_column_letter
@@ -134,6 +149,7 @@ def xlsx_bytes(sheet: Sheet, _: Translate, heading: list[str]) -> bytes:
     for col in range(3, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 13
     ws.freeze_panes = ws.cell(top + 2, 3)
+    _page_setup(ws, top)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -37,6 +37,7 @@ from portal.core.models import utcnow
 from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.extensions import db
 from portal.workflow.models import Pause
+from portal.workflow.overdue import holds_clock
 
 S = DossierState
 
@@ -198,13 +199,12 @@ def _local_day_postgresql(element, compiler, **kw):
 
 
 def _paused_at(instant: datetime):
-    """Dossiers whose clock was stopped at ``instant`` (one row each). Only a pause that
-    began with working time left holds the clock (``Pause.remaining_seconds``, what its
-    resume moves the due time by): papers asked for after the due time had passed leave the
-    dossier overdue while it waits, as it will be once they come."""
+    """Dossiers whose clock was held at ``instant`` (one row each), by the rule every
+    overdue judgement shares (``portal.workflow.overdue.holds_clock``): only a pause that
+    began with working time left holds it; papers asked for after the due time had passed
+    leave the dossier overdue while it waits, as it will be once they come."""
     return (select(Pause.dossier_id.label("dossier_id"))
-            .where(Pause.started_at < instant, Pause.remaining_seconds > 0,
-                   or_(Pause.ended_at.is_(None), Pause.ended_at >= instant))
+            .where(holds_clock(instant))
             .group_by(Pause.dossier_id)
             .subquery("paused_at_end"))
 

@@ -1,8 +1,10 @@
 """The centre's daily monitoring (issue #5, report 62/BC-HCC "what staff do"): for the agencies
 a reader may see, as of now —
 
-- per agency, the dossiers overdue now (clock running and past the statutory due time) and
-  those due before the end of today, with how many overdue ones still lack an apology;
+- per agency, the dossiers overdue now (past the statutory due time with the clock running,
+  or waiting for the applicant by a pause begun after it: the statistics' rule,
+  ``portal.workflow.overdue``) and those due before the end of today, with how many overdue
+  ones still lack an apology;
 - the overdue dossiers without an apology (form 04, which sets ``new_appointment_at``);
 - the supplement requests (form 02 during processing) issued late in a period, by the rule
   ``SUPPLEMENT_RULE`` below;
@@ -27,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal, literal_column, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -42,6 +44,7 @@ from portal.stats.figures import Period
 from portal.stats.worktime import working_clock
 from portal.workflow.actions import INTER_AGENCY_MIN_DAYS
 from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind, Pause, PauseKind
+from portal.workflow.overdue import paused_overdue_now
 from portal.workflow.transitions import Action
 
 # Days back, today included. Longer spans are the statistics pages' business: the late
@@ -152,7 +155,7 @@ def _page(query, number: int, size: int) -> Page:
 @dataclass(frozen=True)
 class AgencyLoad:
     agency: Agency
-    overdue: int  # clock running, past the due time
+    overdue: int  # past the due time, no pause holding the clock (workflow.overdue)
     without_apology: int  # of which no apology (form 04) yet
     due_today: int  # not overdue yet, due before the end of today
 
@@ -163,17 +166,26 @@ class AgencyLoad:
 
 def agency_loads(scope: Scope, agencies: Sequence[Agency]) -> list[AgencyLoad]:
     """Every agency of ``agencies`` (zeros included), worst first: one aggregate over the
-    running dossiers due before tonight, read from ix_dossier_clock_running alone."""
+    running dossiers due before tonight, read from ix_dossier_clock_running alone, and one
+    over the few waiting for the applicant by a pause begun after their due time (overdue
+    all the same: ``portal.workflow.overdue``)."""
     d = Dossier
+    ids = [a.id for a in agencies] or [-1]
     late = d.due_at < scope.now
     query = (select(d.agency_id, func.count().filter(late),
                     func.count().filter(and_(late, d.new_appointment_at.is_(None))),
                     func.count().filter(d.due_at >= scope.now))
-             .where(d.agency_id.in_([a.id for a in agencies] or [-1]), _clock_running(),
-                    d.due_at < scope.end_of_today)
+             .where(d.agency_id.in_(ids), _clock_running(), d.due_at < scope.end_of_today)
              .group_by(d.agency_id))
-    found = {row[0]: row[1:] for row in db.session.execute(query)}
-    loads = [AgencyLoad(a, *(int(n) for n in found.get(a.id, (0, 0, 0)))) for a in agencies]
+    waiting = (select(d.agency_id, func.count(),
+                      func.count().filter(d.new_appointment_at.is_(None)), literal(0))
+               .where(d.agency_id.in_(ids), paused_overdue_now(scope.now))
+               .group_by(d.agency_id))
+    found: dict[int, tuple[int, int, int]] = {}
+    for agency_id, *counts in (*db.session.execute(query), *db.session.execute(waiting)):
+        found[agency_id] = tuple(a + int(b) for a, b in zip(found.get(agency_id, (0, 0, 0)),
+                                                           counts, strict=True))
+    loads = [AgencyLoad(a, *found.get(a.id, (0, 0, 0))) for a in agencies]
     order = {a.id: i for i, a in enumerate(agencies)}
     return sorted(loads, key=lambda x: (-x.overdue, -x.without_apology, -x.due_today,
                                         order[x.agency.id]))
@@ -216,11 +228,16 @@ class OverdueLine:
 
 
 def overdue_without_apology(scope: Scope, number: int = 1, size: int = 10) -> Page:
+    """Most overdue first: the running dossiers past their due time (ix_dossier_clock_running)
+    and those waiting for the applicant by a pause that holds nothing."""
     d = Dossier
-    query = (select(d.id, d.due_at)
-             .where(d.agency_id.in_(_ids(scope)), _clock_running(), d.due_at < scope.now,
-                    d.new_appointment_at.is_(None))
-             .order_by(d.due_at, d.id))
+    no_apology = d.new_appointment_at.is_(None)
+    running = select(d.id, d.due_at).where(d.agency_id.in_(_ids(scope)), _clock_running(),
+                                           d.due_at < scope.now, no_apology)
+    waiting = select(d.id, d.due_at).where(d.agency_id.in_(_ids(scope)),
+                                           paused_overdue_now(scope.now), no_apology)
+    both = union_all(running, waiting).subquery("overdue")
+    query = select(both.c.id, both.c.due_at).order_by(both.c.due_at, both.c.id)
     page = _page(query, number, size)
     lines = _dossier_lines([r[0] for r in page.items])
     return replace(page, items=[_overdue_line(scope, lines[i], due) for i, due in page.items])

@@ -640,11 +640,12 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
     """Form 04: an overdue dossier gets an apology and a new appointment. The statutory due
     time does not change (statistics still judge against it)."""
     _begin(dossier, Action.APOLOGISE, ctx)
-    # While the applicant has the next move the clock is stopped: not overdue (is_overdue).
-    if dossier.state in PAUSED_STATES:
-        raise WorkflowError(_l("Hồ sơ đang tạm dừng tính thời hạn (chờ người nộp) nên chưa bị "
-                               "tính quá hạn."))
+    # While the applicant has the next move by a pause begun with time left, the clock is
+    # held: not overdue. Asked for papers after the due time, it is (workflow.overdue).
     if not dossier.is_overdue(ctx.now):
+        if dossier.state in PAUSED_STATES:
+            raise WorkflowError(_l("Hồ sơ đang tạm dừng tính thời hạn (chờ người nộp) nên chưa "
+                                   "bị tính quá hạn."))
         raise WorkflowError(_l("Hồ sơ chưa quá hạn nên chưa cần phiếu xin lỗi."))
     if not appointments.apology_owed(dossier, ctx.now):
         raise WorkflowError(_l("Hồ sơ đã có phiếu xin lỗi, hẹn lại %(at)s; chỉ lập phiếu mới khi "

@@ -38,6 +38,7 @@ from portal.dossiers.states import (
 )
 from portal.extensions import db
 from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind
+from portal.workflow.overdue import overdue_now
 
 S = DossierState
 
@@ -172,7 +173,7 @@ def _condition(queue: Queue, user: Any, now: datetime, calendar: WorkCalendar
         return and_(Dossier.state.in_(CLOCK_RUNNING_STATES), Dossier.due_at >= now,
                     Dossier.due_at <= due_soon_limit(now, calendar))
     if queue is Queue.OVERDUE:
-        return and_(Dossier.state.in_(CLOCK_RUNNING_STATES), Dossier.due_at < now)
+        return overdue_now(now)  # the rule the statistics apply (portal.workflow.overdue)
     if queue is Queue.WAITING_APPLICANT:
         return Dossier.state.in_(WAITING_FOR_APPLICANT)
     if queue is Queue.WAITING_AGENCY:

@@ -5,8 +5,9 @@ non-working amounts (nights, weekends, Tết 2025, the 30/4–1/5 holidays).
 After every step: ``actions.invariant_problems`` finds nothing; a returned dossier has a
 result; a finished dossier ended after it was received; the due time never moves before the
 one computed at reception; paused time is never counted (the working time from the start of
-the count to the due time, minus the pauses, is the procedure's duration); a paused dossier is
-never overdue. Every attempt is judged against an oracle written here: a stale version is a
+the count to the due time, minus the pauses, is the procedure's duration); a dossier paused
+with time left is never overdue, one paused with none left is overdue past its due time (issue
+12). Every attempt is judged against an oracle written here: a stale version is a
 ``Conflict``, a user without the capacity gets ``Forbidden``, a wrong state or an unmet guard a
 ``WorkflowError`` — and a refused attempt changes no row of the dossier.
 
@@ -197,9 +198,17 @@ def _three_days_on(now: datetime) -> datetime:
 
 
 def overdue(d: Dossier, now: datetime) -> bool:
-    """Overdue in the oracle's words: received, unfinished, the clock running, past due."""
-    return (d.received_at is not None and not d.is_resolved and d.state not in PAUSED_STATES
-            and now > d.due_at)
+    """Overdue in the oracle's words: received, unfinished, past due, and the clock running —
+    or waiting for the applicant by a pause begun with no working time left (after the due
+    time: it holds nothing, issue 12)."""
+    if d.received_at is None or d.is_resolved or not now > d.due_at:
+        return False
+    return d.state not in PAUSED_STATES or not holding_pause(d)
+
+
+def holding_pause(d: Dossier) -> bool:
+    """The open pause began with working time left: it holds the clock."""
+    return any(p.ended_at is None and p.remaining_seconds > 0 for p in d.pauses)
 
 
 def has_upload(d: Dossier) -> bool:
@@ -466,8 +475,9 @@ class WorkflowMachine(RuleBasedStateMachine):
             if d.is_resolved:
                 assert d.finished_at is not None
                 assert d.finished_at >= (d.received_at or d.submitted_at)
-            if d.state in PAUSED_STATES:
+            if d.state in PAUSED_STATES and holding_pause(d):
                 assert not d.is_overdue(self.now)
+            assert d.is_overdue(self.now) == overdue(d, self.now), (d.state, d.due_at)
             if t.original_due is not None:
                 assert d.due_at >= t.original_due, (d.due_at, t.original_due)
                 # Paused time is never counted: the working time from the start of the count

@@ -13,6 +13,7 @@ from portal.core.models import utcnow
 from portal.dossiers.models import Channel, Dossier
 from portal.dossiers.models import DossierState as S
 from portal.extensions import db
+from portal.workflow.models import Pause, PauseKind
 
 
 @pytest.fixture
@@ -46,6 +47,9 @@ def dossiers(app, world) -> dict[str, str]:
             for key, value in values.items():
                 setattr(dossier, key, value)
             codes[name] = dossier.code
+            if name == "paused_late":  # asked for papers with time left: the clock is held
+                dossier.pauses.append(Pause(kind=PauseKind.SUPPLEMENT, started_at=now
+                                            - timedelta(days=3), remaining_seconds=4 * 3600))
         db.session.commit()
     return codes
 
@@ -119,3 +123,28 @@ def test_an_officer_with_two_agencies_picks_one(app, as_, world, dossiers):
     assert 'id="agency-picker"' in page and "Sở Xây dựng" in page
     other = client.get(f"/can-bo/hang-doi?agency={world.other_id}&loai=cho-tiep-nhan").text
     assert dossiers["reception_online"] not in other
+
+
+def test_a_dossier_asked_for_papers_after_its_due_time_is_flagged_overdue(app, as_, world,
+                                                                          dossiers):
+    """Issue 12, the statistics' rule (workflow.overdue): a pause begun after the due time
+    holds nothing, so that dossier is in the overdue queue and flagged; one paused with time
+    left (``paused_late``) is not, though its old due time has passed."""
+    now = utcnow()
+    with app.app_context():
+        late = factories.submitted_dossier(db.session.get(ProcedureVersion, world.version_id),
+                                           db.session.get(User, world.user_ids["citizen"]))
+        late.state, late.received_at = S.AWAITING_SUPPLEMENT, now - timedelta(days=9)
+        late.due_at = now - timedelta(days=2)
+        late.pauses.append(Pause(kind=PauseKind.SUPPLEMENT, started_at=now - timedelta(days=1),
+                                 remaining_seconds=0))
+        code = late.code
+        db.session.commit()
+    client = as_("leader")
+    base = f"/can-bo/hang-doi?agency={world.agency_id}&loai="
+    overdue = client.get(base + "qua-han").text
+    assert code in overdue and dossiers["paused_late"] not in overdue
+    waiting = client.get(base + "cho-cong-dan").text
+    rows = {c: row for row in waiting.split('<tr class="queue-row')[1:]
+            for c in (code, dossiers["paused_late"]) if c in row}
+    assert "overdue-badge" in rows[code] and "overdue-badge" not in rows[dossiers["paused_late"]]

@@ -17,6 +17,7 @@ from portal.catalog.models import StepRole, TimeUnit
 from portal.core.models import utcnow
 from portal.dossiers.models import DossierState
 from portal.extensions import db
+from portal.workflow.models import Pause, PauseKind
 
 URL = "/thong-ke/giam-sat"
 
@@ -61,6 +62,9 @@ def centre(module_db) -> Centre:
             dossier.due_at = now - timedelta(days=3)
             for key, value in values.items():
                 setattr(dossier, key, value)
+            if name == "paused":  # asked for papers early, with 4 of 5 days left: held
+                dossier.pauses.append(Pause(kind=PauseKind.SUPPLEMENT, started_at=now
+                                            - timedelta(days=11), remaining_seconds=32 * 3600))
             codes[name] = dossier.code
         db.session.commit()
         return Centre(agency.id, other.id, {k: u.email for k, u in users.items()}, codes)

@@ -71,3 +71,17 @@ def test_a_leaders_report_is_headed_by_their_agency(as_, world):
     assert "SỞ TƯ PHÁP" in printable and "TRUNG TÂM PHỤC VỤ" not in printable
     workbook = load_workbook(io.BytesIO(as_("leader").get(f"/thong-ke/bang.xlsx?{Q}").data))
     assert workbook.active["A1"].value == "Sở Tư pháp"
+
+
+def test_xlsx_prints_on_a4_landscape_fit_to_width_with_the_header_rows_repeated(as_, world):
+    response = as_("supervisor").get(f"/thong-ke/bang.xlsx?{Q}")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    setup = sheet.page_setup
+    assert setup.orientation == "landscape"
+    assert int(setup.paperSize) == 9  # A4
+    assert int(setup.fitToWidth) == 1 and int(setup.fitToHeight) == 0
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    # The two header rows ("STT" / "Cơ quan" span both) repeat on every printed page.
+    header = next(c.row for c in sheet["A"] if c.value == "STT")
+    assert sheet.print_title_rows == f"${header}:${header + 1}"
+    assert sheet.cell(header + 1, 3).value  # the second header row (cell labels)
