@@ -26,6 +26,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.calendar import VN_TZ
 from portal.core.forms import VersionedForm, fits, too_long
+from portal.dossiers.files import ALLOWED_TYPES, type_names
 from portal.dossiers.models import Dossier
 from portal.workflow.models import DossierStep
 from portal.workflow.transitions import Action
@@ -224,7 +225,14 @@ class AnswerConsultationForm(ActionForm):
 
 class ApproveForm(ActionForm):
     action = Action.APPROVE
-    result = FileField(_l("Tệp kết quả điện tử (PDF, ảnh)"))
+    # The hint and the picker's filter are the list the upload check reads
+    # (``dossiers.files.ALLOWED_TYPES``, through ``operations.add_file``): one list.
+    result = FileField(_l("Tệp kết quả điện tử"),
+                       description=_l("Nhận tệp %(types)s.", types=type_names()),
+                       render_kw={"accept": ",".join(ALLOWED_TYPES)})
+    # The name of the file chosen in a refused post: a browser never fills a file input
+    # again, so the form says which file to choose again (issue 12).
+    chosen_name = ""
     result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1,
                              fits(Dossier.result_note))
 
