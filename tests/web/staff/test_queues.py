@@ -89,7 +89,7 @@ def test_overdue_is_flagged_in_words(as_, world, dossiers):
 
 def test_dashboard_counts_per_role(as_, world, dossiers):
     counter = as_("counter").get("/can-bo/").text
-    assert "Chờ tiếp nhận" in counter and "Mới, chưa phân công" not in counter
+    assert "Chờ tiếp nhận" in counter and "Chờ nhận xử lý" not in counter
     specialist = as_("specialist").get("/can-bo/").text
     assert "Tôi đang xử lý" in specialist and "Chờ tiếp nhận" not in specialist
     assert 'queue-mine' in specialist
