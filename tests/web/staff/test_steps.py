@@ -105,6 +105,38 @@ def test_the_leaders_free_step_waits_in_the_leaders_queue_to_take(as_, world, ap
         f"/can-bo/hang-doi?agency={world.agency_id}&loai=cua-toi").text
 
 
+def test_a_specialists_step_passed_on_to_nobody_is_taken_from_the_queue(as_, world, app):
+    """Two specialist steps: the first completed with "Người xử lý bước tiếp theo" left
+    empty. The dossier waits in the specialists' "to take" queue; one takes it from there."""
+    with app.app_context():
+        version = factories.published_procedure(
+            db.session.get(Agency, world.agency_id), name="Cấp phép khai thác nước",
+            time_amount=5, time_unit=TimeUnit.DAYS, cutoff=None, steps=[
+                catalog_ops.StepData("Tiếp nhận hồ sơ", StepRole.COUNTER, 4),
+                catalog_ops.StepData("Thẩm định hồ sơ", StepRole.SPECIALIST, 16),
+                catalog_ops.StepData("Kiểm tra thực địa", StepRole.SPECIALIST, 8),
+                catalog_ops.StepData("Phê duyệt", StepRole.LEADER, 4)])
+        dossier = factories.submitted_dossier(
+            version, db.session.get(User, world.user_ids["citizen"]), utcnow())
+        db.session.commit()
+        world.dossier_id, code = dossier.id, dossier.code
+    advance(app, world, *IN_PROGRESS)
+    specialist = as_("specialist")
+    response = act(specialist, app, world.dossier_id, "complete_step",
+                   {"note": "Đủ điều kiện", "next_holder": ""})
+    assert response.status_code == 303
+    passed = load(app, world.dossier_id)
+    assert (passed.state, passed.holder_id, passed.current_role) == (
+        S.IN_PROGRESS, None, "specialist")
+    queue = f"/can-bo/hang-doi?agency={world.agency_id}&loai=moi"
+    assert code in specialist.get(queue).text
+    assert "take" in _offered(specialist.get(f"/can-bo/ho-so/{world.dossier_id}").text)
+    assert act(specialist, app, world.dossier_id, "take").status_code == 303
+    taken = load(app, world.dossier_id)
+    assert taken.holder_id == world.user_ids["specialist"]
+    assert code not in specialist.get(queue).text
+
+
 # --- the internal-process table ---------------------------------------------------------------
 
 def _posted_procedure(app, world) -> int:
