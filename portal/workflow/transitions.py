@@ -212,8 +212,8 @@ def step_refusal(action: Action, user: Any, actors: frozenset[Actor], dossier: D
     if leader or step.holder_id == user_id:
         return None
     if step.role is StepRole.LEADER:
-        return _l("Bước “%(step)s” thuộc lãnh đạo cơ quan; bạn không còn xử lý hồ sơ này.",
-                  step=step.name)
+        return _l("Bước “%(step)s” thuộc lãnh đạo cơ quan; chỉ lãnh đạo thực hiện được thao "
+                  "tác này.", step=step.name)
     if step.holder_id is not None:
         return _l("Bước “%(step)s” đang do %(name)s xử lý; chỉ người xử lý bước (hoặc lãnh "
                   "đạo) mới thực hiện được thao tác này.", step=step.name,
