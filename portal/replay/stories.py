@@ -193,11 +193,11 @@ class Player:
         """A supplement request or a financial obligation, answered: the due time moves."""
         if plan.supplement_days:
             items, reason = SUPPLEMENTS[plan.number % len(SUPPLEMENTS)]
-            wf.request_supplement(d, self.ctx(staff.specialist, at), items, reason)
+            wf.request_supplement(d, self.ctx(self._on_step(d, staff), at), items, reason)
             at = self.later(at, plan.supplement_days * 8 - 2)
             wf.supplement(d, self.ctx(staff.counter, at), "Đã nhận đủ giấy tờ bổ sung tại quầy")
         if plan.obligation_days:
-            wf.request_obligation(d, self.ctx(staff.specialist, at),
+            wf.request_obligation(d, self.ctx(self._on_step(d, staff), at),
                                   f"Thông báo nộp tiền sử dụng đất, lệ phí trước bạ số "
                                   f"{plan.number}/TB-CCT")
             at = self.later(at, plan.obligation_days * 8 - 2)
@@ -318,6 +318,14 @@ class Player:
             else staff.specialist
         wf.take(d, self.ctx(user, at))
 
+    @staticmethod
+    def _on_step(d: Dossier, staff: Staff) -> User:
+        """Who asks for papers or a payment: the holder of the open step (a specialist acts
+        only on the step they hold, transitions.step_refusal), the leader when it is theirs."""
+        step = wf.open_step(d)
+        return staff.leader if step is not None and step.holder_id == staff.leader.id \
+            else staff.specialist
+
     # --- pending at the end -----------------------------------------------------------------------
 
     def _wait(self, d: Dossier, plan: Plan, staff: Staff, rng: random.Random) -> datetime:
@@ -329,11 +337,11 @@ class Player:
         self._take(d, staff, took)
         at = self.part(took, until, rng.uniform(0.2, 0.9))
         if plan.obligation_days:
-            wf.request_obligation(d, self.ctx(staff.specialist, at),
+            wf.request_obligation(d, self.ctx(self._on_step(d, staff), at),
                                   f"Thông báo nộp tiền sử dụng đất số {plan.number}/TB-CCT")
         else:
             items, reason = SUPPLEMENTS[plan.number % len(SUPPLEMENTS)]
-            wf.request_supplement(d, self.ctx(staff.specialist, at), items, reason)
+            wf.request_supplement(d, self.ctx(self._on_step(d, staff), at), items, reason)
         return at
 
     def _open(self, d: Dossier, plan: Plan, staff: Staff, rng: random.Random) -> datetime:

@@ -17,7 +17,7 @@ from portal.accounts import policy
 from portal.accounts.models import Role, User
 from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
-from portal.catalog.models import Agency, ProcedureStep, StepRole
+from portal.catalog.models import Agency, StepRole
 from portal.core import refusal
 from portal.core.i18n import LazyText
 from portal.core.i18n import lazy_text as _l
@@ -44,7 +44,8 @@ from portal.workflow.models import (
     Pause,
     PauseKind,
 )
-from portal.workflow.transitions import Action, Actor, actors_for, move
+from portal.workflow.plan import DEFAULT_STEPS, Planned, next_processing, plan_of
+from portal.workflow.transitions import Action, Actor, actors_for, move, step_refusal
 
 S = DossierState
 INTER_AGENCY_MIN_DAYS = 3  # forwarding with less left than this needs a confirmation
@@ -159,25 +160,36 @@ def _issue(dossier: Dossier, kind: NoticeKind, ctx: Context, reason: str = "",
 
 # --- steps (the digital control slip) -----------------------------------------------------
 
-DEFAULT_STEPS = ((1, "Tiếp nhận hồ sơ", StepRole.COUNTER, 1),
-                 (2, "Thẩm định, xử lý hồ sơ", StepRole.SPECIALIST, 8),
-                 (3, "Phê duyệt kết quả", StepRole.LEADER, 4))
-_PROCESSING_ROLES = (StepRole.SPECIALIST, StepRole.LEADER, StepRole.COMMITTEE)
-
-
-def _plan(dossier: Dossier) -> list[tuple[int, str, StepRole, int]]:
-    steps: Sequence[ProcedureStep] = dossier.procedure_version.steps
-    plan = [(s.position, s.name, s.role, s.hours) for s in sorted(steps, key=lambda s: s.position)]
-    if not any(role in _PROCESSING_ROLES for _, _, role, _ in plan):
-        return list(DEFAULT_STEPS)
-    return plan
+# The plan (portal.workflow.plan), under the names the replay reads.
+_plan = plan_of
+_next_planned = next_processing
 
 
 def open_step(dossier: Dossier) -> DossierStep | None:
     return next((s for s in dossier.steps if s.finished_at is None), None)
 
 
-def _start_step(dossier: Dossier, planned: tuple[int, str, StepRole, int], ctx: Context,
+def _own_step(dossier: Dossier, action: Action, ctx: Context, actors: frozenset[Actor]
+              ) -> DossierStep:
+    """The open step, which ``ctx.user`` holds or may hold (``transitions.step_refusal``,
+    the rule the page offers the action by). A refusal is a ``Conflict``: the officer's page
+    is drawn afresh, without the action."""
+    step = open_step(dossier)
+    if step is None:
+        raise WorkflowError(_l("Hồ sơ không có bước xử lý đang mở."))
+    why = step_refusal(action, ctx.user, actors, dossier)
+    if why is not None:
+        raise Conflict(why)
+    return step
+
+
+def _claim(dossier: Dossier, step: DossierStep, ctx: Context) -> None:
+    """A free step becomes the acting officer's (once every guard has passed)."""
+    if step.holder_id is None:
+        step.holder_id = dossier.holder_id = ctx.user.id
+
+
+def _start_step(dossier: Dossier, planned: Planned, ctx: Context,
                 holder: User | None) -> DossierStep:
     position, name, role, hours = planned
     step = DossierStep(position=position, name=name, role=role, agency_id=dossier.agency_id,
@@ -201,11 +213,6 @@ def _finish_step(dossier: Dossier, ctx: Context, note: str = "") -> DossierStep 
     dossier.current_role = None
     dossier.holder_id = None
     return step
-
-
-def _next_planned(dossier: Dossier, after: int) -> tuple[int, str, StepRole, int] | None:
-    return next((p for p in _plan(dossier) if p[0] > after and p[2] in _PROCESSING_ROLES),
-                None)
 
 
 def _holder_for(dossier: Dossier, user: User | None, role: StepRole) -> User | None:
@@ -377,15 +384,8 @@ def resubmit(dossier: Dossier, ctx: Context) -> None:
 
 def take(dossier: Dossier, ctx: Context) -> None:
     actors = _begin(dossier, Action.TAKE, ctx)
-    step = open_step(dossier)
-    if step is None:
-        raise WorkflowError(_l("Hồ sơ không có bước xử lý đang mở."))
-    if step.holder_id not in (None, ctx.user.id):
-        raise Conflict(_l("Hồ sơ đang do %(name)s xử lý; lãnh đạo có thể phân công lại.",
-                          name=step.holder.full_name))
-    if step.role is StepRole.LEADER and Actor.LEADER not in actors:
-        raise Forbidden(_l("Bước này thuộc lãnh đạo cơ quan."))
-    step.holder_id = dossier.holder_id = ctx.user.id
+    step = _own_step(dossier, Action.TAKE, ctx, actors)
+    _claim(dossier, step, ctx)
     move(dossier, Action.TAKE)
     add_event(dossier, Action.TAKE.value, f"{ctx.user.full_name} nhận xử lý bước “{step.name}”.",
               ctx.user, ctx.now, public=False)
@@ -411,11 +411,7 @@ def complete_step(dossier: Dossier, ctx: Context, note: str = "",
                   next_holder: User | None = None) -> DossierStep:
     """Close the current step and hand the dossier to the next step's holder."""
     actors = _begin(dossier, Action.COMPLETE_STEP, ctx)
-    step = open_step(dossier)
-    if step is None:
-        raise WorkflowError(_l("Hồ sơ không có bước xử lý đang mở."))
-    if step.holder_id != ctx.user.id and Actor.LEADER not in actors:
-        raise Forbidden(_l("Chỉ người đang xử lý bước này (hoặc lãnh đạo) mới hoàn thành được."))
+    step = _own_step(dossier, Action.COMPLETE_STEP, ctx, actors)
     following = _next_planned(dossier, step.position)
     if following is None:
         raise WorkflowError(_l("Đây là bước cuối cùng: lãnh đạo phê duyệt và ban hành kết quả."))
@@ -432,12 +428,10 @@ def complete_step(dossier: Dossier, ctx: Context, note: str = "",
 
 def request_supplement(dossier: Dossier, ctx: Context, items: str, reason: str) -> Notice:
     """Form 02 during processing: the clock pauses until the applicant supplements."""
-    _begin(dossier, Action.REQUEST_SUPPLEMENT, ctx)
+    actors = _begin(dossier, Action.REQUEST_SUPPLEMENT, ctx)
     items = _text(items, _l("các giấy tờ cần bổ sung"), "items")
     reason = _text(reason, _l("lý do"), "reason")
-    step = open_step(dossier)
-    if step is not None and step.holder_id is None:
-        step.holder_id = dossier.holder_id = ctx.user.id
+    _claim(dossier, _own_step(dossier, Action.REQUEST_SUPPLEMENT, ctx, actors), ctx)
     dossier.supplement_round += 1
     notice = _issue(dossier, NoticeKind.SUPPLEMENT, ctx, reason, items)
     _pause(dossier, PauseKind.SUPPLEMENT, ctx)
@@ -469,13 +463,14 @@ def supplement(dossier: Dossier, ctx: Context, note: str = "") -> None:
 
 def request_consultation(dossier: Dossier, ctx: Context, agencies: Sequence[Agency],
                          question: str, due_at: datetime) -> list[Consultation]:
-    _begin(dossier, Action.REQUEST_CONSULTATION, ctx)
+    actors = _begin(dossier, Action.REQUEST_CONSULTATION, ctx)
     question = _text(question, _l("nội dung xin ý kiến"), "question")
     asked = [a for a in agencies if a.id != dossier.agency_id]
     if not asked:
         raise WorkflowError(_l("Vui lòng chọn ít nhất một cơ quan khác để xin ý kiến."), "agencies")
     if due_at <= ctx.now:
         raise WorkflowError(_l("Hạn trả lời phải sau thời điểm hiện tại."), "due_at")
+    _claim(dossier, _own_step(dossier, Action.REQUEST_CONSULTATION, ctx, actors), ctx)
     made = [Consultation(agency_id=a.id, question=question, requested_at=ctx.now,
                          requested_by_id=ctx.user.id, due_at=due_at) for a in asked]
     dossier.consultations.extend(made)
@@ -543,8 +538,9 @@ def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
 
 def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
     """E.g. the tax notice is issued; the clock pauses until the applicant has paid."""
-    _begin(dossier, Action.REQUEST_OBLIGATION, ctx)
+    actors = _begin(dossier, Action.REQUEST_OBLIGATION, ctx)
     note = _text(note, _l("nội dung nghĩa vụ tài chính (thông báo thuế, số tiền…)"), "note", 500)
+    _claim(dossier, _own_step(dossier, Action.REQUEST_OBLIGATION, ctx, actors), ctx)
     _pause(dossier, PauseKind.OBLIGATION, ctx)
     move(dossier, Action.REQUEST_OBLIGATION)
     add_event(dossier, Action.REQUEST_OBLIGATION.value,

@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts import policy
 from portal.accounts.models import Role, RoleAssignment, User
 from portal.calendar import WorkCalendar
-from portal.catalog.models import Agency
+from portal.catalog.models import Agency, StepRole
 from portal.core.i18n import N_
 from portal.core.pagination import Page, paginate
 from portal.core.text import search_terms
@@ -32,6 +32,7 @@ from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.dossiers.states import (
     BEFORE_RECEPTION,
     CLOCK_RUNNING_STATES,
+    PROCESSING,
     UNRESOLVED_RECEIVED,
     WAITING_FOR_AGENCY,
     WAITING_FOR_APPLICANT,
@@ -45,7 +46,7 @@ S = DossierState
 
 class Queue(enum.StrEnum):
     RECEPTION = "reception"  # online dossiers waiting for the counter
-    NEW = "new"  # received, nobody holds it yet
+    NEW = "new"  # being processed, nobody holds its step: to take (issue 12)
     MINE = "mine"  # I hold the open step
     DUE_SOON = "due_soon"  # due within one working day
     OVERDUE = "overdue"
@@ -61,7 +62,7 @@ class Queue(enum.StrEnum):
 
 QUEUE_LABELS = {
     Queue.RECEPTION: N_("Chờ tiếp nhận"),
-    Queue.NEW: N_("Mới, chưa phân công"),
+    Queue.NEW: N_("Chờ nhận xử lý"),
     Queue.MINE: N_("Tôi đang xử lý"),
     Queue.DUE_SOON: N_("Đến hạn trong 1 ngày làm việc"),
     Queue.OVERDUE: N_("Quá hạn"),
@@ -160,12 +161,24 @@ def due_soon_limit(now: datetime, calendar: WorkCalendar) -> datetime:
     return calendar.add_working_time(calendar.next_working_instant(now), calendar.day_length)
 
 
-def _condition(queue: Queue, user: Any, now: datetime, calendar: WorkCalendar
-               ) -> ColumnElement[bool]:
+def _to_take(agency_id: int, user: Any) -> ColumnElement[bool]:
+    """The "to take" queue: received or in progress, and nobody holds the open step — just
+    received, or a step passed on without naming its next holder (issue 12). A specialist
+    sees the steps they may take (``transitions.step_refusal``: not the leader's); a leader,
+    and the read-only supervisor, every one."""
+    free = and_(Dossier.state.in_(PROCESSING), Dossier.holder_id.is_(None))
+    if Role.LEADER in policy.roles_in(user, agency_id) or policy.is_supervisor(user):
+        return free
+    return and_(free, or_(Dossier.current_role.is_(None),
+                          Dossier.current_role != StepRole.LEADER.value))
+
+
+def _condition(queue: Queue, agency_id: int, user: Any, now: datetime,
+               calendar: WorkCalendar) -> ColumnElement[bool]:
     if queue is Queue.RECEPTION:
         return Dossier.state.in_(BEFORE_RECEPTION)
     if queue is Queue.NEW:
-        return and_(Dossier.state == S.RECEIVED, Dossier.holder_id.is_(None))
+        return _to_take(agency_id, user)
     if queue is Queue.MINE:
         return and_(Dossier.holder_id == getattr(user, "id", None),
                     Dossier.state.in_(UNRESOLVED_RECEIVED))
@@ -189,7 +202,7 @@ def _base(agency_id: int, queue: Queue, user: Any, now: datetime, calendar: Work
                                                       Consultation.answered_at.is_(None))
         return select(Dossier).where(Dossier.id.in_(asked))
     return select(Dossier).where(Dossier.agency_id == agency_id,
-                                 _condition(queue, user, now, calendar))
+                                 _condition(queue, agency_id, user, now, calendar))
 
 
 def _search(query, q: str | None):
@@ -243,6 +256,20 @@ def queue_counts(agency_id: int, queues: Iterable[Queue], user: Any, now: dateti
     return counts
 
 
+def queues_holding(dossier: Dossier, user: Any, queues: Iterable[Queue], now: datetime,
+                   calendar: WorkCalendar) -> set[Queue]:
+    """Which of ``queues`` (of the dossier's agency, as ``user`` sees them) list ``dossier``:
+    the very conditions ``queue_page`` filters by, in one query."""
+    wanted = list(queues)
+    if not wanted:
+        return set()
+    columns = [case((exists(_base(dossier.agency_id, q, user, now, calendar)
+                            .with_only_columns(Dossier.id).where(Dossier.id == dossier.id)),
+                     1), else_=0).label(q.value) for q in wanted]
+    row = db.session.execute(select(*columns)).one()
+    return {q for q, hit in zip(wanted, row, strict=True) if hit}
+
+
 def consultation_due(agency_id: int, dossier_ids: Iterable[int]) -> dict[int, datetime]:
     """The answer due time of the open consultations of ``agency_id`` on these dossiers."""
     ids = list(dossier_ids)
@@ -268,4 +295,4 @@ def apologies_page(number: int, size: int) -> Page:
 
 __all__ = ["Queue", "agencies_for", "agency_staff", "apologies_page", "consultation_due",
            "get_dossier_for_staff", "open_consultations_for", "queue_counts", "queue_page",
-           "queues_for", "staff_visible", "users_by_id"]
+           "queues_for", "queues_holding", "staff_visible", "users_by_id"]

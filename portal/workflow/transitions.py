@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from portal.accounts import policy
 from portal.accounts.models import Role
-from portal.core.i18n import N_
+from portal.catalog.models import StepRole
+from portal.core.i18n import N_, LazyText
+from portal.core.i18n import lazy_text as _l
 from portal.dossiers.models import Dossier
 from portal.dossiers.queries import is_visible_to
 from portal.dossiers.states import (
@@ -27,6 +29,7 @@ from portal.dossiers.states import (
 )
 from portal.extensions import db
 from portal.workflow.appointments import apology_owed
+from portal.workflow.plan import next_processing
 
 S = DossierState
 
@@ -182,6 +185,43 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
     return frozenset(found)
 
 
+# The actions of the step in progress: a leader may take them on any step; a specialist only on
+# a step they hold, or on a free step that is not the leader's (they become its holder).
+STEP_ACTIONS = frozenset({Action.COMPLETE_STEP, Action.REQUEST_SUPPLEMENT,
+                          Action.REQUEST_CONSULTATION, Action.REQUEST_OBLIGATION})
+
+
+def step_refusal(action: Action, user: Any, actors: frozenset[Actor], dossier: Dossier
+                 ) -> LazyText | None:
+    """Why ``user`` (in ``actors``) may not take ``action`` on the dossier's open step, or
+    None. One rule for the page (which actions are offered: ``allowed_actions``) and for the
+    action functions (which refuse with this message as a ``Conflict``: the step moved on, or
+    is someone else's, since the page was drawn)."""
+    if action is not Action.TAKE and action not in STEP_ACTIONS:
+        return None
+    step = next((s for s in dossier.steps if s.finished_at is None), None)
+    if step is None:
+        return None  # the action refuses it in its own words (no step in progress)
+    user_id = getattr(user, "id", None)
+    leader = Actor.LEADER in actors
+    if action is Action.TAKE:
+        if step.holder_id == user_id:
+            return _l("Bạn đang xử lý bước “%(step)s” của hồ sơ này.", step=step.name)
+        if step.holder_id is not None:
+            return _l("Hồ sơ đang do %(name)s xử lý; lãnh đạo có thể phân công lại.",
+                      name=step.holder.full_name if step.holder else "")
+    if leader or step.holder_id == user_id:
+        return None
+    if step.role is StepRole.LEADER:
+        return _l("Bước “%(step)s” thuộc lãnh đạo cơ quan; chỉ lãnh đạo thực hiện được thao "
+                  "tác này.", step=step.name)
+    if step.holder_id is not None:
+        return _l("Bước “%(step)s” đang do %(name)s xử lý; chỉ người xử lý bước (hoặc lãnh "
+                  "đạo) mới thực hiện được thao tác này.", step=step.name,
+                  name=step.holder.full_name if step.holder else "")
+    return None
+
+
 # Cheap conditions that decide whether an action is worth offering at all; the action
 # functions enforce them (and the rest of their guards) again.
 _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
@@ -189,7 +229,14 @@ _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
     Action.CONFIRM_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is not None,
     Action.RESOLVE_ON_THE_SPOT: lambda d, now: d.procedure_version.on_the_spot,
     Action.APOLOGISE: lambda d, now: now is not None and apology_owed(d, now),
+    # The last processing step is not completed: its leader approves (or refuses).
+    Action.COMPLETE_STEP: lambda d, now: _open_step_position(d) is not None and (
+        next_processing(d, _open_step_position(d)) is not None),
 }
+
+
+def _open_step_position(dossier: Dossier) -> int | None:
+    return next((s.position for s in dossier.steps if s.finished_at is None), None)
 
 
 def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None, *,
@@ -200,4 +247,5 @@ def allowed_actions(user: Any, dossier: Dossier, now: datetime | None = None, *,
         actors = actors_for(user, dossier)
     return [action for action, t in TRANSITIONS.items()
             if dossier.state in t.sources and actors & t.actors
-            and _OFFERED_WHEN.get(action, lambda d, n: True)(dossier, now)]
+            and _OFFERED_WHEN.get(action, lambda d, n: True)(dossier, now)
+            and step_refusal(action, user, actors, dossier) is None]

@@ -225,7 +225,7 @@ def test_online_dossier_through_every_role(app, new_context, tmp_path):
 
     specialist = context_for(new_context)
     staff_log_in(specialist, people, "specialist")
-    open_queue(specialist, "Mới, chưa phân công", code)
+    open_queue(specialist, "Chờ nhận xử lý", code)
     act(specialist, "take", "Nhận xử lý")
     assert load(app, dossier_id).holder_id == people.ids["specialist"]
     act(specialist, "request_supplement", "Yêu cầu bổ sung hồ sơ", {
@@ -272,6 +272,17 @@ def test_online_dossier_through_every_role(app, new_context, tmp_path):
     open_steps = [s for s in at_leader.steps if s.finished_at is None]
     assert [(s.role, s.holder_id) for s in open_steps] == [(StepRole.LEADER,
                                                            people.ids["leader"])]
+    # Passed on (issue 12): the specialist is offered nothing more on the leader's step, and
+    # the internal process says when each step was done and who has the open one.
+    workspace = specialist.locator("#workspace")
+    expect(workspace.locator(".no-actions")).to_be_visible()
+    expect(workspace.locator("form.action-form, .action-slot")).to_have_count(0)
+    rows = workspace.locator(".steps-table tbody tr")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(1).locator(".step-status")).to_have_text(
+        re.compile(r"^Hoàn thành ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d$"))
+    expect(rows.nth(2).locator(".step-status")).to_contain_text("Đang xử lý, hạn ngày")
+    helpers.check_page(specialist)
 
     result = tmp_path / "giay-chung-nhan-bien-dong.pdf"
     result.write_bytes(small_pdf() + b"% e-result\n")
@@ -279,7 +290,9 @@ def test_online_dossier_through_every_role(app, new_context, tmp_path):
     staff_log_in(leader, people, "leader")
     open_queue(leader, "Tôi đang xử lý", code)
     open_panel(leader, "approve")
-    leader.get_by_label("Tệp kết quả điện tử (PDF, ảnh)").set_input_files(result)
+    leader.get_by_label("Tệp kết quả điện tử").set_input_files(result)
+    expect(leader.locator("#approve-result-hint")).to_have_text(
+        "Nhận tệp PDF, JPG, PNG, DOCX, XLSX, ODT.")
     act(leader, "approve", "Phê duyệt, ban hành kết quả",
         {"Số, ký hiệu văn bản kết quả (không bắt buộc)": "Số 123/GCN-STNMT"})
     approved = load(app, dossier_id)

@@ -30,6 +30,7 @@ from portal.calendar import VN_TZ
 from portal.calendar.engine import Deadline
 from portal.core.formatting import local_datetime
 from portal.core.forms import VersionedForm, fits, too_long
+from portal.dossiers.files import ALLOWED_TYPES, type_names
 from portal.dossiers.models import Dossier
 from portal.workflow.models import DossierStep
 from portal.workflow.transitions import Action
@@ -43,7 +44,6 @@ class ActionForm(VersionedForm):
     # A form that is a button alone sits on the workspace itself; any other is loaded when
     # the officer picks its action (rendering every form on every view costs too much).
     button_only = False
-    hints: dict[str, str] = {}  # noqa: RUF012 -- replaced, never mutated: field name -> hint
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action.value)
@@ -229,7 +229,14 @@ class AnswerConsultationForm(ActionForm):
 
 class ApproveForm(ActionForm):
     action = Action.APPROVE
-    result = FileField(_l("Tệp kết quả điện tử (PDF, ảnh)"))
+    # The hint and the picker's filter are the list the upload check reads
+    # (``dossiers.files.ALLOWED_TYPES``, through ``operations.add_file``): one list.
+    result = FileField(_l("Tệp kết quả điện tử"),
+                       description=_l("Nhận tệp %(types)s.", types=type_names()),
+                       render_kw={"accept": ",".join(ALLOWED_TYPES)})
+    # The name of the file chosen in a refused post: a browser never fills a file input
+    # again, so the form says which file to choose again (issue 12).
+    chosen_name = ""
     result_note = _text_area(_l("Số, ký hiệu văn bản kết quả (không bắt buộc)"), 1,
                              fits(Dossier.result_note))
 
@@ -258,10 +265,10 @@ class ApologiseForm(ActionForm):
             self.new_date.data, self.new_time.data = local.date(), local.time()
         work = (proposal.duration.label_en() if str(get_locale()) == "en"
                 else proposal.duration.label_vi())
-        self.hints = {"new_date": _("Đề xuất: %(at)s, tức là từ bây giờ cộng %(work)s mà các "
+        self.new_date.description = _("Đề xuất: %(at)s, tức là từ bây giờ cộng %(work)s mà các "
                                     "bước còn lại của quy trình cần (không tính ngày nghỉ và "
                                     "ngoài giờ làm việc). Ngày hẹn phải trong giờ làm việc.",
-                                    at=local_datetime(proposal.due), work=work)}
+                                    at=local_datetime(proposal.due), work=work)
 
 
 FORMS: dict[Action, type[ActionForm]] = {form.action: form for form in (

@@ -37,6 +37,7 @@ from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow import appointments, queries
+from portal.workflow.plan import process_rows
 from portal.workflow.transitions import Action, Actor, actors_for, allowed_actions
 
 # Actions offered elsewhere: the counter's hand-over and on-the-spot resolution (intake),
@@ -145,6 +146,7 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         apology_owed=appointments.apology_owed(dossier, now),
         forms=forms, on_demand={a for a in actions if a not in forms and a not in ELSEWHERE},
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
+        process=process_rows(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),
         read_only=not (_actors(dossier) - {Actor.APPLICANT}),
         **_history(dossier, whole_history))
@@ -246,6 +248,9 @@ def act(dossier_id: int, action: str):
     dossier, chosen = _dossier_and_action_or_403(dossier_id, action)
     form = FORMS[chosen]()
     _prepare(form, dossier)
+    if chosen is Action.APPROVE:
+        upload = request.files.get(form.result.name)
+        form.chosen_name = (upload.filename or "")[:200] if upload else ""
     if not form.validate():  # e.g. no version: refused next to the form, nothing changed
         form.keep_version(dossier.lock_version)
         return _render(dossier, posted=form, status=422)

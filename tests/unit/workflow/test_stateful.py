@@ -53,7 +53,7 @@ from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
 from portal.workflow.models import Consultation, DossierStep, Notice, Pause
-from portal.workflow.transitions import TRANSITIONS, Action, Actor
+from portal.workflow.transitions import STEP_ACTIONS, TRANSITIONS, Action, Actor
 
 S = DossierState
 CAL = WorkCalendar()
@@ -370,10 +370,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         if action is Action.RESUBMIT:
             return (lambda c: wf.resubmit(d, c)), has_upload(d)
         if action is Action.TAKE:
-            step = wf.open_step(d)
-            sure = step is not None and step.holder_id in (None, self.user(kind).id) and (
-                step.role is not StepRole.LEADER or kind == "leader")
-            return (lambda c: wf.take(d, c)), sure
+            return (lambda c: wf.take(d, c)), self.step_is_theirs(d, action, kind)
         if action is Action.ASSIGN:
             assignee = pick(["specialist", "specialist2", "leader", "counter"])
             return (lambda c: wf.assign(d, c, self.user(assignee))), None
@@ -382,7 +379,8 @@ class WorkflowMachine(RuleBasedStateMachine):
             holder = self.user(nxt) if nxt else None
             return (lambda c: wf.complete_step(d, c, "Xong", holder)), None
         if action is Action.REQUEST_SUPPLEMENT:
-            return (lambda c: wf.request_supplement(d, c, "Bản sao CCCD", "Không rõ")), True
+            return ((lambda c: wf.request_supplement(d, c, "Bản sao CCCD", "Không rõ")),
+                    self.step_is_theirs(d, action, kind))
         if action is Action.SUPPLEMENT:
             note = pick(["", "Bản sao CCCD chứng thực"])
             sure = has_upload(d) or (kind == "counter" and bool(note))
@@ -390,7 +388,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         if action is Action.REQUEST_CONSULTATION:
             asked = pick([[w.consulted], [w.consulted, w.third], [w.agency, w.third]])
             return ((lambda c: wf.request_consultation(d, c, asked, "Ý kiến?",
-                                                       now + timedelta(days=2))), True)
+                                                       now + timedelta(days=2))),
+                    self.step_is_theirs(d, action, kind))
         if action is Action.ANSWER_CONSULTATION:
             mine = {r.agency_id for r in self.user(kind).roles}
             open_asks = [c for c in d.consultations if c.answered_at is None]
@@ -405,7 +404,8 @@ class WorkflowMachine(RuleBasedStateMachine):
         if action is Action.INTER_AGENCY_RETURNED:
             return (lambda c: wf.inter_agency_returned(d, c, "Đã có ý kiến")), True
         if action is Action.REQUEST_OBLIGATION:
-            return (lambda c: wf.request_obligation(d, c, "Thông báo thuế số 15")), True
+            return ((lambda c: wf.request_obligation(d, c, "Thông báo thuế số 15")),
+                    self.step_is_theirs(d, action, kind))
         if action is Action.OBLIGATION_FULFILLED:
             return (lambda c: wf.obligation_fulfilled(d, c, "Biên lai số 12")), True
         if action is Action.APPROVE:
@@ -425,21 +425,30 @@ class WorkflowMachine(RuleBasedStateMachine):
                     overdue(d, now) and apology_owed(d, now))
         raise AssertionError(action)
 
+    def step_is_theirs(self, d: Dossier, action: Action, kind: str) -> bool:
+        """The step rule (issue 12): anyone takes a free step, but only a leader the
+        leader's; the step's actions are a leader's on any step, a specialist's on the step
+        they hold or on a free one that is not the leader's."""
+        step = wf.open_step(d)
+        if step is None:
+            return False
+        me = self.user(kind).id
+        if action is Action.TAKE:
+            return step.holder_id is None and (step.role is not StepRole.LEADER
+                                               or kind == "leader")
+        return kind == "leader" or step.holder_id == me or (
+            step.holder_id is None and step.role is not StepRole.LEADER)
+
     def refusal_is_expected(self, action: Action, kind: str, d: Dossier,
                             error: wf.WorkflowError) -> bool:
         """A permitted user, in the right state, whose call the guard refused: which kind of
-        refusal the guard may give (a Forbidden or Conflict only in these cases)."""
-        step = wf.open_step(d)
+        refusal the guard may give (a Conflict only when the step is not theirs; never a
+        Forbidden: the capacity was there)."""
         if type(error) is wf.Forbidden:
-            if action is Action.TAKE:
-                return step is not None and step.role is StepRole.LEADER and kind != "leader"
-            if action is Action.COMPLETE_STEP:
-                return step is not None and step.holder_id != self.user(kind).id \
-                    and kind != "leader"
             return False
         if type(error) is wf.Conflict:
-            return action is Action.TAKE and step is not None and step.holder_id not in (
-                None, self.user(kind).id)
+            return action in STEP_ACTIONS | {Action.TAKE} and not self.step_is_theirs(
+                d, action, kind)
         if action is Action.APOLOGISE:
             return not (overdue(d, self.now) and apology_owed(d, self.now))
         return True

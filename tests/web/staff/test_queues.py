@@ -25,6 +25,9 @@ def dossiers(app, world) -> dict[str, str]:
         "reception_online": dict(state=S.SUBMITTED),
         "reception_counter": dict(state=S.SUBMITTED, channel=Channel.COUNTER),
         "new": dict(state=S.RECEIVED, due_at=now + timedelta(days=10)),
+        # A step completed without naming the next holder (issue 12).
+        "passed_on": dict(state=S.IN_PROGRESS, current_role="specialist",
+                          due_at=now + timedelta(days=7)),
         "mine": dict(state=S.IN_PROGRESS, holder_id=specialist, due_at=now + timedelta(days=9)),
         "due_soon": dict(state=S.IN_PROGRESS, holder_id=world.user_ids["leader"],
                          due_at=now + timedelta(minutes=30)),
@@ -56,7 +59,8 @@ def dossiers(app, world) -> dict[str, str]:
 
 EXPECTED = {
     "cho-tiep-nhan": {"reception_online", "reception_counter"},
-    "moi": {"new"},
+    # Nobody holds the step: just received, passed on to nobody, or overdue with no holder.
+    "moi": {"new", "passed_on", "overdue"},
     "cua-toi": {"mine"},
     "sap-den-han": {"due_soon"},
     "qua-han": {"overdue"},
@@ -89,7 +93,7 @@ def test_overdue_is_flagged_in_words(as_, world, dossiers):
 
 def test_dashboard_counts_per_role(as_, world, dossiers):
     counter = as_("counter").get("/can-bo/").text
-    assert "Chờ tiếp nhận" in counter and "Mới, chưa phân công" not in counter
+    assert "Chờ tiếp nhận" in counter and "Chờ nhận xử lý" not in counter
     specialist = as_("specialist").get("/can-bo/").text
     assert "Tôi đang xử lý" in specialist and "Chờ tiếp nhận" not in specialist
     assert 'queue-mine' in specialist
