@@ -313,3 +313,82 @@ def test_without_javascript_receive_take_and_ask_for_a_supplement(app, desk, new
     page.get_by_role("button", name="Xác nhận trả kết quả").click()
     expect(page.get_by_role("status")).to_contain_text("Đã trả kết quả hồ sơ")
     assert load(app, ready).state is S.RETURNED
+
+
+# --- the navbar at 1280 px (issue 12) -------------------------------------------------------
+
+ROLES = {"citizen": None, "counter": Role.COUNTER_OFFICER, "specialist": Role.SPECIALIST,
+         "leader": Role.LEADER, "supervisor": Role.SUPERVISOR, "admin": Role.ADMIN,
+         "postal": Role.POSTAL_OFFICER}
+# The demo accounts' names (portal/catalog/demo.py), the longest of them and longer.
+NAMES = {"citizen": "Nguyễn Thị Phương Thảo", "counter": "Lê Văn Một Cửa",
+         "specialist": "Phạm Thị Chuyên Viên", "leader": "Hoàng Văn Lãnh Đạo",
+         "supervisor": "Trần Thị Giám Sát", "admin": "Nguyễn Văn Quản Trị",
+         "postal": "Võ Thị Bưu Điện"}
+NAVBAR_LAYOUT = """() => {
+  const bar = document.querySelector("header nav.navbar");
+  const items = [...bar.querySelectorAll(".navbar-brand, #mainnav > ul > li")];
+  return {height: bar.getBoundingClientRect().height,
+          items: items.map(e => { const r = e.getBoundingClientRect();
+                                  return {text: e.innerText.trim(), top: r.top,
+                                          height: r.height}; })};
+}"""
+
+
+@pytest.fixture
+def every_role(app) -> dict[str, tuple[str, str | None]]:
+    """A user of each role (staff with their authenticator): name → (e-mail, TOTP secret)."""
+    with app.app_context():
+        agency = factories.agency("STNMT", "Sở Tài nguyên và Môi trường")
+        users = {}
+        for name, role in ROLES.items():
+            email = f"{name}@example.vn"
+            if role is None:
+                factories.citizen(email, full_name=NAMES[name])
+                users[name] = (email, None)
+                continue
+            user = factories.staff(role, agency if role.needs_agency else None, email)
+            user.full_name = NAMES[name]
+            users[name] = (email, enable_totp(user))
+        db.session.commit()
+    return users
+
+
+@pytest.mark.parametrize("who", list(ROLES))
+def test_navbar_is_one_line_at_1280_px_in_both_languages(app, every_role, page: Page, who):
+    from .helpers import log_in, open_nav_menu, totp_code
+
+    email, secret = every_role[who]
+    log_in(page, email, factories.PASSWORD)
+    if secret:
+        page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+        page.get_by_role("button", name="Xác nhận").click()
+    expect(page.locator("header details.account-menu")).to_be_attached()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for language in ("vi", "en"):
+        if language == "en":
+            page.get_by_role("button", name="English").click()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.goto("/")
+        layout = page.evaluate(NAVBAR_LAYOUT)
+        items = layout["items"]
+        assert len(items) >= 5, items
+        middles = [i["top"] + i["height"] / 2 for i in items]
+        # One line: every item on the brand's line, none of them two lines high, and the
+        # bar no taller than one line of links (Bootstrap's is 56 px).
+        assert max(middles) - min(middles) <= 4, (language, items)
+        assert all(i["height"] <= 48 for i in items), (language, items)
+        assert layout["height"] <= 64, (language, layout)
+        # The menus open without JavaScript's help (a <details>) over the page, the bar
+        # keeping its height; the account menu signs out.
+        open_nav_menu(page, "account-menu")
+        assert page.evaluate(NAVBAR_LAYOUT)["height"] == layout["height"]
+        expect(page.locator("header details.account-menu .dropdown-menu")).to_be_visible()
+        if page.locator("header details.work-menu").count():
+            open_nav_menu(page, "work-menu")
+            expect(page.locator("header details.account-menu")).not_to_have_attribute(
+                "open", "")  # portal.js closes the other one
+            check_page(page)
+    open_nav_menu(page, "account-menu")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page.get_by_role("link", name=re.compile(r"^(Sign in|Đăng nhập)$"))).to_be_visible()

@@ -212,8 +212,12 @@ def _menu_link(page: Page, name: str) -> Locator:
     toggler = page.get_by_role("button", name="Mở menu")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
-    return page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
-        "link", name=name, exact=True)
+    link = page.get_by_role("navigation", name="Điều hướng chính").locator(
+        "a", has_text=re.compile(f"^{re.escape(name)}$"))
+    menu = page.locator("header details.nav-menu", has=link)
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    return link
 
 
 def _held_upload(page: Page, area_name: str, path: Path) -> None:
