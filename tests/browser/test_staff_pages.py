@@ -198,6 +198,66 @@ def test_workspace_in_each_state(app, desk, page: Page, state):
         expect(history).to_have_count(len(load(app, dossier_id).events))
 
 
+FIRST_ACTION = """() => {
+  const first = document.querySelector(
+    "#workspace .ws-actions-column button[type=submit], #workspace .ws-actions-column a.btn");
+  const facts = document.querySelector("#ws-general");
+  return first && {top: first.getBoundingClientRect().top + window.scrollY,
+                   text: first.innerText.trim(),
+                   facts: facts.getBoundingClientRect().top + window.scrollY};
+}"""
+
+
+@pytest.mark.parametrize("state", ["in_progress", "result_ready", "submitted"])
+def test_at_360_px_the_actions_come_before_the_dossier(app, desk, page: Page, state):
+    """Issue 12: a leader on a phone approves without scrolling past the whole dossier: the
+    first action's button is within the first screenful, before the dossier's facts; from
+    lg the actions are the right-hand column again."""
+    _chief(page, desk)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/can-bo/ho-so/{desk.dossiers[state]}")
+    first = page.evaluate(FIRST_ACTION)
+    assert first and first["top"] < PHONE["height"], first
+    assert first["top"] < first["facts"], first
+    page.set_viewport_size({"width": 1280, "height": 800})
+    columns = page.evaluate("""() => [".ws-actions-column", "#ws-general"].map(
+        s => document.querySelector(s).getBoundingClientRect().left)""")
+    assert columns[0] > columns[1], columns  # actions on the right
+    check_page(page)
+
+
+def test_queues_are_cards_on_a_phone_and_the_desk_searches(app, desk, page: Page):
+    """Issue 12: at 360 px a queue row is a card (each value after its column's name) with no
+    sideways scroll; the dashboard's one box finds any dossier of the agency."""
+    _chief(page, desk)
+    page.set_viewport_size(PHONE)
+    page.goto("/can-bo/hang-doi?loai=qua-han")
+    row = page.locator(".queue-table tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    # The column names stay for screen readers only (visually hidden, 1 px).
+    assert page.locator(".queue-table thead").bounding_box()["height"] <= 1
+    cell = row.locator("td").first
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"Mã hồ sơ: "'
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    check_page(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    code = load(app, desk.dossiers["result_ready"]).code
+    page.goto("/can-bo/")
+    page.get_by_label(re.compile(r"^Tìm hồ sơ của cơ quan")).fill("nguyen thi hoa")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tìm hồ sơ")
+    expect(page.locator("#search-results")).to_contain_text(code)
+    check_page(page)
+    # Active search (htmx) on the results page.
+    search = page.get_by_label(re.compile(r"^Tìm hồ sơ của cơ quan"))
+    search.fill("")
+    search.press_sequentially(code[-11:])
+    expect(page.locator("#search-results .search-row")).to_have_count(1)
+    expect(page.locator("#search-results")).to_contain_text(code)
+    check_page(page)
+
+
 def test_intake_pages(app, desk, page: Page, tmp_path):
     _chief(page, desk)
     check_page(page, "/can-bo/tiep-nhan/moi")

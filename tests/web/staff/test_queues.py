@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import factories
 import pytest
+from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.catalog.models import ProcedureVersion
@@ -119,3 +120,22 @@ def test_an_officer_with_two_agencies_picks_one(app, as_, world, dossiers):
     assert 'id="agency-picker"' in page and "Sở Xây dựng" in page
     other = client.get(f"/can-bo/hang-doi?agency={world.other_id}&loai=cho-tiep-nhan").text
     assert dossiers["reception_online"] not in other
+
+
+def test_rows_show_the_return_method_as_an_icon_and_words(app, as_, world, dossiers):
+    """Issue 12: the queue says how each result goes back (the icon is not read out)."""
+    from portal.dossiers.models import ReturnMethod
+
+    with app.app_context():
+        ready = db.session.scalar(select(Dossier).where(Dossier.code == dossiers["ready"]))
+        ready.return_method = ReturnMethod.POSTAL
+        db.session.commit()
+    page = as_("counter").get(f"/can-bo/hang-doi?agency={world.agency_id}&loai=co-ket-qua").text
+    row = page.split(dossiers["ready"])[1].split("</tr>")[0]
+    assert '<th scope="col">Nhận kết quả</th>' in page
+    assert 'class="return-method return-postal"' in row
+    assert '<span class="return-icon" aria-hidden="true">✉</span> Nhận qua dịch vụ bưu chính' in row
+    page = as_("counter").get(
+        f"/can-bo/hang-doi?agency={world.agency_id}&loai=cho-tiep-nhan").text
+    row = page.split(dossiers["reception_online"])[1].split("</tr>")[0]
+    assert "return-counter" in row and "Nhận tại quầy của Trung tâm" in row
