@@ -118,8 +118,8 @@ def test_the_supervisors_statistics(app, page: Page, supervisor_secret):
                  "Hồ sơ tiếp nhận theo tháng và hình thức nộp",
                  "Hồ sơ đang giải quyết và quá hạn vào cuối mỗi tháng"):
         expect(page.get_by_role("img", name=name)).to_be_visible()
-    page.locator("details summary").first.click()
-    expect(page.locator("details").first.get_by_role("table")).to_be_visible()
+    page.locator("main details summary").first.click()
+    expect(page.locator("main details").first.get_by_role("table")).to_be_visible()
     check_page(page)
 
 
