@@ -264,28 +264,32 @@ def _looks_like_number(text: str) -> bool:
 
 def search_dossiers(user: Any, q: str | None, page: int = 1, size: int = 20) -> Page:
     """One page of the dossiers ``user`` may find (``search_scope``), finished ones and
-    walk-ins included, matching ``q``: the code (whole, from its unique index, or any part of
-    at least 3 characters), or a number — the CCCD/tax number or the phone as people type it
-    (core.phones.canonical_phone), both from an index — or else the applicant's name with or
-    without accents (``applicant_name_folded``: every folded word must appear). Newest first;
-    an empty query finds nothing."""
+    walk-ins included, matching ``q``, newest first; an empty query finds nothing.
+
+    Exact matches first, each from an index: the whole code, or for a number the CCCD/tax
+    number or the phone as people type it (core.phones.canonical_phone). Only when none
+    matches is every row of the scope read: any part of the code (3+ characters), or the
+    applicant's name with or without accents (``applicant_name_folded``, every folded word)."""
     text = (q or "").strip()[:100]
     if not text:
         return Page(items=[], number=1, size=size, total=0)
-    clauses = [Dossier.code == text.upper()]
-    if len(text) >= 3:
-        clauses.append(func.upper(Dossier.code).contains(text.upper(), autoescape=True))
+    exact = [Dossier.code == text.upper()]
     if _looks_like_number(text):
-        compact = "".join(ch for ch in text if ch not in " .")
-        clauses += [Dossier.applicant_id_number == compact,
-                    Dossier.applicant_phone == canonical_phone(text)]
+        exact += [Dossier.applicant_id_number == "".join(ch for ch in text if ch not in " ."),
+                  Dossier.applicant_phone == canonical_phone(text)]
+    query = select(Dossier.id).where(search_scope(user))
+    if db.session.scalar(query.where(or_(*exact)).limit(1)) is not None:
+        query = query.where(or_(*exact))
     else:
-        terms = search_terms(text)
+        partial = []
+        if len(text) >= 3:
+            partial.append(func.upper(Dossier.code).contains(text.upper(), autoescape=True))
+        terms = [] if _looks_like_number(text) else search_terms(text)
         if terms:
-            clauses.append(and_(*(Dossier.applicant_name_folded.contains(t, autoescape=True)
+            partial.append(and_(*(Dossier.applicant_name_folded.contains(t, autoescape=True)
                                   for t in terms)))
-    ids = paginate(select(Dossier.id).where(search_scope(user), or_(*clauses))
-                   .order_by(Dossier.submitted_at.desc().nulls_last(), Dossier.id.desc()),
+        query = query.where(or_(*partial) if partial else false())
+    ids = paginate(query.order_by(Dossier.submitted_at.desc().nulls_last(), Dossier.id.desc()),
                    page, size)
     rows = {d.id: d for d in db.session.scalars(
         select(Dossier).where(Dossier.id.in_(ids.items)).options(joinedload(Dossier.holder)))}
