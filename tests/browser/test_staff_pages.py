@@ -452,3 +452,23 @@ def test_navbar_is_one_line_at_1280_px_in_both_languages(app, every_role, page: 
     open_nav_menu(page, "account-menu")
     page.get_by_role("button", name="Sign out", exact=True).click()
     expect(page.get_by_role("link", name=re.compile(r"^(Sign in|Đăng nhập)$"))).to_be_visible()
+
+
+def test_the_navbar_menus_work_without_javascript(app, every_role, new_context):
+    """The menus are <details>: without JavaScript they open on a click all the same."""
+    from .helpers import log_in, totp_code
+
+    page = new_context(java_script_enabled=False).new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    email, secret = every_role["leader"]
+    log_in(page, email, factories.PASSWORD)
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    work = page.locator("header details.work-menu")
+    expect(work.get_by_role("link", name="Thống kê", exact=True)).to_be_hidden()
+    work.locator("summary").click()
+    work.get_by_role("link", name="Thống kê", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thống kê")
+    page.locator("header details.account-menu summary").click()
+    page.get_by_role("button", name="Đăng xuất", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Bạn đã đăng xuất.")
