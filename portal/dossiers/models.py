@@ -17,10 +17,11 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.core.i18n import N_
 from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum, utcnow
+from portal.core.text import fold
 from portal.dossiers.states import (
     CLOCK_RUNNING_STATES,
     PAUSED_STATES,  # noqa: F401 (imported from here by callers)
@@ -60,6 +61,9 @@ class Dossier(TimestampMixin, db.Model):
         # Officers' queues: an agency's dossiers by state, soonest due first.
         Index("ix_dossier_agency_state_due", "agency_id", "state", "due_at", "id"),
         Index("ix_dossier_holder_state", "holder_id", "state"),
+        # The staff's agency-wide search by CCCD/tax number or phone (queries.search_dossiers).
+        Index("ix_dossier_applicant_id_number", "applicant_id_number"),
+        Index("ix_dossier_applicant_phone", "applicant_phone"),
         # The statistics table (issue #5) reads every dossier of a period: these columns
         # alone, from this narrow index instead of the wide rows (portal/stats/figures.py).
         Index("ix_dossier_statistics", "agency_id", "received_at", "finished_at", "due_at",
@@ -83,6 +87,10 @@ class Dossier(TimestampMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
     # Applicant details as declared on this dossier (prefilled from the profile).
     applicant_name: Mapped[str] = mapped_column(String(200), default="")
+    # The name without diacritics (core.text.fold), set with it: the staff's agency-wide
+    # search finds "Nguyễn Thị Hồng" typed as "nguyen thi hong", walk-ins included.
+    applicant_name_folded: Mapped[str] = mapped_column(String(200), default="",
+                                                       server_default="")
     applicant_id_number: Mapped[str] = mapped_column(String(20), default="")  # CCCD or tax code
     applicant_phone: Mapped[str] = mapped_column(String(20), default="")
     applicant_email: Mapped[str] = mapped_column(String(254), default="")
@@ -169,6 +177,11 @@ class Dossier(TimestampMixin, db.Model):
             return item.kind is FileKind.APPLICANT
         return (self.awaits_supplement and item.kind is FileKind.SUPPLEMENT
                 and item.round == self.supplement_round)
+
+    @validates("applicant_name")
+    def _fold_applicant_name(self, _key: str, value: str) -> str:
+        self.applicant_name_folded = fold(value)
+        return value
 
     @property
     def appointment_at(self) -> datetime | None:

@@ -27,6 +27,7 @@ from portal.calendar import WorkCalendar
 from portal.catalog.models import Agency, StepRole
 from portal.core.i18n import N_
 from portal.core.pagination import Page, paginate
+from portal.core.phones import canonical_phone
 from portal.core.text import search_terms
 from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.dossiers.states import (
@@ -206,8 +207,8 @@ def _base(agency_id: int, queue: Queue, user: Any, now: datetime, calendar: Work
 
 
 def _search(query, q: str | None):
-    """Code (any part, case-insensitive), CCCD/tax number, or applicant name: typed with or
-    without accents (the account's folded name) or as written on the dossier."""
+    """Code (any part, case-insensitive), CCCD/tax number, or applicant name typed with or
+    without accents (the account's folded name, or the dossier's: walk-ins too)."""
     text = (q or "").strip()[:100]
     if not text:
         return query
@@ -219,8 +220,8 @@ def _search(query, q: str | None):
         folded = select(User.id).where(*(User.name_folded.contains(t, autoescape=True)
                                          for t in terms))
         clauses.append(Dossier.applicant_id.in_(folded))
-        clauses.append(and_(*(Dossier.applicant_name.ilike(f"%{w}%")
-                              for w in text.replace("%", " ").replace("_", " ").split()[:8])))
+        clauses.append(and_(*(Dossier.applicant_name_folded.contains(t, autoescape=True)
+                              for t in terms)))
     return query.where(or_(*clauses))
 
 
@@ -270,6 +271,59 @@ def queues_holding(dossier: Dossier, user: Any, queues: Iterable[Queue], now: da
     return {q for q, hit in zip(wanted, row, strict=True) if hit}
 
 
+# --- the agency-wide search (the desk's one box) -----------------------------------------
+
+def search_scope(user: Any) -> ColumnElement[bool]:
+    """The dossiers ``user`` finds by searching: every agency's for the supervisor, else only
+    those of the agencies they serve — never another agency's, not even one that consulted
+    theirs (that one is reached from the consultations queue). Drafts never."""
+    if policy.is_supervisor(user):
+        return Dossier.state != S.DRAFT
+    agencies = policy.served_agency_ids(user)
+    if not agencies:
+        return false()
+    return and_(Dossier.state != S.DRAFT, Dossier.agency_id.in_(agencies))
+
+
+def _looks_like_number(text: str) -> bool:
+    digits = "".join(ch for ch in text if ch not in " .-()/+")
+    return bool(digits) and digits.isascii() and digits.isdigit()
+
+
+def search_dossiers(user: Any, q: str | None, page: int = 1, size: int = 20) -> Page:
+    """One page of the dossiers ``user`` may find (``search_scope``), finished ones and
+    walk-ins included, matching ``q``, newest first; an empty query finds nothing.
+
+    Exact matches first, each from an index: the whole code, or for a number the CCCD/tax
+    number or the phone as people type it (core.phones.canonical_phone). Only when none
+    matches is every row of the scope read: any part of the code (3+ characters), or the
+    applicant's name with or without accents (``applicant_name_folded``, every folded word)."""
+    text = (q or "").strip()[:100]
+    if not text:
+        return Page(items=[], number=1, size=size, total=0)
+    exact = [Dossier.code == text.upper()]
+    if _looks_like_number(text):
+        exact += [Dossier.applicant_id_number == "".join(ch for ch in text if ch not in " ."),
+                  Dossier.applicant_phone == canonical_phone(text)]
+    query = select(Dossier.id).where(search_scope(user))
+    if db.session.scalar(query.where(or_(*exact)).limit(1)) is not None:
+        query = query.where(or_(*exact))
+    else:
+        partial = []
+        if len(text) >= 3:
+            partial.append(func.upper(Dossier.code).contains(text.upper(), autoescape=True))
+        terms = [] if _looks_like_number(text) else search_terms(text)
+        if terms:
+            partial.append(and_(*(Dossier.applicant_name_folded.contains(t, autoescape=True)
+                                  for t in terms)))
+        query = query.where(or_(*partial) if partial else false())
+    ids = paginate(query.order_by(Dossier.submitted_at.desc().nulls_last(), Dossier.id.desc()),
+                   page, size)
+    rows = {d.id: d for d in db.session.scalars(
+        select(Dossier).where(Dossier.id.in_(ids.items)).options(joinedload(Dossier.holder)))}
+    return replace(ids, items=[rows[i] for i in ids.items if i in rows])
+
+
 def consultation_due(agency_id: int, dossier_ids: Iterable[int]) -> dict[int, datetime]:
     """The answer due time of the open consultations of ``agency_id`` on these dossiers."""
     ids = list(dossier_ids)
@@ -295,4 +349,5 @@ def apologies_page(number: int, size: int) -> Page:
 
 __all__ = ["Queue", "agencies_for", "agency_staff", "apologies_page", "consultation_due",
            "get_dossier_for_staff", "open_consultations_for", "queue_counts", "queue_page",
-           "queues_for", "queues_holding", "staff_visible", "users_by_id"]
+           "queues_for", "queues_holding", "search_dossiers", "search_scope", "staff_visible",
+           "users_by_id"]

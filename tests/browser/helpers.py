@@ -79,7 +79,20 @@ def staff_log_in(page: Page, email: str, secret: str) -> None:
     expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
 
 
+def open_nav_menu(page: Page, menu: str) -> None:
+    """Open a menu of the navbar (a <details>: ``account-menu`` or ``work-menu``); on a
+    phone the collapsed navbar opens first."""
+    toggler = page.get_by_role("button", name="Mở menu")
+    if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
+        toggler.click()
+    details = page.locator(f"header details.{menu}")
+    if details.get_attribute("open") is None:
+        details.locator("summary").click()
+    expect(details).to_have_attribute("open", "")
+
+
 def log_out(page: Page) -> None:
+    open_nav_menu(page, "account-menu")
     page.get_by_role("button", name="Đăng xuất", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("Bạn đã đăng xuất.")
 

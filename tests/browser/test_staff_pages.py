@@ -198,6 +198,66 @@ def test_workspace_in_each_state(app, desk, page: Page, state):
         expect(history).to_have_count(len(load(app, dossier_id).events))
 
 
+FIRST_ACTION = """() => {
+  const first = document.querySelector(
+    "#workspace .ws-actions-column button[type=submit], #workspace .ws-actions-column a.btn");
+  const facts = document.querySelector("#ws-general");
+  return first && {top: first.getBoundingClientRect().top + window.scrollY,
+                   text: first.innerText.trim(),
+                   facts: facts.getBoundingClientRect().top + window.scrollY};
+}"""
+
+
+@pytest.mark.parametrize("state", ["in_progress", "result_ready", "submitted"])
+def test_at_360_px_the_actions_come_before_the_dossier(app, desk, page: Page, state):
+    """Issue 12: a leader on a phone approves without scrolling past the whole dossier: the
+    first action's button is within the first screenful, before the dossier's facts; from
+    lg the actions are the right-hand column again."""
+    _chief(page, desk)
+    page.set_viewport_size(PHONE)
+    page.goto(f"/can-bo/ho-so/{desk.dossiers[state]}")
+    first = page.evaluate(FIRST_ACTION)
+    assert first and first["top"] < PHONE["height"], first
+    assert first["top"] < first["facts"], first
+    page.set_viewport_size({"width": 1280, "height": 800})
+    columns = page.evaluate("""() => [".ws-actions-column", "#ws-general"].map(
+        s => document.querySelector(s).getBoundingClientRect().left)""")
+    assert columns[0] > columns[1], columns  # actions on the right
+    check_page(page)
+
+
+def test_queues_are_cards_on_a_phone_and_the_desk_searches(app, desk, page: Page):
+    """Issue 12: at 360 px a queue row is a card (each value after its column's name) with no
+    sideways scroll; the dashboard's one box finds any dossier of the agency."""
+    _chief(page, desk)
+    page.set_viewport_size(PHONE)
+    page.goto("/can-bo/hang-doi?loai=qua-han")
+    row = page.locator(".queue-table tbody tr").first
+    assert row.evaluate("r => getComputedStyle(r).display") == "block"
+    # The column names stay for screen readers only (visually hidden, 1 px).
+    assert page.locator(".queue-table thead").bounding_box()["height"] <= 1
+    cell = row.locator("td").first
+    assert cell.evaluate("c => getComputedStyle(c, '::before').content") == '"Mã hồ sơ: "'
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    check_page(page)
+    page.set_viewport_size({"width": 1280, "height": 800})
+    code = load(app, desk.dossiers["result_ready"]).code
+    page.goto("/can-bo/")
+    page.get_by_label(re.compile(r"^Tìm hồ sơ của cơ quan")).fill("nguyen thi hoa")
+    page.get_by_role("button", name="Tìm", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tìm hồ sơ")
+    expect(page.locator("#search-results")).to_contain_text(code)
+    check_page(page)
+    # Active search (htmx) on the results page.
+    search = page.get_by_label(re.compile(r"^Tìm hồ sơ của cơ quan"))
+    search.fill("")
+    search.press_sequentially(code[-11:])
+    expect(page.locator("#search-results .search-row")).to_have_count(1)
+    expect(page.locator("#search-results")).to_contain_text(code)
+    check_page(page)
+
+
 def test_intake_pages(app, desk, page: Page, tmp_path):
     _chief(page, desk)
     check_page(page, "/can-bo/tiep-nhan/moi")
@@ -313,3 +373,102 @@ def test_without_javascript_receive_take_and_ask_for_a_supplement(app, desk, new
     page.get_by_role("button", name="Xác nhận trả kết quả").click()
     expect(page.get_by_role("status")).to_contain_text("Đã trả kết quả hồ sơ")
     assert load(app, ready).state is S.RETURNED
+
+
+# --- the navbar at 1280 px (issue 12) -------------------------------------------------------
+
+ROLES = {"citizen": None, "counter": Role.COUNTER_OFFICER, "specialist": Role.SPECIALIST,
+         "leader": Role.LEADER, "supervisor": Role.SUPERVISOR, "admin": Role.ADMIN,
+         "postal": Role.POSTAL_OFFICER}
+# The demo accounts' names (portal/catalog/demo.py), the longest of them and longer.
+NAMES = {"citizen": "Nguyễn Thị Phương Thảo", "counter": "Lê Văn Một Cửa",
+         "specialist": "Phạm Thị Chuyên Viên", "leader": "Hoàng Văn Lãnh Đạo",
+         "supervisor": "Trần Thị Giám Sát", "admin": "Nguyễn Văn Quản Trị",
+         "postal": "Võ Thị Bưu Điện"}
+NAVBAR_LAYOUT = """() => {
+  const bar = document.querySelector("header nav.navbar");
+  const items = [...bar.querySelectorAll(".navbar-brand, #mainnav > ul > li")];
+  return {height: bar.getBoundingClientRect().height,
+          items: items.map(e => { const r = e.getBoundingClientRect();
+                                  return {text: e.innerText.trim(), top: r.top,
+                                          height: r.height}; })};
+}"""
+
+
+@pytest.fixture
+def every_role(app) -> dict[str, tuple[str, str | None]]:
+    """A user of each role (staff with their authenticator): name → (e-mail, TOTP secret)."""
+    with app.app_context():
+        agency = factories.agency("STNMT", "Sở Tài nguyên và Môi trường")
+        users = {}
+        for name, role in ROLES.items():
+            email = f"{name}@example.vn"
+            if role is None:
+                factories.citizen(email, full_name=NAMES[name])
+                users[name] = (email, None)
+                continue
+            user = factories.staff(role, agency if role.needs_agency else None, email)
+            user.full_name = NAMES[name]
+            users[name] = (email, enable_totp(user))
+        db.session.commit()
+    return users
+
+
+@pytest.mark.parametrize("who", list(ROLES))
+def test_navbar_is_one_line_at_1280_px_in_both_languages(app, every_role, page: Page, who):
+    from .helpers import log_in, open_nav_menu, totp_code
+
+    email, secret = every_role[who]
+    log_in(page, email, factories.PASSWORD)
+    if secret:
+        page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+        page.get_by_role("button", name="Xác nhận").click()
+    expect(page.locator("header details.account-menu")).to_be_attached()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    for language in ("vi", "en"):
+        if language == "en":
+            page.get_by_role("button", name="English").click()
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.goto("/")
+        layout = page.evaluate(NAVBAR_LAYOUT)
+        items = layout["items"]
+        assert len(items) >= 5, items
+        middles = [i["top"] + i["height"] / 2 for i in items]
+        # One line: every item on the brand's line, none of them two lines high, and the
+        # bar no taller than one line of links (Bootstrap's is 56 px).
+        assert max(middles) - min(middles) <= 4, (language, items)
+        assert all(i["height"] <= 48 for i in items), (language, items)
+        assert layout["height"] <= 64, (language, layout)
+        # The menus open without JavaScript's help (a <details>) over the page, the bar
+        # keeping its height; the account menu signs out.
+        open_nav_menu(page, "account-menu")
+        assert page.evaluate(NAVBAR_LAYOUT)["height"] == layout["height"]
+        expect(page.locator("header details.account-menu .dropdown-menu")).to_be_visible()
+        if page.locator("header details.work-menu").count():
+            open_nav_menu(page, "work-menu")
+            expect(page.locator("header details.account-menu")).not_to_have_attribute(
+                "open", "")  # portal.js closes the other one
+            check_page(page)
+    open_nav_menu(page, "account-menu")
+    page.get_by_role("button", name="Sign out", exact=True).click()
+    expect(page.get_by_role("link", name=re.compile(r"^(Sign in|Đăng nhập)$"))).to_be_visible()
+
+
+def test_the_navbar_menus_work_without_javascript(app, every_role, new_context):
+    """The menus are <details>: without JavaScript they open on a click all the same."""
+    from .helpers import log_in, totp_code
+
+    page = new_context(java_script_enabled=False).new_page()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    email, secret = every_role["leader"]
+    log_in(page, email, factories.PASSWORD)
+    page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
+    page.get_by_role("button", name="Xác nhận").click()
+    work = page.locator("header details.work-menu")
+    expect(work.get_by_role("link", name="Thống kê", exact=True)).to_be_hidden()
+    work.locator("summary").click()
+    work.get_by_role("link", name="Thống kê", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Thống kê")
+    page.locator("header details.account-menu summary").click()
+    page.get_by_role("button", name="Đăng xuất", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text("Bạn đã đăng xuất.")

@@ -22,7 +22,7 @@ from portal.catalog.models import AgencyKind
 from portal.dossiers.models import Channel, DossierState
 from portal.extensions import db
 
-from .helpers import check_page, staff_log_in
+from .helpers import check_page, open_nav_menu, staff_log_in
 from .test_processing import enable_totp
 
 pytestmark = [pytest.mark.browser,
@@ -75,6 +75,7 @@ def _sign_in(page: Page, secret: str) -> None:
 
 def test_the_supervisors_statistics(app, page: Page, supervisor_secret):
     _sign_in(page, supervisor_secret)
+    open_nav_menu(page, "work-menu")  # the supervisor's work pages: Cán bộ, Thống kê
     page.get_by_role("link", name="Thống kê", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Thống kê tiếp nhận và giải quyết hồ sơ")
@@ -117,8 +118,8 @@ def test_the_supervisors_statistics(app, page: Page, supervisor_secret):
                  "Hồ sơ tiếp nhận theo tháng và hình thức nộp",
                  "Hồ sơ đang giải quyết và quá hạn vào cuối mỗi tháng"):
         expect(page.get_by_role("img", name=name)).to_be_visible()
-    page.locator("details summary").first.click()
-    expect(page.locator("details").first.get_by_role("table")).to_be_visible()
+    page.locator("main details summary").first.click()
+    expect(page.locator("main details").first.get_by_role("table")).to_be_visible()
     check_page(page)
 
 

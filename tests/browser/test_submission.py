@@ -212,6 +212,12 @@ def _menu_link(page: Page, name: str) -> Locator:
     toggler = page.get_by_role("button", name="Mở menu")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
+    exactly = re.compile(f"^{re.escape(name)}$")
+    # In one of the navbar's menus (a <details>), the menu opens first.
+    menu = page.locator("header details.nav-menu").filter(
+        has=page.locator("a", has_text=exactly))
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
     return page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
         "link", name=name, exact=True)
 

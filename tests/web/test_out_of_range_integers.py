@@ -125,6 +125,7 @@ def _paginated(world) -> list[tuple[str, str]]:
     return [("anonymous", "/thu-tuc"), ("anonymous", "/xin-loi"), ("citizen", "/ho-so"),
             ("admin", "/quan-tri/nguoi-dung"), ("admin", "/quan-tri/thu-tuc"),
             ("counter", f"/can-bo/hang-doi?agency={world.agency_id}"),
+            ("counter", "/can-bo/tim-kiem?q=a"),
             ("counter", f"/can-bo/so-theo-doi?agency={world.agency_id}&{period}"),
             ("supervisor", f"/thong-ke/ho-so?{period}&o=received"),
             ("supervisor", "/thong-ke/giam-sat/qua-han-chua-xin-loi")]

@@ -79,3 +79,17 @@ def queue():
         queues=available, queue=chosen, slugs=QUEUE_SLUGS, page=page, q=q, now=now,
         args={k: v for k, v in args.items() if v}, answer_due=answer_due,
         read_only=not policy.served_agency_ids(current_user))
+
+
+@bp.get("/tim-kiem")
+def search():
+    """The desk's one search box: any dossier of the officer's agencies (every agency for the
+    supervisor), finished ones and walk-ins included, by code, name, CCCD or phone."""
+    q = request.args.get("q", "")[:100]
+    page = queries.search_dossiers(current_user, q, page_number(request.args.get("page")),
+                                   current_app.config["PORTAL"].catalog_page_size)
+    return render_page_or_partial(
+        "staff/search.html", "staff/_search_results.html", q=q.strip(), page=page,
+        now=utcnow(), args={"q": q} if q else {},
+        many_agencies=policy.is_supervisor(current_user)
+        or len(policy.served_agency_ids(current_user)) > 1)

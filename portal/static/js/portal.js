@@ -14,6 +14,21 @@ document.addEventListener("DOMContentLoaded", () => {
   // Move focus to the error summary so screen readers announce it.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
+  // The navbar's menus (<details>) open without JavaScript; with it they also close on a
+  // click elsewhere and on Escape (focus back on the menu's button), as a menu does.
+  const menus = document.querySelectorAll("details.nav-menu");
+  document.addEventListener("click", (event) => {
+    menus.forEach((menu) => { if (menu.open && !menu.contains(event.target)) menu.open = false; });
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    menus.forEach((menu) => {
+      if (menu.open) {
+        menu.open = false;
+        menu.querySelector("summary").focus();
+      }
+    });
+  });
 });
 
 // One answer for every htmx request that fails: htmx swaps nothing for a 4xx/5xx (base.html's

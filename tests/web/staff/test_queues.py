@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import factories
 import pytest
+from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.catalog.models import ProcedureVersion
@@ -152,3 +153,22 @@ def test_a_dossier_asked_for_papers_after_its_due_time_is_flagged_overdue(app, a
     rows = {c: row for row in waiting.split('<tr class="queue-row')[1:]
             for c in (code, dossiers["paused_late"]) if c in row}
     assert "overdue-badge" in rows[code] and "overdue-badge" not in rows[dossiers["paused_late"]]
+
+
+def test_rows_show_the_return_method_as_an_icon_and_words(app, as_, world, dossiers):
+    """Issue 12: the queue says how each result goes back (the icon is not read out)."""
+    from portal.dossiers.models import ReturnMethod
+
+    with app.app_context():
+        ready = db.session.scalar(select(Dossier).where(Dossier.code == dossiers["ready"]))
+        ready.return_method = ReturnMethod.POSTAL
+        db.session.commit()
+    page = as_("counter").get(f"/can-bo/hang-doi?agency={world.agency_id}&loai=co-ket-qua").text
+    row = page.split(dossiers["ready"])[1].split("</tr>")[0]
+    assert '<th scope="col">Nhận kết quả</th>' in page
+    assert 'class="return-method return-postal"' in row
+    assert '<span class="return-icon" aria-hidden="true">✉</span> Nhận qua dịch vụ bưu chính' in row
+    page = as_("counter").get(
+        f"/can-bo/hang-doi?agency={world.agency_id}&loai=cho-tiep-nhan").text
+    row = page.split(dossiers["reception_online"])[1].split("</tr>")[0]
+    assert "return-counter" in row and "Nhận tại quầy của Trung tâm" in row

@@ -107,3 +107,28 @@ def test_a_commit_race_is_a_conflict(as_, world, app, monkeypatch, backend):
     response = act(as_("leader"), app, world.dossier_id, "stop", {"reason": "Theo đề nghị"})
     assert response.status_code == 409 and str(CONFLICT_MESSAGE) in response.text
     assert load(app, world.dossier_id).state is S.RECEIVED
+
+
+def test_the_workspace_shows_the_return_method_and_the_postal_address(as_, world, app):
+    """Issue 12: the officer sees how the result goes back, and where the post takes it."""
+    from portal.dossiers import operations as dossier_ops
+    from portal.dossiers.models import ReturnMethod
+
+    client = as_("counter")
+    page = client.get(f"/can-bo/ho-so/{world.dossier_id}").text
+    assert "Nhận tại quầy của Trung tâm" in page.split('ws-return-method">')[1]
+    assert "ws-postal-address" not in page
+    with app.app_context():
+        dossier = db.session.get(Dossier, world.dossier_id)
+        address = dossier_ops.PostalAddress(
+            "Nguyễn Văn An", "0912345678", "Quảng Ngãi", "Sơn Tịnh", "Tịnh Phong",
+            "Thôn 1, đội 3")
+        dossier.return_method = ReturnMethod.POSTAL
+        for name in ("recipient", "phone", "province", "district", "ward", "street"):
+            setattr(dossier, f"postal_{name}", getattr(address, name))
+        db.session.commit()
+    page = client.get(f"/can-bo/ho-so/{world.dossier_id}").text
+    assert "Nhận qua dịch vụ bưu chính" in page.split('ws-return-method">')[1]
+    address = page.split("ws-postal-address")[1].split("</dd>")[0]
+    for part in ("Nguyễn Văn An", "0912345678", "Thôn 1, đội 3, Tịnh Phong, Sơn Tịnh, Quảng Ngãi"):
+        assert part in address
