@@ -15,3 +15,11 @@ document.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
 });
+// A form refused through htmx (422, e.g. "Gửi hồ sơ bổ sung") brings its own error summary:
+// focus it too, so its links lead to the fields.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const elt = event.detail && event.detail.elt;
+  const root = elt && elt.isConnected ? elt : document;
+  const summary = root.querySelector && root.querySelector(".error-summary");
+  if (summary && event.detail.xhr && event.detail.xhr.status === 422) summary.focus();
+});
