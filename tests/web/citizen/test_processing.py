@@ -412,3 +412,24 @@ def test_send_without_csrf_is_refused(citizen, app, dossiers):
     assert raw.post(f"/ho-so/{dossiers.waiting}/bo-sung",
                     data={"lock_version": before["lock_version"]}).status_code == 400
     assert state_of(app, dossiers.waiting) == before
+
+
+# --- "Hồ sơ của tôi": what needs the applicant first (issue 12, item 1) -------------------
+
+def test_my_dossiers_lists_what_needs_the_applicant_first(citizen, other, dossiers):
+    html = page(citizen, "/ho-so")
+    assert html.index('class="btn btn-primary submit-new" href="/thu-tuc"') < html.index(
+        "Bản nháp")
+    block = html[html.index('id="needs-action-title"'):html.index("Bản nháp")]
+    assert "Cần bạn xử lý" in block
+    links = re.findall(r'href="/ho-so/(\d+)(#supplement)?"', block)
+    # The two requests for papers (to the form, with its date to answer by), then the result.
+    assert sorted(links[:2]) == sorted([(str(dossiers.waiting), "#supplement"),
+                                        (str(dossiers.completion), "#supplement")])
+    assert links[2:] == [(str(dossiers.finished), "")]
+    assert "Hạn bổ sung: ngày 27/03/2025, lúc 09:00" in block
+    assert "Có kết quả, mời nhận" in block
+    for absent in (dossiers.overdue, dossiers.drafting_result):
+        assert f'href="/ho-so/{absent}"' not in block
+    # Someone else's dossiers are none of their business.
+    assert "Cần bạn xử lý" not in page(other, "/ho-so")
