@@ -74,8 +74,9 @@ def _sign_in(page: Page, secret: str) -> None:
 
 
 def test_the_supervisors_statistics(app, page: Page, supervisor_secret):
-    _sign_in(page, supervisor_secret)
-    page.get_by_role("link", name="Thống kê", exact=True).click()
+    _sign_in(page, supervisor_secret)  # lands on the monitoring, which links to it too
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Thống kê", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Thống kê tiếp nhận và giải quyết hồ sơ")
     expect(page.locator(".stats-notes")).to_contain_text("Mặc định")
