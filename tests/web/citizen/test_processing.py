@@ -196,6 +196,8 @@ def test_citizen_copies_of_the_forms(citizen, app, dossiers):
     assert f'href="/ho-so/{dossiers.waiting}"' in receipt  # back to the dossier page
     request_02 = page(citizen, f"/ho-so/{dossiers.waiting}/phieu/02")
     assert "Số: 1/HDHS" in request_02 and "Bản chụp CCCD bị mờ" in request_02
+    # The date to answer by (issue 12, item 3), ten working days after the request.
+    assert "bổ sung hồ sơ trước 09 giờ 00 phút, ngày 27/03/2025." in request_02
     apology = page(citizen, f"/ho-so/{dossiers.overdue}/phieu/04")
     assert "09 giờ 00 phút, ngày 28/03/2025" in apology
     pdf = citizen.get(f"/ho-so/{dossiers.overdue}/phieu/04.pdf")
