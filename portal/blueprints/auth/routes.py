@@ -259,15 +259,16 @@ def profile():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()  # login_user keeps what it is given
         record = g.get("user_session")
         remember = bool(record is not None and record.remember)
         try:
             with unit_of_work():
-                ops.change_password(current_user, form.current_password.data,
-                                    form.password.data, _config())
+                ops.change_password(user, form.current_password.data, form.password.data,
+                                    _config())
                 # Every session ended, this one too: this browser gets a new one (a new token,
                 # so the old cookie is worth nothing), remembered as the old one was.
-                login_sessions.log_in(current_user, remember=remember)
+                login_sessions.log_in(user, remember=remember)
         except throttle.Throttled as refusal:
             return too_many("auth/password.html", refusal.decision, form=form, message=_(
                 "Mật khẩu đã bị nhập sai nhiều lần. Vui lòng thử lại sau %(n)s phút, hoặc "
