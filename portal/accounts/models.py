@@ -57,6 +57,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     # The name without diacritics (core.text.fold), for accent-insensitive staff search.
     name_folded: Mapped[str] = mapped_column(String(200), default="", server_default="")
     phone: Mapped[str] = mapped_column(String(20), default="")
+    # Where the person lives, as they keep it on their profile (prefills their dossiers).
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
     id_number: Mapped[str | None] = mapped_column(String(12), unique=True)  # CCCD, 12 digits
     kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind, "account_kind"))
     password_hash: Mapped[str] = mapped_column(String(255))

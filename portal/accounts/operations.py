@@ -13,7 +13,7 @@ import pyotp
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 
-from portal.accounts import throttling
+from portal.accounts import throttling, user_sessions
 from portal.accounts.models import (
     AccountKind,
     Organisation,
@@ -176,6 +176,33 @@ def reset_password(user: User, new_password: str) -> None:
     user.set_password(new_password)
     # Proving control of the mailbox ends the login back-off, whoever caused it.
     throttle.clear(throttling.login_account_key(user.email))
+
+
+# --- the profile and the password of a signed-in person ----------------------------------
+
+def update_profile(user: User, full_name: str, phone: str, address: str) -> None:
+    """The details a person keeps up to date themselves (the e-mail and the ID number are not
+    among them). ``phone`` is already in its stored form (the form's filter)."""
+    user.full_name = full_name.strip()
+    user.phone = _digits(phone)
+    user.address = (address or "").strip()
+
+
+def change_password(user: User, current: str, new_password: str, config: Config) -> None:
+    """A signed-in person changes their password. The current one is checked under the same
+    back-off as a login with this account's e-mail (``throttling.login_account_key``): a wrong
+    one counts there, and while the account backs off ``throttle.Throttled`` is raised without
+    looking at it. Success ends every session of the user (the security stamp moves, and the
+    rows are ended); the route then starts a new one for this browser."""
+    key = throttling.login_account_key(user.email)
+    decision = throttle.attempt(key, throttling.account_backoff(config))
+    if not decision.allowed:
+        raise throttle.Throttled(decision)
+    if not user.check_password(current):
+        raise AccountError(_l("Mật khẩu hiện tại không đúng."), "current_password")
+    throttle.clear(key)
+    user.set_password(new_password)
+    user_sessions.end_all(user)
 
 
 # --- TOTP (required for staff) -------------------------------------------------------------

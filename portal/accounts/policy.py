@@ -22,6 +22,10 @@ The questions differ on purpose, and each caller asks the one its rule needs:
   (``served_agency_ids``), never one only consulted, and none for the supervisor alone.
 - **Statistics** are read by the supervisor (every agency) and by leaders (their agencies,
   ``led_agency_ids``); counter officers and specialists read none.
+- **Where a login lands** (``landing_endpoint``): where the person works — the administrator
+  on the administration, the supervisor on the monitoring board, officers on their desk,
+  citizens and businesses on their dossiers ("Hồ sơ của tôi"). Only those who submit dossiers
+  online (``submits_dossiers``: accounts without a staff role) see that list in the menu.
 """
 
 from __future__ import annotations
@@ -100,3 +104,25 @@ def may_read_statistics(user: Any) -> bool:
 def may_administer(user: Any) -> bool:
     """Administrators run the administration (/quan-tri)."""
     return any(r.role == Role.ADMIN for r in assignments(user))
+
+
+def submits_dossiers(user: Any) -> bool:
+    """Citizens and businesses submit dossiers online and keep them in "Hồ sơ của tôi";
+    staff accounts (any role, or the staff kind before its first role) do not."""
+    if user is None or not getattr(user, "is_authenticated", True):
+        return False
+    return not user.is_staff
+
+
+def landing_endpoint(user: Any) -> str:
+    """The page a login (or a registration) lands on, as an endpoint name: where this user
+    works. A safe ``next`` given to the login page wins over it (the caller decides)."""
+    if may_administer(user):
+        return "admin.index"
+    if served_agency_ids(user):
+        return "staff.dashboard"
+    if is_supervisor(user):
+        return "stats.monitoring"
+    if submits_dossiers(user):
+        return "citizen.dossiers"
+    return "auth.profile"  # a staff account without a role yet, a postal officer

@@ -142,6 +142,7 @@ def start_dossier(version: ProcedureVersion, user: User,
     else:
         dossier.applicant_name = user.full_name
         dossier.applicant_id_number = user.id_number or ""
+        dossier.applicant_address = user.address or ""  # kept on the profile
     db.session.add(dossier)
     add_event(dossier, "created", "Tạo bản nháp hồ sơ trực tuyến.", user)
     db.session.flush()

@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import ColumnElement, false, or_, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import OrganisationMember
 from portal.core.pagination import Page, paginate
 from portal.dossiers.models import Dossier, DossierState
+from portal.dossiers.states import SUPPLEMENT_STATES
 from portal.extensions import db
 
 STATE_GROUPS = ("draft", "submitted")
@@ -64,6 +66,21 @@ def dossiers_of(user: Any, state_group: str | None, page: int, size: int) -> Pag
         raise ValueError(f"unknown state group {state_group!r}; use one of {STATE_GROUPS}")
     query = query.order_by(Dossier.updated_at.desc(), Dossier.id.desc())
     return paginate(query, page, size)
+
+
+# States in which the applicant has something to do: papers to send (a completion or
+# supplement request, form 02) or a result to collect.
+NEEDS_APPLICANT = (*sorted(SUPPLEMENT_STATES, key=lambda s: s.value), DossierState.RESULT_READY)
+
+
+def needing_action(user: Any, limit: int = 20) -> list[Dossier]:
+    """The applicant's dossiers waiting for them ("Cần bạn xử lý" on "Hồ sơ của tôi"): the
+    requests for papers first, then the results ready; the longest waiting first."""
+    rows = db.session.scalars(
+        select(Dossier).where(visible_to(user), Dossier.state.in_(NEEDS_APPLICANT))
+        .options(selectinload(Dossier.notices))
+        .order_by(Dossier.updated_at, Dossier.id).limit(limit)).all()
+    return sorted(rows, key=lambda d: d.state is DossierState.RESULT_READY)
 
 
 def by_code(code: str) -> Dossier | None:

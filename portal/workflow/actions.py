@@ -49,6 +49,10 @@ from portal.workflow.transitions import Action, Actor, actors_for, move, step_re
 
 S = DossierState
 INTER_AGENCY_MIN_DAYS = 3  # forwarding with less left than this needs a confirmation
+# A request for papers (form 02) asks the applicant to answer within this many working days;
+# the date (Notice.answer_by) is shown on their dossier page. Nothing happens by itself when
+# it passes: the officer decides (a reminder, a refusal or a stop, each with its notice).
+ANSWER_WITHIN = 10
 
 
 class WorkflowError(Refusal):
@@ -151,9 +155,14 @@ def _issue(dossier: Dossier, kind: NoticeKind, ctx: Context, reason: str = "",
     year = ctx.now.astimezone(VN_TZ).year
     number = bump_sequence(NoticeSequence.__table__, agency_id=dossier.agency_id,
                            kind=kind.value, year=year)
+    answer_by = None
+    if kind in (NoticeKind.COMPLETION, NoticeKind.SUPPLEMENT):
+        answer_by = ctx.calendar.add_working_time(ctx.now,
+                                                  ANSWER_WITHIN * ctx.calendar.day_length)
     notice = Notice(agency_id=dossier.agency_id, kind=kind, year=year, number=number,
                     issued_at=ctx.now, issued_by_id=ctx.user.id, reason=reason, items=items,
-                    original_due_at=dossier.due_at, new_appointment_at=new_appointment_at)
+                    original_due_at=dossier.due_at, new_appointment_at=new_appointment_at,
+                    answer_by=answer_by)
     dossier.notices.append(notice)
     return notice
 

@@ -160,6 +160,9 @@ class Notice(db.Model):
     items: Mapped[str] = mapped_column(Text, default="")  # one missing item per line
     original_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     new_appointment_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A request for papers (form 02): when the applicant is asked to answer by
+    # (workflow.actions.ANSWER_WITHIN); None on other notices and on requests made before it.
+    answer_by: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     dossier = relationship("Dossier")
     issued_by = relationship("User")

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from portal.accounts.models import Role
 from portal.extensions import db
 
-from .helpers import log_in, log_out, staff_log_in, totp_code, wrong_totp_code
+from .helpers import check_page, log_in, log_out, staff_log_in, totp_code, wrong_totp_code
 
 pytestmark = pytest.mark.browser
 
@@ -60,9 +60,10 @@ def test_citizen_registers_logs_out_and_in(app, page: Page):
 
     _fill_citizen(page)  # passwords are never sent back: type them again
     _submit_registration(page)
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tài khoản của tôi")
+    expect(page).to_have_url(re.compile(r"/ho-so$"))  # where a citizen works (issue 12)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của tôi")
     expect(page.locator("main")).to_contain_text("Đăng ký tài khoản thành công")
+    page.get_by_role("link", name="Nguyễn Thị Hoa").click()
     expect(page.locator("main dl")).to_contain_text("051195001111")
 
     log_out(page)
@@ -73,7 +74,7 @@ def test_citizen_registers_logs_out_and_in(app, page: Page):
 
     page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))
     expect(page.locator("main")).to_contain_text("Xin chào Nguyễn Thị Hoa.")
 
 
@@ -92,7 +93,8 @@ def test_business_registers_and_adds_a_member(app, page: Page):
     page.get_by_label("Địa chỉ trụ sở").fill("15 Quang Trung, thành phố Quảng Ngãi")
     _submit_registration(page)
 
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))
+    page.goto("/tai-khoan/ho-so-ca-nhan")
     organisation = page.locator("section.card", has_text="Công ty TNHH Sông Trà")
     expect(organisation.get_by_role("heading", level=2)).to_have_text("Công ty TNHH Sông Trà")
     expect(organisation).to_contain_text("Mã số thuế: 4300123456")
@@ -136,7 +138,7 @@ def test_forgot_password_by_email_link_used_once(app, page: Page, mail_inbox):
     expect(page.get_by_role("status")).to_contain_text("Đã đặt lại mật khẩu")
 
     log_in(page, "quen@example.vn", "mat-khau-moi-2026")
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))
     log_out(page)
 
     page.goto(link)
@@ -160,7 +162,7 @@ def test_staff_sets_up_totp_then_is_prompted(app, page: Page):
     assert re.fullmatch(r"[A-Z2-7]{16,}", secret), secret
     page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
     page.get_by_role("button", name="Bật xác thực hai lớp").click()
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/can-bo/$"))  # a specialist lands on the desk
     expect(page.locator("main")).to_contain_text("Đã bật xác thực hai lớp")
 
     log_out(page)
@@ -175,7 +177,8 @@ def test_staff_sets_up_totp_then_is_prompted(app, page: Page):
 
     page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
     page.get_by_role("button", name="Xác nhận").click()
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/can-bo/$"))
+    page.goto("/tai-khoan/ho-so-ca-nhan")
     expect(page.locator("main dl")).to_contain_text("Sở Tư pháp")
 
 
@@ -209,5 +212,149 @@ def test_login_with_a_hostile_next_stays_on_the_site(app, page: Page, live_serve
     page.get_by_label("E-mail", exact=True).fill("an@example.vn")
     page.get_by_label("Mật khẩu", exact=True).fill(factories.PASSWORD)
     page.get_by_role("button", name="Đăng nhập", exact=True).click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Tài khoản của tôi")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của tôi")
     assert urlsplit(page.url).netloc == urlsplit(live_server).netloc, page.url
+
+
+# --- issue 12: where a login lands, the profile, the password ---------------------------
+
+def citizen_with_work(app) -> tuple[str, str]:
+    """A citizen with one dossier whose papers are requested and one with a result ready."""
+    from datetime import timedelta
+
+    from portal.calendar.overrides import current_calendar
+    from portal.core.models import utcnow
+    from portal.workflow import actions as wf
+
+    with app.app_context():
+        owner = factories.citizen(email="an@example.vn", full_name="Nguyễn Văn An")
+        agency = factories.agency("STP", "Sở Tư pháp")
+        version = factories.published_procedure(agency)
+        counter = factories.staff(Role.COUNTER_OFFICER, agency)
+        specialist = factories.staff(Role.SPECIALIST, agency)
+        leader = factories.staff(Role.LEADER, agency)
+        now = utcnow() - timedelta(hours=1)
+
+        def ctx(user, minutes: int) -> wf.Context:
+            return wf.Context(user, now + timedelta(minutes=minutes), current_calendar())
+
+        waiting = factories.submitted_dossier(version, owner, now)
+        wf.receive(waiting, ctx(counter, 1))
+        wf.request_supplement(waiting, ctx(specialist, 2), "Bản sao CCCD có chứng thực",
+                              "Bản chụp CCCD bị mờ")
+        done = factories.submitted_dossier(version, owner, now)
+        wf.receive(done, ctx(counter, 3))
+        wf.take(done, ctx(specialist, 4))
+        factories.result_file(done, specialist)
+        wf.approve(done, ctx(leader, 5), "Phiếu lý lịch tư pháp số 123/LLTP")
+        db.session.commit()
+        return waiting.code, done.code
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # markup only
+def test_each_person_lands_where_they_work(app, page: Page, new_context):
+    code, done = citizen_with_work(app)
+    with app.app_context():
+        counter = factories.staff(Role.COUNTER_OFFICER, factories.agency(),
+                                  email="motcua@example.vn")
+        supervisor = factories.staff(Role.SUPERVISOR, email="giamsat@example.vn")
+        secrets = {}
+        for user in (counter, supervisor):
+            user.totp_secret, user.totp_enabled = pyotp.random_base32(), True
+            secrets[user.email] = user.totp_secret
+        db.session.commit()
+
+    log_in(page, "an@example.vn", factories.PASSWORD)
+    expect(page).to_have_url(re.compile(r"/ho-so$"))
+    main = page.locator("main")
+    submit_new = main.get_by_role("link", name="Nộp hồ sơ", exact=True)
+    action = page.locator("section.needs-action")
+    expect(action.get_by_role("heading", level=2)).to_have_text("Cần bạn xử lý")
+    # "Nộp hồ sơ" and what needs the citizen come before their lists.
+    assert submit_new.bounding_box()["y"] < action.bounding_box()["y"] < main.get_by_role(
+        "heading", name="Bản nháp").bounding_box()["y"]
+    expect(action.get_by_role("link", name=code)).to_have_attribute(
+        "href", re.compile(r"#supplement$"))
+    expect(action.locator("li", has_text=done)).to_contain_text("Có kết quả, mời nhận")
+    expect(page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Hồ sơ của tôi")).to_be_visible()
+    check_page(page)
+    action.get_by_role("link", name=code).click()
+    expect(page.locator("#supplement")).to_be_in_viewport()
+
+    for email, landing in (("motcua@example.vn", r"/can-bo/$"),
+                           ("giamsat@example.vn", r"/thong-ke/giam-sat$")):
+        staff_page = new_context().new_page()
+        staff_log_in(staff_page, email, secrets[email])
+        expect(staff_page).to_have_url(re.compile(landing))
+        expect(staff_page.get_by_role("link", name="Hồ sơ của tôi")).to_have_count(0)
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # markup only
+def test_profile_is_edited_with_errors_that_jump_to_the_field(app, page: Page):
+    with app.app_context():
+        factories.citizen(email="an@example.vn", full_name="Nguyễn Văn An",
+                          id_number="051195001111")
+        db.session.commit()
+    log_in(page, "an@example.vn", factories.PASSWORD)
+    page.get_by_role("link", name="Nguyễn Văn An").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    check_page(page)
+    expect(page.locator("main dl")).to_contain_text("051195001111")  # shown, not editable
+    expect(page.get_by_label("Số định danh", exact=False)).to_have_count(0)
+
+    page.get_by_label("Họ và tên").fill("")
+    page.get_by_label("Số điện thoại").fill("12345")
+    page.get_by_role("button", name="Lưu thông tin").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    phone = page.get_by_label("Số điện thoại")
+    expect(phone).to_have_attribute("aria-invalid", "true")
+    summary.get_by_role("link", name=re.compile("Số điện thoại không hợp lệ")).click()
+    expect(phone).to_be_focused()
+    check_page(page)  # the form showing its errors
+
+    page.get_by_label("Họ và tên").fill("Nguyễn Văn Bình")
+    phone.fill("+84 905 111 222")
+    page.get_by_label("Địa chỉ liên hệ").fill("12 Lê Lợi, Quảng Ngãi")
+    page.get_by_role("button", name="Lưu thông tin").click()
+    expect(page.get_by_role("status")).to_have_text("Đã lưu thông tin tài khoản.")
+    expect(page.get_by_label("Số điện thoại")).to_have_value("0905111222")
+    expect(page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Nguyễn Văn Bình")).to_be_visible()
+
+
+def test_changing_the_password_signs_out_the_other_browser(app, page: Page, new_context):
+    with app.app_context():
+        factories.citizen(email="an@example.vn", full_name="Nguyễn Văn An")
+        db.session.commit()
+    log_in(page, "an@example.vn", factories.PASSWORD)
+    other = new_context().new_page()
+    log_in(other, "an@example.vn", factories.PASSWORD)
+    expect(other).to_have_url(re.compile(r"/ho-so$"))
+
+    page.goto("/tai-khoan/ho-so-ca-nhan")
+    page.get_by_role("link", name="Đổi mật khẩu").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Đổi mật khẩu")
+    page.get_by_label("Mật khẩu hiện tại").fill("khong-dung-dau")
+    page.get_by_label("Mật khẩu mới", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu mới").fill(PASSWORD)
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.locator("#current_password-error")).to_have_text("Mật khẩu hiện tại không đúng.")
+    expect(page.locator(".error-summary")).to_be_focused()
+    if app.config["PORTAL"].database_url.startswith("sqlite"):
+        check_page(page)  # markup only: once
+
+    page.get_by_label("Mật khẩu hiện tại").fill(factories.PASSWORD)
+    page.get_by_label("Mật khẩu mới", exact=True).fill(PASSWORD)
+    page.get_by_label("Nhập lại mật khẩu mới").fill(PASSWORD)
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page.get_by_role("status")).to_contain_text("Đã đổi mật khẩu.")
+
+    page.goto("/ho-so")  # this browser stays signed in
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hồ sơ của tôi")
+    other.goto("/ho-so")  # the other one is signed out
+    expect(other).to_have_url(re.compile(r"/tai-khoan/dang-nhap\?next="))
+    log_in(other, "an@example.vn", PASSWORD)
+    expect(other).to_have_url(re.compile(r"/ho-so$"))

@@ -174,7 +174,7 @@ def _citizen_submits(page: Page, people: People, tmp_path) -> int:
     certificate = tmp_path / "so-do.png"
     certificate.write_bytes(small_png())
     log_in(page, people.emails["citizen"], factories.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))
     page.goto(f"/thu-tuc/{people.code}")
     dossier_id = _start(page)
     _fill_applicant(page)
@@ -437,3 +437,36 @@ def store_real_files(app, dossier_id: int) -> None:
                                           content_type="application/pdf")
             item.size, item.content_type = len(body), "application/pdf"
         db.session.commit()
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # markup only
+def test_the_request_for_papers_comes_first_and_its_error_jumps_to_the_field(app, page: Page):
+    """Issue 12, item 3: what is missing, the officer's note and the date to answer by open
+    the dossier page; sending without a file shows an error summary (focused, through htmx)
+    whose link moves to the upload field, marked invalid."""
+    from .test_accounts import citizen_with_work
+
+    code, _ = citizen_with_work(app)
+    with app.app_context():
+        dossier = db.session.scalar(select(Dossier).where(Dossier.code == code))
+        dossier_id, requirement = dossier.id, dossier.procedure_version.documents[0].id
+        [notice] = dossier.notices
+        answer_by = notice.answer_by.astimezone(VN_TZ)
+    log_in(page, "an@example.vn", factories.PASSWORD)
+    page.goto(f"/ho-so/{dossier_id}")
+    request = page.locator("section.supplement-request")
+    expect(request.locator(".request-items li")).to_have_text(["Bản sao CCCD có chứng thực"])
+    expect(request.locator(".request-reason")).to_have_text("Bản chụp CCCD bị mờ")
+    expect(request.locator(".answer-by")).to_have_text(
+        f"Vui lòng gửi hồ sơ bổ sung trước ngày {answer_by:%d/%m/%Y}, lúc {answer_by:%H:%M}.")
+    assert request.bounding_box()["y"] < page.locator(".confirmation-panel").bounding_box()["y"]
+
+    page.get_by_role("button", name="Gửi hồ sơ bổ sung").click()  # no file added
+    summary = request.locator(".error-summary")
+    expect(summary).to_be_focused()
+    field = page.locator(f"#req-{requirement}-files")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_attribute("aria-describedby", re.compile(f"req-{requirement}-error"))
+    summary.get_by_role("link", name=re.compile("Vui lòng đính kèm ít nhất một tệp")).click()
+    expect(field).to_be_focused()
+    helpers.check_page(page)

@@ -105,7 +105,7 @@ def _register(page: Page, email: str = "hoa@example.vn") -> None:
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_label("Tôi cam đoan thông tin trên là đúng sự thật").check()
     page.get_by_role("button", name="Đăng ký", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))  # a citizen lands on their dossiers
 
 
 def _pick_procedure(page: Page) -> None:
@@ -314,7 +314,7 @@ def test_journey_with_uploads_a_reload_and_counter_return(app, catalog, page: Pa
 def _draft_at_documents(page: Page, email: str) -> int:
     """Log in, start the procedure from its page, fill step 1: the page is step 2."""
     log_in(page, email, factories.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))
     page.goto(f"/thu-tuc/{PROCEDURE_CODE}")
     dossier_id = _start(page)
     _fill_applicant(page)
@@ -596,7 +596,7 @@ def test_double_click_on_submit_makes_one_dossier(app, citizen, page: Page, file
 @pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # markup only
 def test_every_page_of_the_journey_passes_axe(app, citizen, page: Page, files):
     log_in(page, citizen, factories.PASSWORD)
-    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(page).to_have_url(re.compile(r"/ho-so$"))  # a citizen lands on their dossiers
     page.goto(f"/thu-tuc/{PROCEDURE_CODE}")
     page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
     check_page(page)  # start

@@ -34,8 +34,8 @@ from portal.blueprints.forms import (
 )
 from portal.core.forms import fits, stripped, too_long, without_spaces
 
-__all__ = ["EmptyForm", "ForgotPasswordForm", "LoginForm", "MemberForm", "RegisterForm",
-           "ResetPasswordForm", "TotpForm"]
+__all__ = ["ChangePasswordForm", "EmptyForm", "ForgotPasswordForm", "LoginForm", "MemberForm",
+           "ProfileForm", "RegisterForm", "ResetPasswordForm", "TotpForm"]
 
 
 class RegisterForm(FlaskForm):
@@ -103,3 +103,35 @@ class ResetPasswordForm(FlaskForm):
 
 class MemberForm(FlaskForm):
     email = email_field(_l("E-mail của thành viên"), required(_l("e-mail")), valid_email())
+
+
+class ProfileForm(FlaskForm):
+    """What a person may change on their own account. The e-mail (their login) and the ID
+    number (their identity, checked once at registration) are shown, not edited here."""
+
+    full_name = StringField(_l("Họ và tên"), filters=[stripped],
+                            validators=[required(_l("họ và tên")), fits(User.full_name)])
+    phone = phone_field(_l("Số điện thoại"), User.phone)  # required or not: validate_phone
+    address = StringField(_l("Địa chỉ liên hệ"), filters=[stripped],
+                          validators=[Optional(), fits(User.address)])
+
+    def __init__(self, *args, phone_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Applicants are called about their dossiers: they registered with a number and keep
+        # one; a staff account may have none.
+        self.phone_required = phone_required
+        if phone_required:
+            self.phone.flags.required = True
+
+    def validate_phone(self, field):
+        if self.phone_required and not field.data:
+            raise ValidationError(_l("Vui lòng nhập %(what)s.", what=_l("số điện thoại")))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Mật khẩu hiện tại"), validators=[
+        required(_l("mật khẩu hiện tại")), too_long(PASSWORD_MAX)])
+    password = PasswordField(_l("Mật khẩu mới"), validators=strong_password())
+    confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
+        required(_l("lại mật khẩu mới")),
+        EqualTo("password", message=_l("Hai mật khẩu không khớp.")), too_long(PASSWORD_MAX)])

@@ -5,19 +5,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 import segno
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.accounts import operations as ops
+from portal.accounts import policy
 from portal.accounts.models import Organisation
 from portal.blueprints import login_sessions
 from portal.blueprints.auth import bp
 from portal.blueprints.auth.forms import (
+    ChangePasswordForm,
     EmptyForm,
     ForgotPasswordForm,
     LoginForm,
     MemberForm,
+    ProfileForm,
     RegisterForm,
     ResetPasswordForm,
     TotpForm,
@@ -41,6 +44,18 @@ def _safe_next(default: str) -> str:
     return safe_redirect_target(request.args.get("next") or request.form.get("next"), default)
 
 
+@bp.app_context_processor
+def _account_policy():
+    # The menu shows "Hồ sơ của tôi" to those who submit dossiers online.
+    return {"submits_dossiers": policy.submits_dossiers}
+
+
+def _landing(user) -> str:
+    """Where a login or a registration goes: a safe ``next`` if one was given, else where
+    this user works (``policy.landing_endpoint``)."""
+    return _safe_next(url_for(policy.landing_endpoint(user)))
+
+
 @bp.route("/dang-ky", methods=["GET", "POST"])
 def register():
     form = RegisterForm()
@@ -61,7 +76,7 @@ def register():
         else:
             flash(_("Đăng ký tài khoản thành công. Chào mừng bạn đến Cổng dịch vụ công."),
                   "success")
-            return redirect(url_for("auth.profile"), 303)
+            return redirect(_landing(user), 303)
     return render_template("auth/register.html", form=form), 422 if form.errors else 200
 
 
@@ -104,8 +119,7 @@ def _finish_login(user, remember: bool):
         login_sessions.log_in(user, remember=remember)
     session.pop(PENDING, None)
     flash(_("Xin chào %(name)s.", name=user.full_name), "success")
-    default = url_for("admin.index") if user.is_admin else url_for("auth.profile")
-    return redirect(_safe_next(default), 303)
+    return redirect(_landing(user), 303)
 
 
 def _pending_user():
@@ -226,10 +240,47 @@ def reset_password(token: str):
     return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
-@bp.get("/ho-so-ca-nhan")
+@bp.route("/ho-so-ca-nhan", methods=["GET", "POST"])
 @login_required
 def profile():
-    return render_template("auth/profile.html", member_form=MemberForm(), remove_form=EmptyForm())
+    form = ProfileForm(obj=current_user, phone_required=policy.submits_dossiers(current_user))
+    if form.validate_on_submit():
+        with unit_of_work():
+            ops.update_profile(current_user, form.full_name.data, form.phone.data or "",
+                               form.address.data or "")
+        flash(_("Đã lưu thông tin tài khoản."), "success")
+        return redirect(url_for("auth.profile"), 303)
+    return render_template("auth/profile.html", form=form, member_form=MemberForm(),
+                           remove_form=EmptyForm()), 422 if form.errors else 200
+
+
+@bp.route("/doi-mat-khau", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()  # login_user keeps what it is given
+        record = g.get("user_session")
+        remember = bool(record is not None and record.remember)
+        try:
+            with unit_of_work():
+                ops.change_password(user, form.current_password.data, form.password.data,
+                                    _config())
+                # Every session ended, this one too: this browser gets a new one (a new token,
+                # so the old cookie is worth nothing), remembered as the old one was.
+                login_sessions.log_in(user, remember=remember)
+        except throttle.Throttled as refusal:
+            return too_many("auth/password.html", refusal.decision, form=form, message=_(
+                "Mật khẩu đã bị nhập sai nhiều lần. Vui lòng thử lại sau %(n)s phút, hoặc "
+                "đăng xuất rồi dùng chức năng quên mật khẩu.",
+                n=refusal.decision.retry_after_minutes))
+        except ops.AccountError as error:
+            show_refusal(form, error)
+        else:
+            flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn (trên thiết bị khác) "
+                    "đã được đăng xuất."), "success")
+            return redirect(url_for("auth.profile"), 303)
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
 def _own_organisation(organisation_id: int) -> Organisation:

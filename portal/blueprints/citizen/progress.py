@@ -23,6 +23,7 @@ from portal.core.frame import refused, unit_of_work
 from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.models import utcnow
 from portal.dossiers import operations as ops
+from portal.dossiers import queries
 from portal.dossiers.models import Dossier, DossierState
 from portal.workflow import actions as wf
 from portal.workflow.documents import NOTICE_KINDS, notice_for
@@ -37,6 +38,18 @@ def _conflict_message() -> str:
              "kiểm tra rồi thao tác lại.")
 
 
+@bp.context_processor
+def _needs_action():
+    """``needs_action()`` for "Hồ sơ của tôi" (citizen/_needs_action.html): the dossiers
+    waiting for the applicant, each with its open request for papers (None for a result to
+    collect)."""
+    def needs_action() -> list[tuple[Dossier, object]]:
+        return [(d, notice_for(d, "02") if d.awaits_supplement else None)
+                for d in queries.needing_action(current_user)]
+
+    return {"needs_action": needs_action}
+
+
 def page_context(dossier: Dossier, **extra) -> dict:
     """What the dossier page and its supplement partial show."""
     timeline = sorted((e for e in dossier.events if e.public), key=lambda e: (e.at, e.id))
@@ -49,7 +62,8 @@ def page_context(dossier: Dossier, **extra) -> dict:
         "paper_request": notice_for(dossier, "02") if dossier.awaits_supplement else None,
         "supplement_form": SupplementForm(formdata=None,
                                           lock_version=str(dossier.lock_version)),
-        "supplement_error": None, "withdraw_form": WithdrawForm(formdata=None),
+        "supplement_error": None, "supplement_error_area": None,
+        "withdraw_form": WithdrawForm(formdata=None),
         "message": None,
     }
     context.update(extra)
@@ -85,8 +99,10 @@ def send_supplement(dossier_id: int):
         with unit_of_work():
             answer(dossier, ctx)
     except (wf.WorkflowError, StaleDataError) as refusal:  # e.g. no file added in this round
+        about_files = getattr(refusal, "field", None) == "files"
         return refused(refusal, form, lambda status: _refused(
-            get_dossier_or_404(dossier_id), form), lambda: _refreshed(dossier_id))
+            get_dossier_or_404(dossier_id), form, about_files=about_files),
+            lambda: _refreshed(dossier_id))
     flash(_sent_message(answer), "success")
     return htmx_redirect("citizen.dossier", dossier_id=dossier_id)
 
@@ -98,13 +114,23 @@ def _sent_message(answer) -> str:
              "được tính lại.")
 
 
-def _refused(dossier: Dossier, form: SupplementForm):
-    """The answer refused, state unchanged: the form's message next to the button (422)."""
+def _first_area(dossier: Dossier) -> str:
+    """The id of the first upload area of the request for papers (citizen/_requirement.html):
+    where "attach a file first" sends the applicant."""
+    documents = dossier.procedure_version.documents
+    return f"req-{documents[0].id}" if documents else "req-other"
+
+
+def _refused(dossier: Dossier, form: SupplementForm, *, about_files: bool = False):
+    """The answer refused, state unchanged (422): an error summary at the top of the request
+    whose link jumps to the field — the first upload area when no file was added (the area
+    marked invalid, the message beside it), else the send button (the message beside it)."""
     message = " ".join(str(e) for e in form.form_errors)
+    extra = {"supplement_error": message,
+             "supplement_error_area": _first_area(dossier) if about_files else None}
     if is_partial_request():
-        return render_template("citizen/_supplement.html", **page_context(
-            dossier, supplement_error=message)), 422
-    return render_page(dossier, 422, supplement_error=message)
+        return render_template("citizen/_supplement.html", **page_context(dossier, **extra)), 422
+    return render_page(dossier, 422, **extra)
 
 
 def _refreshed(dossier_id: int):

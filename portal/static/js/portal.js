@@ -65,3 +65,12 @@ document.addEventListener("DOMContentLoaded", () => {
     if (event.target.closest("#request-failed .request-failed-close")) box().hidden = true;
   });
 })();
+
+// A form refused through htmx (422, e.g. "Gửi hồ sơ bổ sung") brings its own error summary:
+// focus it too, so its links lead to the fields.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const elt = event.detail && event.detail.elt;
+  const root = elt && elt.isConnected ? elt : document;
+  const summary = root.querySelector && root.querySelector(".error-summary");
+  if (summary && event.detail.xhr && event.detail.xhr.status === 422) summary.focus();
+});

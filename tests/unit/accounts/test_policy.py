@@ -95,3 +95,36 @@ def test_only_a_signed_in_user_holds_roles(user):
     assert not policy.works_in_staff_area(user)
     assert not policy.may_read_statistics(user)
     assert not policy.may_administer(user)
+
+
+def applicant(kind: AccountKind = AccountKind.CITIZEN) -> User:
+    user = User(email="dan@example.vn", full_name="Trần Thị B", kind=kind, active=True)
+    user.roles = []
+    return user
+
+
+@pytest.mark.parametrize("user,endpoint", [
+    (applicant(), "citizen.dossiers"),
+    (applicant(AccountKind.BUSINESS), "citizen.dossiers"),
+    (COUNTER, "staff.dashboard"), (SPECIALIST, "staff.dashboard"), (LEADER, "staff.dashboard"),
+    (MANY_HATS, "staff.dashboard"),
+    (SUPERVISOR, "stats.monitoring"),
+    (person((Role.SUPERVISOR, None), (Role.LEADER, HEALTH)), "staff.dashboard"),
+    (ADMIN, "admin.index"),
+    (person((Role.ADMIN, None), (Role.COUNTER_OFFICER, JUSTICE)), "admin.index"),
+    (POSTAL, "auth.profile"),
+    (CITIZEN, "auth.profile"),  # a staff account without a role yet
+])
+def test_a_login_lands_where_the_person_works(user, endpoint):
+    """Issue 12, item 1: one answer for the login, the registration and the TOTP step."""
+    assert policy.landing_endpoint(user) == endpoint
+
+
+def test_only_applicants_submit_dossiers():
+    assert policy.submits_dossiers(applicant())
+    assert policy.submits_dossiers(applicant(AccountKind.BUSINESS))
+    for user in (COUNTER, SUPERVISOR, POSTAL, ADMIN, CITIZEN, None, AnonymousUserMixin()):
+        assert not policy.submits_dossiers(user)
+    closed = applicant()
+    closed.active = False  # a deactivated account is not signed in (is_authenticated)
+    assert not policy.submits_dossiers(closed)

@@ -78,7 +78,7 @@ def test_open_redirect_after_login_is_refused(csrf_client, app):
         db.session.commit()
     response = csrf_client.post("/tai-khoan/dang-nhap?next=//evil.example/x",
                                 data={"email": "an@example.vn", "password": factories.PASSWORD})
-    assert response.headers["Location"] == "/tai-khoan/ho-so-ca-nhan"
+    assert response.headers["Location"] == "/ho-so"  # the citizen's landing page
 
 
 def test_owner_adds_and_removes_members(csrf_client, app, login):

@@ -19,7 +19,8 @@ from portal.accounts.models import Role
 from portal.extensions import db
 
 HOST = "localhost"  # the Flask test client's host
-PROFILE = "/tai-khoan/ho-so-ca-nhan"
+CITIZEN_HOME = "/ho-so"  # where a citizen's login lands (accounts.policy.landing_endpoint)
+SUPERVISOR_HOME = "/thong-ke/giam-sat"  # the supervisor's
 
 # What `next` holds once the query string is decoded, and how an attacker writes it.
 HOSTILE = [
@@ -73,7 +74,7 @@ def _login_url(target: str) -> str:
 def test_citizen_login_never_leaves_the_site(csrf_client, citizen, target):
     response = csrf_client.post(_login_url(target),
                                 data={"email": citizen, "password": factories.PASSWORD})
-    assert lands_here(response) == expected(target, PROFILE)
+    assert lands_here(response) == expected(target, CITIZEN_HOME)
 
 
 def test_encoded_forms_of_the_report_never_leave_the_site(csrf_client, citizen):
@@ -82,13 +83,13 @@ def test_encoded_forms_of_the_report_never_leave_the_site(csrf_client, citizen):
                 "/%E2%80%8B/evil.example", "%252F%252Fevil.example"]:
         response = csrf_client.post(f"/tai-khoan/dang-nhap?next={raw}",
                                     data={"email": citizen, "password": factories.PASSWORD})
-        assert lands_here(response) == PROFILE, raw
+        assert lands_here(response) == CITIZEN_HOME, raw
 
 
 def test_next_in_the_form_body_is_judged_the_same(csrf_client, citizen):
     response = csrf_client.post("/tai-khoan/dang-nhap", data={
         "email": citizen, "password": factories.PASSWORD, "next": "/\t/evil.example"})
-    assert lands_here(response) == PROFILE
+    assert lands_here(response) == CITIZEN_HOME
 
 
 def test_a_path_of_the_site_is_kept(csrf_client, citizen):
@@ -119,7 +120,7 @@ def _staff_login(app, target: str, n: int):
 
 def test_staff_login_never_leaves_the_site_through_the_totp_step(app):
     for n, target in enumerate(HOSTILE):
-        assert _staff_login(app, target, n) == expected(target, PROFILE), target
+        assert _staff_login(app, target, n) == expected(target, SUPERVISOR_HOME), target
 
 
 def test_staff_login_keeps_a_path_of_the_site(app):

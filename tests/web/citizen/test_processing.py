@@ -196,6 +196,8 @@ def test_citizen_copies_of_the_forms(citizen, app, dossiers):
     assert f'href="/ho-so/{dossiers.waiting}"' in receipt  # back to the dossier page
     request_02 = page(citizen, f"/ho-so/{dossiers.waiting}/phieu/02")
     assert "Số: 1/HDHS" in request_02 and "Bản chụp CCCD bị mờ" in request_02
+    # The date to answer by (issue 12, item 3), ten working days after the request.
+    assert "bổ sung hồ sơ trước 09 giờ 00 phút, ngày 27/03/2025." in request_02
     apology = page(citizen, f"/ho-so/{dossiers.overdue}/phieu/04")
     assert "09 giờ 00 phút, ngày 28/03/2025" in apology
     pdf = citizen.get(f"/ho-so/{dossiers.overdue}/phieu/04.pdf")
@@ -310,7 +312,19 @@ def test_resubmit_after_a_completion_request_with_htmx(citizen, app, dossiers, s
     assert "Đã gửi lại hồ sơ đã bổ sung" in page(citizen, url)
 
 
-def test_sending_without_a_file_is_refused(citizen, app, dossiers):
+def _error_jumps_to_the_first_upload(html: str, first: int) -> None:
+    """Issue 12, item 3: the error summary at the top of the request links to the first
+    upload area's file input, which is marked invalid and described by the message."""
+    summary = html.index("error-summary")
+    assert summary < html.index('id="req-')  # above the upload areas
+    assert f'<a href="#req-{first}-files">Vui lòng đính kèm ít nhất một tệp bổ sung' in html
+    field = re.search(rf'<input[^>]*id="req-{first}-files"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in field and f"req-{first}-error" in field
+    assert re.search(rf'id="req-{first}-error"[^>]*>Vui lòng đính kèm ít nhất', html)
+    assert 'id="supplement-error"' not in html  # said at the field, not again by the button
+
+
+def test_sending_without_a_file_is_refused(citizen, app, dossiers, setup):
     url = f"/ho-so/{dossiers.waiting}"
     html = page(citizen, url)
     before = state_of(app, dossiers.waiting)
@@ -318,14 +332,42 @@ def test_sending_without_a_file_is_refused(citizen, app, dossiers):
     assert refused.status_code == 422
     body = refused.get_data(as_text=True)
     assert "Vui lòng đính kèm ít nhất một tệp bổ sung trước khi gửi." in body
-    assert 'id="supplement-error"' in body
+    _error_jumps_to_the_first_upload(body, setup.requirements[0])
     partial = citizen.post(f"{url}/bo-sung", data={"lock_version": lock_version(html)},
                            headers={"HX-Request": "true"})
     assert partial.status_code == 422
     fragment = partial.get_data(as_text=True)
     assert fragment.lstrip().startswith('<section id="supplement"') and "<html" not in fragment
     assert "Vui lòng đính kèm ít nhất một tệp bổ sung" in fragment
+    _error_jumps_to_the_first_upload(fragment, setup.requirements[0])
     assert state_of(app, dossiers.waiting) == before
+
+
+def test_the_request_for_papers_comes_first_with_its_deadline(citizen, app, dossiers):
+    """Issue 12, item 3: what is missing, the officer's note and the date to answer by are
+    at the top of the page, above the dossier's state and appointment."""
+    html = page(citizen, f"/ho-so/{dossiers.waiting}")
+    request = html.index('id="supplement"')
+    assert request < html.index("confirmation-panel") < html.index("Quá trình xử lý")
+    assert html.index("<h1") < request  # the page's heading still comes first
+    block = html[request:html.index("confirmation-panel")]
+    assert "Bản sao CCCD có chứng thực" in block and "Bản chụp CCCD bị mờ" in block
+    with app.app_context():
+        notice = db.session.scalar(db.select(Notice).where(
+            Notice.dossier_id == dossiers.waiting, Notice.kind == NoticeKind.SUPPLEMENT))
+        # Asked on Thursday 13/03/2025 at 09:00: ten working days later.
+        assert notice.answer_by.astimezone(VN_TZ) == at(27, 9)
+    assert "Vui lòng gửi hồ sơ bổ sung trước ngày 27/03/2025, lúc 09:00." in block
+    finished = page(citizen, f"/ho-so/{dossiers.finished}")
+    assert 'id="supplement"' not in finished and "error-summary" not in finished
+
+
+def test_a_missing_version_jumps_to_the_send_button(citizen, dossiers):
+    url = f"/ho-so/{dossiers.waiting}"
+    body = citizen.post(f"{url}/bo-sung", data={}).get_data(as_text=True)
+    assert '<a href="#send-supplement">' in body
+    assert re.search(r'<button[^>]*id="send-supplement"[^>]*aria-describedby="supplement-error"',
+                     body)
 
 
 def test_a_stale_page_gets_the_conflict_message(citizen, app, dossiers, setup):
@@ -372,3 +414,24 @@ def test_send_without_csrf_is_refused(citizen, app, dossiers):
     assert raw.post(f"/ho-so/{dossiers.waiting}/bo-sung",
                     data={"lock_version": before["lock_version"]}).status_code == 400
     assert state_of(app, dossiers.waiting) == before
+
+
+# --- "Hồ sơ của tôi": what needs the applicant first (issue 12, item 1) -------------------
+
+def test_my_dossiers_lists_what_needs_the_applicant_first(citizen, other, dossiers):
+    html = page(citizen, "/ho-so")
+    assert html.index('class="btn btn-primary submit-new" href="/thu-tuc"') < html.index(
+        "Bản nháp")
+    block = html[html.index('id="needs-action-title"'):html.index("Bản nháp")]
+    assert "Cần bạn xử lý" in block
+    links = re.findall(r'href="/ho-so/(\d+)(#supplement)?"', block)
+    # The two requests for papers (to the form, with its date to answer by), then the result.
+    assert sorted(links[:2]) == sorted([(str(dossiers.waiting), "#supplement"),
+                                        (str(dossiers.completion), "#supplement")])
+    assert links[2:] == [(str(dossiers.finished), "")]
+    assert "Hạn bổ sung: ngày 27/03/2025, lúc 09:00" in block
+    assert "Có kết quả, mời nhận" in block
+    for absent in (dossiers.overdue, dossiers.drafting_result):
+        assert f'href="/ho-so/{absent}"' not in block
+    # Someone else's dossiers are none of their business.
+    assert "Cần bạn xử lý" not in page(other, "/ho-so")
