@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, or_, select
 
 from portal.accounts.models import OrganisationMember
+from portal.catalog.models import ProcedureVersion
 from portal.core.pagination import Page, paginate
 from portal.dossiers.models import Dossier, DossierState
 from portal.extensions import db
@@ -64,6 +65,16 @@ def dossiers_of(user: Any, state_group: str | None, page: int, size: int) -> Pag
         raise ValueError(f"unknown state group {state_group!r}; use one of {STATE_GROUPS}")
     query = query.order_by(Dossier.updated_at.desc(), Dossier.id.desc())
     return paginate(query, page, size)
+
+
+def drafts_of_procedure(user: Any, procedure_id: int) -> list[Dossier]:
+    """The drafts ``user`` may see for one procedure (any of its versions), latest change
+    first: the start page offers to resume them instead of making a duplicate (issue 12)."""
+    return list(db.session.scalars(
+        select(Dossier).join(ProcedureVersion, Dossier.procedure_version_id == ProcedureVersion.id)
+        .where(ProcedureVersion.procedure_id == procedure_id,
+               Dossier.state == DossierState.DRAFT, visible_to(user))
+        .order_by(Dossier.updated_at.desc(), Dossier.id.desc())))
 
 
 def by_code(code: str) -> Dossier | None:
