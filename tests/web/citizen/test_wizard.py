@@ -224,3 +224,21 @@ def test_deleting_a_draft_is_confirmed_in_the_page_without_javascript(citizen, a
     deleted = citizen.post(f"/ho-so/{dossier_id}/xoa", follow_redirects=True)
     assert "Đã xóa bản nháp và các tệp đính kèm." in deleted.get_data(as_text=True)
     assert _dossier(app, dossier_id) is None and in_storage(app, keys) == []
+
+
+def test_any_refused_submit_is_shown_on_the_review_page_after_a_redirect(citizen, app, setup):
+    """Not only a missing item: a procedure taken down meanwhile is refused the same way."""
+    from portal.catalog import operations as catalog_ops
+    from portal.catalog.models import Procedure
+
+    dossier_id = complete_draft(citizen, setup)
+    with app.app_context():
+        catalog_ops.unpublish(db.session.scalar(db.select(Procedure).where(
+            Procedure.code == setup.code)))
+        db.session.commit()
+    refused = citizen.post(f"/ho-so/{dossier_id}/nop")
+    assert refused.status_code == 303
+    assert refused.headers["Location"].endswith(f"/ho-so/{dossier_id}/kiem-tra")
+    page = citizen.get(refused.headers["Location"]).get_data(as_text=True)
+    assert "Thủ tục này đã ngừng tiếp nhận hồ sơ trực tuyến" in page
+    assert _dossier(app, dossier_id).state is DossierState.DRAFT
