@@ -38,11 +38,13 @@ class Step(enum.StrEnum):
 class Gap:
     """One missing item: the step to fill it on, the field or upload area it belongs to
     (the anchor on that step's page: ``"id_number"``, ``"req-12"``, ``"return_method"``),
-    and the message in Vietnamese (lazy: turned into text in the request's locale)."""
+    the message in Vietnamese (lazy: turned into text in the request's locale), and for a
+    document the document's name (the warning on leaving the documents step lists names)."""
 
     step: Step
     field: str
     message: object
+    subject: str = ""
 
     def __str__(self) -> str:
         return str(self.message)
@@ -90,7 +92,8 @@ def _applicant_gaps(dossier: Dossier) -> list[Gap]:
 def _document_gaps(dossier: Dossier) -> list[Gap]:
     attached = {f.requirement_id for f in dossier.files if f.kind is not FileKind.RESULT}
     return [Gap(Step.DOCUMENTS, f"req-{document.id}",
-                _l("Chưa đính kèm giấy tờ bắt buộc “%(name)s”.", name=document.name))
+                _l("Chưa đính kèm giấy tờ bắt buộc “%(name)s”.", name=document.name),
+                document.name)
             for document in dossier.procedure_version.documents
             if document.mandatory and document.id not in attached]
 

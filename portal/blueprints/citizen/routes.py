@@ -159,9 +159,7 @@ def step_documents(dossier_id: int):
         gaps = missing(dossier).in_step(Step.DOCUMENTS)
         if gaps:  # a draft may lack papers, but the citizen is told which, now
             flash(_("Bản nháp còn thiếu giấy tờ bắt buộc, cần bổ sung trước khi nộp: "
-                    "%(names)s.", names="; ".join(
-                        d.name for d in dossier.procedure_version.documents
-                        if f"req-{d.id}" in {gap.field for gap in gaps})), "warning")
+                    "%(names)s.", names="; ".join(gap.subject for gap in gaps)), "warning")
         return _next_step(dossier, "citizen.step_return")
     return render_template("citizen/documents.html", dossier=dossier, form=form, errors={})
 
