@@ -6,7 +6,7 @@ folded by portal.core.text.fold (set by the model whenever the name is), so the 
 works on SQLite and PostgreSQL; the id number and phone are matched exactly, from an index.
 
 Revision ID: 5d1e8a7c2b40
-Revises: 74d7cd83a129
+Revises: 5a1c3e9b7d20
 Create Date: 2026-12-06 18:30:00.000000
 
 """
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d1e8a7c2b40'
-down_revision = '74d7cd83a129'
+down_revision = '5a1c3e9b7d20'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import Organisation, OrganisationMember, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
@@ -27,7 +28,7 @@ from portal.catalog.models import (
 from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
-from portal.dossiers import codes
+from portal.dossiers import codes, completeness
 from portal.dossiers.files import (
     UploadLimits,
     after_head,
@@ -64,6 +65,16 @@ class DossierError(Refusal):
     (``"req-<requirement id>"``) the message belongs next to."""
 
 
+class DossierIncomplete(DossierError):
+    """Submission refused because the draft lacks something: ``missing`` holds every gap
+    (``completeness.missing``), not only the first; ``field`` is the first gap's."""
+
+    def __init__(self, missing: completeness.Completeness):
+        super().__init__(_l("Chưa nộp được hồ sơ: còn thiếu %(n)s mục. Vui lòng bổ sung các "
+                            "mục được liệt kê.", n=len(missing)), missing.gaps[0].field)
+        self.missing = missing
+
+
 @dataclass
 class ApplicantData:
     name: str
@@ -84,9 +95,7 @@ class PostalAddress:
     street: str
 
 
-_POSTAL_WHAT = {"recipient": _l("người nhận"), "phone": _l("số điện thoại người nhận"),
-                "province": _l("tỉnh, thành phố"), "district": _l("quận, huyện"),
-                "ward": _l("phường, xã"), "street": _l("số nhà, đường, thôn, xóm")}
+_POSTAL_WHAT = completeness.POSTAL_WHAT
 
 
 def add_event(dossier: Dossier, action: str, message: str, actor: User | None,
@@ -209,6 +218,19 @@ def set_return_method(dossier: Dossier, method: ReturnMethod | str,
 
 # --- files -------------------------------------------------------------------------------
 
+def _touch_draft(dossier: Dossier) -> None:
+    """A draft's "last change" (``updated_at``, shown in "Hồ sơ của tôi" and on the start
+    page) also moves when a paper is added or removed, which changes no column of its own.
+    A plain UPDATE rather than the ORM's: the ORM would bump ``lock_version`` too, and two
+    areas uploading at once would then lose to each other on the optimistic lock."""
+    if not dossier.is_draft or dossier.id is None:
+        return
+    now = utcnow()
+    db.session.execute(update(Dossier).where(Dossier.id == dossier.id)
+                       .values(updated_at=now).execution_options(synchronize_session=False))
+    set_committed_value(dossier, "updated_at", now)
+
+
 def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
     """Who adds files when: the applicant while drafting, the counter officer scanning the
     papers of a counter or postal dossier, the applicant answering a completion or
@@ -285,6 +307,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
     try:
         dossier.files.append(item)
         db.session.flush()
+        _touch_draft(dossier)
     except Exception:
         discard_objects(storage, [key])
         raise
@@ -316,6 +339,7 @@ def remove_file(dossier: Dossier, file_id: int) -> str:
         raise DossierError(_l("Tệp đã nộp bổ sung trước đây không thể xóa."))
     dossier.files.remove(item)
     db.session.flush()
+    _touch_draft(dossier)
     return item.storage_key
 
 
@@ -345,24 +369,11 @@ def discard_objects(storage: Storage, keys: Iterable[str]) -> list[str]:
 # --- submission --------------------------------------------------------------------------
 
 def _check_complete(dossier: Dossier) -> None:
-    version = dossier.procedure_version
-    if not dossier.applicant_name.strip():
-        raise DossierError(_l("Vui lòng nhập họ và tên (hoặc tên tổ chức) người nộp."), "name")
-    if not dossier.applicant_id_number.strip():
-        raise DossierError(_l("Vui lòng nhập số định danh hoặc mã số thuế."), "id_number")
-    attached = {f.requirement_id for f in dossier.files}
-    for document in version.documents:
-        if document.mandatory and document.id not in attached:
-            raise DossierError(_l("Chưa đính kèm giấy tờ bắt buộc “%(name)s”.",
-                                  name=document.name), f"req-{document.id}")
-    if dossier.return_method is None:
-        raise DossierError(_l("Vui lòng chọn cách nhận kết quả."), "return_method")
-    if dossier.return_method is ReturnMethod.POSTAL:
-        address = PostalAddress(dossier.postal_recipient, dossier.postal_phone,
-                                dossier.postal_province, dossier.postal_district,
-                                dossier.postal_ward, dossier.postal_street)
-        if (problem := _postal_problem(address)) is not None:
-            raise problem
+    """Every gap at once (issue 12: a refusal naming only the first sent the citizen round
+    the steps once per missing item)."""
+    missing = completeness.missing(dossier)
+    if not missing.complete:
+        raise DossierIncomplete(missing)
 
 
 def submit(dossier: Dossier, user: User, calendar: WorkCalendar, now: datetime) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, false, or_, select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import OrganisationMember
+from portal.catalog.models import ProcedureVersion
 from portal.core.pagination import Page, paginate
 from portal.dossiers.models import Dossier, DossierState
 from portal.dossiers.states import SUPPLEMENT_STATES
@@ -81,6 +82,16 @@ def needing_action(user: Any, limit: int = 20) -> list[Dossier]:
         .options(selectinload(Dossier.notices))
         .order_by(Dossier.updated_at, Dossier.id).limit(limit)).all()
     return sorted(rows, key=lambda d: d.state is DossierState.RESULT_READY)
+
+
+def drafts_of_procedure(user: Any, procedure_id: int) -> list[Dossier]:
+    """The drafts ``user`` may see for one procedure (any of its versions), latest change
+    first: the start page offers to resume them instead of making a duplicate (issue 12)."""
+    return list(db.session.scalars(
+        select(Dossier).join(ProcedureVersion, Dossier.procedure_version_id == ProcedureVersion.id)
+        .where(ProcedureVersion.procedure_id == procedure_id,
+               Dossier.state == DossierState.DRAFT, visible_to(user))
+        .order_by(Dossier.updated_at.desc(), Dossier.id.desc())))
 
 
 def by_code(code: str) -> Dossier | None:

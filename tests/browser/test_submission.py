@@ -473,7 +473,7 @@ def test_wrong_type_is_refused_next_to_its_area_and_a_file_is_removed(app, citiz
     expect(proxy_area.get_by_role("button", name="Tải lên")).to_be_hidden()
     assert len(_stored_files(app, dossier_id)) == 2
 
-    # "My dossiers": deleting the draft asks first (upload.js); no means no.
+    # "My dossiers": deleting the draft asks first, in the page itself (no script needed).
     with app.app_context():
         keys = list(db.session.scalars(select(DossierFile.storage_key).where(
             DossierFile.dossier_id == dossier_id)))
@@ -481,22 +481,119 @@ def test_wrong_type_is_refused_next_to_its_area_and_a_file_is_removed(app, citiz
     expect(page).to_have_title(re.compile(r"^Hồ sơ của tôi – "))
     draft = page.locator(".dossier-drafts li", has_text=PROCEDURE)
     expect(draft).to_contain_text("2 tệp")
-    questions = []
-
-    def answer_no(dialog):
-        questions.append(dialog.message)
-        dialog.dismiss()
-
-    page.once("dialog", answer_no)
-    draft.get_by_role("button", name=re.compile("^Xóa bản nháp")).click()
-    expect(draft).to_be_visible()
-    assert questions == ["Xóa bản nháp này và các tệp đã tải lên?"]
-    page.once("dialog", lambda dialog: dialog.accept())
-    draft.get_by_role("button", name=re.compile("^Xóa bản nháp")).click()
-    expect(page.get_by_role("status")).to_contain_text("Đã xóa bản nháp và các tệp đính kèm.")
-    expect(page.locator(".dossier-drafts")).to_have_count(0)
+    _delete_draft(page, draft)
     assert _stored_files(app, dossier_id) == []
     assert not [key for key in keys if app.extensions["storage"].exists(key)]
+
+
+def _delete_draft(page: Page, draft: Locator) -> None:
+    """"Xóa bản nháp" opens the question; only "Xóa hẳn bản nháp" deletes."""
+    confirm = draft.get_by_role("button", name=re.compile("^Xóa hẳn bản nháp"))
+    expect(confirm).to_be_hidden()
+    draft.locator("summary", has_text="Xóa bản nháp").click()
+    expect(draft).to_contain_text("Xóa bản nháp này và các tệp đã tải lên?")
+    confirm.click()
+    expect(page.get_by_role("status")).to_contain_text("Đã xóa bản nháp và các tệp đính kèm.")
+    expect(page.locator(".dossier-drafts")).to_have_count(0)
+
+
+def _step_marks(page: Page) -> list[str]:
+    """The step indicator's marks, step by step, as a screen reader reads them: "✓ đã đủ"
+    (the words are visually hidden), "(chưa đủ)" or "" (the review step)."""
+    items = page.get_by_role("navigation", name="Các bước nộp hồ sơ").locator("li")
+    return [" ".join(" ".join(item.locator(".step-status").all_text_contents()).split())
+            for item in items.all()]
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone-360"])
+def test_missing_items_are_listed_then_the_draft_is_resumed_and_deleted(
+        app, citizen, page: Page, new_context, files, viewport):
+    """Issue 12: the indicator marks what is missing, leaving the papers step says what is
+    missing, a refused submit lists every missing item with a link to its step (after a
+    303: reloading does not post again), "Bắt đầu" offers the draft instead of a duplicate,
+    and the draft is deleted from "Hồ sơ của tôi" — also without JavaScript."""
+    if viewport:
+        page.set_viewport_size(viewport)
+    dossier_id = _draft_at_documents(page, citizen)
+    # ✓ only on the step with nothing missing, "chưa đủ" in words on the others.
+    expect(page.get_by_role("navigation", name="Các bước nộp hồ sơ")).to_contain_text(
+        "chưa đủ")
+    assert _step_marks(page) == ["✓ đã đủ", "(chưa đủ)", "(chưa đủ)", ""]
+    _upload_with_js(page, FORM_AREA, files.form)
+    check_page(page)  # the documents step, one mandatory paper missing
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    expect(page.locator("[aria-current=step]")).to_have_text("Bước 3: Nhận kết quả")
+    warning = page.get_by_role("alert").filter(has_text="Bản nháp còn thiếu giấy tờ bắt buộc")
+    expect(warning).to_contain_text(ID_AREA)
+    expect(warning).not_to_contain_text(FORM_AREA)
+    expect(page.get_by_role("status")).to_contain_text("Đã lưu bản nháp.")
+    check_page(page)  # the return step with the warning
+
+    # Submitting now: refused, back on the review page with everything that is missing.
+    page.goto(f"/ho-so/{dossier_id}/kiem-tra")
+    posts = []
+    page.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    page.get_by_role("button", name="Xác nhận và nộp hồ sơ").click()
+    expect(page.get_by_role("alert").filter(has_text="Chưa nộp được hồ sơ")).to_be_visible()
+    expect(page).to_have_url(re.compile(rf"/ho-so/{dossier_id}/kiem-tra$"))
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Hồ sơ còn thiếu 2 mục")
+    links = summary.get_by_role("link")
+    expect(links).to_have_text([
+        re.compile(rf"^Chưa đính kèm giấy tờ bắt buộc “{re.escape(ID_AREA)}[^”]*”\.$"),
+        "Vui lòng chọn cách nhận kết quả."])
+    expect(links.nth(0)).to_have_attribute(
+        "href", re.compile(rf"^/ho-so/{dossier_id}/giay-to#req-\d+$"))
+    expect(links.nth(1)).to_have_attribute("href",
+                                           f"/ho-so/{dossier_id}/nhan-ket-qua#return_method")
+    check_page(page)  # the review page listing what is missing
+    assert len(posts) == 1
+    page.reload()  # a GET: nothing is posted again
+    expect(summary).to_contain_text("Hồ sơ còn thiếu 2 mục")
+    assert len(posts) == 1
+    assert _submitted(app, dossier_id).state is DossierState.DRAFT
+    links.nth(0).click()
+    expect(page).to_have_url(re.compile(rf"/ho-so/{dossier_id}/giay-to#req-\d+$"))
+    _upload_with_js(page, ID_AREA, files.id_card)
+
+    # Days later: "Nộp hồ sơ trực tuyến" offers the draft, at the step where it stopped.
+    page.goto(f"/thu-tuc/{PROCEDURE_CODE}")
+    page.get_by_role("link", name="Nộp hồ sơ trực tuyến").click()
+    offer = page.locator(".existing-drafts")
+    expect(offer.get_by_role("heading")).to_have_text("Bạn đang có hồ sơ nháp cho thủ tục này")
+    expect(offer).to_contain_text(re.compile(
+        r"Sửa lần cuối ngày \d{2}/\d{2}/\d{4}, lúc \d{2}:\d{2}"))
+    expect(offer).to_contain_text("Còn thiếu 1 mục")
+    expect(page.get_by_role("button", name="Bắt đầu hồ sơ mới")).to_be_visible()
+    check_page(page)  # the start page with a draft to resume
+    offer.get_by_role("link", name="Tiếp tục hồ sơ nháp").click()
+    expect(page).to_have_url(re.compile(rf"/ho-so/{dossier_id}/nhan-ket-qua$"))
+    assert _step_marks(page) == ["✓ đã đủ", "✓ đã đủ", "(chưa đủ)", ""]
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Dossier)) == 1
+
+    # "Hồ sơ của tôi": the draft says what it lacks; deleted without JavaScript.
+    page.goto("/ho-so")
+    draft = page.locator(".dossier-drafts li", has_text=PROCEDURE)
+    expect(draft.locator(".draft-completeness")).to_have_text("Còn thiếu 1 mục")
+    check_page(page)  # my dossiers with an incomplete draft
+    keys = _keys(app, dossier_id)
+    assert len(keys) == 2
+    plain = new_context(java_script_enabled=False).new_page()
+    if viewport:
+        plain.set_viewport_size(viewport)
+    log_in(plain, citizen, factories.PASSWORD)
+    expect(plain).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    plain.goto("/ho-so")
+    _delete_draft(plain, plain.locator(".dossier-drafts li", has_text=PROCEDURE))
+    assert _stored_files(app, dossier_id) == []
+    assert not [key for key in keys if app.extensions["storage"].exists(key)]
+
+
+def _keys(app, dossier_id: int) -> list[str]:
+    with app.app_context():
+        return list(db.session.scalars(select(DossierFile.storage_key).where(
+            DossierFile.dossier_id == dossier_id)))
 
 
 def test_without_javascript_plain_forms_upload_remove_and_submit(app, citizen, new_context,

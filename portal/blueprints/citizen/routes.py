@@ -29,6 +29,7 @@ from portal.core.models import utcnow
 from portal.core.pagination import page_number
 from portal.dossiers import operations as ops
 from portal.dossiers import queries
+from portal.dossiers.completeness import Step, missing
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
 
@@ -49,6 +50,29 @@ def get_draft_or_404(dossier_id: int) -> Dossier:
     if not dossier.is_draft:
         abort(404)
     return dossier
+
+
+# Where each step with answers is filled in (the gaps of portal.dossiers.completeness).
+STEP_ENDPOINTS = {Step.APPLICANT: "citizen.step_applicant",
+                  Step.DOCUMENTS: "citizen.step_documents",
+                  Step.RETURN: "citizen.step_return"}
+
+
+bp.add_app_template_global(missing, "dossier_missing")
+
+
+@bp.app_template_global()
+def gap_url(dossier: Dossier, gap) -> str:
+    """The page and place a missing item is filled in (the review page's list links there)."""
+    return url_for(STEP_ENDPOINTS[gap.step], dossier_id=dossier.id, _anchor=gap.field)
+
+
+@bp.app_template_global()
+def resume_url(dossier: Dossier) -> str:
+    """"Tiếp tục": the first step with something missing, else the review page."""
+    step = missing(dossier).first_incomplete_step
+    endpoint = STEP_ENDPOINTS[step] if step else "citizen.review"
+    return url_for(endpoint, dossier_id=dossier.id)
 
 
 def _next_step(dossier: Dossier, endpoint: str):
@@ -105,7 +129,10 @@ def start(code: str):
             show_refusal(form, error)
         else:
             return redirect(url_for("citizen.step_applicant", dossier_id=dossier.id), 303)
-    return render_template("citizen/start.html", form=form, version=version), (
+    # Issue 12: "Bắt đầu" made a new draft every time; a draft of this procedure is offered
+    # first (a new one may still be started, e.g. for an organisation).
+    drafts = queries.drafts_of_procedure(current_user, version.procedure_id)
+    return render_template("citizen/start.html", form=form, version=version, drafts=drafts), (
         422 if form.errors or form.form_errors else 200)
 
 
@@ -129,6 +156,10 @@ def step_documents(dossier_id: int):
     dossier = get_draft_or_404(dossier_id)
     form = EmptyForm()
     if form.validate_on_submit():  # files are saved as they arrive; this only moves on
+        gaps = missing(dossier).in_step(Step.DOCUMENTS)
+        if gaps:  # a draft may lack papers, but the citizen is told which, now
+            flash(_("Bản nháp còn thiếu giấy tờ bắt buộc, cần bổ sung trước khi nộp: "
+                    "%(names)s.", names="; ".join(gap.subject for gap in gaps)), "warning")
         return _next_step(dossier, "citizen.step_return")
     return render_template("citizen/documents.html", dossier=dossier, form=form, errors={})
 
@@ -152,7 +183,8 @@ def review(dossier_id: int):
     dossier = get_dossier_or_404(dossier_id)
     if not dossier.is_draft:
         return redirect(url_for("citizen.dossier", dossier_id=dossier.id), 303)
-    return render_template("citizen/review.html", dossier=dossier, form=EmptyForm(), error=None)
+    return render_template("citizen/review.html", dossier=dossier, form=EmptyForm(),
+                           missing=missing(dossier))
 
 
 @bp.post("/<int:dossier_id>/nop")
@@ -170,8 +202,10 @@ def submit(dossier_id: int):
         db.session.refresh(dossier)
         if not dossier.is_draft:
             return confirmation
-        return render_template("citizen/review.html", dossier=dossier, form=EmptyForm(),
-                               error=error), 422
+        # Back to the review page (303: a refresh does not post again), which lists every
+        # missing item with a link to its step.
+        flash(str(error), "error")
+        return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
     flash(_("Đã nộp hồ sơ thành công."), "success")
     return confirmation
 

@@ -270,22 +270,26 @@ def test_codes_increment_per_agency_and_day(db_session, storage):
 
 
 def test_submit_checks(db_session, storage):
+    """A refusal lists every gap (issue 12), its field is the first one's."""
     version = factories.published_procedure(factories.agency())
     dossier, user = _draft(version)
     requirement = version.documents[0]
-    with pytest.raises(ops.DossierError, match="Chưa đính kèm") as refused:
+    with pytest.raises(ops.DossierIncomplete, match="còn thiếu 2 mục") as refused:
         ops.submit(dossier, user, current_calendar(), WED_1530)
     assert refused.value.field == f"req-{requirement.id}"
-    assert requirement.name in str(refused.value)
+    assert [gap.field for gap in refused.value.missing] == [f"req-{requirement.id}",
+                                                             "return_method"]
+    assert requirement.name in str(refused.value.missing.gaps[0])
     _upload(dossier, user, storage)
-    with pytest.raises(ops.DossierError, match="cách nhận kết quả") as refused:
+    with pytest.raises(ops.DossierError, match="còn thiếu 1 mục") as refused:
         ops.submit(dossier, user, current_calendar(), WED_1530)
     assert refused.value.field == "return_method"
     ops.set_return_method(dossier, ReturnMethod.POSTAL, POSTAL)
     dossier.postal_district = ""
-    with pytest.raises(ops.DossierError, match="quận, huyện") as refused:
+    with pytest.raises(ops.DossierError) as refused:
         ops.submit(dossier, user, current_calendar(), WED_1530)
     assert refused.value.field == "district"
+    assert "quận, huyện" in str(refused.value.missing.gaps[0])
     assert dossier.is_draft and dossier.code is None
     dossier.postal_district = "Sơn Tịnh"
     ops.submit(dossier, user, current_calendar(), WED_1530)

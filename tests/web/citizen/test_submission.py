@@ -120,14 +120,15 @@ def test_drafts_are_listed_and_resumable(citizen, app, setup, login):
     citizen.post(f"/ho-so/{dossier_id}/nguoi-nop", data=dict(APPLICANT, action="draft"))
     upload(citizen, dossier_id, setup.requirements[0], (PDF, "giu-lai.pdf"))
     listing = citizen.get("/ho-so").get_data(as_text=True)
-    assert "Cấp Phiếu lý lịch tư pháp" in listing and f"/ho-so/{dossier_id}/nguoi-nop" in listing
+    # "Làm tiếp" resumes at the first step with something missing (issue 12): the papers.
+    assert "Cấp Phiếu lý lịch tư pháp" in listing and f"/ho-so/{dossier_id}/giay-to" in listing
     assert "1 tệp" in listing
     # Days later, on another device: a new session finds the draft with its file and answers.
     from factories import CsrfClient
 
     again = CsrfClient(app.test_client())
     login(again, setup.email)
-    assert f"/ho-so/{dossier_id}/nguoi-nop" in again.get("/ho-so").get_data(as_text=True)
+    assert f"/ho-so/{dossier_id}/giay-to" in again.get("/ho-so").get_data(as_text=True)
     step1 = again.get(f"/ho-so/{dossier_id}/nguoi-nop").get_data(as_text=True)
     assert "12 Quang Trung, TP Quảng Ngãi" in step1
     step2 = again.get(f"/ho-so/{dossier_id}/giay-to").get_data(as_text=True)
@@ -181,9 +182,10 @@ def test_double_submit_creates_one_dossier(citizen, app, setup):
 
 def test_submit_incomplete_draft_points_to_the_missing_document(citizen, app, setup):
     dossier_id = start_draft(citizen, setup)
-    response = citizen.post(f"/ho-so/{dossier_id}/nop")
+    response = citizen.post(f"/ho-so/{dossier_id}/nop", follow_redirects=True)
     page = response.get_data(as_text=True)
-    assert response.status_code == 422 and "Chưa nộp được hồ sơ" in page
+    assert response.request.path == f"/ho-so/{dossier_id}/kiem-tra"  # after a 303
+    assert response.status_code == 200 and "Chưa nộp được hồ sơ" in page
     assert f"/giay-to#req-{setup.requirements[0]}" in page
     assert _dossier(app, dossier_id)["state"] is DossierState.DRAFT
 
