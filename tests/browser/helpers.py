@@ -76,8 +76,10 @@ def staff_log_in(page: Page, email: str, secret: str) -> None:
     expect(page).to_have_url(re.compile(r"/tai-khoan/xac-thuc"))
     page.get_by_label("Mã xác thực 6 chữ số").fill(totp_code(secret))
     page.get_by_role("button", name="Xác nhận").click()
-    # Signed in: on the desk, the monitoring or the administration (policy.landing_endpoint).
-    expect(page.get_by_role("button", name="Đăng xuất", exact=True)).to_be_visible()
+    # Signed in: on the desk, the monitoring or the administration (policy.landing_endpoint),
+    # with the account menu (its log-out button inside) in the navbar.
+    expect(page).not_to_have_url(re.compile(r"/tai-khoan/(xac-thuc|dang-nhap)"))
+    expect(page.locator("header details.account-menu")).to_have_count(1)
 
 
 def open_nav_menu(page: Page, menu: str) -> None:
@@ -90,6 +92,13 @@ def open_nav_menu(page: Page, menu: str) -> None:
     if details.get_attribute("open") is None:
         details.locator("summary").click()
     expect(details).to_have_attribute("open", "")
+
+
+def open_profile(page: Page) -> None:
+    """The profile page, from the account menu under the user's name."""
+    open_nav_menu(page, "account-menu")
+    page.get_by_role("link", name="Thông tin tài khoản").click()
+    expect(page).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
 
 
 def log_out(page: Page) -> None:

@@ -76,7 +76,8 @@ def _sign_in(page: Page, secret: str) -> None:
 def test_the_supervisors_statistics(app, page: Page, supervisor_secret):
     _sign_in(page, supervisor_secret)
     open_nav_menu(page, "work-menu")  # the supervisor's work pages: Cán bộ, Thống kê
-    page.get_by_role("link", name="Thống kê", exact=True).click()
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name="Thống kê", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Thống kê tiếp nhận và giải quyết hồ sơ")
     expect(page.locator(".stats-notes")).to_contain_text("Mặc định")

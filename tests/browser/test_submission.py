@@ -583,7 +583,7 @@ def test_missing_items_are_listed_then_the_draft_is_resumed_and_deleted(
     if viewport:
         plain.set_viewport_size(viewport)
     log_in(plain, citizen, factories.PASSWORD)
-    expect(plain).to_have_url(re.compile(r"/tai-khoan/ho-so-ca-nhan$"))
+    expect(plain).to_have_url(re.compile(r"/ho-so$"))  # a citizen lands on their dossiers
     plain.goto("/ho-so")
     _delete_draft(plain, plain.locator(".dossier-drafts li", has_text=PROCEDURE))
     assert _stored_files(app, dossier_id) == []

@@ -28,7 +28,7 @@ from hypothesis import strategies as st
 
 from portal.accounts import policy
 from portal.accounts.models import Role
-from portal.calendar import VN_TZ, WorkCalendar
+from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.catalog import operations as catalog_ops
 from portal.catalog.models import StepRole, TimeUnit
 from portal.dossiers import operations as dossier_ops
@@ -131,7 +131,8 @@ def _call(rnd: Random, d: Dossier, action: Action, ctx: wf.Context, users, other
     if action is Action.HAND_OVER:
         return wf.hand_over(d, ctx, ReturnMethod.COUNTER, "Nguyễn Văn An, CCCD 0510")
     if action is Action.APOLOGISE:
-        return wf.apologise(d, ctx, "Phải xác minh thực địa", ctx.now + timedelta(days=3))
+        return wf.apologise(d, ctx, "Phải xác minh thực địa",  # a working instant (issue 18)
+                            ctx.calendar.add(ctx.now, Duration(3, DurationUnit.DAYS)).due)
     raise AssertionError(action)
 
 
