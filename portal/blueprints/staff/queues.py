@@ -51,9 +51,12 @@ def dashboard():
         queue_list = queries.queues_for(policy.roles_in(current_user, agency.id))
         counts = queries.queue_counts(agency.id, queue_list, current_user, utcnow(),
                                       current_calendar())
+    # Each button only for whom it opens (issue 18): intake for the agency's counter officers.
+    receives = agency is not None and agency.id in policy.counter_agency_ids(current_user)
     return render_template("staff/dashboard.html", agencies=agencies, agency=agency,
                            queues=queue_list, counts=counts, slugs=QUEUE_SLUGS,
-                           read_only=not policy.served_agency_ids(current_user))
+                           read_only=not policy.served_agency_ids(current_user),
+                           receives=receives)
 
 
 @bp.get("/hang-doi")

@@ -99,3 +99,20 @@ def test_a_consulted_agency_sees_the_dossier_and_answers(as_, world, app):
 def test_only_staff_see_the_staff_link_in_the_menu(as_, world):
     assert 'href="/can-bo/"' in as_("counter").get("/").get_data(as_text=True)
     assert 'href="/can-bo/"' not in as_("citizen").get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("who", "receives"), [("counter", True), ("specialist", False),
+                                               ("leader", False), ("supervisor", False)])
+def test_the_desk_shows_each_role_only_what_it_may_open(as_, world, who, receives):
+    """Issue 18: the intake button led specialists, leaders and the supervisor to 403; the
+    tracking book (form 06) was linked from nowhere and had no way back."""
+    client = as_(who)
+    desk = client.get(f"/can-bo/?agency={world.agency_id}").text
+    assert ("Tiếp nhận hồ sơ trực tiếp, bưu chính" in desk) is receives
+    if receives:
+        assert client.get("/can-bo/tiep-nhan", follow_redirects=True).status_code == 200
+    book = f"/can-bo/so-theo-doi?agency={world.agency_id}"
+    assert f'href="{book}"' in desk.replace("&amp;", "&")
+    page = client.get(book)
+    assert page.status_code == 200
+    assert f'href="/can-bo/?agency={world.agency_id}"' in page.text
