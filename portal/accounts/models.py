@@ -8,6 +8,7 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,6 +72,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Bumped on password change/reset: invalidates sessions and used reset links.
     security_stamp: Mapped[int] = mapped_column(Integer, default=0)
+    # A password an administrator chose (a new staff account): the person must replace it
+    # before anything else (login_sessions._temporary_password_first).
+    password_temporary: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                     server_default=sa_false())
 
     # Loaded when first used (the logged-in user's roles on every request; nobody else's
     # unless a query asks with selectinload): lists of users stay one query.

@@ -174,6 +174,7 @@ def request_password_reset(email: str, address: str, config: Config) -> User | N
 
 def reset_password(user: User, new_password: str) -> None:
     user.set_password(new_password)
+    user.password_temporary = False  # chosen by its owner now
     # Proving control of the mailbox ends the login back-off, whoever caused it.
     throttle.clear(throttling.login_account_key(user.email))
 
@@ -201,7 +202,10 @@ def change_password(user: User, current: str, new_password: str, config: Config)
     if not user.check_password(current):
         raise AccountError(_l("Mật khẩu hiện tại không đúng."), "current_password")
     throttle.clear(key)
+    if new_password == current:
+        raise AccountError(_l("Mật khẩu mới phải khác mật khẩu hiện tại."), "password")
     user.set_password(new_password)
+    user.password_temporary = False
     user_sessions.end_all(user)
 
 
@@ -299,11 +303,14 @@ def remove_member(organisation: Organisation, member_id: int) -> None:
     organisation.members.remove(member)
 
 
-def create_staff(full_name: str, email: str, password: str, phone: str = "") -> User:
+def create_staff(full_name: str, email: str, password: str, phone: str = "", *,
+                 temporary: bool = False) -> User:
+    """A staff account. ``temporary``: the password is one an administrator chose (the admin
+    page's new account), which the owner replaces at the first login."""
     if user_by_email(email):
         raise AccountError(_l("Địa chỉ e-mail này đã được dùng."), "email")
     user = User(email=email.strip().lower(), full_name=full_name.strip(),
-                phone=_digits(phone), kind=AccountKind.STAFF)
+                phone=_digits(phone), kind=AccountKind.STAFF, password_temporary=temporary)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, current_app, flash, g, redirect, request, session
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_url, login_user, logout_user
 
@@ -97,7 +97,28 @@ def _sign_in_first():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
+# What a person with a temporary password may still open: the page that replaces it, the
+# way out, the second factor's pages and the language switch.
+_BEFORE_A_NEW_PASSWORD = frozenset({"static", "auth.change_password", "auth.logout", "auth.totp",
+                                    "auth.totp_setup", "public.set_language", "public.favicon"})
+
+
+def _temporary_password_first():
+    """A password an administrator chose (a new staff account) is replaced before anything
+    else: every other page sends the person to the password change (issue 18)."""
+    if (request.endpoint in _BEFORE_A_NEW_PASSWORD or not current_user.is_authenticated
+            or not current_user.password_temporary):
+        return None
+    flash(gettext("Mật khẩu của bạn do quản trị viên đặt tạm thời. Vui lòng đổi sang mật khẩu "
+                  "của riêng bạn trước khi tiếp tục."), "warning")
+    target = url_for("auth.change_password")
+    if is_partial_request():
+        return "", 200, {"HX-Redirect": target}
+    return redirect(target, 303)
+
+
 def install(app: Flask) -> None:
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(_sign_in_first)
+    app.before_request(_temporary_password_first)
     app.before_request(_keep_last_seen)

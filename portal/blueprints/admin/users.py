@@ -54,12 +54,13 @@ def user_new():
         try:
             with unit_of_work():
                 user = ops.create_staff(form.full_name.data, form.email.data, form.password.data,
-                                        form.phone.data or "")
+                                        form.phone.data or "", temporary=True)
         except ops.AccountError as error:
             show_refusal(form, error, flash_unplaced=True)
         else:
             flash(_("Đã tạo tài khoản cho %(name)s. Hãy gán vai trò; ở lần đăng nhập đầu tiên "
-                    "người dùng sẽ thiết lập xác thực hai lớp.", name=user.full_name), "success")
+                    "người dùng sẽ thiết lập xác thực hai lớp và đổi mật khẩu tạm thời.",
+                    name=user.full_name), "success")
             return htmx_redirect("admin.user", user_id=user.id)
     return render_template("admin/users/new.html", form=form), 422 if form.errors else 200
 

@@ -260,6 +260,7 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()  # login_user keeps what it is given
+        first_own = user.password_temporary  # then on to where the person works
         record = g.get("user_session")
         remember = bool(record is not None and record.remember)
         try:
@@ -279,6 +280,8 @@ def change_password():
         else:
             flash(_("Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn (trên thiết bị khác) "
                     "đã được đăng xuất."), "success")
+            if first_own:
+                return redirect(url_for(policy.landing_endpoint(user)), 303)
             return redirect(url_for("auth.profile"), 303)
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
 

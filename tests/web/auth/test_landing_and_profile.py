@@ -14,6 +14,7 @@ import factories
 import pyotp
 import pytest
 
+from portal.accounts import operations as account_ops
 from portal.accounts import policy
 from portal.accounts.models import Role
 from portal.accounts.queries import user_by_email
@@ -243,3 +244,55 @@ def test_the_password_page_needs_a_login(client):
     assert re.search(r"next=%2Ftai-khoan%2Fdoi-mat-khau|next=/tai-khoan/doi-mat-khau",
                      response.headers["Location"])
 
+
+
+# --- a temporary password (issue 18) --------------------------------------------------------
+
+def test_a_new_staff_account_replaces_its_temporary_password_first(app, signed_in):
+    """The administrator chooses the first password; its owner must replace it before any
+    other page opens (whole pages 303 there, htmx gets HX-Redirect), then lands on the desk."""
+    with app.app_context():
+        factories.staff(Role.ADMIN, email="quantri@example.vn")
+        db.session.commit()
+        agency_id = factories.agency().id
+        db.session.commit()
+    admin = signed_in("quantri@example.vn")
+    made = admin.post("/quan-tri/nguoi-dung/moi", data={
+        "full_name": "Lê Văn Mới", "email": "moi@example.vn", "phone": "",
+        "password": "tam-thoi-123456"})
+    assert made.status_code == 303, made.text[:500]
+    assert "/quan-tri/nguoi-dung/" in made.headers["Location"], made.headers["Location"]
+    with app.app_context():
+        user = user_by_email("moi@example.vn")
+        assert user.password_temporary
+        user.totp_secret, user.totp_enabled = pyotp.random_base32(), True
+        account_ops.grant_role(user, Role.COUNTER_OFFICER, agency_id)
+        db.session.commit()
+    client, landed = _log_in(app, "moi@example.vn", password="tam-thoi-123456")
+    desk = client.get("/can-bo/")
+    assert desk.status_code == 303 and desk.headers["Location"] == PASSWORD_PAGE
+    assert "Mật khẩu của bạn do quản trị viên đặt tạm thời" in client.get(PASSWORD_PAGE).text
+    partial = client.get("/can-bo/hang-doi", headers={"HX-Request": "true"})
+    assert partial.headers["HX-Redirect"] == PASSWORD_PAGE
+    same = client.post(PASSWORD_PAGE, data={"current_password": "tam-thoi-123456",
+                                            "password": "tam-thoi-123456",
+                                            "confirm": "tam-thoi-123456"})
+    assert same.status_code == 422 and "Mật khẩu mới phải khác mật khẩu hiện tại." in same.text
+    changed = client.post(PASSWORD_PAGE, data={"current_password": "tam-thoi-123456",
+                                               "password": NEW_PASSWORD,
+                                               "confirm": NEW_PASSWORD})
+    assert changed.status_code == 303 and changed.headers["Location"] == "/can-bo/"
+    assert client.get("/can-bo/").status_code == 200
+    with app.app_context():
+        assert not user_by_email("moi@example.vn").password_temporary
+
+
+def test_the_demo_accounts_and_registered_citizens_have_no_temporary_password(app, citizen):
+    from portal.catalog import demo
+
+    with app.app_context():
+        demo.seed_agencies()
+        users = demo.seed_accounts()
+        db.session.commit()
+        assert users and not any(u.password_temporary for u in users.values())
+        assert not user_by_email(citizen).password_temporary
