@@ -234,7 +234,8 @@ def _touch_draft(dossier: Dossier) -> None:
 def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
     """Who adds files when: the applicant while drafting, the counter officer scanning the
     papers of a counter or postal dossier, the applicant answering a completion or
-    supplement request, and the agency attaching its e-result while processing."""
+    supplement request, and the agency attaching its e-result while processing (or, for an
+    on-the-spot procedure, at the counter in the resolving action itself)."""
     if kind is FileKind.APPLICANT:
         if dossier.state is DossierState.SUBMITTED and dossier.channel is not Channel.ONLINE:
             return
@@ -243,7 +244,9 @@ def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
         if not dossier.awaits_supplement:
             raise DossierError(_l("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
                                   "tệp."))
-    elif dossier.state is not DossierState.IN_PROGRESS:
+    elif dossier.state is not DossierState.IN_PROGRESS and not (
+            dossier.state is DossierState.SUBMITTED
+            and dossier.procedure_version.on_the_spot):
         raise DossierError(_l("Chỉ đính kèm kết quả khi hồ sơ đang được xử lý."), "result")
 
 

@@ -89,6 +89,7 @@ def _routes(w: World) -> dict[str, tuple[str, str]]:
         "citizen upload": (f"/ho-so/{w.draft}/giay-to/{w.requirement}", "files"),
         "counter scan": (f"/can-bo/tiep-nhan/{w.submitted}/giay-to", "files"),
         "approve with e-result": (f"/can-bo/ho-so/{w.submitted}/approve", "result"),
+        "on-the-spot e-result": (f"/can-bo/ho-so/{w.submitted}/giai-quyet-ngay", "result"),
         "form template": (f"/quan-tri/thu-tuc/{w.procedure}/giay-to/{w.document}/tai-len",
                           "template"),
         "catalog import": ("/quan-tri/danh-muc/nhap", "file"),
@@ -97,6 +98,7 @@ def _routes(w: World) -> dict[str, tuple[str, str]]:
 
 RIGHT_USER = {"citizen upload": "chu@example.vn", "counter scan": "motcua@example.vn",
               "approve with e-result": "lanhdao@example.vn",
+              "on-the-spot e-result": "motcua@example.vn",
               "form template": "quantri@example.vn", "catalog import": "quantri@example.vn"}
 
 # (route, user, status): a user with a session, refused before the body is read.
@@ -108,6 +110,9 @@ WRONG_USERS = [
     ("counter scan", "lanhdao@example.vn", 403),  # not a counter officer
     ("approve with e-result", "chu@example.vn", 403),
     ("approve with e-result", "motcua@example.vn", 403),  # may not approve
+    ("on-the-spot e-result", "chu@example.vn", 403),
+    ("on-the-spot e-result", "lanhdao@example.vn", 403),  # not a counter officer
+    ("on-the-spot e-result", "motcua-khac@example.vn", 404),  # another agency's dossier
     ("form template", "lanhdao@example.vn", 403),
     ("form template", "chu@example.vn", 403),
     ("catalog import", "motcua@example.vn", 403),

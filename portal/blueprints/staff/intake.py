@@ -15,6 +15,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from flask_wtf.file import FileField
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
@@ -46,8 +47,8 @@ from portal.core.models import utcnow
 from portal.core.numbers import parse_int
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as dossier_ops
-from portal.dossiers.files import UploadLimits
-from portal.dossiers.models import Channel, Dossier, DossierFile, ReturnMethod
+from portal.dossiers.files import ALLOWED_TYPES, UploadLimits, type_names
+from portal.dossiers.models import Channel, Dossier, DossierFile, FileKind, ReturnMethod
 from portal.workflow import actions as wf
 from portal.workflow import intake
 from portal.workflow.queries import get_dossier_for_staff
@@ -105,6 +106,10 @@ class ResolveForm(LockedForm):
                                 validators=[required(_l("kết quả giải quyết")),
                                             fits(Dossier.result_note)])
     collected_by = StringField(_l("Người nhận kết quả"), validators=[fits(Dossier.returned_to)])
+    # The e-result, as approval takes it (issue 18): the same list of types as the check.
+    result = FileField(_l("Tệp kết quả điện tử (không bắt buộc)"),
+                       description=_l("Nhận tệp %(types)s.", types=type_names()),
+                       render_kw={"accept": ",".join(ALLOWED_TYPES)})
 
 
 class HandOverForm(LockedForm):
@@ -398,15 +403,33 @@ def intake_done(dossier_id: int):
 
 # --- on-the-spot resolution and handing over -----------------------------------------------
 
+def _attach_result(dossier: Dossier, form: ResolveForm) -> None:
+    """The e-result chosen on the on-the-spot form, stored in the same unit of work."""
+    upload = request.files.get(form.result.name)
+    if upload is None or not upload.filename:
+        return
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    dossier_ops.add_file(dossier, None, upload.stream, upload.filename, current_user,
+                         current_app.extensions["storage"], limits, kind=FileKind.RESULT)
+
+
+def _resolve(dossier: Dossier, form: ResolveForm, ctx: wf.Context) -> None:
+    try:
+        _attach_result(dossier, form)
+    except dossier_ops.DossierError as refusal:  # the file's type or size, next to its field
+        raise wf.WorkflowError(refusal.message, form.result.name) from refusal
+    wf.resolve_on_the_spot(dossier, ctx, form.result_note.data, form.collected_by.data or "")
+
+
 @bp.route("/ho-so/<int:dossier_id>/giai-quyet-ngay", methods=["GET", "POST"])
+@accepts_files(_may_scan_into)
 @counter_required
 def resolve_on_the_spot(dossier_id: int):
     dossier = _dossier_or_404(dossier_id)
     form = ResolveForm(data=None if request.method == "POST" else {
         "lock_version": str(dossier.lock_version), "collected_by": dossier.applicant_name})
     if form.validate_on_submit():
-        error = _act(form, lambda ctx: wf.resolve_on_the_spot(
-            dossier, ctx, form.result_note.data, form.collected_by.data or ""))
+        error = _act(form, lambda ctx: _resolve(dossier, form, ctx))
         if error is None:
             flash(_("Đã giải quyết và trả kết quả ngay cho hồ sơ %(code)s.", code=dossier.code),
                   "success")

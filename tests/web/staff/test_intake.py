@@ -290,6 +290,33 @@ def test_on_the_spot_flow_ends_returned(app, counter, setup):
     assert d.returned_to == "Trần Thị Hoa" and d.result_note == "Bản sao chứng thực số 15/SCT"
 
 
+def test_on_the_spot_takes_the_e_result_file_as_approval_does(app, counter, setup):
+    """Issue 18: the result was text only; the e-result file goes with it (same types as
+    everywhere), a wrong file is refused next to its field with nothing changed."""
+    dossier_id = _new(counter, setup.spot_version_id)
+    page = counter.get(f"/can-bo/ho-so/{dossier_id}/giai-quyet-ngay").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page and "Nhận tệp PDF, JPG, PNG" in page
+    refused = counter.post(f"/can-bo/ho-so/{dossier_id}/giai-quyet-ngay", data={
+        "lock_version": _lock(app, dossier_id), "result_note": "Số 15/SCT",
+        "result": (io.BytesIO(b"MZ\x90\x00" + b"\x00" * 64), "kết-quả.exe")},
+        content_type="multipart/form-data")
+    assert refused.status_code == 422
+    assert 'id="result-error"' in refused.get_data(as_text=True)
+    assert _dossier(app, dossier_id).state is S.SUBMITTED and not _results(app, dossier_id)
+    done = counter.post(f"/can-bo/ho-so/{dossier_id}/giai-quyet-ngay", data={
+        "lock_version": _lock(app, dossier_id), "result_note": "Số 15/SCT",
+        "result": (io.BytesIO(small_pdf()), "Bản sao chứng thực.pdf")},
+        content_type="multipart/form-data")
+    assert done.status_code == 303, done.get_data(as_text=True)[:1000]
+    assert _dossier(app, dossier_id).state is S.RETURNED
+    assert _results(app, dossier_id) == ["Bản sao chứng thực.pdf"]
+
+
+def _results(app, dossier_id: int) -> list[str]:
+    with app.app_context():
+        return [f.original_name for f in db.session.get(Dossier, dossier_id).result_files]
+
+
 def test_resolving_a_normal_procedure_on_the_spot_is_refused(app, counter, setup):
     dossier_id = _new(counter, setup.version_id)
     response = counter.post(f"/can-bo/ho-so/{dossier_id}/giai-quyet-ngay", data={
