@@ -26,6 +26,7 @@ WATCH_SLUGS = {
     Watch.CONSULTATION: "xin-y-kien-qua-han",
     Watch.STEPS: "buoc-xu-ly-theo-can-bo",
     Watch.INTER_AGENCY: "lien-thong-sat-han",
+    Watch.STOPPED_LATE: "dung-khi-qua-han",
 }
 BY_SLUG = {slug: watch for watch, slug in WATCH_SLUGS.items()}
 BOARD_ROWS = 10  # rows of each list on the dashboard

@@ -353,3 +353,27 @@ def test_scope_period_and_today():
     assert scope.end_of_today == datetime(2025, 3, 21, 0, 0, tzinfo=VN_TZ)
     assert (scope.period.start, scope.period.end) == (date(2025, 2, 19), date(2025, 3, 20))
     assert mon.INTER_AGENCY_MIN_DAYS == 3  # the list's label says "dưới 3 ngày"
+
+
+# --- 6: stopped while overdue (issue 18) ----------------------------------------------------
+
+def test_a_dossier_stopped_while_overdue_stays_on_record_for_the_period(desk):
+    """Stopping ends the clock, so the dossier leaves the overdue list; it was late, and the
+    monitoring keeps it for the period (the statistics count it "stopped, late")."""
+    late = desk.taken(WED)  # due Wed 19/03 09:00
+    wf.stop(late, desk.ctx("leader", at(20, 9, 30)), "Người nộp đề nghị dừng")
+    in_time = desk.taken(WED)
+    wf.stop(in_time, desk.ctx("leader", at(14)), "Theo đề nghị của cơ quan điều tra")
+    long_ago = desk.taken(datetime(2025, 1, 6, 9, 0, tzinfo=VN_TZ))
+    wf.stop(long_ago, desk.ctx("leader", datetime(2025, 1, 20, 9, 0, tzinfo=VN_TZ)), "Dừng")
+    db.session.flush()
+    assert late.code not in codes(mon.overdue_without_apology(desk.scope()))
+    page = mon.stopped_late(desk.scope())
+    assert codes(page) == [late.code] and page.total == 1
+    row = page.items[0]
+    assert row.stopped_at == at(20, 9, 30)
+    # Due Wed 19/03 09:00, stopped Thu 20/03 09:30: 2.5 h + 4 h + 2 h = 8.5 working hours.
+    assert row.days_overdue == pytest.approx(8.5 / 8)
+    assert mon.stopped_late(desk.scope(desk.other)).total == 0  # another agency's list
+    assert mon.stopped_late(desk.scope(days=7, now=at(31, 10))).total == 0  # out of period
+    assert mon.Watch.STOPPED_LATE in mon.board(desk.scope(), [desk.agency]).lists
