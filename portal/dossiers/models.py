@@ -28,6 +28,7 @@ from portal.dossiers.states import (
     RESOLVED_STATES,
     RESULT_STATES,
     SUPPLEMENT_STATES,
+    WITHDRAWABLE,
     DossierState,
 )
 from portal.extensions import db
@@ -165,6 +166,16 @@ class Dossier(TimestampMixin, db.Model):
     def awaits_supplement(self) -> bool:
         """The applicant has been asked for papers and may upload them now."""
         return self.state in SUPPLEMENT_STATES
+
+    @property
+    def withdrawable(self) -> bool:
+        """The applicant may still ask to withdraw it (not asked yet, not ended)."""
+        return self.state in WITHDRAWABLE and self.withdrawal_requested_at is None
+
+    @property
+    def withdrawal_pending(self) -> bool:
+        """The applicant asked to withdraw it and no officer has confirmed yet."""
+        return self.state in WITHDRAWABLE and self.withdrawal_requested_at is not None
 
     @property
     def result_issued(self) -> bool:

@@ -37,6 +37,7 @@ from portal.dossiers.states import (
     UNRESOLVED_RECEIVED,
     WAITING_FOR_AGENCY,
     WAITING_FOR_APPLICANT,
+    WITHDRAWABLE,
 )
 from portal.extensions import db
 from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind
@@ -55,6 +56,7 @@ class Queue(enum.StrEnum):
     WAITING_AGENCY = "waiting_agency"
     RESULT_READY = "result_ready"  # to hand over at the counter
     CONSULTATIONS = "consultations"  # questions other agencies asked of mine
+    WITHDRAWAL = "withdrawal"  # the applicant asked to withdraw: to confirm (issue 18)
 
     @property
     def label(self) -> str:
@@ -71,17 +73,18 @@ QUEUE_LABELS = {
     Queue.WAITING_AGENCY: N_("Chờ cơ quan khác"),
     Queue.RESULT_READY: N_("Có kết quả, chờ trả"),
     Queue.CONSULTATIONS: N_("Cơ quan khác xin ý kiến"),
+    Queue.WITHDRAWAL: N_("Đề nghị rút hồ sơ"),
 }
 
 # Which queues each role works from (the dashboard shows these, in this order).
 ROLE_QUEUES: dict[Role, tuple[Queue, ...]] = {
     Role.COUNTER_OFFICER: (Queue.RECEPTION, Queue.RESULT_READY, Queue.WAITING_APPLICANT,
-                           Queue.WAITING_AGENCY, Queue.OVERDUE),
+                           Queue.WAITING_AGENCY, Queue.OVERDUE, Queue.WITHDRAWAL),
     Role.SPECIALIST: (Queue.NEW, Queue.MINE, Queue.DUE_SOON, Queue.OVERDUE,
                       Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.CONSULTATIONS),
     Role.LEADER: (Queue.NEW, Queue.MINE, Queue.DUE_SOON, Queue.OVERDUE,
                   Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.RESULT_READY,
-                  Queue.CONSULTATIONS),
+                  Queue.CONSULTATIONS, Queue.WITHDRAWAL),
     Role.SUPERVISOR: tuple(q for q in Queue if q is not Queue.MINE),  # holds nothing
 }
 
@@ -194,6 +197,11 @@ def _condition(queue: Queue, agency_id: int, user: Any, now: datetime,
         return Dossier.state.in_(WAITING_FOR_AGENCY)
     if queue is Queue.RESULT_READY:
         return Dossier.state == S.RESULT_READY
+    if queue is Queue.WITHDRAWAL:
+        # Asked for and not confirmed yet (``Action.CONFIRM_WITHDRAWAL``: the counter
+        # officer or the leader confirms it).
+        return and_(Dossier.withdrawal_requested_at.is_not(None),
+                    Dossier.state.in_(WITHDRAWABLE))
     raise ValueError(queue)
 
 

@@ -47,7 +47,7 @@ pytestmark = [pytest.mark.browser,
 
 S = DossierState
 QUEUES = ["cho-tiep-nhan", "moi", "cua-toi", "sap-den-han", "qua-han", "cho-cong-dan",
-          "cho-co-quan-khac", "co-ket-qua", "xin-y-kien"]
+          "cho-co-quan-khac", "co-ket-qua", "xin-y-kien", "de-nghi-rut"]
 
 
 @dataclass
@@ -112,6 +112,11 @@ def desk(app) -> Desk:
             dossier_ops.add_event(late, "note", f"Đã liên hệ người nộp lần {n + 1}", None,
                                   at=past + timedelta(hours=2, minutes=n), public=n % 3 == 0)
         ids["overdue"] = late.id
+        # The applicant asked to withdraw it while it is processed (issue 18).
+        leaving = factories.submitted_dossier(version, applicant, now)
+        _run(leaving, [(chief, "receive", {})], now)
+        dossier_ops.request_withdrawal(leaving, applicant, "Không còn nhu cầu", now)
+        ids["withdrawal"] = leaving.id
         theirs = factories.published_procedure(other, name="Cấp giấy phép xây dựng")
         asked = factories.submitted_dossier(theirs, applicant, now)
         _run(asked, [(asking.id, "receive", {}), (asking.id, "take", {}),
@@ -144,6 +149,10 @@ def test_dashboard_and_every_queue(app, desk, page: Page):
         page.goto(f"/can-bo/hang-doi?loai={slug}")
         expect(page.locator(".queue-table tbody tr").first).to_be_visible()
     expect(page.locator(".queue-table")).to_contain_text("Cấp giấy phép xây dựng")
+    # A withdrawal request (issue 18): in its queue, flagged in words (every queue does it).
+    page.goto("/can-bo/hang-doi?loai=de-nghi-rut")
+    expect(page.locator(".queue-table tbody tr")).to_have_count(1)
+    expect(page.locator(".withdrawal-badge")).to_have_text("Đề nghị rút")
     page.goto("/can-bo/hang-doi?loai=qua-han")
     expect(page.locator("tr.is-overdue .overdue-badge")).to_have_count(1)
     page.get_by_label("Tìm theo mã hồ sơ, tên hoặc số giấy tờ của người nộp").press_sequentially(

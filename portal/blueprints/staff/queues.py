@@ -23,6 +23,7 @@ QUEUE_SLUGS = {
     Queue.DUE_SOON: "sap-den-han", Queue.OVERDUE: "qua-han",
     Queue.WAITING_APPLICANT: "cho-cong-dan", Queue.WAITING_AGENCY: "cho-co-quan-khac",
     Queue.RESULT_READY: "co-ket-qua", Queue.CONSULTATIONS: "xin-y-kien",
+    Queue.WITHDRAWAL: "de-nghi-rut",
 }
 BY_SLUG = {slug: queue for queue, slug in QUEUE_SLUGS.items()}
 

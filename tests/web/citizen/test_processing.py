@@ -20,6 +20,7 @@ from portal.accounts.queries import user_by_email
 from portal.calendar import VN_TZ
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
+from portal.core.models import utcnow
 from portal.dossiers.models import Dossier, DossierFile, DossierState, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
@@ -228,6 +229,7 @@ def test_another_citizen_gets_404_on_every_new_route(other, app, dossiers, setup
                   ).status_code == 404
     assert other.post(f"{base}/giay-to/khac", data={"files": (io.BytesIO(PDF), "x.pdf")}
                       ).status_code == 404
+    assert other.post(f"{base}/rut", data={"reason": "Không phải của tôi"}).status_code == 404
     assert {i: state_of(app, i) for i in before} == before
 
 
@@ -435,3 +437,56 @@ def test_my_dossiers_lists_what_needs_the_applicant_first(citizen, other, dossie
         assert f'href="/ho-so/{absent}"' not in block
     # Someone else's dossiers are none of their business.
     assert "Cần bạn xử lý" not in page(other, "/ho-so")
+
+
+# --- withdrawal (issue 18) ---------------------------------------------------------------
+
+def withdrawal_of(app, dossier_id: int) -> tuple:
+    with app.app_context():
+        dossier = db.session.get(Dossier, dossier_id)
+        return dossier.state, dossier.withdrawal_requested_at, dossier.withdrawal_reason
+
+
+def test_withdrawal_while_processing_then_confirmed(citizen, app, dossiers, setup):
+    """Asked for while the agency processes it, recorded once, then confirmed: the page says
+    what happened, and no longer that an officer will confirm."""
+    url = f"/ho-so/{dossiers.overdue}"
+    assert "Gửi yêu cầu rút hồ sơ" in page(citizen, url)  # in progress: the form is offered
+    done = citizen.post(f"{url}/rut", data={"reason": "Không còn nhu cầu"})
+    assert done.status_code == 303
+    shown = page(citizen, url)
+    assert re.search(r"Đã gửi đề nghị rút hồ sơ ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d; "
+                     r"cán bộ sẽ xác nhận\.", shown)
+    assert "Gửi yêu cầu rút hồ sơ" not in shown
+    first = withdrawal_of(app, dossiers.overdue)
+    assert first[0] is DossierState.IN_PROGRESS and first[2] == "Không còn nhu cầu"
+    again = citizen.post(f"{url}/rut", data={"reason": "Lần nữa"})
+    assert again.status_code == 422
+    assert "Bạn đã gửi yêu cầu rút hồ sơ này" in again.get_data(as_text=True)
+    assert withdrawal_of(app, dossiers.overdue) == first  # recorded once
+    with app.app_context():
+        dossier = db.session.get(Dossier, dossiers.overdue)
+        counter = factories.staff(Role.COUNTER_OFFICER, dossier.agency)
+        wf.confirm_withdrawal(dossier, ctx(counter, utcnow()))
+        db.session.commit()
+    shown = page(citizen, url)
+    assert re.search(r"Hồ sơ đã được rút theo đề nghị của bạn ngày \d\d/\d\d/\d{4}, "
+                     r"lúc \d\d:\d\d\.", shown)
+    assert "cán bộ sẽ xác nhận" not in shown.lower()
+
+
+def test_withdrawal_while_waiting_for_papers(citizen, app, dossiers):
+    url = f"/ho-so/{dossiers.waiting}"
+    assert "Gửi yêu cầu rút hồ sơ" in page(citizen, url)
+    assert citizen.post(f"{url}/rut", data={"reason": "Không bổ sung được"}).status_code == 303
+    assert withdrawal_of(app, dossiers.waiting)[1] is not None
+
+
+def test_no_withdrawal_once_the_result_is_issued(citizen, app, dossiers):
+    url = f"/ho-so/{dossiers.finished}"
+    assert "Gửi yêu cầu rút hồ sơ" not in page(citizen, url)
+    refused = citizen.post(f"{url}/rut", data={"reason": "Muộn rồi"})
+    assert refused.status_code == 422
+    assert "Hồ sơ đã kết thúc hoặc đã có kết quả nên không thể rút." in refused.get_data(
+        as_text=True)
+    assert withdrawal_of(app, dossiers.finished) == (DossierState.RESULT_READY, None, "")

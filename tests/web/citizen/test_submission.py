@@ -200,7 +200,8 @@ def test_withdraw_request(citizen, app, setup):
                         follow_redirects=True)
     assert "Đã gửi yêu cầu rút hồ sơ" in done.get_data(as_text=True)
     # Issue 12: the day, then the time.
-    assert re.search(r"Bạn đã yêu cầu rút hồ sơ ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d\.",
+    assert re.search(r"Đã gửi đề nghị rút hồ sơ ngày \d\d/\d\d/\d{4}, lúc \d\d:\d\d; "
+                     r"cán bộ sẽ xác nhận\.",
                      done.get_data(as_text=True))
     with app.app_context():
         dossier = db.session.get(Dossier, dossier_id)

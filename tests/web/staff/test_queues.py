@@ -37,6 +37,19 @@ def dossiers(app, world) -> dict[str, str]:
         "agency": dict(state=S.INTER_AGENCY, due_at=now + timedelta(days=8)),
         "ready": dict(state=S.RESULT_READY, due_at=now - timedelta(days=1),
                       finished_at=now - timedelta(days=2)),
+        # The applicant asked to withdraw it while the leader holds it (issue 18).
+        "withdraw": dict(state=S.IN_PROGRESS, holder_id=world.user_ids["leader"],
+                         due_at=now + timedelta(days=20), withdrawal_requested_at=now,
+                         withdrawal_reason="Nộp nhầm thủ tục"),
+        # Confirmed already: in no queue.
+        "withdrawn": dict(state=S.WITHDRAWN, due_at=now + timedelta(days=20),
+                          finished_at=now, withdrawal_requested_at=now - timedelta(hours=1),
+                          withdrawal_reason="Không cần nữa"),
+        # Another agency's request: never in this agency's queue.
+        "other_withdraw": dict(state=S.RECEIVED, agency_id=world.other_id,
+                               holder_id=world.user_ids["leader"],
+                               due_at=now + timedelta(days=20), withdrawal_requested_at=now,
+                               withdrawal_reason="Nộp nhầm cơ quan"),
     }
     codes = {"reception_online": None}
     with app.app_context():
@@ -68,6 +81,7 @@ EXPECTED = {
     "cho-cong-dan": {"paused_late"},
     "cho-co-quan-khac": {"agency"},
     "co-ket-qua": {"ready"},
+    "de-nghi-rut": {"withdraw"},
 }
 
 
@@ -172,3 +186,35 @@ def test_rows_show_the_return_method_as_an_icon_and_words(app, as_, world, dossi
         f"/can-bo/hang-doi?agency={world.agency_id}&loai=cho-tiep-nhan").text
     row = page.split(dossiers["reception_online"])[1].split("</tr>")[0]
     assert "return-counter" in row and "Nhận tại quầy của Trung tâm" in row
+
+
+def test_withdrawal_requests_are_queued_for_who_confirms_them(as_, world, dossiers):
+    """Issue 18: the counter officer and the leader (who confirm) have the queue, the
+    specialist has not; another agency's request is never listed."""
+    base = f"/can-bo/hang-doi?agency={world.agency_id}&loai=de-nghi-rut"
+    for who in ("counter", "leader"):
+        assert "Đề nghị rút hồ sơ" in as_(who).get("/can-bo/").text, who
+        page = as_(who).get(base).text
+        assert dossiers["withdraw"] in page and dossiers["other_withdraw"] not in page, who
+        assert dossiers["withdrawn"] not in page
+    assert "queue-withdrawal" not in as_("specialist").get("/can-bo/").text
+    assert as_("counter").get(f"/can-bo/hang-doi?agency={world.other_id}&loai=de-nghi-rut"
+                              ).status_code == 404
+
+
+def test_rows_flag_a_pending_withdrawal_request_in_words(as_, world, dossiers):
+    """In every queue, not only in its own: here the leader's "mine"."""
+    page = as_("leader").get(f"/can-bo/hang-doi?agency={world.agency_id}&loai=cua-toi").text
+    row = page.split(dossiers["withdraw"])[1].split("</tr>")[0]
+    assert "withdrawal-badge" in row and "Đề nghị rút" in row
+    assert page.count("withdrawal-badge") == 1  # the leader's other dossier has none
+
+
+def test_workspace_shows_the_request_at_the_top(app, as_, world, dossiers):
+    with app.app_context():
+        dossier_id = db.session.scalar(select(Dossier.id).where(
+            Dossier.code == dossiers["withdraw"]))
+    page = as_("counter").get(f"/can-bo/ho-so/{dossier_id}").text
+    note = page.split('class="alert alert-warning withdrawal-request"')[1].split("</p>")[0]
+    assert "Người nộp đã đề nghị rút hồ sơ ngày" in note and "Nộp nhầm thủ tục" in note
+    assert page.index("withdrawal-request") < page.index('id="ws-actions"')
