@@ -190,7 +190,8 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
 # usual next ones (receive or ask for completion, take, ask for a supplement, complete the
 # step, approve, hand over; issue 18).
 RARE_ACTIONS = frozenset({
-    Action.REFUSE_RECEPTION, Action.REQUEST_CONSULTATION, Action.FORWARD_INTER_AGENCY, Action.REQUEST_OBLIGATION,
+    Action.REFUSE_RECEPTION, Action.REQUEST_CONSULTATION, Action.FORWARD_INTER_AGENCY,
+    Action.REQUEST_OBLIGATION,
     Action.REFUSE, Action.STOP, Action.CONFIRM_WITHDRAWAL, Action.APOLOGISE})
 
 # The actions of the step in progress: a leader may take them on any step; a specialist only on
