@@ -185,6 +185,15 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
     return frozenset(found)
 
 
+# The actions that turn a dossier aside (to another agency, to its end without a result, an
+# apology) rather than forward: the workspace groups them under "other actions", after the
+# usual next ones (receive or ask for completion, take, ask for a supplement, complete the
+# step, approve, hand over; issue 18).
+RARE_ACTIONS = frozenset({
+    Action.REFUSE_RECEPTION, Action.REQUEST_CONSULTATION, Action.FORWARD_INTER_AGENCY,
+    Action.REQUEST_OBLIGATION,
+    Action.REFUSE, Action.STOP, Action.CONFIRM_WITHDRAWAL, Action.APOLOGISE})
+
 # The actions of the step in progress: a leader may take them on any step; a specialist only on
 # a step they hold, or on a free step that is not the leader's (they become its holder).
 STEP_ACTIONS = frozenset({Action.COMPLETE_STEP, Action.REQUEST_SUPPLEMENT,

@@ -138,6 +138,11 @@ def open_panel(page: Page, action: str) -> Locator:
     """An action's form. A button alone is on the workspace; a form with fields is loaded
     when its link is clicked (htmx swaps it in, open, with the focus on its first field)."""
     form = page.locator(f"form.action-{action}")
+    # The rare actions are grouped under "Thao tác khác" (a <details>): open it first.
+    group = page.locator("details.more-actions", has=page.locator(
+        f"form.action-{action}, #action-{action}"))
+    if group.count() and group.get_attribute("open") is None:
+        group.locator("> summary").click()
     if not form.count():
         page.locator(f"#action-{action} a.action-open").click()
         expect(form.locator("details")).to_have_attribute("open", "")
@@ -425,6 +430,50 @@ def test_overdue_dossier_gets_an_apology_and_a_new_appointment(app, new_context)
     expect(item.locator(".original-appointment")).to_have_text(local_datetime(due_at))
     expect(item.locator(".apology-reason")).to_have_text("Chờ kết quả đo đạc lại thửa đất.")
     expect(item).not_to_contain_text(NAME)  # no personal data on the public page
+
+
+# --- a refusal: the rare actions grouped, the tick asked (issue 18) ------------------------
+
+def test_the_leader_refuses_from_the_other_actions_with_the_tick(app, new_context):
+    people = build_people(app)
+    with app.app_context():
+        version = db.session.get(ProcedureVersion, people.version_id)
+        applicant = db.session.get(User, people.ids["citizen"])
+        dossier = factories.submitted_dossier(version, applicant, utcnow() - timedelta(hours=2))
+        wf.receive(dossier, wf.Context(db.session.get(User, people.ids["counter"]),
+                                       utcnow() - timedelta(hours=1), current_calendar()))
+        db.session.commit()
+        dossier_id = dossier.id
+
+    leader = context_for(new_context)
+    staff_log_in(leader, people, "leader")
+    leader.goto(f"/can-bo/ho-so/{dossier_id}")
+    actions = leader.locator(".ws-actions-column")
+    # The usual next step is in sight; refusing and stopping wait under "Thao tác khác".
+    expect(actions.locator("form.action-take")).to_be_visible()
+    group = actions.locator("details.more-actions")
+    expect(group.locator("> summary")).to_have_text("Thao tác khác")
+    expect(group).not_to_have_attribute("open", "")
+    expect(group.locator("#action-refuse")).to_be_hidden()
+    expect(group.locator("#action-stop")).to_be_hidden()
+    helpers.check_page(leader)
+
+    form = open_panel(leader, "refuse")
+    form.get_by_label("Lý do", exact=True).fill("Đất đang có tranh chấp.")
+    form.get_by_role("button", name="Từ chối giải quyết", exact=True).click()
+    form = leader.locator("form.action-refuse")
+    box = form.get_by_label("Tôi xác nhận từ chối giải quyết hồ sơ (không hoàn tác được)")
+    expect(form.locator("#refuse-sure-error")).to_have_text(
+        "Hãy đánh dấu ô xác nhận: thao tác này không hoàn tác được.")
+    expect(leader.locator("details.more-actions")).to_have_attribute("open", "")
+    assert load(app, dossier_id).state is S.RECEIVED  # nothing happened
+    helpers.check_page(leader)  # the refusal, with axe
+
+    box.check()
+    form.get_by_role("button", name="Từ chối giải quyết", exact=True).click()
+    expect(leader.locator("#workspace .workspace-message")).to_have_text(
+        "Đã thực hiện: Từ chối giải quyết.")
+    assert load(app, dossier_id).state is S.REFUSED
 
 
 def store_real_files(app, dossier_id: int) -> None:

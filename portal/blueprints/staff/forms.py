@@ -23,7 +23,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from portal.calendar import VN_TZ
@@ -75,9 +75,16 @@ class TakeForm(ActionForm):
     button_only = True
 
 
+def _irreversible(label):
+    """The tick an action that cannot be undone asks for (issue 18): without it the form is
+    refused next to the box (422) and nothing changes. Works without JavaScript."""
+    return BooleanField(label, validators=[DataRequired(
+        _l("Hãy đánh dấu ô xác nhận: thao tác này không hoàn tác được."))])
+
+
 class ConfirmWithdrawalForm(ActionForm):
     action = Action.CONFIRM_WITHDRAWAL
-    button_only = True
+    sure = _irreversible(_l("Tôi xác nhận cho rút hồ sơ (không hoàn tác được)"))
 
 
 class _ItemsReasonForm(ActionForm):
@@ -105,14 +112,17 @@ class _ReasonForm(ActionForm):
 
 class RefuseReceptionForm(_ReasonForm):
     action = Action.REFUSE_RECEPTION
+    sure = _irreversible(_l("Tôi xác nhận từ chối tiếp nhận hồ sơ (không hoàn tác được)"))
 
 
 class RefuseForm(_ReasonForm):
     action = Action.REFUSE
+    sure = _irreversible(_l("Tôi xác nhận từ chối giải quyết hồ sơ (không hoàn tác được)"))
 
 
 class StopForm(_ReasonForm):
     action = Action.STOP
+    sure = _irreversible(_l("Tôi xác nhận dừng giải quyết hồ sơ (không hoàn tác được)"))
 
 
 class _NoteForm(ActionForm):

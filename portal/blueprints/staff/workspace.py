@@ -38,7 +38,13 @@ from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow import appointments, queries
 from portal.workflow.plan import process_rows
-from portal.workflow.transitions import Action, Actor, actors_for, allowed_actions
+from portal.workflow.transitions import (
+    RARE_ACTIONS,
+    Action,
+    Actor,
+    actors_for,
+    allowed_actions,
+)
 
 # Actions offered elsewhere: the counter's hand-over and on-the-spot resolution (intake),
 # and the applicant's own resubmission.
@@ -142,7 +148,11 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         errors = [*posted.form_errors, *(e for f in posted for e in f.errors)]
         message = ("error", " ".join(str(e) for e in errors))
     context = dict(
-        dossier=dossier, now=now, overdue=dossier.is_overdue(now), actions=actions,
+        dossier=dossier, now=now, overdue=dossier.is_overdue(now),
+        actions=[a for a in actions if a not in RARE_ACTIONS],
+        rare_actions=[a for a in actions if a in RARE_ACTIONS],
+        # The group is open when the action the officer opened or posted is in it.
+        rare_open=bool({opened, posted and posted.action} & RARE_ACTIONS),
         apology_owed=appointments.apology_owed(dossier, now),
         forms=forms, on_demand={a for a in actions if a not in forms and a not in ELSEWHERE},
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),

@@ -97,7 +97,16 @@ def test_owner_adds_and_removes_members(csrf_client, app, login):
         org = db.session.get(Organisation, org_id)
         member = next(m for m in org.members if not m.is_owner)
         assert member.user.email == "member@example.vn"
-        member_id = member.id
+        member_id, name = member.id, member.user.full_name
+    # The removal is asked once more (issue 18): the button opens the question, the real
+    # button is inside it (a <details>, no JavaScript needed).
+    page = csrf_client.get("/tai-khoan/ho-so-ca-nhan").get_data(as_text=True)
+    remove = f'action="/tai-khoan/to-chuc/{org_id}/thanh-vien/{member_id}/xoa"'
+    start = page.index('<details class="confirm-post')
+    details = page[start:page.index("</details>", start)]
+    assert remove in details and "csrf_token" in details
+    assert f"Xóa {name} khỏi Công ty A?" in details and "Xác nhận xóa" in details
+    assert page.count(remove) == 1
     csrf_client.post(f"/tai-khoan/to-chuc/{org_id}/thanh-vien/{member_id}/xoa")
     with app.app_context():
         assert len(db.session.get(Organisation, org_id).members) == 1

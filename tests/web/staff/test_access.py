@@ -49,7 +49,7 @@ def test_the_supervisor_reads_every_agency_but_cannot_act(as_, world, app):
     assert client.get(f"/can-bo/hang-doi?agency={world.other_id}").status_code == 200
     version = load(app, world.dossier_id).lock_version
     for action in ("take", "refuse", "stop"):
-        response = act(client, app, world.dossier_id, action, {"reason": "Thử"})
+        response = act(client, app, world.dossier_id, action, {"reason": "Thử", "sure": "y"})
         assert response.status_code == 403
     after = load(app, world.dossier_id)
     assert after.state is S.RECEIVED and after.lock_version == version
@@ -59,7 +59,8 @@ def test_the_supervisor_reads_every_agency_but_cannot_act(as_, world, app):
 def test_an_action_of_another_role_is_403_and_changes_nothing(as_, world, app, who):
     advance(app, world, *RECEIVED)
     # Approving, refusing and stopping are the leader's.
-    response = act(as_(who), app, world.dossier_id, "stop", {"reason": "Không đủ điều kiện"})
+    response = act(as_(who), app, world.dossier_id, "stop",
+                   {"reason": "Không đủ điều kiện", "sure": "y"})
     assert response.status_code == 403
     assert load(app, world.dossier_id).state is S.RECEIVED
 

@@ -35,7 +35,7 @@ CONSULTED = ("specialist", "request_consultation", {})
 CASES: dict[str, tuple[tuple, str, dict]] = {
     "receive": ((), "counter", {}),
     "request_completion": ((), "counter", {"items": "Tờ khai", "reason": "Chưa ký"}),
-    "refuse_reception": ((), "counter", {"reason": "Không thuộc thẩm quyền"}),
+    "refuse_reception": ((), "counter", {"reason": "Không thuộc thẩm quyền", "sure": "y"}),
     "take": (RECEIVED, "specialist", {}),
     "assign": (RECEIVED, "leader", {"assignee": "SPECIALIST"}),
     "complete_step": (IN_PROGRESS, "specialist", {"note": "Đủ điều kiện"}),
@@ -56,9 +56,9 @@ CASES: dict[str, tuple[tuple, str, dict]] = {
                                              {"note": "Thuế"})),
                              "counter", {"note": "Biên lai 0042"}),
     "approve": ((*AT_LEADER, ("leader", "result_file", {})), "leader", {"result_note": "Số 15"}),
-    "refuse": (RECEIVED, "leader", {"reason": "Đất đang tranh chấp"}),
-    "stop": (RECEIVED, "leader", {"reason": "Theo đề nghị của cơ quan thuế"}),
-    "confirm_withdrawal": (RECEIVED, "counter", {}),
+    "refuse": (RECEIVED, "leader", {"reason": "Đất đang tranh chấp", "sure": "y"}),
+    "stop": (RECEIVED, "leader", {"reason": "Theo đề nghị của cơ quan thuế", "sure": "y"}),
+    "confirm_withdrawal": (RECEIVED, "counter", {"sure": "y"}),
     "apologise": (IN_PROGRESS, "leader",
                   {"reason": "Chờ đo đạc", "new_date": "FUTURE", "new_time": "15:30"}),
 }

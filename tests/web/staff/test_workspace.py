@@ -62,7 +62,8 @@ def test_an_htmx_action_returns_the_workspace_fragment(as_, world, app):
 
 
 def test_a_refusal_through_htmx_is_a_422_fragment(as_, world, app):
-    response = act(as_("counter"), app, world.dossier_id, "refuse_reception", {"reason": ""},
+    response = act(as_("counter"), app, world.dossier_id, "refuse_reception",
+                   {"reason": "", "sure": "y"},
                    htmx=True)
     assert response.status_code == 422 and "<html" not in response.text
     assert "Vui lòng nhập lý do từ chối." in response.text
@@ -76,7 +77,7 @@ def test_a_stale_version_is_a_conflict_and_changes_nothing(as_, world, app):
     now = load(app, world.dossier_id)
     for htmx in (False, True):
         response = act(as_("leader"), app, world.dossier_id, "stop",
-                       {"reason": "Theo đề nghị"}, version=seen, htmx=htmx)
+                       {"reason": "Theo đề nghị", "sure": "y"}, version=seen, htmx=htmx)
         assert response.status_code == (200 if htmx else 409)
         assert str(CONFLICT_MESSAGE) in response.text
     after = load(app, world.dossier_id)
@@ -104,7 +105,8 @@ def test_a_commit_race_is_a_conflict(as_, world, app, monkeypatch, backend):
         return real(dossier, ctx, **kwargs)
 
     monkeypatch.setitem(wf.FUNCTIONS, wf.Action.STOP, racing)  # the map the route calls
-    response = act(as_("leader"), app, world.dossier_id, "stop", {"reason": "Theo đề nghị"})
+    response = act(as_("leader"), app, world.dossier_id, "stop",
+                   {"reason": "Theo đề nghị", "sure": "y"})
     assert response.status_code == 409 and str(CONFLICT_MESSAGE) in response.text
     assert load(app, world.dossier_id).state is S.RECEIVED
 

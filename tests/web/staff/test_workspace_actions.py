@@ -48,8 +48,9 @@ CASES = {
                            "Vui lòng nhập các giấy tờ cần bổ sung.",
                            {"items": "Bản sao CCCD\nSơ đồ thửa đất", "reason": "Thiếu giấy tờ"},
                            S.NEEDS_COMPLETION),
-    "refuse_reception": ((), "counter", {"reason": " "}, "Vui lòng nhập lý do từ chối.",
-                         {"reason": "Không thuộc thẩm quyền"}, S.REFUSED),
+    "refuse_reception": ((), "counter", {"reason": " ", "sure": "y"},
+                         "Vui lòng nhập lý do từ chối.",
+                         {"reason": "Không thuộc thẩm quyền", "sure": "y"}, S.REFUSED),
     "take": (RECEIVED, "specialist", None, None, {}, S.IN_PROGRESS),
     "request_supplement": (IN_PROGRESS, "specialist", {"items": "Bản vẽ", "reason": ""},
                            "Vui lòng nhập lý do.", {"items": "Bản vẽ", "reason": "Thiếu"},
@@ -58,10 +59,11 @@ CASES = {
                            "Vui lòng nhập nội dung nghĩa vụ tài chính",
                            {"note": "Thông báo thuế số 12, 1.200.000 đ"},
                            S.AWAITING_PAYMENT_OF_OBLIGATION),
-    "refuse": (RECEIVED, "leader", {"reason": ""}, "Vui lòng nhập lý do từ chối giải quyết.",
-               {"reason": "Đất đang tranh chấp"}, S.REFUSED),
-    "stop": (RECEIVED, "leader", {"reason": ""}, "Vui lòng nhập lý do dừng xử lý.",
-             {"reason": "Theo đề nghị của cơ quan thuế"}, S.STOPPED),
+    "refuse": (RECEIVED, "leader", {"reason": "", "sure": "y"},
+               "Vui lòng nhập lý do từ chối giải quyết.",
+               {"reason": "Đất đang tranh chấp", "sure": "y"}, S.REFUSED),
+    "stop": (RECEIVED, "leader", {"reason": "", "sure": "y"}, "Vui lòng nhập lý do dừng xử lý.",
+             {"reason": "Theo đề nghị của cơ quan thuế", "sure": "y"}, S.STOPPED),
 }
 
 
@@ -217,12 +219,40 @@ def test_the_e_result_is_named_after_its_type(as_, world, app):
 def test_confirm_withdrawal(as_, world, app):
     advance(app, world, *RECEIVED)
     counter = as_("counter")
-    _refused(act(counter, app, world.dossier_id, "confirm_withdrawal"),
+    _refused(act(counter, app, world.dossier_id, "confirm_withdrawal", {"sure": "y"}),
              "Người nộp chưa đề nghị rút hồ sơ này.")
     set_fields(app, world.dossier_id, withdrawal_requested_at=utcnow(),
                withdrawal_reason="Nộp nhầm thủ tục")
-    _done(act(counter, app, world.dossier_id, "confirm_withdrawal"))
+    _done(act(counter, app, world.dossier_id, "confirm_withdrawal", {"sure": "y"}))
     assert load(app, world.dossier_id).state is S.WITHDRAWN
+
+
+# (setup steps, who, fields but the tick) of the actions that cannot be undone (issue 18)
+IRREVERSIBLE = {
+    "refuse_reception": ((), "counter", {"reason": "Không thuộc thẩm quyền"}, S.REFUSED),
+    "refuse": (RECEIVED, "leader", {"reason": "Đất đang tranh chấp"}, S.REFUSED),
+    "stop": (RECEIVED, "leader", {"reason": "Theo đề nghị của cơ quan thuế"}, S.STOPPED),
+    "confirm_withdrawal": (RECEIVED, "counter", {}, S.WITHDRAWN),
+}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("name", list(IRREVERSIBLE))
+def test_an_irreversible_action_needs_the_tick(as_, world, app, name, htmx):
+    steps, who, fields, after = IRREVERSIBLE[name]
+    advance(app, world, *steps)
+    if name == "confirm_withdrawal":
+        set_fields(app, world.dossier_id, withdrawal_requested_at=utcnow(),
+                   withdrawal_reason="Nộp nhầm thủ tục")
+    client = as_(who)
+    before = load(app, world.dossier_id)
+    page = _refused(act(client, app, world.dossier_id, name, fields, htmx=htmx),
+                    "Hãy đánh dấu ô xác nhận: thao tác này không hoàn tác được.")
+    assert f'id="{name}-sure-error"' in page and "không hoàn tác được)" in page
+    unchanged = load(app, world.dossier_id)
+    assert (unchanged.state, unchanged.lock_version) == (before.state, before.lock_version)
+    _done(act(client, app, world.dossier_id, name, {**fields, "sure": "y"}))
+    assert load(app, world.dossier_id).state is after
 
 
 def _next_saturday() -> dict:

@@ -128,3 +128,28 @@ def test_the_fragments_check_who_asks(as_, world, app):
     assert as_("specialist").get(stop, headers=HTMX).status_code == 403
     assert as_("leader").get(stop, headers=HTMX).status_code == 200
     assert as_("leader").get(f"/can-bo/ho-so/{d}/thao-tac/hand_over").status_code == 404
+
+
+def test_the_usual_actions_come_first_the_rare_ones_are_grouped(as_, world, app):
+    """Issue 18: the leader's ten equal buttons. The next step first; refusing, stopping,
+    asking another agency… under "Thao tác khác" (a <details>, closed unless one of its
+    actions is the one opened or just refused)."""
+    advance(app, world, *RECEIVED)
+    url = f"/can-bo/ho-so/{world.dossier_id}"
+    page = as_("leader").get(url).text
+    group = page.index('<details class="more-actions mt-2">')
+    assert "Thao tác khác" in page[group:group + 200]
+    end = page.index("</details>", page.index('class="more-actions-list"'))
+    for usual in ("take", "assign"):
+        assert page.index(f"action-{usual}") < group
+    for rare in ("refuse", "stop"):
+        assert group < page.index(f'id="action-{rare}"') < end
+
+    # Without JavaScript the link opens the workspace with the group and the form open.
+    opened = as_("leader").get(f"{url}/thao-tac/stop").text
+    assert '<details class="more-actions mt-2" open>' in opened
+    refused = act(as_("leader"), app, world.dossier_id, "refuse", {"reason": "Tranh chấp"})
+    assert refused.status_code == 422
+    assert '<details class="more-actions mt-2" open>' in refused.text
+    taken = as_("leader").get(f"{url}/thao-tac/assign").text
+    assert '<details class="more-actions mt-2">' in taken
