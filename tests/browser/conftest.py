@@ -12,10 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from servers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 VENDOR = Path(__file__).resolve().parents[2] / "portal" / "static" / "vendor"
+# Assertions wait up to 10 s (Playwright's default is 5): CI runs three xdist workers on two
+# cores, and an htmx search answered while the replay halves run can take longer than 5 s.
+expect.set_options(timeout=10_000)
+
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     # Without these Chromium keeps calling Google services over the closed network.

@@ -89,6 +89,7 @@ def open_nav_menu(page: Page, menu: str) -> None:
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
     details = page.locator(f"header details.{menu}")
+    page.wait_for_load_state()  # a page still loading may swallow the click
     if details.get_attribute("open") is None:
         details.locator("summary").click()
     expect(details).to_have_attribute("open", "")
