@@ -138,6 +138,9 @@ def open_panel(page: Page, action: str) -> Locator:
     """An action's form. A button alone is on the workspace; a form with fields is loaded
     when its link is clicked (htmx swaps it in, open, with the focus on its first field)."""
     form = page.locator(f"form.action-{action}")
+    # The journeys keep a page per person in one browser: the focus checked below belongs to
+    # the page in front (headless Chromium gives it to one page at a time).
+    page.bring_to_front()
     # The rare actions are grouped under "Thao tác khác" (a <details>): open it first.
     group = page.locator("details.more-actions", has=page.locator(
         f"form.action-{action}, #action-{action}"))
