@@ -209,6 +209,8 @@ def _check_confirmation(page: Page, app, dossier_id: int) -> str:
 
 def _menu_link(page: Page, name: str) -> Locator:
     """A link of the main navigation; on a phone the menu opens first."""
+    # Before the stylesheet applies, the phone's menu button shows on a desktop too.
+    page.wait_for_load_state()
     toggler = page.get_by_role("button", name="Mở menu")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
