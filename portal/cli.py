@@ -1,4 +1,5 @@
-"""Command-line tools: `flask demo seed` and `replay-2019`, `flask catalog import/export`."""
+"""Command-line tools: `flask demo seed` and `replay-2019`, `flask catalog import/export`,
+`flask storage sweep`, `flask messages run-job` (the periodic jobs)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,6 @@ def register_cli(app: Flask) -> None:
     from portal.dossiers.cli import storage_cli
 
     app.cli.add_command(storage_cli)
+    from portal.notifications.jobs_cli import messages_cli
+
+    app.cli.add_command(messages_cli)

@@ -20,6 +20,12 @@ from portal.catalog.models import (
 )
 from portal.core.throttle import Throttle
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
+from portal.notifications.jobs_models import (
+    JobRun,
+    OverdueAlert,
+    StaffMailing,
+    StaffMailPreference,
+)
 from portal.notifications.models import OutboxMessage
 from portal.workflow.models import (
     Consultation,
@@ -36,4 +42,5 @@ __all__ = [
     "ProcedureVersion", "RoleAssignment", "Throttle", "User",
     "UserSession",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
+    "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
 ]
