@@ -275,3 +275,20 @@ def test_schedules_are_read_in_viet_nam_time():
 def test_a_job_refuses_a_naive_now(centre):
     with pytest.raises(ValueError):
         jobs.overdue_scan(datetime(2025, 4, 29, 9))
+
+
+def test_a_huey_instance_runs_the_jobs_on_their_schedules(centre, app):
+    from huey import MemoryHuey
+
+    centre.taken(at(23))  # due 29/04 09:00
+    huey = MemoryHuey("jobs-test", utc=True)
+    jobs.register_periodic(huey, app)
+    # 09:05 in Viet Nam, as Huey's consumer sees it (naive UTC): only the scan is due.
+    due = huey.read_periodic(datetime(2025, 4, 29, 2, 5))
+    assert [task.name for task in due] == ["periodic-overdue-scan"]
+    due = huey.read_periodic(datetime(2025, 4, 29, 0, 15))  # 07:15: the digests too
+    assert {task.name for task in due} == {"periodic-digests", "periodic-overdue-scan"}
+    # The task runs the job at the present (December 2026): long after the dossier's due
+    # time, beyond the scan's look-back — nothing to tell, and the run is recorded.
+    assert huey.execute(huey.read_periodic(datetime(2025, 4, 29, 2, 5))[0]) == 0
+    assert db.session.get(JobRun, "overdue-scan") is not None
