@@ -292,3 +292,38 @@ def test_a_huey_instance_runs_the_jobs_on_their_schedules(centre, app):
     # time, beyond the scan's look-back — nothing to tell, and the run is recorded.
     assert huey.execute(huey.read_periodic(datetime(2025, 4, 29, 2, 5))[0]) == 0
     assert db.session.get(JobRun, "overdue-scan") is not None
+
+
+def test_the_storage_sweep_runs_as_a_job(app, db_session, tmp_path):
+    import io
+
+    from portal.core.models import utcnow
+    from portal.storage import LocalStorage
+
+    # A store of its own: the app's holds what other tests left, which is not this test's.
+    storage, kept = LocalStorage(tmp_path / "store"), app.extensions["storage"]
+    app.extensions["storage"] = storage
+    try:
+        key = "dossiers/999999/orphan-of-the-jobs-test"
+        storage.put(key, io.BytesIO(b"no row names me"))
+        assert jobs.run("storage-sweep", utcnow()) == 0  # younger than the grace period
+        assert storage.exists(key)
+        assert jobs.run("storage-sweep", utcnow() + timedelta(days=2)) == 1
+        assert not storage.exists(key)
+        assert db.session.get(JobRun, "storage-sweep").last_count == 1
+    finally:
+        app.extensions["storage"] = kept
+
+
+def test_a_deactivated_officer_is_not_told_and_a_leader_holding_the_step_once(centre):
+    held_by_leader = centre.taken(at(23), "leader")
+    by_specialist = centre.taken(at(23))
+    centre.people["specialist"].active = False
+    db.session.flush()
+
+    mark = outbox_mark()
+    assert jobs.run("overdue-scan", at(29, 9, 5)) == 2
+    sent = written_after(mark)
+    assert {(m.dossier_id, m.recipient) for m in sent} == {
+        (held_by_leader.id, centre.people["leader"].email),
+        (by_specialist.id, centre.people["leader"].email)}
