@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from urllib.parse import urlsplit
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from huey import crontab
@@ -33,7 +32,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from portal.accounts import policy
 from portal.accounts.models import Role, RoleAssignment, User
 from portal.calendar import VN_TZ
-from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.calendar.overrides import current_calendar
 from portal.core.models import utcnow
 from portal.dossiers.models import Dossier
@@ -43,10 +41,16 @@ from portal.notifications.jobs_models import (
     JobRun,
     MailingKind,
     OverdueAlert,
-    StaffMailing,
-    StaffMailPreference,
 )
-from portal.notifications.models import OutboxMessage
+from portal.notifications.staff_mail import (
+    absolute_url,
+    email,
+    local,
+    mail_once,
+    mailed,
+    opted_out,
+    render,
+)
 from portal.stats import access
 from portal.stats import monitoring as mon
 from portal.workflow.appointments import apology_owed
@@ -62,34 +66,10 @@ MAX_SCAN_LOOKBACK = timedelta(days=7)
 DIGEST_ROWS = 5  # overdue dossiers listed in a digest
 
 
-def local(moment: datetime) -> str:
-    return fmt_dt_vi(moment.astimezone(VN_TZ))
-
-
-def absolute_url(endpoint: str, **values) -> str:
-    """The address of a page from the configured BASE_URL: a job has no request to take
-    the host from."""
-    base = urlsplit(current_app.config["PORTAL"].base_url)
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path.rstrip("/") or "/",
-                                       url_scheme=base.scheme or "https")
-    return adapter.build(endpoint, values, force_external=True)
-
-
-def _render(name: str, **context) -> str:
-    """A plain-text e-mail from its template. Not ``render_template``: the page context
-    processors read the request, and a job has none."""
-    return current_app.jinja_env.get_template(name).render(**context)
-
-
 def _aware(now: datetime) -> datetime:
     if now.tzinfo is None:
         raise ValueError("a job's now must carry its time zone")
     return now.astimezone(UTC)
-
-
-def _email(user: User, subject: str, body: str, dossier_id: int | None = None) -> None:
-    db.session.add(OutboxMessage(dossier_id=dossier_id, channel="email", recipient=user.email,
-                                 subject=subject[:300], body=body))
 
 
 # --- 1. the overdue scan ---------------------------------------------------------------------
@@ -146,43 +126,14 @@ def _announce_overdue(dossier: Dossier, people: list[User], now: datetime) -> in
             db.session.flush()  # a concurrent scan's row stops this one here
             link = absolute_url("staff.workspace", dossier_id=dossier.id)
             for person in people:
-                body = _render("emails/jobs/overdue.txt", person=person,
-                                       dossier=dossier, due=local(due),
-                                       apologised=dossier.new_appointment_at is not None,
-                                       holder=dossier.holder, link=link)
-                _email(person, f"[{dossier.code}] Hồ sơ quá hạn: cần xin lỗi và hẹn lại",
-                       body, dossier.id)
+                body = render("emails/jobs/overdue.txt", person=person, dossier=dossier,
+                              due=local(due), holder=dossier.holder, link=link,
+                              apologised=dossier.new_appointment_at is not None)
+                email(person, f"[{dossier.code}] Hồ sơ quá hạn: cần xin lỗi và hẹn lại",
+                      body, dossier.id)
     except IntegrityError:
         return 0  # announced by another run in the meantime
     return len(people)
-
-
-# --- people and their choices ------------------------------------------------------------------
-
-def _opted_out(kind: MailingKind) -> set[int]:
-    column = (StaffMailPreference.reminders if kind is MailingKind.REMINDER
-              else StaffMailPreference.digests)
-    return set(db.session.scalars(select(StaffMailPreference.user_id)
-                                  .where(column.is_(False))))
-
-
-def _mailed(kind: MailingKind, day: date) -> set[int]:
-    return set(db.session.scalars(select(StaffMailing.user_id).where(
-        StaffMailing.kind == kind, StaffMailing.day == day)))
-
-
-def _mail_once(person: User, kind: MailingKind, day: date, now: datetime, subject: str,
-               body: str) -> int:
-    """The person's one mailing of this kind today, with its record; 0 if a concurrent run
-    wrote it first."""
-    try:
-        with db.session.begin_nested():
-            db.session.add(StaffMailing(user_id=person.id, kind=kind, day=day, sent_at=now))
-            db.session.flush()
-            _email(person, subject, body)
-    except IntegrityError:
-        return 0
-    return 1
 
 
 def _working_today(now: datetime):
@@ -259,15 +210,15 @@ def send_reminders(now: datetime) -> int:
         return 0
     today, calendar = working
     limit = due_soon_limit(now, calendar)
-    skip = _opted_out(MailingKind.REMINDER) | _mailed(MailingKind.REMINDER, today)
+    skip = opted_out(MailingKind.REMINDER) | mailed(MailingKind.REMINDER, today)
     written = 0
     for person, reminder in sorted(_reminders(now, limit).items(), key=lambda x: x[0].id):
         if person.id in skip:
             continue
-        body = _render("emails/jobs/reminder.txt", person=person, reminder=reminder,
-                               local=local, limit=local(limit), now=now,
-                               link=absolute_url, profile=absolute_url("auth.profile"))
-        written += _mail_once(person, MailingKind.REMINDER, today, now,
+        body = render("emails/jobs/reminder.txt", person=person, reminder=reminder,
+                      local=local, limit=local(limit), now=now, link=absolute_url,
+                      profile=absolute_url("auth.profile"))
+        written += mail_once(person, MailingKind.REMINDER, today, now,
                               f"Nhắc việc ngày {today:%d/%m/%Y}", body)
     return written
 
@@ -291,7 +242,7 @@ def send_digests(now: datetime) -> int:
     if working is None:
         return 0
     today, calendar = working
-    skip = _opted_out(MailingKind.DIGEST) | _mailed(MailingKind.DIGEST, today)
+    skip = opted_out(MailingKind.DIGEST) | mailed(MailingKind.DIGEST, today)
     boards: dict[tuple[int, ...], mon.Board] = {}  # leaders of one agency share a board
     written = 0
     for person in _digest_readers():
@@ -301,12 +252,12 @@ def send_digests(now: datetime) -> int:
         ids = tuple(a.id for a in agencies)
         if ids not in boards:
             boards[ids] = mon.board(mon.Scope(ids, now, calendar), agencies, DIGEST_ROWS)
-        body = _render("emails/jobs/digest.txt", person=person, board=boards[ids],
-                               today=today, watches=list(mon.Watch), local=local,
-                               overdue=boards[ids].lists[mon.Watch.OVERDUE],
-                               link=absolute_url, profile=absolute_url("auth.profile"),
-                               single=agencies[0] if len(agencies) == 1 else None)
-        written += _mail_once(person, MailingKind.DIGEST, today, now,
+        body = render("emails/jobs/digest.txt", person=person, board=boards[ids],
+                      today=today, watches=list(mon.Watch), local=local,
+                      overdue=boards[ids].lists[mon.Watch.OVERDUE],
+                      link=absolute_url, profile=absolute_url("auth.profile"),
+                      single=agencies[0] if len(agencies) == 1 else None)
+        written += mail_once(person, MailingKind.DIGEST, today, now,
                               f"Báo cáo giám sát ngày {today:%d/%m/%Y}", body)
     return written
 
