@@ -219,7 +219,7 @@ def send_reminders(now: datetime) -> int:
                       local=local, limit=local(limit), now=now, link=absolute_url,
                       profile=absolute_url("auth.profile"))
         written += mail_once(person, MailingKind.REMINDER, today, now,
-                              f"Nhắc việc ngày {today:%d/%m/%Y}", body)
+                             f"Nhắc việc ngày {today:%d/%m/%Y}", body)
     return written
 
 
@@ -258,7 +258,7 @@ def send_digests(now: datetime) -> int:
                       link=absolute_url, profile=absolute_url("auth.profile"),
                       single=agencies[0] if len(agencies) == 1 else None)
         written += mail_once(person, MailingKind.DIGEST, today, now,
-                              f"Báo cáo giám sát ngày {today:%d/%m/%Y}", body)
+                             f"Báo cáo giám sát ngày {today:%d/%m/%Y}", body)
     return written
 
 
