@@ -171,13 +171,14 @@ def invitation(token: str):
 
 
 @bp.post("/loi-moi/<token>/tham-gia")
-@login_required
 def join_organisation(token: str):
     lookup = invitations.find(token, utcnow())
     if lookup.problem is not None:
         return _unusable(lookup.problem)
     invite = lookup.invitation
-    if EmptyForm().validate_on_submit():
+    # Signed out meanwhile: back to the invitation, which offers the login (whose `next`
+    # brings the person back there, not to this POST-only address).
+    if current_user.is_authenticated and EmptyForm().validate_on_submit():
         try:
             with unit_of_work():
                 invitations.accept(invite, current_user, utcnow())

@@ -272,3 +272,27 @@ def test_every_invitation_form_needs_its_csrf_token(app, business, login):
     stranger = factories.CsrfClient(app.test_client())
     login(stranger, "stranger@example.vn")
     assert stranger.client.post(f"/tai-khoan/loi-moi/{token}/tham-gia").status_code == 400
+
+
+def test_joining_after_the_session_ended_goes_back_to_the_invitation(app, business,
+                                                                     csrf_client):
+    _, token = _invite(app, business, "stranger@example.vn")
+    response = csrf_client.post(f"/tai-khoan/loi-moi/{token}/tham-gia")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/tai-khoan/loi-moi/{token}"
+    assert "stranger@example.vn" not in _members(app, business)
+
+
+def test_an_organisation_sends_at_most_twenty_invitation_mails_an_hour(app, business,
+                                                                       signed_in):
+    owner = signed_in("owner@example.vn")
+    url = f"/tai-khoan/to-chuc/{business}/loi-moi"
+    for n in range(invitations.MAILS_PER_HOUR):
+        owner.post(url, data={"email": f"nguoi{n}@example.vn"})
+    refused = owner.post(url, data={"email": "mot-nua@example.vn"}, follow_redirects=True)
+    assert "Tổ chức đã gửi quá nhiều lời mời trong một giờ" in refused.get_data(as_text=True)
+    with app.app_context():
+        invitation_id = db.session.scalar(db.select(OrganisationInvitation.id))
+        assert db.session.scalar(db.select(db.func.count(OrganisationInvitation.id))) == 20
+    resent = owner.post(f"{url}/{invitation_id}/gui-lai", follow_redirects=True)
+    assert "Tổ chức đã gửi quá nhiều lời mời trong một giờ" in resent.get_data(as_text=True)
