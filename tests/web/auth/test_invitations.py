@@ -121,6 +121,11 @@ def test_an_expired_link_says_so_and_changes_nothing(app, business, csrf_client,
         assert response.status_code == 410
         assert "Lời mời này đã hết hạn" in response.get_data(as_text=True)
     assert "stranger@example.vn" not in _members(app, business)
+    owner = factories.CsrfClient(app.test_client())
+    login(owner, "owner@example.vn")
+    profile = owner.get("/tai-khoan/ho-so-ca-nhan").get_data(as_text=True)
+    assert "stranger@example.vn – <strong>đã hết hạn" in profile  # resend still offered
+    assert f"/loi-moi/{invitation_id}/gui-lai" in profile
 
 
 def test_a_tampered_link_is_unknown(app, business, csrf_client):
