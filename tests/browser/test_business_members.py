@@ -109,10 +109,43 @@ def test_an_invited_person_creates_an_account_joins_and_files_for_the_business(
     # Used once; the manager's list now shows a member, no invitation.
     invitee.goto(link)
     expect(invitee.locator(".invitation-problem")).to_contain_text("Lời mời này đã được dùng")
+    check_page(invitee)
     manager.reload()
     expect(manager.locator(".org-invitations")).to_have_count(0)
     expect(manager.locator(".org-members li", has_text="moi@example.vn")).to_contain_text(
         "Nguyễn Văn Mới")
+
+
+def test_a_person_with_an_account_signs_in_from_the_invitation_and_joins(
+        app, new_context, mail_inbox):
+    _company(app)
+    with app.app_context():
+        factories.citizen(email="ketoan@example.vn", full_name="Lê Văn Toán")
+        db.session.commit()
+    manager = context_for(new_context)
+    log_in(manager, "giamdoc@example.vn", factories.PASSWORD)
+    manager.goto("/tai-khoan/ho-so-ca-nhan")
+    manager.get_by_label("E-mail người được mời").fill("ketoan@example.vn")
+    manager.get_by_role("button", name="Gửi lời mời").click()
+    expect(manager.locator(".org-invitations li")).to_contain_text("ketoan@example.vn")
+    link = _invitation_link(mail_inbox.wait_for(1)[0])
+
+    invitee = context_for(new_context)
+    invitee.goto(link)
+    expect(invitee.locator("main")).to_contain_text("Đã có tài khoản với e-mail "
+                                                    "ketoan@example.vn")
+    expect(invitee.get_by_label("Họ và tên")).to_have_count(0)  # no second account
+    check_page(invitee)
+    invitee.get_by_role("link", name="Đăng nhập để tham gia").click()
+    invitee.get_by_label("E-mail", exact=True).fill("ketoan@example.vn")
+    invitee.get_by_label("Mật khẩu", exact=True).fill(factories.PASSWORD)
+    invitee.get_by_role("button", name="Đăng nhập", exact=True).click()
+    expect(invitee).to_have_url(link)  # back on the invitation, signed in
+    check_page(invitee)
+    invitee.get_by_role("button", name=f"Tham gia {COMPANY}").click()
+    expect(invitee.get_by_role("status")).to_contain_text(
+        f"Bạn đã trở thành thành viên của {COMPANY}")
+    assert _members(app) == ["giamdoc@example.vn", "ketoan@example.vn"]
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
