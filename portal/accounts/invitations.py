@@ -147,6 +147,32 @@ def account_exists(invitation: OrganisationInvitation) -> bool:
     return user_by_email(invitation.email) is not None
 
 
+def _claim(invitation: OrganisationInvitation, now: datetime) -> None:
+    """Mark the invitation used, once: of two requests at the same moment, the second waits
+    for the first's row lock and then matches nothing. Done before anything else is written,
+    so the loser is refused cleanly instead of colliding on the new account's e-mail."""
+    claimed = db.session.execute(
+        update(OrganisationInvitation)
+        .where(OrganisationInvitation.id == invitation.id,
+               OrganisationInvitation.accepted_at.is_(None),
+               OrganisationInvitation.revoked_at.is_(None),
+               OrganisationInvitation.expires_at > now)
+        .values(accepted_at=now)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise ops.AccountError(_l("Lời mời này không còn dùng được (đã dùng, đã bị thu hồi "
+                                  "hoặc đã hết hạn)."))
+    db.session.refresh(invitation)
+
+
+def _join(invitation: OrganisationInvitation, user: User) -> None:
+    invitation.accepted_by_id = user.id
+    organisation = invitation.organisation
+    if not any(m.user_id == user.id for m in organisation.members):
+        organisation.members.append(OrganisationMember(user=user, is_owner=False))
+    db.session.flush()
+
+
 def accept(invitation: OrganisationInvitation, user: User, now: datetime) -> None:
     """``user`` (signed in with the invited address) joins. Refused for another account
     (``Forbidden``) and for a staff account (staff do not file dossiers)."""
@@ -157,22 +183,8 @@ def accept(invitation: OrganisationInvitation, user: User, now: datetime) -> Non
     if user.is_staff:
         raise ops.AccountError(_l("Tài khoản cán bộ không thể là thành viên của tổ chức, doanh "
                                   "nghiệp. Hãy dùng một tài khoản công dân."))
-    claimed = db.session.execute(
-        update(OrganisationInvitation)
-        .where(OrganisationInvitation.id == invitation.id,
-               OrganisationInvitation.accepted_at.is_(None),
-               OrganisationInvitation.revoked_at.is_(None),
-               OrganisationInvitation.expires_at > now)
-        .values(accepted_at=now, accepted_by_id=user.id)
-        .execution_options(synchronize_session=False))
-    if claimed.rowcount != 1:
-        raise ops.AccountError(_l("Lời mời này không còn dùng được (đã dùng, đã bị thu hồi "
-                                  "hoặc đã hết hạn)."))
-    db.session.refresh(invitation)
-    organisation = invitation.organisation
-    if not any(m.user_id == user.id for m in organisation.members):
-        organisation.members.append(OrganisationMember(user=user, is_owner=False))
-    db.session.flush()
+    _claim(invitation, now)
+    _join(invitation, user)
 
 
 def register_and_accept(invitation: OrganisationInvitation, data: ops.Registration,
@@ -182,7 +194,8 @@ def register_and_accept(invitation: OrganisationInvitation, data: ops.Registrati
     if account_exists(invitation):
         raise ops.AccountError(_l("E-mail này đã có tài khoản. Hãy đăng nhập để tham gia tổ "
                                   "chức."))
+    _claim(invitation, now)
     user = ops.register(replace(data, email=invitation.email, organisation_name="",
                                 tax_code="", organisation_address=""))
-    accept(invitation, user, now)
+    _join(invitation, user)
     return user

@@ -142,7 +142,7 @@ def _register(invitation, form: InvitedRegisterForm):
                 id_number=form.id_number.data, password=form.password.data), utcnow())
             login_sessions.log_in(user, remember=False)
     except ops.AccountError as error:
-        show_refusal(form, error, flash_unplaced=True)
+        show_refusal(form, error)  # next to its field, else in the summary: 422
         return None
     flash(_("Đã tạo tài khoản. Bạn là thành viên của %(org)s và có thể nộp hồ sơ thay mặt tổ "
             "chức.", org=invitation.organisation.name), "success")
