@@ -2,6 +2,7 @@
 
 from portal.accounts.models import (
     Organisation,
+    OrganisationInvitation,
     OrganisationMember,
     RoleAssignment,
     User,
@@ -40,7 +41,7 @@ __all__ = [
     "Agency", "CalendarOverride", "Counter", "Field", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
     "ProcedureVersion", "RoleAssignment", "Throttle", "User",
-    "UserSession",
+    "UserSession", "OrganisationInvitation",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
 ]

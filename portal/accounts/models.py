@@ -183,3 +183,30 @@ class OrganisationMember(db.Model):
     organisation: Mapped[Organisation] = relationship(back_populates="members", lazy="joined")
     user: Mapped[User] = relationship(back_populates="memberships")
 
+
+
+class OrganisationInvitation(db.Model):
+    """An e-mail invitation to join an organisation (issue 18: a member no longer needs an
+    account first). The link carries a random token; only its SHA-256 is stored, so the
+    table cannot be read back into working links. Pending while not accepted, not revoked
+    and not expired; resending replaces the token (the old link stops working)."""
+
+    __tablename__ = "organisation_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])
+
+    def is_pending(self, now: datetime) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and now < self.expires_at

@@ -273,6 +273,8 @@ def confirm_totp(user: User, code: str) -> None:
 # --- organisations and roles ---------------------------------------------------------------
 
 def add_member(organisation: Organisation, email: str) -> OrganisationMember:
+    """An existing account made a member at once (data set-up and tests). People join through
+    an e-mail invitation instead (``accounts.invitations``), which asks for their consent."""
     user = user_by_email(email)
     if user is None:
         raise AccountError(_l("Không có tài khoản nào với e-mail này. Người đó cần đăng ký tài "

@@ -86,7 +86,7 @@ def test_citizen_registers_logs_out_and_in(app, page: Page):
     expect(page.locator("main")).to_contain_text("Xin chào Nguyễn Thị Hoa.")
 
 
-def test_business_registers_and_adds_a_member(app, page: Page):
+def test_business_registers_and_invites_a_member(app, page: Page, mail_inbox):
     with app.app_context():
         factories.citizen(email="nhanvien@example.vn", full_name="Lê Văn Nhân")
         db.session.commit()
@@ -108,12 +108,15 @@ def test_business_registers_and_adds_a_member(app, page: Page):
     expect(organisation).to_contain_text("Mã số thuế: 4300123456")
     expect(organisation.locator(".org-members li")).to_have_count(1)
 
-    organisation.get_by_label("E-mail của thành viên").fill("nhanvien@example.vn")
-    organisation.get_by_role("button", name="Thêm thành viên").click()
-    expect(page.get_by_role("status").filter(has_text="Đã thêm thành viên.")).to_be_visible()
-    members = page.locator("section.card .org-members li")
-    expect(members).to_have_count(2)
-    expect(members.filter(has_text="nhanvien@example.vn")).to_contain_text("Lê Văn Nhân")
+    # Members join by invitation (issue 18; the whole journey: test_business_members.py).
+    organisation.get_by_label("E-mail người được mời").fill("nhanvien@example.vn")
+    organisation.get_by_role("button", name="Gửi lời mời").click()
+    expect(page.get_by_role("status").filter(
+        has_text="Đã gửi lời mời tới nhanvien@example.vn")).to_be_visible()
+    expect(page.locator("section.card .org-invitations li")).to_contain_text(
+        "nhanvien@example.vn")
+    [mail] = mail_inbox.wait_for(1)
+    assert mail["To"] == "nhanvien@example.vn"
 
 
 def _reset_link(message) -> str:

@@ -81,7 +81,7 @@ def test_the_walk_sees_the_int_routes(app):
     endpoints = {rule.endpoint for rule in _int_rules(app)}
     assert len(endpoints) >= 40
     assert {"public.document_file", "citizen.dossier", "staff.workspace", "admin.user",
-            "auth.add_member"} <= endpoints
+            "auth.invite_member", "auth.revoke_invitation"} <= endpoints
 
 
 def test_an_id_no_row_can_have_is_a_404_everywhere(app, clients):

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.blueprints.auth import routes, work_mail  # noqa: E402,F401
+from portal.blueprints.auth import invitations, routes, work_mail  # noqa: E402,F401

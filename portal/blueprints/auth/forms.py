@@ -34,8 +34,9 @@ from portal.blueprints.forms import (
 )
 from portal.core.forms import fits, stripped, too_long, without_spaces
 
-__all__ = ["ChangePasswordForm", "EmptyForm", "ForgotPasswordForm", "LoginForm", "MemberForm",
-           "ProfileForm", "RegisterForm", "ResetPasswordForm", "TotpForm"]
+__all__ = ["ChangePasswordForm", "EmptyForm", "ForgotPasswordForm", "InvitedRegisterForm",
+           "LoginForm", "MemberForm", "ProfileForm", "RegisterForm", "ResetPasswordForm",
+           "TotpForm"]
 
 
 class RegisterForm(FlaskForm):
@@ -102,7 +103,26 @@ class ResetPasswordForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    email = email_field(_l("E-mail của thành viên"), required(_l("e-mail")), valid_email())
+    """The manager's invitation: the address the link is mailed to."""
+
+    email = email_field(_l("E-mail người được mời"), required(_l("e-mail")), valid_email())
+
+
+class InvitedRegisterForm(FlaskForm):
+    """A new account for an invited person: the e-mail is the invitation's (opening the
+    mailed link proved it), the rest as a citizen registers."""
+
+    full_name = StringField(_l("Họ và tên"), filters=[stripped],
+                            validators=[required(_l("họ và tên")), fits(User.full_name)])
+    id_number = id_number_field(_l("Số định danh cá nhân (CCCD)"), User.id_number,
+                                required(_l("số định danh cá nhân")))
+    phone = phone_field(_l("Số điện thoại"), User.phone, required(_l("số điện thoại")))
+    password = PasswordField(_l("Mật khẩu"), validators=strong_password())
+    confirm = PasswordField(_l("Nhập lại mật khẩu"), validators=[
+        required(_l("lại mật khẩu")), EqualTo("password", message=_l("Hai mật khẩu không khớp.")),
+        too_long(PASSWORD_MAX)])
+    accept = BooleanField(_l("Tôi cam đoan thông tin trên là đúng sự thật"), validators=[
+        DataRequired(message=_l("Bạn cần xác nhận thông tin là đúng sự thật."))])
 
 
 class ProfileForm(FlaskForm):

@@ -9,8 +9,8 @@ from flask import abort, current_app, flash, g, redirect, render_template, reque
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import invitations, policy
 from portal.accounts import operations as ops
-from portal.accounts import policy
 from portal.accounts.models import Organisation
 from portal.blueprints import login_sessions
 from portal.blueprints.auth import bp
@@ -28,6 +28,7 @@ from portal.blueprints.auth.forms import (
 from portal.core import throttle
 from portal.core.errors import too_many
 from portal.core.frame import show_refusal, unit_of_work
+from portal.core.models import utcnow
 from portal.core.redirects import safe_redirect_target
 from portal.core.security import client_address
 from portal.extensions import db
@@ -250,8 +251,11 @@ def profile():
                                form.address.data or "")
         flash(_("Đã lưu thông tin tài khoản."), "success")
         return redirect(url_for("auth.profile"), 303)
+    now = utcnow()
     return render_template("auth/profile.html", form=form, member_form=MemberForm(),
-                           remove_form=EmptyForm()), 422 if form.errors else 200
+                           remove_form=EmptyForm(), now=now,
+                           pending_invitations=invitations.pending), (
+        422 if form.errors else 200)
 
 
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])
@@ -294,25 +298,6 @@ def _own_organisation(organisation_id: int) -> Organisation:
     if not organisation.can_manage_members(current_user):
         abort(403)
     return organisation
-
-
-@bp.post("/to-chuc/<int:organisation_id>/thanh-vien")
-@login_required
-def add_member(organisation_id: int):
-    organisation = _own_organisation(organisation_id)
-    form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                ops.add_member(organisation, form.email.data)
-            flash(_("Đã thêm thành viên."), "success")
-        except ops.AccountError as error:
-            flash(str(error), "error")
-    else:
-        for errors in form.errors.values():
-            for error in errors:
-                flash(error, "error")
-    return redirect(url_for("auth.profile"), 303)
 
 
 @bp.post("/to-chuc/<int:organisation_id>/thanh-vien/<int:member_id>/xoa")

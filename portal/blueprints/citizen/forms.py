@@ -30,7 +30,8 @@ class StartForm(FlaskForm):
     """Who the dossier is for: the user or one of their organisations (choices set per user)."""
 
     on_behalf = RadioField(_l("Bạn nộp hồ sơ với tư cách"), default="self",
-                           validate_choice=True)
+                           validate_choice=True, invalid_choice_message=_l(
+                               "Vui lòng chọn người nộp hồ sơ trong danh sách."))
 
 
 class ApplicantForm(FlaskForm):

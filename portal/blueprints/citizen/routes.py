@@ -24,6 +24,7 @@ from portal.blueprints.citizen.forms import (
 )
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
+from portal.catalog.models import ApplicantType
 from portal.core.frame import show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.pagination import page_number
@@ -110,15 +111,29 @@ def dossiers():
                            delete_form=EmptyForm())
 
 
+def _applicant_choices(version) -> tuple[list[tuple[str, str]], str | None]:
+    """Who may file for this procedure, and who is chosen to begin with (issue 18): a
+    business-only procedure offers only the user's organisations, the one preselected when
+    there is exactly one (several: the user chooses; none: the page says what to do)."""
+    person = ("self", _("Cá nhân: %(name)s", name=current_user.full_name))
+    organisations = [(str(o.id), _("Tổ chức: %(name)s (MST %(tax)s)", name=o.name,
+                                   tax=o.tax_code)) for o in current_user.organisations]
+    if version.applicant is ApplicantType.BUSINESS:
+        return organisations, organisations[0][0] if len(organisations) == 1 else None
+    if version.applicant is ApplicantType.CITIZEN:
+        return [person], "self"
+    return [person, *organisations], "self"
+
+
 @bp.route("/moi/<code>", methods=["GET", "POST"])
 def start(code: str):
     version = catalog_queries.published_by_code(code)
     if version is None or not version.online_level.is_online:
         abort(404)
     form = StartForm()
-    form.on_behalf.choices = [("self", _("Cá nhân: %(name)s", name=current_user.full_name))] + [
-        (str(o.id), _("Tổ chức: %(name)s (MST %(tax)s)", name=o.name, tax=o.tax_code))
-        for o in current_user.organisations]
+    form.on_behalf.choices, preselected = _applicant_choices(version)
+    if request.method == "GET":
+        form.on_behalf.data = preselected
     if form.validate_on_submit():
         organisation = (None if form.on_behalf.data == "self"
                         else db.session.get(Organisation, int(form.on_behalf.data)))
@@ -132,7 +147,8 @@ def start(code: str):
     # Issue 12: "Bắt đầu" made a new draft every time; a draft of this procedure is offered
     # first (a new one may still be started, e.g. for an organisation).
     drafts = queries.drafts_of_procedure(current_user, version.procedure_id)
-    return render_template("citizen/start.html", form=form, version=version, drafts=drafts), (
+    return render_template("citizen/start.html", form=form, version=version, drafts=drafts,
+                           business_only=version.applicant is ApplicantType.BUSINESS), (
         422 if form.errors or form.form_errors else 200)
 
 
