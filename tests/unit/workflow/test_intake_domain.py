@@ -133,13 +133,13 @@ def test_search_people_by_folded_name_cccd_or_phone(world):
 
 def test_intake_procedures_are_the_officers_agencys(world):
     factories.published_procedure(world.other, name="Thủ tục của cơ quan khác")
-    names = [v.name for v in intake.intake_procedures(world.counter)]
+    names = [v.name for v in intake.intake_procedures(world.counter).items]
     assert names == [world.version.name]
     code = world.version.procedure.code
-    assert intake.intake_procedures(world.counter, code) == [world.version]
-    assert intake.intake_procedures(world.counter, "dang ky the chap") == [world.version]
-    assert intake.intake_procedures(world.counter, "khong co") == []
-    assert intake.intake_procedures(world.specialist) == []
+    assert intake.intake_procedures(world.counter, code).items == [world.version]
+    assert intake.intake_procedures(world.counter, "dang ky the chap").items == [world.version]
+    assert intake.intake_procedures(world.counter, "khong co").items == []
+    assert intake.intake_procedures(world.specialist).total == 0
 
 
 def test_dossier_for_staff_hides_other_agencies(world):
