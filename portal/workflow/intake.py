@@ -195,4 +195,11 @@ def receive_at_counter(dossier: Dossier, ctx: Context, handed: list[papers.Hande
             papers.record_papers(dossier, handed, ctx.user, ctx.now)
         except papers.PapersRefused as refusal:
             raise WorkflowError(refusal.message, refusal.field) from refusal
+    missing = papers.missing_mandatory(dossier) if confirm_missing else []
     receive(dossier, ctx, confirm_missing=confirm_missing)
+    if missing:  # on record for the control slip: who received it incomplete, and without what
+        dossier_ops.add_event(
+            dossier, "received_with_papers_missing",
+            "Cán bộ tiếp nhận xác nhận tiếp nhận khi còn thiếu giấy tờ bắt buộc: "
+            + "; ".join(d.name for d in missing) + ".", ctx.user, ctx.now, public=False)
+        db.session.flush()

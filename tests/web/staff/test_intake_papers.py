@@ -112,6 +112,10 @@ def test_receiving_with_a_mandatory_paper_missing_needs_the_tick(app, counter, s
     assert received.status_code == 303
     d = _dossier(app, dossier_id)
     assert d.state is S.RECEIVED and _papers(app, dossier_id) == {form: ("original", 1)}
+    with app.app_context():
+        noted = db.session.get(Dossier, dossier_id).events[-1]
+        assert (noted.action, noted.public) == ("received_with_papers_missing", False)
+        assert noted.message.endswith("còn thiếu giấy tờ bắt buộc: Bản chụp CCCD.")
     assert _receipt_rows(counter, dossier_id)[1][-1] == "Chưa nộp"
 
 
