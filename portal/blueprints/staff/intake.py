@@ -252,7 +252,8 @@ def intake_new():
 def _intake_lists(form: IntakeForm) -> dict:
     """The procedures and accounts the form offers: the searches' matches (from the query
     string, or from the form posted back), and whatever was chosen before searching again."""
-    procedure_q, person_q = request.values.get("tt", ""), request.values.get("nguoi", "")
+    source = request.form if request.method == "POST" else request.args
+    procedure_q, person_q = source.get("tt", ""), source.get("nguoi", "")
     found = intake.intake_procedures(current_user, procedure_q)
     procedures = list(found.items)
     chosen = intake.intake_version(current_user, parse_int(form.version_id.data or "") or 0)

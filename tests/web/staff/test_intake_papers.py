@@ -260,6 +260,13 @@ def test_searching_keeps_what_was_typed(app, counter, setup):
                                data=dict(typed, tt="chung thuc", tim="thu-tuc")))
     assert "Chứng thực bản sao từ bản chính" in again
     assert "Cấp Phiếu lý lịch tư pháp cho công dân" in again and 'value="Trần Thị Hoa"' in again
+    # The page was opened with a search in its address: a new search typed wins over it.
+    opened = counter.get("/can-bo/tiep-nhan/moi?tt=ly+lich")
+    assert 'action="/can-bo/tiep-nhan/moi"' in _text(opened)
+    newer = _text(counter.post("/can-bo/tiep-nhan/moi?tt=ly+lich",
+                               data=dict(typed, version_id="", tt="chung thuc", tim="thu-tuc")))
+    assert "Chứng thực bản sao từ bản chính" in newer
+    assert "Cấp Phiếu lý lịch tư pháp cho công dân" not in newer
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Dossier)) == 0
 
