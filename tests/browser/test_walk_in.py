@@ -123,6 +123,9 @@ def test_walk_in_with_scans_added_later(app, new_context, tmp_path):
     open_queue(specialist, "Chờ nhận xử lý", taken.code)
     link = specialist.locator("#workspace .file-list").get_by_role("link", name=SCAN_NAME)
     expect(link).to_be_visible()
+    received_on_paper = specialist.locator("#workspace .papers-received")
+    expect(received_on_paper).to_contain_text(f"{CERT_DOC} – Bản sao chứng thực, 2 bản")
+    expect(received_on_paper).to_contain_text(f"{FORM_DOC} – Bản chính, 1 bản")
     check_page(specialist)
 
 
