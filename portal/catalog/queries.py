@@ -28,6 +28,8 @@ class CatalogFilter:
     agency_id: int | None = None
     field_id: int | None = None
     level: OnlineLevel | None = None
+    # Only these agencies' procedures (the counter's intake: the officer's agencies).
+    agency_ids: frozenset[int] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -52,6 +54,8 @@ def search_catalog(filters: CatalogFilter, page: int = 1, size: int = 20) -> Pag
         query = query.where(ProcedureVersion.search_text.contains(term, autoescape=True))
     if filters.agency_id:
         query = query.where(Procedure.agency_id == filters.agency_id)
+    if filters.agency_ids is not None:
+        query = query.where(Procedure.agency_id.in_(sorted(filters.agency_ids)))
     if filters.field_id:
         query = query.where(ProcedureVersion.field_id == filters.field_id)
     if filters.level:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from portal.catalog.models import DocumentForm
 from portal.core.i18n import N_
 from portal.core.models import LabelledEnum, TimestampMixin, UTCDateTime, str_enum, utcnow
 from portal.core.text import fold
@@ -153,6 +155,10 @@ class Dossier(TimestampMixin, db.Model):
     consultations = relationship("Consultation", order_by="Consultation.id",
                                  cascade="all, delete-orphan", passive_deletes=True,
                                  overlaps="dossier")
+    # The papers the counter took from the applicant (walk-in and postal intake, issue 18).
+    papers: Mapped[list[DossierPaper]] = relationship(
+        back_populates="dossier", order_by="DossierPaper.id", cascade="all, delete-orphan",
+        passive_deletes=True)
 
     @property
     def is_draft(self) -> bool:
@@ -245,6 +251,31 @@ class DossierFile(db.Model):
     @property
     def previewable(self) -> bool:
         return self.content_type in {"application/pdf", "image/jpeg", "image/png"}
+
+
+class DossierPaper(db.Model):
+    """One required paper the counter officer took from the applicant, scanned or not
+    (issue 18): in which form (original, copy, certified copy) and how many. Form 01 prints
+    it; reception checks the mandatory papers against these rows and the scans."""
+
+    __tablename__ = "dossier_paper"
+    __table_args__ = (
+        UniqueConstraint("dossier_id", "requirement_id"),
+        CheckConstraint("quantity >= 1 AND quantity <= 99", name="quantity_in_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    requirement_id: Mapped[int] = mapped_column(
+        ForeignKey("procedure_document.id", ondelete="CASCADE"), index=True)
+    form: Mapped[DocumentForm] = mapped_column(str_enum(DocumentForm, "document_form"))
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="papers")
+    requirement = relationship("ProcedureDocument")
 
 
 class DossierEvent(db.Model):

@@ -34,7 +34,7 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
-from portal.workflow import appointments
+from portal.workflow import appointments, papers
 from portal.workflow.models import (
     Consultation,
     DossierStep,
@@ -315,9 +315,16 @@ def _receipt_of(dossier: Dossier, ctx: Context) -> None:
 
 # --- reception (counter officer) ----------------------------------------------------------
 
-def receive(dossier: Dossier, ctx: Context) -> None:
-    """Accept a complete dossier: the legal clock starts now (cut-off rules apply)."""
+def receive(dossier: Dossier, ctx: Context, confirm_missing: bool | None = None) -> None:
+    """Accept a complete dossier: the legal clock starts now (cut-off rules apply). At the
+    counter (``confirm_missing`` given: the staff pages), a paper dossier with a mandatory
+    paper neither handed in nor scanned is received only when the officer confirms it
+    (issue 18). None: a caller replaying or generating history, where the papers are not
+    known (``replay``, ``workflow.demo``), is not asked."""
     _begin(dossier, Action.RECEIVE, ctx)
+    if dossier.channel is not Channel.ONLINE and confirm_missing is False:
+        if missing := papers.missing_mandatory(dossier):
+            raise NeedsConfirmation(papers.missing_message(missing), papers.CONFIRM_FIELD)
     _receipt_of(dossier, ctx)
     first = _next_planned(dossier, 0)
     assert first is not None  # _plan always has a processing step

@@ -35,19 +35,26 @@ def form_exists(dossier: Dossier, form: str, notice: Notice | None = None) -> bo
 
 
 def documents_table(dossier: Dossier) -> list[dict]:
-    """Form 01's table: the procedure's required papers and what was handed in for each,
-    then any paper that matches no requirement."""
+    """Form 01's table: the procedure's required papers and what was handed in for each —
+    the papers the counter recorded (original or copy, how many; issue 18), else the scans
+    or uploads in the form and number the procedure asks for — then any paper that matches
+    no requirement. ``handed_in`` False prints "Chưa nộp" (a mandatory paper missing)."""
     handed_in = [f for f in dossier.files if f.kind is not FileKind.RESULT]
+    papers = {p.requirement_id: p for p in dossier.papers}
     rows = []
     for document in dossier.procedure_version.documents:
         files = [f for f in handed_in if f.requirement_id == document.id]
-        if not files and not document.mandatory:
-            continue
-        rows.append({"name": document.name, "form": document.form.label,
-                     "quantity": document.quantity if files else 0, "files": len(files)})
+        paper = papers.get(document.id)
+        if paper is not None:
+            rows.append({"name": document.name, "form": paper.form.label,
+                         "quantity": paper.quantity, "files": len(files), "handed_in": True})
+        elif files or document.mandatory:
+            rows.append({"name": document.name, "form": document.form.label,
+                         "quantity": document.quantity if files else 0, "files": len(files),
+                         "handed_in": bool(files)})
     for extra in (f for f in handed_in if f.requirement_id is None):
         rows.append({"name": extra.original_name, "form": "Bản điện tử", "quantity": 1,
-                     "files": 1})
+                     "files": 1, "handed_in": True})
     return rows
 
 

@@ -18,18 +18,22 @@ from sqlalchemy import or_, select
 from portal.accounts import policy
 from portal.accounts.models import AccountKind, Role, RoleAssignment, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
-from portal.catalog.models import Procedure, ProcedureVersion, VersionStatus
+from portal.catalog.models import ProcedureVersion, VersionStatus
+from portal.catalog.queries import CatalogFilter, search_catalog
 from portal.core.i18n import lazy_text as _l
+from portal.core.pagination import Page
 from portal.core.phones import canonical_phone
 from portal.core.text import search_terms
 from portal.dossiers import codes
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Channel, Dossier, DossierState, ReturnMethod
 from portal.extensions import db
-from portal.workflow.actions import Forbidden, WorkflowError
+from portal.workflow import papers
+from portal.workflow.actions import Context, Forbidden, WorkflowError, receive
 from portal.workflow.transitions import Action, move
 
 INTAKE_CHANNELS = (Channel.COUNTER, Channel.POSTAL)
+INTAKE_PAGE = 30  # procedures listed at once; the page says how many more match
 INTAKE_EVENT = {Channel.COUNTER: "Tiếp nhận trực tiếp tại quầy",
                 Channel.POSTAL: "Tiếp nhận hồ sơ qua bưu chính"}
 
@@ -48,20 +52,22 @@ class Intake:
 
 # --- reading -----------------------------------------------------------------------------
 
-def intake_procedures(user: User, q: str = "", limit: int = 30) -> list[ProcedureVersion]:
-    """The published procedures of the officer's agencies, matching ``q`` (name, accent-
-    insensitive, or code), nearest names first."""
-    agencies = sorted(policy.counter_agency_ids(user))
-    if not agencies:
-        return []
-    query = (select(ProcedureVersion)
-             .join(Procedure, Procedure.published_version_id == ProcedureVersion.id)
-             .where(ProcedureVersion.status == VersionStatus.PUBLISHED,
-                    Procedure.agency_id.in_(agencies)))
-    for term in search_terms(q):  # search_text holds the folded name and the code
-        query = query.where(ProcedureVersion.search_text.contains(term, autoescape=True))
-    return list(db.session.scalars(query.order_by(ProcedureVersion.name, ProcedureVersion.id)
-                                   .limit(limit)))
+def intake_procedures(user: User, q: str = "", size: int = INTAKE_PAGE) -> Page:
+    """The published procedures of the officer's agencies matching ``q``, searched and ranked
+    as the public catalog does (``catalog.queries.search_catalog``: accent-insensitive, name
+    or code, the procedure people mean first): one page of ``size``, with the total."""
+    agencies = frozenset(policy.counter_agency_ids(user))
+    return search_catalog(CatalogFilter(q=q, agency_ids=agencies), page=1, size=size)
+
+
+def intake_version(user: User, version_id: int) -> ProcedureVersion | None:
+    """A procedure the officer may take a dossier for (published, of their agencies)."""
+    version = db.session.get(ProcedureVersion, version_id)
+    if (version is None or version.status is not VersionStatus.PUBLISHED
+            or version.procedure.published_version_id != version.id
+            or version.procedure.agency_id not in policy.counter_agency_ids(user)):
+        return None
+    return version
 
 
 def published_version(version_id: int) -> ProcedureVersion | None:
@@ -97,8 +103,9 @@ def applicant_account(user_id: int) -> User | None:
 
 
 def is_being_scanned(dossier: Dossier) -> bool:
-    """A counter or postal dossier between its intake and its reception."""
-    return dossier.channel is not Channel.ONLINE and dossier.state is DossierState.SUBMITTED
+    """A counter or postal dossier between its intake and its reception: scans may be
+    added and removed, the papers handed in recorded, the intake cancelled (issue 18)."""
+    return papers.at_the_counter(dossier)
 
 
 # --- the operation ------------------------------------------------------------------------
@@ -161,3 +168,38 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
                           f"{INTAKE_EVENT[channel]}, mã hồ sơ {dossier.code}.", officer, now)
     db.session.flush()
     return dossier
+
+
+def cancel_intake(dossier: Dossier, officer: User) -> list[str]:
+    """Cancel a mistaken intake not yet received (issue 18): the dossier goes with its
+    scans, papers and events, as a deleted draft does; returns the stored objects' keys, to
+    delete after the commit (``dossier_ops.discard_objects``). Its code is not reused."""
+    if not officer.has_role(Role.COUNTER_OFFICER, dossier.agency_id):
+        raise Forbidden(_l("Bạn không phải cán bộ một cửa của cơ quan giải quyết hồ sơ này."))
+    if not papers.at_the_counter(dossier):
+        raise WorkflowError(_l("Chỉ hủy được hồ sơ tiếp nhận tại quầy hoặc qua bưu chính khi chưa "
+                               "tiếp nhận; hồ sơ đã tiếp nhận được xử lý theo quy trình (từ "
+                               "chối, rút, dừng)."))
+    keys = [f.storage_key for f in dossier.files]
+    db.session.delete(dossier)
+    db.session.flush()
+    return keys
+
+
+def receive_at_counter(dossier: Dossier, ctx: Context, handed: list[papers.Handed],
+                       confirm_missing: bool) -> None:
+    """Record the papers handed in as the officer set them, then receive (refused, with
+    nothing kept, while a mandatory paper is missing and the officer has not confirmed)."""
+    if handed and papers.at_the_counter(dossier):
+        try:
+            papers.record_papers(dossier, handed, ctx.user, ctx.now)
+        except papers.PapersRefused as refusal:
+            raise WorkflowError(refusal.message, refusal.field) from refusal
+    missing = papers.missing_mandatory(dossier) if confirm_missing else []
+    receive(dossier, ctx, confirm_missing=confirm_missing)
+    if missing:  # on record for the control slip: who received it incomplete, and without what
+        dossier_ops.add_event(
+            dossier, "received_with_papers_missing",
+            "Cán bộ tiếp nhận xác nhận tiếp nhận khi còn thiếu giấy tờ bắt buộc: "
+            + "; ".join(d.name for d in missing) + ".", ctx.user, ctx.now, public=False)
+        db.session.flush()

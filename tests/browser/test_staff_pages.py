@@ -289,12 +289,13 @@ def test_intake_pages(app, desk, page: Page, tmp_path):
     area.get_by_label("Chọn tệp đã quét").set_input_files(scan)
     area.get_by_role("button", name="Tải lên").click()
     expect(page.get_by_role("status").filter(has_text="Đã tải lên 1 tệp.")).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="Chưa có bản quét của giấy tờ bắt buộc")
+    expect(page.get_by_role("status").filter(has_text="Chưa nhận và chưa quét giấy tờ bắt buộc")
            ).to_contain_text(CERT_DOC)
     check_page(page)  # one paper scanned, one still missing
     other = page.locator("section.card", has=page.get_by_role("heading", name=re.compile(
         "^" + CERT_DOC)))
     expect(other).to_contain_text("Chưa có tệp nào.")
+    page.get_by_label(re.compile("^Tôi xác nhận tiếp nhận khi còn thiếu")).check()
     page.get_by_role("button", name="Tiếp nhận", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đã tiếp nhận hồ sơ")
     check_page(page)  # the result-collection note

@@ -69,6 +69,11 @@ class ReceiveForm(ActionForm):
     action = Action.RECEIVE
     button_only = True
 
+    def arguments(self) -> dict:
+        # A paper dossier missing a mandatory paper is received only on the counter's page,
+        # which asks for the confirmation (issue 18); this button never confirms it.
+        return {"confirm_missing": False}
+
 
 class TakeForm(ActionForm):
     action = Action.TAKE

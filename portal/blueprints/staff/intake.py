@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.routing import BuildError
 from wtforms import (
+    BooleanField,
     EmailField,
     RadioField,
     SelectChoice,
@@ -41,6 +42,7 @@ from portal.blueprints.forms import (
 from portal.blueprints.guards import require_role, role_required
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.calendar.overrides import current_calendar
+from portal.catalog.models import DocumentForm
 from portal.core.forms import VersionedForm, fits, stripped, too_long
 from portal.core.frame import refused, show_refusal, unit_of_work
 from portal.core.models import utcnow
@@ -50,7 +52,7 @@ from portal.dossiers import operations as dossier_ops
 from portal.dossiers.files import ALLOWED_TYPES, UploadLimits, type_names
 from portal.dossiers.models import Channel, Dossier, DossierFile, FileKind, ReturnMethod
 from portal.workflow import actions as wf
-from portal.workflow import intake
+from portal.workflow import intake, papers
 from portal.workflow.queries import get_dossier_for_staff
 
 counter_required = role_required(Role.COUNTER_OFFICER)
@@ -89,6 +91,21 @@ class IntakeForm(ReturnForm):
 
     # The domain reports errors by its field names; the form's differ only for the phone.
     DOMAIN_FIELDS = {"phone": "applicant_phone"}
+    # Needed when no account is chosen (a chosen account fills the blanks): checked here
+    # with the rest, so every error shows at once (issue 18), in the domain's words.
+    APPLICANT_NEEDS = (("name", _l("họ và tên (hoặc tên tổ chức)")),
+                       ("id_number", _l("số định danh hoặc mã số thuế")),
+                       ("applicant_phone", _l("số điện thoại")))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.person_id.data:
+            return valid
+        for name, what in self.APPLICANT_NEEDS:
+            if not (self[name].data or "").strip() and not self[name].errors:
+                self[name].errors.append(_l("Vui lòng nhập %(what)s.", what=what))
+                valid = False
+        return valid
 
     def applicant(self) -> dossier_ops.ApplicantData:
         return dossier_ops.ApplicantData(
@@ -99,6 +116,16 @@ class IntakeForm(ReturnForm):
 
 class LockedForm(VersionedForm):
     """A workflow action on the version of the dossier the officer saw (required)."""
+
+
+class ReceiveForm(LockedForm):
+    """Reception at the counter, with the papers handed in (``paper-<id>`` and
+    ``paper-<id>-quantity``, read by ``_posted_papers``) and, when a mandatory paper is
+    missing, the officer's confirmation."""
+
+    confirm_missing = BooleanField(
+        _l("Tôi xác nhận tiếp nhận khi còn thiếu giấy tờ bắt buộc (đã hướng dẫn người nộp bổ "
+           "sung)"))
 
 
 class ResolveForm(LockedForm):
@@ -198,31 +225,51 @@ def intake_start():
 @bp.route("/tiep-nhan/moi", methods=["GET", "POST"])
 @counter_required
 def intake_new():
-    procedure_q, person_q = request.args.get("tt", ""), request.args.get("nguoi", "")
-    procedures = intake.intake_procedures(current_user, procedure_q)
-    people = intake.search_people(person_q)
+    """The intake form. Its two searches post the whole form back ("tim"), so nothing typed
+    is lost; every error is listed at once (issue 18)."""
     form = IntakeForm()
-    form.version_id.choices = [(str(v.id), v.name) for v in procedures]
-    form.person_id.choices = [("", _("Chưa có tài khoản"))] + [(str(p.id), p.full_name)
-                                                               for p in people]
-    if request.method == "GET" and len(procedures) == 1:
-        form.version_id.data = str(procedures[0].id)
-    if not form.validate_on_submit():
-        return _intake_page(form, procedures, people, procedure_q, person_q)
+    lists = _intake_lists(form)
+    if request.method == "GET" or "tim" in request.form:
+        return _intake_page(form, lists, status=200)
+    valid = form.validate_on_submit()
     version = intake.published_version(parse_int(form.version_id.data or "") or 0)
-    if version is None:
-        return _intake_page(form, procedures, people, procedure_q, person_q,
-                            _("Vui lòng chọn thủ tục trong danh sách."))
+    if version is None and form.version_id.data and not form.version_id.errors:
+        form.version_id.errors.append(_("Vui lòng chọn thủ tục trong danh sách."))
+    if not valid or version is None:
+        return _intake_page(form, lists)
     try:
         with unit_of_work():
             dossier = intake.create_intake(version, current_user, _intake_data(form),
                                            current_calendar(), utcnow())
     except wf.WorkflowError as error:
-        return refused(error, form, lambda status: _intake_page(
-            form, procedures, people, procedure_q, person_q), aliases=IntakeForm.DOMAIN_FIELDS)
-    flash(_("Đã tạo hồ sơ %(code)s. Quét, tải lên giấy tờ rồi tiếp nhận.", code=dossier.code),
-          "success")
+        return refused(error, form, lambda status: _intake_page(form, lists),
+                       aliases=IntakeForm.DOMAIN_FIELDS)
+    flash(_("Đã tạo hồ sơ %(code)s. Ghi nhận giấy tờ đã nhận, quét giấy tờ rồi tiếp nhận.",
+            code=dossier.code), "success")
     return redirect(url_for("staff.intake_files", dossier_id=dossier.id), 303)
+
+
+def _intake_lists(form: IntakeForm) -> dict:
+    """The procedures and accounts the form offers: the searches' matches (from the query
+    string, or from the form posted back), and whatever was chosen before searching again."""
+    source = request.form if request.method == "POST" else request.args
+    procedure_q, person_q = source.get("tt", ""), source.get("nguoi", "")
+    found = intake.intake_procedures(current_user, procedure_q)
+    procedures = list(found.items)
+    chosen = intake.intake_version(current_user, parse_int(form.version_id.data or "") or 0)
+    if chosen is not None and chosen not in procedures:
+        procedures.insert(0, chosen)
+    people = intake.search_people(person_q)
+    person = intake.applicant_account(parse_int(form.person_id.data or "") or 0)
+    if person is not None and person not in people:
+        people.insert(0, person)
+    form.version_id.choices = [(str(v.id), v.name) for v in procedures]
+    form.person_id.choices = [("", _("Chưa có tài khoản"))] + [(str(p.id), p.full_name)
+                                                               for p in people]
+    if request.method == "GET" and len(procedures) == 1:
+        form.version_id.data = str(procedures[0].id)
+    return dict(procedures=procedures, matches=found.total, people=people,
+                procedure_q=procedure_q, person_q=person_q)
 
 
 def _intake_data(form: IntakeForm) -> intake.Intake:
@@ -234,25 +281,39 @@ def _intake_data(form: IntakeForm) -> intake.Intake:
                          person=person, note=form.note.data or "")
 
 
-def _intake_page(form, procedures, people, procedure_q, person_q, version_error=None):
-    if version_error:
-        form.version_id.errors = [*form.version_id.errors, version_error]
-    return render_template("staff/intake/new.html", form=form, procedures=procedures,
-                           people=people, procedure_q=procedure_q, person_q=person_q), (
-        422 if form.errors or form.form_errors else 200)
+def _intake_page(form: IntakeForm, lists: dict, status: int | None = None):
+    if status is None:
+        status = 422 if form.errors or form.form_errors else 200
+    return render_template("staff/intake/new.html", form=form, **lists), status
 
 
 def _render_files(dossier: Dossier, errors: dict | None = None, status: int = 200,
-                  receive_form: LockedForm | None = None,
-                  resolve_form: ResolveForm | None = None):
+                  receive_form: ReceiveForm | None = None,
+                  resolve_form: ResolveForm | None = None,
+                  handed: list[papers.Handed] | None = None,
+                  problems: list[papers.PapersRefused] | None = None):
+    """The scan page; ``handed`` (the papers just posted, when refused) is shown instead of
+    the record, so nothing typed is lost."""
     version = str(dossier.lock_version)
-    receive_form = receive_form or LockedForm(formdata=None, lock_version=version)
+    receive_form = receive_form or ReceiveForm(formdata=None, lock_version=version)
     if resolve_form is None and dossier.procedure_version.on_the_spot:
         resolve_form = ResolveForm(formdata=None, lock_version=version,
                                    collected_by=dossier.applicant_name)
+    rows = papers.paper_rows(dossier, handed)
     return render_template("staff/intake/files.html", dossier=dossier, errors=errors or {},
                            receive_form=receive_form, resolve_form=resolve_form,
+                           paper_rows=rows, missing=papers.missing_in(rows),
+                           paper_errors={p.field: str(p) for p in problems or []},
+                           document_forms=list(DocumentForm), cancel_form=EmptyForm(),
                            **upload_settings(current_app.config)), status
+
+
+def _posted_papers(dossier: Dossier) -> list[papers.Handed]:
+    """The papers as the officer set them on the form (a document not on it is left as
+    recorded)."""
+    return [papers.Handed(d.id, request.form.get(f"paper-{d.id}", ""),
+                          parse_int(request.form.get(f"paper-{d.id}-quantity", "")))
+            for d in dossier.procedure_version.documents if f"paper-{d.id}" in request.form]
 
 
 def _scanned_or_redirect(dossier_id: int):
@@ -368,24 +429,68 @@ def intake_file(dossier_id: int, file_id: int):
     return send_dossier_file(_file_or_404(_dossier_or_404(dossier_id), file_id))
 
 
+@bp.post("/tiep-nhan/<int:dossier_id>/giay-to-da-nhan")
+@counter_required
+def intake_papers(dossier_id: int):
+    """Save the papers handed in (original or copy, how many), scanned or not."""
+    dossier, elsewhere = _scanned_or_redirect(dossier_id)
+    if elsewhere is not None:
+        return elsewhere
+    form, handed = ReceiveForm(), _posted_papers(dossier)
+    problems = papers.check_papers(dossier, handed)
+    if not form.validate_on_submit() or problems:
+        form.keep_version(dossier.lock_version)
+        return _render_files(dossier, status=422, receive_form=form, handed=handed,
+                             problems=problems)
+    with unit_of_work():
+        papers.record_papers(dossier, handed, current_user, utcnow())
+    flash(_("Đã lưu giấy tờ người nộp đã giao."), "success")
+    return redirect(url_for("staff.intake_files", dossier_id=dossier.id,
+                            _anchor="papers-title"), 303)
+
+
 @bp.post("/tiep-nhan/<int:dossier_id>/tiep-nhan")
 @counter_required
 def intake_receive(dossier_id: int):
     dossier = _dossier_or_404(dossier_id)
-    form = LockedForm()
-    if not form.validate_on_submit():  # no version: refused on the page, nothing changed
+    form, handed = ReceiveForm(), _posted_papers(dossier)
+    problems = papers.check_papers(dossier, handed)
+    if not form.validate_on_submit() or problems:  # nothing changed; every problem shown
         form.keep_version(dossier.lock_version)
-        return _render_files(dossier, status=422, receive_form=form)
-    error = _act(form, lambda ctx: wf.receive(dossier, ctx))
-    if error is not None:
-        show_refusal(form, error)
-        if not intake.is_being_scanned(dossier):  # received meanwhile: show where it is
-            flash(str(error), "error")
-            return redirect(_workspace_url(dossier.id), 303)
-        form.lock_version.data = str(dossier.lock_version)
-        return _render_files(dossier, status=409 if isinstance(error, wf.Conflict) else 422,
-                             receive_form=form)
-    return redirect(url_for("staff.intake_done", dossier_id=dossier.id), 303)
+        return _render_files(dossier, status=422, receive_form=form, handed=handed,
+                             problems=problems)
+    error = _act(form, lambda ctx: intake.receive_at_counter(
+        dossier, ctx, handed, bool(form.confirm_missing.data)))
+    if error is None:
+        return redirect(url_for("staff.intake_done", dossier_id=dossier.id), 303)
+    show_refusal(form, error)
+    if not intake.is_being_scanned(dossier):  # received meanwhile: show where it is
+        flash(str(error), "error")
+        return redirect(_workspace_url(dossier.id), 303)
+    form.lock_version.data = str(dossier.lock_version)
+    return _render_files(dossier, status=409 if isinstance(error, wf.Conflict) else 422,
+                         receive_form=form, handed=handed)
+
+
+@bp.post("/tiep-nhan/<int:dossier_id>/huy")
+@counter_required
+def intake_cancel(dossier_id: int):
+    """Cancel a mistaken intake not yet received: its scans are deleted from storage."""
+    dossier, elsewhere = _scanned_or_redirect(dossier_id)
+    if elsewhere is not None:
+        flash(_("Hồ sơ đã được tiếp nhận nên không thể hủy."), "error")
+        return elsewhere
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    code = dossier.code
+    try:
+        with unit_of_work():
+            keys = intake.cancel_intake(dossier, current_user)
+    except wf.Forbidden:
+        abort(403)
+    dossier_ops.discard_objects(_storage(), keys)
+    flash(_("Đã hủy hồ sơ %(code)s và xóa các bản quét của hồ sơ.", code=code), "success")
+    return redirect(url_for("staff.intake_new"), 303)
 
 
 @bp.get("/tiep-nhan/<int:dossier_id>/da-tiep-nhan")

@@ -36,7 +36,7 @@ from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
-from portal.workflow import appointments, queries
+from portal.workflow import appointments, papers, queries
 from portal.workflow.plan import process_rows
 from portal.workflow.transitions import (
     RARE_ACTIONS,
@@ -116,13 +116,19 @@ def _blank_form(dossier: Dossier, action: Action) -> ActionForm:
     return form
 
 
+def _elsewhere(dossier: Dossier) -> set[Action]:
+    """ELSEWHERE, and the reception of a paper dossier still at the counter: its own page
+    records the papers handed in and asks to confirm any missing (issue 18)."""
+    return ELSEWHERE | ({Action.RECEIVE} if papers.at_the_counter(dossier) else set())
+
+
 def _forms(dossier: Dossier, actions: list[Action], posted: ActionForm | None,
            opened: Action | None) -> dict[Action, ActionForm]:
     """The forms drawn on the page: buttons alone, the form the officer opened, the form just
     posted (with its errors). Every other action is a link that loads its form."""
     forms = {}
     for action in actions:
-        if action in ELSEWHERE:
+        if action in _elsewhere(dossier):
             continue
         if posted is not None and posted.action is action:
             forms[action] = posted
@@ -154,7 +160,8 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         # The group is open when the action the officer opened or posted is in it.
         rare_open=bool({opened, posted and posted.action} & RARE_ACTIONS),
         apology_owed=appointments.apology_owed(dossier, now),
-        forms=forms, on_demand={a for a in actions if a not in forms and a not in ELSEWHERE},
+        forms=forms,
+        on_demand={a for a in actions if a not in forms and a not in _elsewhere(dossier)},
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
         process=process_rows(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),

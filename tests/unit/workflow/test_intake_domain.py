@@ -133,13 +133,13 @@ def test_search_people_by_folded_name_cccd_or_phone(world):
 
 def test_intake_procedures_are_the_officers_agencys(world):
     factories.published_procedure(world.other, name="Thủ tục của cơ quan khác")
-    names = [v.name for v in intake.intake_procedures(world.counter)]
+    names = [v.name for v in intake.intake_procedures(world.counter).items]
     assert names == [world.version.name]
     code = world.version.procedure.code
-    assert intake.intake_procedures(world.counter, code) == [world.version]
-    assert intake.intake_procedures(world.counter, "dang ky the chap") == [world.version]
-    assert intake.intake_procedures(world.counter, "khong co") == []
-    assert intake.intake_procedures(world.specialist) == []
+    assert intake.intake_procedures(world.counter, code).items == [world.version]
+    assert intake.intake_procedures(world.counter, "dang ky the chap").items == [world.version]
+    assert intake.intake_procedures(world.counter, "khong co").items == []
+    assert intake.intake_procedures(world.specialist).total == 0
 
 
 def test_dossier_for_staff_hides_other_agencies(world):
@@ -201,3 +201,48 @@ def test_an_online_dossier_needs_its_e_result(world):
     with pytest.raises(wf.WorkflowError, match="tệp kết quả điện tử"):
         wf.approve(d, world.ctx(world.leader, WED_0900), "Giấy phép số 15/GP")
     assert d.state is S.IN_PROGRESS
+
+
+# --- the papers handed in (issue 18) -------------------------------------------------------
+
+def test_papers_handed_in_decide_what_is_missing_and_reception_asks(world):
+    from portal.catalog.models import DocumentForm
+    from portal.workflow import papers
+
+    d = _intake(world)
+    mandatory = [doc for doc in world.version.documents if doc.mandatory]
+    assert mandatory and papers.missing_mandatory(d) == mandatory
+    ctx = world.ctx(world.counter, WED_0900)
+    with pytest.raises(wf.NeedsConfirmation) as refused:
+        wf.receive(d, ctx, confirm_missing=False)
+    assert refused.value.field == "confirm_missing" and d.state is S.SUBMITTED
+    problems = papers.check_papers(d, [papers.Handed(mandatory[0].id, "photo", 1),
+                                       papers.Handed(mandatory[0].id, "copy", 100)])
+    assert [p.field for p in problems] == [f"paper-{mandatory[0].id}",
+                                          f"paper-{mandatory[0].id}-quantity"]
+    handed = [papers.Handed(doc.id, DocumentForm.CERTIFIED_COPY, 2) for doc in mandatory]
+    papers.record_papers(d, handed, world.counter, WED_0900)
+    assert papers.missing_mandatory(d) == []
+    assert [(p.form, p.quantity) for p in d.papers] == [(DocumentForm.CERTIFIED_COPY, 2)] * len(
+        mandatory)
+    wf.receive(d, ctx, confirm_missing=False)
+    assert d.state is S.RECEIVED
+    with pytest.raises(papers.PapersRefused):  # reception closes the record
+        papers.record_papers(d, handed, world.counter, WED_0900)
+
+
+def test_an_intake_not_yet_received_is_cancelled_with_its_files(world, tmp_path):
+    from portal.extensions import db
+
+    d = _intake(world)
+    storage = LocalStorage(tmp_path / "store")
+    item = dossier_ops.add_file(d, None, io.BytesIO(PDF), "nham.pdf", world.counter, storage,
+                                UploadLimits(2**20, 2**22))
+    with pytest.raises(wf.Forbidden):
+        intake.cancel_intake(d, world.specialist)
+    assert intake.cancel_intake(d, world.counter) == [item.storage_key]
+    assert db.session.get(type(d), d.id) is None
+    received = _intake(world)
+    wf.receive(received, world.ctx(world.counter, WED_0900))
+    with pytest.raises(wf.WorkflowError, match="khi chưa tiếp nhận"):
+        intake.cancel_intake(received, world.counter)

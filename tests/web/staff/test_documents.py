@@ -166,7 +166,7 @@ def test_receipt_01_never_prints_the_signatures_alone(office, as_user, monkeypat
     """With 3 to 13 papers the table pushed only the signatures onto page 2 (issue 18): the
     closing items and the signatures now go over together."""
     rows = [{"name": f"Giấy tờ số {n} kèm theo hồ sơ đề nghị", "form": "Bản chính",
-             "quantity": 1, "files": 1} for n in range(1, papers + 1)]
+             "quantity": 1, "files": 1, "handed_in": True} for n in range(1, papers + 1)]
     monkeypatch.setattr(content, "documents_table", lambda dossier: rows)
     client = as_user(office.counter)
     pages = _pdf_pages(client.get(f"/can-bo/ho-so/{office.returned}/phieu/01.pdf").data)

@@ -130,7 +130,7 @@ def test_walk_in_intake_scan_and_receive(app, counter, setup):
     scan = counter.get(f"/can-bo/tiep-nhan/{dossier_id}/giay-to")
     html = scan.get_data(as_text=True)
     assert scan.status_code == 200 and d.code in html
-    assert "Tờ khai yêu cầu cấp Phiếu" in html and "Chưa có bản quét" in html
+    assert "Tờ khai yêu cầu cấp Phiếu" in html and "Chưa nhận và chưa quét" in html
     assert "Giải quyết ngay" not in html  # not an on-the-spot procedure
 
     pdf = small_pdf()
@@ -152,8 +152,10 @@ def test_walk_in_intake_scan_and_receive(app, counter, setup):
     assert shown.status_code == 200 and shown.data == pdf
     assert shown.headers["Content-Disposition"].startswith("inline")
 
+    second = setup.requirements[1]  # handed in on paper, not scanned
     response = counter.post(f"/can-bo/tiep-nhan/{dossier_id}/tiep-nhan",
-                            data={"lock_version": _lock(app, dossier_id)})
+                            data={"lock_version": _lock(app, dossier_id),
+                                  f"paper-{second}": "copy", f"paper-{second}-quantity": "1"})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/can-bo/tiep-nhan/{dossier_id}/da-tiep-nhan")
     d = _dossier(app, dossier_id)

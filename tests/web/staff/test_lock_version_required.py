@@ -156,7 +156,9 @@ def _walk_in(client, version_id: int) -> int:
 def _counter_case(app, world, client, kind: str) -> tuple[str, dict, int]:
     if kind == "receive":
         dossier_id = _walk_in(client, world.version_id)
-        return f"/can-bo/tiep-nhan/{dossier_id}/tiep-nhan", {}, dossier_id
+        # Nothing scanned or recorded: the officer confirms receiving without the papers.
+        return (f"/can-bo/tiep-nhan/{dossier_id}/tiep-nhan", {"confirm_missing": "y"},
+                dossier_id)
     if kind == "resolve":
         with app.app_context():
             spot = factories.published_procedure(db.session.get(Agency, world.agency_id),
