@@ -5,7 +5,7 @@ applicant (original, copy or certified copy; how many), scanned or not. Form 01 
 reception checks the mandatory papers against it. A new table; nothing existing changes.
 
 Revision ID: e8999b231dad
-Revises: 8e2f4a6b1c93
+Revises: b7c4e2d9a615
 Create Date: 2026-12-06 21:16:46.140422
 
 """
@@ -17,7 +17,7 @@ import portal.core.models
 
 # revision identifiers, used by Alembic.
 revision = 'e8999b231dad'
-down_revision = '8e2f4a6b1c93'
+down_revision = 'b7c4e2d9a615'
 branch_labels = None
 depends_on = None
 
