@@ -1,0 +1,51 @@
+"""outbox delivery state
+
+Issue 13: the worker delivers outbox rows with retries. Each row gets its state (pending,
+sent, failed, cancelled), when its next attempt is due, when the last one was, and the
+provider's message id. Rows already sent become "sent"; the others are due now.
+
+Revision ID: b7c4d2e91f05
+Revises: 8e2f4a6b1c93
+Create Date: 2026-12-06 21:30:00.000000
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from portal.core.models import UTCDateTime
+
+
+# revision identifiers, used by Alembic.
+revision = 'b7c4d2e91f05'
+down_revision = '8e2f4a6b1c93'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('state', sa.String(length=16), server_default='pending',
+                                      nullable=False))
+        batch_op.add_column(sa.Column('next_attempt_at', UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('last_attempt_at', UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('provider_message_id', sa.String(length=200),
+                                      server_default='', nullable=False))
+    op.execute("UPDATE outbox_message SET state = 'sent' WHERE sent_at IS NOT NULL")
+    op.execute("UPDATE outbox_message SET next_attempt_at = created_at")
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.alter_column('next_attempt_at', existing_type=UTCDateTime(timezone=True), nullable=False)
+        batch_op.drop_index('ix_outbox_unsent')
+        batch_op.create_index('ix_outbox_queue', ['state', 'next_attempt_at', 'id'],
+                              unique=False)
+        batch_op.create_index('ix_outbox_recipient', ['recipient', 'id'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('outbox_message', schema=None) as batch_op:
+        batch_op.drop_index('ix_outbox_recipient')
+        batch_op.drop_index('ix_outbox_queue')
+        batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
+        batch_op.drop_column('provider_message_id')
+        batch_op.drop_column('last_attempt_at')
+        batch_op.drop_column('next_attempt_at')
+        batch_op.drop_column('state')

@@ -1,0 +1,111 @@
+"""The background tasks (Huey, DESIGN.md §8, docs/messages.md "Running workers").
+
+``make_huey(config)``: RedisHuey when REDIS_URL is set, else SqliteHuey in instance/huey.db
+(HUEY_FILE), and under env="testing" without either an in-memory queue no worker reads.
+``install(huey, app_factory)`` registers the tasks on a queue: the outbox delivery (enqueued
+after each commit that wrote messages) and the periodic jobs of ``PERIODIC_JOBS``. The
+worker process is ``huey_consumer portal.notifications.worker.huey``."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import Flask
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
+
+from portal.config import BASE_DIR, Config
+
+log = logging.getLogger(__name__)
+
+# One delivery task sends for at most this long, then puts itself back on the queue, so a
+# long backlog does not hold a worker from the periodic jobs.
+DELIVERY_BUDGET_SECONDS = 50
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the worker runs on a schedule: ``run(app)`` inside an application context.
+    Jobs must be idempotent — run twice, they do nothing twice — because a worker killed
+    mid-run runs the job again, and with several consumers each may run it."""
+
+    name: str
+    schedule: dict  # crontab(**schedule): e.g. {"minute": "*/5"}
+    run: Callable[[Flask], object]
+
+
+def _deliver_due(app: Flask) -> object:
+    from portal.notifications.delivery import deliver_pending
+
+    return deliver_pending(app.config["PORTAL"], time_budget=DELIVERY_BUDGET_SECONDS)
+
+
+def _sweep_orphan_files(app: Flask) -> object:
+    """`flask storage sweep` on a schedule (DESIGN.md §5)."""
+    from portal.dossiers.cli import sweep_orphans
+    from portal.extensions import db
+
+    config = app.config["PORTAL"]
+    try:
+        result = sweep_orphans(app.extensions["storage"],
+                               timedelta(hours=config.storage_sweep_grace_hours))
+    finally:
+        db.session.rollback()
+    log.info("orphan-file sweep: %s", result)
+    return result
+
+
+# The periodic jobs. Other areas add theirs here (overdue scan, reminders, digests).
+PERIODIC_JOBS: list[PeriodicJob] = [
+    # Anything due that no commit woke a worker for: retries after their back-off, rows
+    # written while the queue was unreachable, rows left by a worker that was killed.
+    PeriodicJob("outbox_every_minute", {}, _deliver_due),
+    PeriodicJob("sweep_orphan_files", {"hour": "3", "minute": "17"}, _sweep_orphan_files),
+]
+
+
+def make_huey(config: Config) -> Huey:
+    if config.redis_url:
+        return RedisHuey(config.huey_name, url=config.redis_url)
+    if config.huey_file or config.env != "testing":
+        path = config.huey_file or str(BASE_DIR / "instance" / "huey.db")
+        return SqliteHuey(config.huey_name, filename=path)
+    return MemoryHuey(config.huey_name)
+
+
+@dataclass
+class Tasks:
+    huey: Huey
+    deliver_outbox: Callable
+
+
+def install(huey: Huey, app_factory: Callable[[], Flask]) -> Tasks:
+    """Register the tasks on ``huey``; each runs inside ``app_factory()``'s context."""
+
+    def deliver_outbox():
+        app = app_factory()
+        with app.app_context():
+            report = _deliver_due(app)
+        if report.budget_spent:
+            deliver.schedule()  # more may be due: carry on in a fresh task
+        return report.count
+
+    deliver = huey.task(name="deliver_outbox")(deliver_outbox)
+
+    def _runner(job: PeriodicJob):
+        def run():
+            app = app_factory()
+            with app.app_context():
+                job.run(app)
+        return run
+
+    for job in PERIODIC_JOBS:
+        huey.periodic_task(crontab(**job.schedule), name=job.name)(_runner(job))
+
+    @huey.on_startup("deliver_on_start")
+    def _deliver_on_start():
+        deliver()  # what waited while no worker ran (e.g. one was killed)
+
+    return Tasks(huey, deliver)
