@@ -64,8 +64,9 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def smtp_server():
-    inbox = Inbox()
+def smtp_server(handler=None):
+    """A server on a free port; yields (port, the handler keeping the messages)."""
+    inbox = handler or Inbox()
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     try:
