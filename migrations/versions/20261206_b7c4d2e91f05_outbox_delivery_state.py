@@ -35,15 +35,23 @@ def upgrade():
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
         batch_op.alter_column('next_attempt_at', existing_type=UTCDateTime(timezone=True), nullable=False)
         batch_op.drop_index('ix_outbox_unsent')
-        batch_op.create_index('ix_outbox_queue', ['state', 'next_attempt_at', 'id'],
-                              unique=False)
-        batch_op.create_index('ix_outbox_recipient', ['recipient', 'id'], unique=False)
+        batch_op.create_index('ix_outbox_state', ['state', 'id'], unique=False)
+    # Partial indexes of the pending rows (the worker's claim), outside the batch: SQLite's
+    # table copy would not carry their WHERE clause.
+    op.create_index('ix_outbox_pending', 'outbox_message', ['id'], unique=False,
+                    postgresql_where=sa.text("state = 'pending'"),
+                    sqlite_where=sa.text("state = 'pending'"))
+    op.create_index('ix_outbox_pending_recipient', 'outbox_message',
+                    ['recipient', 'channel', 'id'], unique=False,
+                    postgresql_where=sa.text("state = 'pending'"),
+                    sqlite_where=sa.text("state = 'pending'"))
 
 
 def downgrade():
+    op.drop_index('ix_outbox_pending_recipient', table_name='outbox_message')
+    op.drop_index('ix_outbox_pending', table_name='outbox_message')
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.drop_index('ix_outbox_recipient')
-        batch_op.drop_index('ix_outbox_queue')
+        batch_op.drop_index('ix_outbox_state')
         batch_op.create_index('ix_outbox_unsent', ['sent_at', 'id'], unique=False)
         batch_op.drop_column('provider_message_id')
         batch_op.drop_column('last_attempt_at')

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.core.models import UTCDateTime, utcnow
@@ -35,9 +35,15 @@ class OutboxMessage(db.Model):
     to the delivery (portal/notifications/delivery.py)."""
 
     __tablename__ = "outbox_message"
+    # The worker's claim walks the pending rows in id order and checks each recipient for an
+    # older pending one: both through partial indexes holding only pending rows, so the cost
+    # does not grow with the messages already sent. The delivery log filters by state.
     __table_args__ = (
-        Index("ix_outbox_queue", "state", "next_attempt_at", "id"),
-        Index("ix_outbox_recipient", "recipient", "id"),
+        Index("ix_outbox_pending", "id", postgresql_where=text("state = 'pending'"),
+              sqlite_where=text("state = 'pending'")),
+        Index("ix_outbox_pending_recipient", "recipient", "channel", "id",
+              postgresql_where=text("state = 'pending'"), sqlite_where=text("state = 'pending'")),
+        Index("ix_outbox_state", "state", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
