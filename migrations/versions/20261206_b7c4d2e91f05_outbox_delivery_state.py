@@ -33,7 +33,8 @@ def upgrade():
     op.execute("UPDATE outbox_message SET state = 'sent' WHERE sent_at IS NOT NULL")
     op.execute("UPDATE outbox_message SET next_attempt_at = created_at")
     with op.batch_alter_table('outbox_message', schema=None) as batch_op:
-        batch_op.alter_column('next_attempt_at', existing_type=UTCDateTime(timezone=True), nullable=False)
+        batch_op.alter_column('next_attempt_at', existing_type=UTCDateTime(timezone=True),
+                              nullable=False, server_default=sa.func.now())
         batch_op.drop_index('ix_outbox_unsent')
         batch_op.create_index('ix_outbox_state', ['state', 'id'], unique=False)
     # Partial indexes of the pending rows (the worker's claim), outside the batch: SQLite's
