@@ -4,7 +4,9 @@ and Zalo ZNS's shapes. The worker process itself: tests/integration/test_outbox_
 
 from __future__ import annotations
 
+import io
 import json
+import uuid
 from datetime import timedelta
 
 import gateways
@@ -168,3 +170,25 @@ def test_console_channels_without_configuration(app, deliver_outbox, caplog):
     assert deliver_outbox().sent == ids
     assert [_row(app, i).provider_message_id for i in ids] == ["console"] * 3
     assert "console channel" in caplog.text
+
+
+def test_the_periodic_jobs_deliver_and_sweep(app, configure):
+    """What the worker runs every minute and every night, run here (the schedule is Huey's)."""
+    from portal.notifications.tasks import PERIODIC_JOBS
+
+    jobs = {job.name: job for job in PERIODIC_JOBS}
+    with smtp_server() as (port, inbox):
+        configure(smtp_host="127.0.0.1", smtp_port=port)
+        [message_id] = _queue(app, ("email", "an@example.vn", "thư", "tiêu đề"))
+        with app.app_context():
+            report = jobs["outbox_every_minute"].run(app)
+        assert report.sent == [message_id] and len(inbox.messages) == 1
+    storage = app.extensions["storage"]
+    key = f"dossiers/999999/{uuid.uuid4().hex}"
+    storage.put(key, io.BytesIO(b"x"))  # an orphan (no row), younger than a day
+    try:
+        with app.app_context():
+            result = jobs["sweep_orphan_files"].run(app)
+        assert result.failed == 0 and result.kept_recent >= 1  # kept: still within the grace
+    finally:
+        storage.delete(key)
