@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
+import redis
 from flask import Flask
 from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey, crontab
 
@@ -68,7 +69,12 @@ PERIODIC_JOBS: list[PeriodicJob] = [
 
 def make_huey(config: Config) -> Huey:
     if config.redis_url:
-        return RedisHuey(config.huey_name, url=config.redis_url)
+        # Bounded waits: a web request's after-commit wake must not hang on an unreachable
+        # Redis (the failure is logged; the minute-by-minute pass sends the messages). The
+        # consumer's blocking reads wait 1 s, well inside the socket timeout.
+        pool = redis.ConnectionPool.from_url(config.redis_url, socket_connect_timeout=2,
+                                             socket_timeout=5)
+        return RedisHuey(config.huey_name, connection_pool=pool)
     if config.huey_file or config.env != "testing":
         path = config.huey_file or str(BASE_DIR / "instance" / "huey.db")
         return SqliteHuey(config.huey_name, filename=path)

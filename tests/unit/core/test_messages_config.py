@@ -44,3 +44,20 @@ def test_the_queue_is_redis_when_configured_else_sqlite(tmp_path):
     assert isinstance(make_huey(Config(huey_file=str(tmp_path / "q.db"))), SqliteHuey)
     assert isinstance(make_huey(Config(env="testing")), MemoryHuey)
     assert {"outbox_every_minute", "sweep_orphan_files"} <= {job.name for job in PERIODIC_JOBS}
+
+
+def test_an_unreachable_queue_does_not_hold_the_commit(app, monkeypatch, caplog):
+    """Redis down: the change commits, the failure is logged, the message waits for the
+    worker's periodic pass."""
+    from portal.core.frame import unit_of_work
+    from portal.extensions import db
+    from portal.notifications import outbox, tasks
+    from portal.notifications.models import OutboxMessage
+
+    queue = tasks.install(make_huey(Config(redis_url="redis://127.0.0.1:1/0")), lambda: app)
+    monkeypatch.setitem(app.extensions, "outbox_wake", queue.deliver_outbox)
+    with app.app_context():
+        with unit_of_work():
+            outbox.queue("sms", "0905123456", "Hồ sơ đã tiếp nhận")
+        assert db.session.query(OutboxMessage).count() == 1
+    assert "could not wake the outbox worker" in caplog.text
