@@ -4,6 +4,8 @@ web process's; the Flask application is built at the first task."""
 
 from __future__ import annotations
 
+import logging
+
 from flask import Flask
 
 from portal.config import Config
@@ -18,6 +20,9 @@ def app() -> Flask:
         from portal import create_app
 
         _app = create_app(Config.from_env())
+        # huey_consumer logs through a handler of its own; the app's root handler would
+        # print each of its lines a second time.
+        logging.getLogger("huey").propagate = False
     return _app
 
 
