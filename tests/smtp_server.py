@@ -64,10 +64,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def smtp_server(handler=None):
-    """A server on a free port; yields (port, the handler keeping the messages)."""
+def smtp_server(handler=None, port: int | None = None):
+    """A server on a free port (or ``port``); yields (port, the handler keeping the
+    messages)."""
     inbox = handler or Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
     controller.start()
     try:
         yield controller.port, inbox

@@ -178,6 +178,16 @@ def deliver_pending(config: Config, *, now: datetime | None = None, limit: int |
     return report
 
 
+def next_retry_in(now: datetime | None = None) -> float | None:
+    """Seconds until the earliest pending message not yet due is due (None: none waits)."""
+    now = now or utcnow()
+    due = db.session.scalar(select(func.min(OutboxMessage.next_attempt_at))
+                            .where(OutboxMessage.state == OutboxState.PENDING,
+                                   OutboxMessage.next_attempt_at > now))
+    db.session.rollback()
+    return None if due is None else max(0.0, (due - now).total_seconds())
+
+
 # --- what the delivery log's administrator does ---------------------------------------------
 
 def retry(message_id: int) -> bool:

@@ -24,6 +24,9 @@ log = logging.getLogger(__name__)
 # One delivery task sends for at most this long, then puts itself back on the queue, so a
 # long backlog does not hold a worker from the periodic jobs.
 DELIVERY_BUDGET_SECONDS = 50
+# A failed attempt whose retry is due sooner than this gets a delivery task scheduled for
+# that moment; later ones are left to the minute-by-minute pass.
+RETRY_WAKE_WITHIN = 600
 
 
 @dataclass(frozen=True)
@@ -91,11 +94,16 @@ def install(huey: Huey, app_factory: Callable[[], Flask]) -> Tasks:
     """Register the tasks on ``huey``; each runs inside ``app_factory()``'s context."""
 
     def deliver_outbox():
+        from portal.notifications.delivery import next_retry_in
+
         app = app_factory()
         with app.app_context():
             report = _deliver_due(app)
+            wait = next_retry_in() if report.retrying and not report.budget_spent else None
         if report.budget_spent:
             deliver.schedule()  # more may be due: carry on in a fresh task
+        elif wait is not None and wait < RETRY_WAKE_WITHIN:
+            deliver.schedule(delay=wait)  # the retry goes when its back-off ends
         return report.count
 
     deliver = huey.task(name="deliver_outbox")(deliver_outbox)

@@ -164,3 +164,33 @@ def test_a_killed_worker_restarted_delivers_everything_and_records_it_once(app, 
         subjects = [m["Subject"] for m in inbox.messages if m["To"] == f"nguoi{n}@example.vn"]
         numbers = list(dict.fromkeys(int(s.split()[1]) for s in subjects))
         assert numbers == sorted(numbers)
+
+
+def _free_port() -> int:
+    import socket
+
+    with contextlib.closing(socket.socket()) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_smtp_down_for_a_while_messages_wait_and_go_out_in_order(app, queue_env):
+    """The mail server is down when the worker first tries: the messages wait (pending, an
+    attempt counted, the error kept), the worker retries after the back-off, and once the
+    server is back every message goes out, each recipient's in the order written."""
+    port = _free_port()  # nothing listens there yet
+    env = {**queue_env, "OUTBOX_RETRY_SECONDS": "0.3"}
+    _queue_mails(app, 21)
+    with _worker(app, env, port):
+        _poll(lambda: all(row.attempts >= 1 for row in _rows(app)[:7]), 60,
+              "the first messages were not tried")
+        rows = _rows(app)
+        assert all(row.state == OutboxState.PENDING for row in rows)
+        assert "SMTP" in rows[0].last_error and not any(row.attempts for row in rows[7:])
+        with smtp_server(port=port) as (_, inbox):
+            _poll(lambda: all(row.state == OutboxState.SENT for row in _rows(app)), 60,
+                  "the messages did not go out once the server was back")
+    assert len(inbox.messages) == 21
+    for n in range(7):
+        subjects = [m["Subject"] for m in inbox.messages if m["To"] == f"nguoi{n}@example.vn"]
+        assert subjects == [f"Thư {k}" for k in range(n, 21, 7)]
