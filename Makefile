@@ -39,8 +39,9 @@ db: install
 seed: db
 	$(BIN)/flask demo seed --if-empty
 
+# The web server and the background worker (Procfile) in one terminal; Ctrl-C stops both.
 run: seed
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	$(BIN)/honcho start -f Procfile
 
 test: install
 	$(BIN)/ruff check .
@@ -51,6 +52,7 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/catalog_search.py
+	$(BIN)/python bench/outbox.py
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) instance .pytest_cache

@@ -785,12 +785,14 @@ FROM dossier_notice n WHERE n.dossier_id = d.id AND n.kind = 'apology'
 
 _OUTBOX = """
 INSERT INTO outbox_message (dossier_id, channel, recipient, subject, body, created_at,
-                            sent_at, attempts, last_error)
+                            sent_at, attempts, last_error, state)
 SELECT e.dossier_id, 'email', d.applicant_email,
        '[' || d.code || '] ' || e.action, 'Hồ sơ ' || d.code || ': ' || e.message, e.at,
        CASE WHEN e.at < %(anchor)s::timestamptz - interval '10 minutes'
             THEN e.at + interval '1 minute' END,
-       CASE WHEN e.at < %(anchor)s::timestamptz - interval '10 minutes' THEN 1 ELSE 0 END, ''
+       CASE WHEN e.at < %(anchor)s::timestamptz - interval '10 minutes' THEN 1 ELSE 0 END, '',
+       CASE WHEN e.at < %(anchor)s::timestamptz - interval '10 minutes'
+            THEN 'sent' ELSE 'pending' END
 FROM dossier_event e JOIN dossier d ON d.id = e.dossier_id
 WHERE e.at > %(anchor)s::timestamptz - interval '14 days' AND e.public
   AND d.applicant_email <> '' AND d.code IS NOT NULL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
 from flask_babel import gettext
@@ -49,7 +50,6 @@ def _select_locale() -> str:
 
 
 def _init_extensions(app: Flask, config: Config) -> None:
-    from pathlib import Path
 
     import portal.models  # noqa: F401  (the whole schema, for Alembic)
     from portal.storage import storage_from_url
@@ -82,6 +82,20 @@ def _init_extensions(app: Flask, config: Config) -> None:
     from portal.blueprints import login_sessions
 
     login_sessions.install(app)  # the user loader checks the server-side session
+    _init_queue(app, config)
+
+
+def _init_queue(app: Flask, config: Config) -> None:
+    """The background queue (portal/notifications/tasks.py): a commit that wrote outbox rows
+    puts a delivery task on it."""
+    from portal.notifications import tasks, trigger
+
+    if not config.redis_url and config.env != "testing" and not config.huey_file:
+        (Path(app.root_path).parent / "instance").mkdir(parents=True, exist_ok=True)
+    queue = tasks.install(tasks.make_huey(config), lambda: app)
+    app.extensions["tasks"] = queue
+    app.extensions["outbox_wake"] = queue.deliver_outbox
+    trigger.install()  # the user loader checks the server-side session
 
 
 def _register_blueprints(app: Flask) -> None:

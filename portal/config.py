@@ -117,6 +117,24 @@ class Config:
     storage_connect_timeout: float = 3.0
     storage_read_timeout: float = 10.0
     storage_sweep_grace_hours: float = 24.0
+    # Messages (docs/messages.md). The queue: RedisHuey when redis_url is set, else SqliteHuey
+    # in this file (empty: instance/huey.db; under env="testing" an in-memory queue that no
+    # worker reads — tests deliver with portal.notifications.delivery.deliver_pending).
+    huey_file: str = ""
+    huey_name: str = "portal"  # the queue's name (its Redis key prefix)
+    # Outbox retries: attempt n failing waits outbox_retry_seconds * 2**(n-1) (at most 6
+    # hours) before the next; after outbox_max_attempts the message is "failed".
+    outbox_max_attempts: int = 8
+    outbox_retry_seconds: float = 60.0
+    # The brand-name SMS gateway (an eSMS.vn-style JSON API, docs/messages.md) and Zalo ZNS.
+    # Without a URL (SMS) or an access token (Zalo) the channel writes to the log.
+    sms_gateway_url: str = ""
+    sms_api_key: str = ""
+    sms_secret_key: str = ""
+    sms_brandname: str = ""
+    zalo_zns_url: str = "https://business.openapi.zalo.me/message/template"
+    zalo_access_token: str = ""
+    gateway_timeout: float = 10.0
     # Werkzeug's method for new password hashes. Under env="testing" it is a cheap one
     # (TESTING_PASSWORD_HASH): every fixture user and every login would otherwise cost a
     # full scrypt. Production refuses anything but scrypt.
@@ -140,7 +158,22 @@ class Config:
             "smtp_password": env.get("SMTP_PASSWORD", ""),
             "smtp_starttls": _bool(env.get("SMTP_STARTTLS")),
             "mail_from": env.get("MAIL_FROM", cls.mail_from),
+            "huey_file": env.get("HUEY_FILE", ""),
+            "huey_name": env.get("HUEY_NAME", "") or cls.huey_name,
+            "sms_gateway_url": env.get("SMS_GATEWAY_URL", ""),
+            "sms_api_key": env.get("SMS_API_KEY", ""),
+            "sms_secret_key": env.get("SMS_SECRET_KEY", ""),
+            "sms_brandname": env.get("SMS_BRANDNAME", ""),
+            "zalo_zns_url": env.get("ZALO_ZNS_URL", "") or cls.zalo_zns_url,
+            "zalo_access_token": env.get("ZALO_ACCESS_TOKEN", ""),
         }
+        if env.get("OUTBOX_MAX_ATTEMPTS", "").strip():
+            values["outbox_max_attempts"] = int(_number(env["OUTBOX_MAX_ATTEMPTS"],
+                                                        "OUTBOX_MAX_ATTEMPTS"))
+        for key, name in (("outbox_retry_seconds", "OUTBOX_RETRY_SECONDS"),
+                          ("gateway_timeout", "GATEWAY_TIMEOUT")):
+            if env.get(name, "").strip():
+                values[key] = _number(env[name], name)
         for key, name in (("centre_hotline", "CENTRE_HOTLINE"),
                           ("centre_address", "CENTRE_ADDRESS"),
                           ("centre_email", "CENTRE_EMAIL"), ("centre_hours", "CENTRE_HOURS")):
@@ -207,6 +240,10 @@ class Config:
             # An upload can take minutes and its commit follows it: a shorter grace would
             # sweep files of requests still in progress.
             problems.append("STORAGE_SWEEP_GRACE_HOURS must be at least 1")
+        if not (1 <= self.outbox_max_attempts <= 50 and self.outbox_retry_seconds > 0
+                and 0 < self.gateway_timeout <= 120):
+            problems.append("OUTBOX_MAX_ATTEMPTS must be 1 to 50, OUTBOX_RETRY_SECONDS "
+                            "positive and GATEWAY_TIMEOUT between 0 and 120 seconds")
         if problems:
             raise ConfigError("; ".join(problems))
         return self
@@ -268,5 +305,6 @@ class Config:
         return settings
 
     def public_dict(self) -> dict:
-        hidden = {"secret_key", "smtp_password"}
+        hidden = {"secret_key", "smtp_password", "sms_api_key", "sms_secret_key",
+                  "zalo_access_token"}
         return {k: ("***" if k in hidden else v) for k, v in asdict(self).items()}

@@ -229,6 +229,19 @@ def module_db(app):
     empty_tables(app)
 
 
+@pytest.fixture
+def deliver_outbox(app):
+    """What the worker does, run here and now: ``deliver_outbox()`` sends every due outbox
+    message with the app's current configuration and returns the delivery's report."""
+    from portal.notifications.delivery import deliver_pending
+
+    def deliver(**kwargs):
+        with app.app_context():
+            return deliver_pending(app.config["PORTAL"], **kwargs)
+
+    return deliver
+
+
 @pytest.fixture(autouse=True)
 def _headers_a_server_can_send():
     """Fail the test if any response it caused had a header no real server could send

@@ -24,18 +24,33 @@ class Inbox:
         return "250 Message accepted for delivery"
 
     def wait_for(self, count: int, timeout: float = 10) -> list[Message]:
-        """The messages once ``count`` have arrived: the app may send after it has answered
-        (the password-reset mail goes on a thread of its own), so a test can see the page
-        before the mail exists."""
+        """The messages once ``count`` have arrived: the worker sends after the app has
+        answered (``worker_thread``), so a test can see the page before the mail exists."""
         with self._arrived:
             assert self._arrived.wait_for(lambda: len(self.messages) >= count, timeout), (
                 f"{len(self.messages)} of {count} messages arrived within {timeout} s")
             return list(self.messages)
 
 
+def worker_thread(app):
+    """For a live server: instead of queueing a task for a worker process, each commit that
+    wrote outbox rows starts a thread that delivers them as the worker would (the same
+    ``deliver_pending``). Install with ``app.extensions["outbox_wake"] = worker_thread(app)``."""
+    from portal.notifications.delivery import deliver_pending
+
+    def deliver() -> None:
+        with app.app_context():
+            deliver_pending(app.config["PORTAL"])
+
+    def wake() -> None:
+        threading.Thread(target=deliver, name="mail", daemon=True).start()
+
+    return wake
+
+
 def mails_settled(timeout: float = 10) -> None:
-    """Wait for the mails the app is sending in the background (``send_email_in_background``
-    threads) to be delivered or to fail, so a test can count what arrived and what was logged."""
+    """Wait for the deliveries started by ``worker_thread`` to finish, so a test can count
+    what arrived and what was logged."""
     for thread in threading.enumerate():
         if thread.name == "mail":
             thread.join(timeout)
@@ -49,9 +64,11 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def smtp_server():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+def smtp_server(handler=None, port: int | None = None):
+    """A server on a free port (or ``port``); yields (port, the handler keeping the
+    messages)."""
+    inbox = handler or Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port or _free_port())
     controller.start()
     try:
         yield controller.port, inbox

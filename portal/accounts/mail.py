@@ -1,13 +1,12 @@
-"""The accounts area's outgoing mail, in one place: when the messages issue moves every mail
-onto the outbox, this function is the one to switch."""
+"""The accounts area's outgoing mail, in one place: written to the outbox (docs/messages.md)
+in the caller's transaction, sent by the worker with retries."""
 
 from __future__ import annotations
 
-from portal.config import Config
-from portal.notifications.mailer import send_email_in_background
+from portal.notifications import outbox
 
 
-def send_invitation(config: Config, to: str, subject: str, body: str, what: str) -> None:
-    """Send an organisation invitation (after the commit that created or renewed it), beside
-    the answer, as the password-reset mail is sent; a failure is logged as ``what``."""
-    send_email_in_background(config, to, subject, body, what)
+def send_invitation(to: str, subject: str, body: str) -> None:
+    """An organisation invitation, in the transaction that created or renewed it: a
+    rolled-back invitation sends nothing, a mail server that is down delays it."""
+    outbox.queue("email", to, body, subject=subject)

@@ -320,20 +320,6 @@ def run(job: str | Callable[[datetime], int], now: datetime | None = None) -> in
     return count
 
 
-def register_periodic(huey, app) -> list:
-    """Register ``PERIODIC`` with a Huey instance: each job runs in an application context
-    of ``app``, at the present, through ``run``. Returns the periodic tasks."""
-    tasks = []
-    for function, schedule in PERIODIC:
-        name = NAMES[function]
-
-        def task(name: str = name) -> int:
-            with app.app_context():
-                return run(name)
-
-        tasks.append(huey.periodic_task(schedule, name=f"periodic-{name}")(task))
-    return tasks
-
 
 def _record_run(name: str, now: datetime, count: int) -> None:
     try:

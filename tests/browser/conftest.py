@@ -60,14 +60,17 @@ def mail_inbox(app, live_server):
 
     The session app's Config is frozen, but routes read current_app.config["PORTAL"] on each
     request, so the test swaps in a copy pointing at this server (and at the live server for
-    the links in e-mails) and restores the original afterwards."""
-    from smtp_server import smtp_server  # tests/smtp_server.py
+    the links in e-mails) and restores the original afterwards. The outbox is delivered by
+    a thread after each commit that wrote to it, as a worker process would."""
+    from smtp_server import mails_settled, smtp_server, worker_thread  # tests/smtp_server.py
 
-    original = app.config["PORTAL"]
+    original, wake = app.config["PORTAL"], app.extensions["outbox_wake"]
     with smtp_server() as (port, inbox):
         app.config["PORTAL"] = original.with_(smtp_host="127.0.0.1", smtp_port=port,
                                               base_url=live_server)
+        app.extensions["outbox_wake"] = worker_thread(app)
         try:
             yield inbox
         finally:
-            app.config["PORTAL"] = original
+            mails_settled()
+            app.config["PORTAL"], app.extensions["outbox_wake"] = original, wake

@@ -43,17 +43,18 @@ def _profile(organisation_id: int | None = None):
 
 
 def _mail(invitation, token: str) -> None:
-    """After the commit: the link goes to the invited address only (never shown on a page)."""
+    """In the transaction that made the link: the outbox sends it to the invited address only
+    (never shown on a page), and a rolled-back invitation sends nothing."""
     cfg = _config()
     link = cfg.base_url.rstrip("/") + url_for("auth.invitation", token=token)
     body = render_template("emails/organisation_invitation.txt", invitation=invitation,
                            organisation=invitation.organisation, inviter=current_user,
                            link=link, days=invitations.VALID_FOR.days,
                            until=local_datetime(invitation.expires_at))
-    send_invitation(cfg, invitation.email,
+    send_invitation(invitation.email,
                     _("Lời mời tham gia %(org)s trên Cổng dịch vụ công",
                       org=invitation.organisation.name),
-                    body, f"invitation mail {invitation.id}")
+                    body)
 
 
 def _flash_throttled(refusal: throttle.Throttled) -> None:
@@ -74,12 +75,12 @@ def invite_member(organisation_id: int):
         with unit_of_work():
             invitation, token = invitations.invite(organisation, form.email.data,
                                                    current_user, utcnow())
+            _mail(invitation, token)
     except throttle.Throttled as refusal:
         _flash_throttled(refusal)
     except ops.AccountError as error:
         flash(str(error), "error")
     else:
-        _mail(invitation, token)
         flash(_("Đã gửi lời mời tới %(email)s. Đường dẫn trong thư có hiệu lực %(days)s ngày.",
                 email=invitation.email, days=invitations.VALID_FOR.days), "success")
     return _profile(organisation_id)
@@ -102,12 +103,12 @@ def resend_invitation(organisation_id: int, invitation_id: int):
         try:
             with unit_of_work():
                 token = invitations.resend(invitation, utcnow())
+                _mail(invitation, token)
         except throttle.Throttled as refusal:
             _flash_throttled(refusal)
         except ops.AccountError as error:
             flash(str(error), "error")
         else:
-            _mail(invitation, token)
             flash(_("Đã gửi lại lời mời tới %(email)s; đường dẫn trong thư trước không còn "
                     "dùng được.", email=invitation.email), "success")
     return _profile(organisation_id)

@@ -20,7 +20,7 @@ from portal.catalog import operations as catalog_ops
 from portal.catalog.models import Agency, ProcedureVersion, StepRole, TimeUnit
 from portal.dossiers.models import Dossier
 from portal.extensions import db
-from portal.notifications import jobs
+from portal.notifications import jobs, tasks
 from portal.notifications.jobs_models import JobRun, OverdueAlert, StaffMailPreference
 from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
@@ -282,15 +282,17 @@ def test_a_huey_instance_runs_the_jobs_on_their_schedules(centre, app):
 
     centre.taken(at(23))  # due 29/04 09:00
     huey = MemoryHuey("jobs-test", utc=True)
-    jobs.register_periodic(huey, app)
-    # 09:05 in Viet Nam, as Huey's consumer sees it (naive UTC): only the scan is due.
-    due = huey.read_periodic(datetime(2025, 4, 29, 2, 5))
-    assert [task.name for task in due] == ["periodic-overdue-scan"]
-    due = huey.read_periodic(datetime(2025, 4, 29, 0, 15))  # 07:15: the digests too
-    assert {task.name for task in due} == {"periodic-digests", "periodic-overdue-scan"}
+    tasks.install(huey, lambda: app)
+    # 09:05 in Viet Nam, as Huey's consumer sees it (naive UTC): the outbox pass (every
+    # minute) and the scan are due.
+    due = {task.name: task for task in huey.read_periodic(datetime(2025, 4, 29, 2, 5))}
+    assert set(due) == {"outbox_every_minute", "overdue-scan"}
+    due_0715 = huey.read_periodic(datetime(2025, 4, 29, 0, 15))  # 07:15: the digests too
+    assert {task.name for task in due_0715} == {"outbox_every_minute", "digests",
+                                                "overdue-scan"}
     # The task runs the job at the present (December 2026): long after the dossier's due
     # time, beyond the scan's look-back — nothing to tell, and the run is recorded.
-    assert huey.execute(huey.read_periodic(datetime(2025, 4, 29, 2, 5))[0]) == 0
+    assert huey.execute(due["overdue-scan"]) == 0
     assert db.session.get(JobRun, "overdue-scan") is not None
 
 
