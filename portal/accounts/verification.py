@@ -124,7 +124,8 @@ def check_code(user: User, kind: str, code: str, now: datetime | None = None) ->
     code = "".join((code or "").split())
     record = _latest(user, kind) if kind in KINDS else None
     if record is None or record.used_at is not None:
-        raise VerificationError(_l("Chưa có mã xác minh đang chờ. Vui lòng yêu cầu gửi mã."), "code")
+        raise VerificationError(_l("Chưa có mã xác minh đang chờ. Vui lòng yêu cầu gửi mã."),
+                                "code")
     if record.target != _target(user, kind):
         raise VerificationError(_l("Mã này được gửi cho thông tin liên hệ trước khi bạn sửa. "
                                    "Vui lòng yêu cầu mã mới."), "code")
