@@ -54,7 +54,8 @@ class TemplateRefused(Refusal):
 
 
 def _ascii(value: object) -> str:
-    return strip_accents(str(value))
+    """The value without diacritics (and the đồng sign spelt out): GSM-7 for an SMS."""
+    return strip_accents(str(value)).replace("₫", "dong")
 
 
 def _environment() -> SandboxedEnvironment:
@@ -149,6 +150,7 @@ def _check_text(key: str, name: str, text: str) -> None:
         raise TemplateRefused(_l("Vui lòng nhập nội dung."), name)
     try:
         parsed = ENV.parse(text)
+        ENV.from_string(text)  # compiling also finds unknown filters and tests
     except TemplateError as error:
         raise TemplateRefused(_l("Mẫu có lỗi cú pháp (dòng %(line)s): %(error)s",
                                  line=getattr(error, "lineno", "?"), error=error.message or ""),
