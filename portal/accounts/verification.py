@@ -148,6 +148,17 @@ def check_code(user: User, kind: str, code: str, now: datetime | None = None) ->
     db.session.flush()
 
 
+def attempt_code(user: User, kind: str, code: str, now: datetime | None = None
+                 ) -> VerificationError | None:
+    """``check_code`` for the route: the refusal is returned, not raised, so that the wrong
+    attempt it counted is committed with the request."""
+    try:
+        check_code(user, kind, code, now)
+    except VerificationError as refusal:
+        return refusal
+    return None
+
+
 def pending(user: User, kind: str, now: datetime | None = None) -> bool:
     """Whether a code was sent and can still be entered (the profile shows the code field)."""
     now = now or utcnow()

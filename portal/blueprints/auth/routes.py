@@ -14,6 +14,7 @@ from portal.accounts import policy
 from portal.accounts.models import Organisation
 from portal.blueprints import login_sessions
 from portal.blueprints.auth import bp
+from portal.blueprints.auth.channels import profile_context
 from portal.blueprints.auth.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -251,7 +252,8 @@ def profile():
         flash(_("Đã lưu thông tin tài khoản."), "success")
         return redirect(url_for("auth.profile"), 303)
     return render_template("auth/profile.html", form=form, member_form=MemberForm(),
-                           remove_form=EmptyForm()), 422 if form.errors else 200
+                           remove_form=EmptyForm(), **profile_context()
+                           ), 422 if form.errors else 200
 
 
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])
