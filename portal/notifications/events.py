@@ -20,11 +20,15 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
+
 from portal.calendar import VN_TZ
 from portal.calendar.holidays_vn import fmt_dt_en, fmt_dt_vi
+from portal.core.models import utcnow
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
 from portal.notifications import inbox
+from portal.notifications.defaults import EVENTS
 from portal.notifications.message_templates import Rendered, render
 from portal.notifications.models import OutboxMessage
 from portal.workflow.transitions import MESSAGES, Action
@@ -125,3 +129,18 @@ def announce(dossier: Dossier, action: Action, ctx: Any, **extra: Any) -> list[O
     if key is None or not getattr(ctx, "messages", True):
         return []
     return send(dossier, key, ctx.now, **extra)
+
+
+# --- previews (administration) -------------------------------------------------------------
+
+def dossier_by_code(code: str) -> Dossier | None:
+    return db.session.scalar(select(Dossier).where(Dossier.code == code.strip()))
+
+
+def preview_values(dossier: Dossier, key: str, language: str,
+                   now: datetime | None = None) -> dict[str, Any]:
+    """The variables of ``key`` for a real dossier: what the dossier holds (code, names,
+    dates) from it, the rest (what an officer types: a reason, the papers) from the samples."""
+    event = EVENTS[key]
+    computed = values_for(dossier, key, language, now or utcnow(), {})
+    return {**event.samples(), **{k: v for k, v in computed.items() if k in event.all_variables}}

@@ -11,6 +11,7 @@ guard_blueprint(bp, policy.may_administer)
 from portal.blueprints.admin import (  # noqa: E402,F401
     calendar,
     catalog_io,
+    messages,
     organisation,
     procedure_files,
     procedures,
