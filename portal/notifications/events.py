@@ -17,13 +17,15 @@ them), never the dossier itself."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 
 from portal.calendar import VN_TZ
-from portal.calendar.holidays_vn import fmt_dt_en, fmt_dt_vi
+from portal.calendar.holidays_vn import fmt_date_en, fmt_date_vi, fmt_dt_en, fmt_dt_vi
+from portal.core.formatting import vn_number
 from portal.core.models import utcnow
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
@@ -60,8 +62,22 @@ def values_for(dossier: Dossier, key: str, language: str, now: datetime,
     values["early"] = bool(due and now.astimezone(VN_TZ).date() < due.astimezone(VN_TZ).date())
     values["original_appointment"] = when(due, language)
     for name, value in extra.items():
-        values[name] = when(value, language) if isinstance(value, datetime) else value
+        values[name] = _plain(value, language)
     return values
+
+
+def _plain(value: Any, language: str) -> Any:
+    """A value as a template sees it: a date in words, a sum of money in đồng (an amount is
+    a whole number of đồng, e.g. the obligation's), a date without time as a date."""
+    if isinstance(value, datetime):
+        return when(value, language)
+    if isinstance(value, date):
+        return fmt_date_en(value) if language == "en" else fmt_date_vi(value)
+    if isinstance(value, bool) or value is None:
+        return bool(value) if value is not None else ""
+    if isinstance(value, int | Decimal):
+        return f"{vn_number(int(value))} ₫" if language == "vi" else f"VND {int(value):,}"
+    return value
 
 
 def _recipients(dossier: Dossier) -> list[tuple[str, str, str]]:

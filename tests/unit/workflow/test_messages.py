@@ -193,3 +193,24 @@ def test_a_replay_writes_no_message_and_no_notification(world):  # noqa: F811
     wf.receive(d, quiet)
     assert _new_rows(OutboxMessage, outbox) == [] and _new_rows(Notification, notes) == []
 
+
+
+def test_the_obligation_message_takes_an_amount_and_a_deadline_when_given(world):  # noqa: F811
+    """``request_obligation`` gives the note today; an amount (whole đồng) and a deadline, when
+    the action passes them, are written the message's way."""
+    from portal.notifications import events
+
+    d = build(world, "in_progress")
+    _choose(world, "en", {"email", "sms"})
+    outbox = _last_id(OutboxMessage)
+    events.send(d, "obligation", THU, note="Tax notice 15", amount=1_500_000,
+                deadline=at(21, 17))
+    mail, sms = _new_rows(OutboxMessage, outbox)
+    assert "Tax notice 15" in mail.body and "VND 1,500,000" in mail.body
+    assert "17:00 on" in mail.body and "21/03/2025" in mail.body
+    assert "VND 1,500,000" in sms.body and "21/03/2025" in sms.body
+    _choose(world, "vi", {"email"})
+    outbox = _last_id(OutboxMessage)
+    events.send(d, "obligation", THU, note="Thông báo thuế số 15", amount="", deadline="")
+    [mail] = _new_rows(OutboxMessage, outbox)
+    assert "Thông báo thuế số 15" in mail.body and "Số tiền" not in mail.body
