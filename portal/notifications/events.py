@@ -94,6 +94,10 @@ def _recipients(dossier: Dossier) -> list[tuple[str, str, str]]:
             found.append(("sms", user.phone, language))
         if user.notify_zalo:
             found.append(("zalo", user.phone, language))
+    if not found and user.email:
+        # Only phone channels were chosen and the number has since changed (unverified):
+        # the registration e-mail rather than nothing at all.
+        found.append(("email", user.email, language))
     return found
 
 

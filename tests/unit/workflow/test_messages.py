@@ -140,6 +140,16 @@ def test_an_unverified_phone_gets_no_sms_even_when_chosen(world):  # noqa: F811
     assert [r.channel for r in _new_rows(OutboxMessage, outbox)] == ["email"]
 
 
+def test_phone_channels_without_a_verified_phone_fall_back_to_e_mail(world):  # noqa: F811
+    d = build(world, "submitted")
+    _choose(world, "vi", {"sms", "zalo"})
+    world.applicant.phone = "0987000111"  # changed since it was proved
+    outbox = _last_id(OutboxMessage)
+    wf.receive(d, world.ctx(world.counter, THU))
+    [row] = _new_rows(OutboxMessage, outbox)
+    assert (row.channel, row.recipient) == ("email", world.applicant.email)
+
+
 def test_the_result_message_says_when_it_is_early(world):  # noqa: F811
     early, late = build(world, "leader_step"), build(world, "leader_step")
     outbox = _last_id(OutboxMessage)

@@ -133,3 +133,14 @@ def test_the_verification_pages_refuse_an_unknown_kind_and_no_csrf(app, citizen)
     assert client.client.post(f"{PROFILE}/xac-minh/dien-thoai/gui-ma").status_code == 400
     with app.app_context():  # without the token nothing was sent
         assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_the_pages_speak_english_when_asked(app, citizen):
+    client = _log_in(app, citizen)
+    client.post("/ngon-ngu", data={"locale": "en", "next": LIST})
+    _notify(app, citizen, 1)
+    page = client.get(LIST).get_data(as_text=True)
+    assert "Notifications: 1 unread" in page and "Mark all as read" in page
+    profile = client.get(PROFILE).get_data(as_text=True)
+    assert "Notifications about your dossiers" in profile
+    assert "Send a verification code by SMS" in profile
