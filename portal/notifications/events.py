@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from portal.accounts.models import OrganisationMember, User
 from portal.calendar import VN_TZ
 from portal.calendar.holidays_vn import fmt_date_en, fmt_date_vi, fmt_dt_en, fmt_dt_vi
 from portal.core.formatting import vn_number
@@ -85,7 +86,7 @@ def _recipients(dossier: Dossier) -> list[tuple[str, str, str]]:
     user = dossier.applicant
     if user is None:  # a walk-in or postal applicant without an account
         return [("sms", dossier.applicant_phone, "vi")] if dossier.applicant_phone else []
-    language = user.language if user.language in ("vi", "en") else "vi"
+    language = _language(user)
     found = []
     if user.notify_email and user.email:
         found.append(("email", user.email, language))
@@ -134,12 +135,28 @@ def send(dossier: Dossier, key: str, now: datetime, **extra: Any) -> list[Outbox
         if row is not None:
             db.session.add(row)
             rows.append(row)
-    user = dossier.applicant
-    if user is not None:
-        language = user.language if user.language in ("vi", "en") else "vi"
-        shown = message(language)
-        inbox.add(user.id, dossier.id, shown.subject, shown.email_body, now)
+    for reader in _readers(dossier):
+        shown = message(_language(reader))
+        inbox.add(reader.id, dossier.id, shown.subject, shown.email_body, now)
     return rows
+
+
+def _language(user: User) -> str:
+    return user.language if user.language in ("vi", "en") else "vi"
+
+
+def _readers(dossier: Dossier) -> list[User]:
+    """Whose notification centre shows the message: the applicant's account and, for an
+    organisation's dossier, every member of the organisation (they all see its dossiers;
+    only the applicant is sent e-mail, SMS or Zalo)."""
+    readers = [dossier.applicant] if dossier.applicant is not None else []
+    if dossier.organisation_id is not None:
+        members = db.session.scalars(select(User).join(
+            OrganisationMember, OrganisationMember.user_id == User.id).where(
+            OrganisationMember.organisation_id == dossier.organisation_id,
+            User.id != dossier.applicant_id).order_by(User.id))
+        readers += list(members)
+    return readers
 
 
 def announce(dossier: Dossier, action: Action, ctx: Any, **extra: Any) -> list[OutboxMessage]:

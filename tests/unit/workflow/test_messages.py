@@ -224,3 +224,31 @@ def test_the_obligation_message_takes_an_amount_and_a_deadline_when_given(world)
     events.send(d, "obligation", THU, note="Thông báo thuế số 15", amount="", deadline="")
     [mail] = _new_rows(OutboxMessage, outbox)
     assert "Thông báo thuế số 15" in mail.body and "Số tiền" not in mail.body
+
+
+def test_every_member_of_the_applicant_organisation_sees_it_in_the_bell(world):  # noqa: F811
+    """Members see the organisation's dossiers, so its messages are in their notification
+    centre too (in their own language); only the applicant is sent e-mail or SMS."""
+    import factories
+
+    from portal.accounts import operations as account_ops
+    from portal.accounts.models import Organisation
+
+    owner = factories.citizen(organisation_name="Công ty TNHH Ánh Dương", tax_code="4300123456")
+    colleague = factories.citizen()
+    colleague.language = "en"
+    organisation = db.session.scalar(select(Organisation).where(
+        Organisation.tax_code == "4300123456"))
+    account_ops.add_member(organisation, colleague.email)
+    d = build(world, "submitted")
+    d.applicant_id, d.organisation_id = owner.id, organisation.id
+    db.session.flush()
+    db.session.expire(d, ["applicant"])
+    outbox, notes = _last_id(OutboxMessage), _last_id(Notification)
+    wf.receive(d, world.ctx(world.counter, THU))
+    assert [(r.channel, r.recipient) for r in _new_rows(OutboxMessage, outbox)] == [
+        ("email", owner.email)]
+    shown = {n.user_id: n.title for n in _new_rows(Notification, notes)}
+    assert set(shown) == {owner.id, colleague.id}
+    assert "đã được tiếp nhận" in shown[owner.id]
+    assert "has been received" in shown[colleague.id]
