@@ -128,6 +128,11 @@ def render_source(src: Source, values: dict[str, object]) -> Rendered:
         zalo_data={name: str(values[var])[:200] for name, var in src.zalo_params.items()})
 
 
+def render_sms_sample(text: str, values: dict[str, object]) -> str:
+    """An SMS text as it would go out with ``values`` (may raise: the caller says why)."""
+    return " ".join(_render_text(text, values).split())
+
+
 def render(key: str, language: str, values: dict[str, object]) -> Rendered:
     """The message of ``key`` in ``language`` with ``values`` (plain values only): the
     administrator's text, or the shipped one if that fails on these values."""

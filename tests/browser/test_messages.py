@@ -134,6 +134,8 @@ def test_an_administrator_edits_and_previews_a_template(app, page: Page):
 
     page.get_by_label("Nội dung SMS").fill("Hồ sơ {{ code }} đã được tiếp nhận, hẹn "
                                            "{{ appointment }}.")
+    # As it is typed, the length under the field follows (htmx; the preview does it too).
+    expect(page.locator("#sms-length-live")).to_contain_text("bảng mã UCS-2, 2 tin nhắn")
     page.get_by_label("Mã hồ sơ để xem trước").fill(code)
     page.get_by_role("button", name="Xem trước", exact=True).click()
     preview = page.locator("section.template-preview")

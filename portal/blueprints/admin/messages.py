@@ -106,3 +106,16 @@ def message_template_reset(key: str, language: str):
             mt.reset(key, language)
         flash(_("Đã khôi phục nội dung mặc định."), "success")
     return redirect(url_for("admin.message_template", key=key, language=language), 303)
+
+
+@bp.post("/tin-nhan/<key>/<language>/do-dai-sms")
+def message_sms_length(key: str, language: str):
+    """The live SMS length under the SMS field (htmx, as the administrator types): the text
+    rendered with the sample values; without JavaScript the preview button shows it."""
+    event = _event_or_404(key, language)
+    text = (request.form.get("sms_text") or "")[:mt.LIMITS["sms_text"]]
+    try:
+        length, error = sms_length(mt.render_sms_sample(text, event.samples())), None
+    except Exception as failure:  # the text does not compile yet: say so, no 500
+        length, error = None, str(failure)[:200]
+    return render_template("admin/messages/_sms_length.html", length=length, error=error)

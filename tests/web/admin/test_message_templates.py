@@ -104,10 +104,24 @@ def test_unknown_template_is_404(csrf_client, app, login):
 
 def test_only_administrators(app, login):
     calls = [("get", LIST, None), ("get", EDIT, None), ("post", EDIT, _form()),
-             ("post", f"{EDIT}/mac-dinh", {})]
+             ("post", f"{EDIT}/mac-dinh", {}), ("post", f"{EDIT}/do-dai-sms", {"sms_text": "x"})]
     assert_only_admins(app, login, calls, _rows)
 
 
 def test_csrf_is_required(csrf_client, app, login):
     logged_in_admin(app, login, csrf_client)
     assert_csrf_required(csrf_client, [(EDIT, _form()), (f"{EDIT}/mac-dinh", {})])
+
+
+def test_the_sms_length_follows_the_typing(csrf_client, app, login):
+    """The htmx answer under the SMS field: the typed text with the sample values."""
+    logged_in_admin(app, login, csrf_client)
+    url = f"{EDIT}/do-dai-sms"
+    plain = csrf_client.post(url, data={"sms_text": "Ho so {{ code }} " + "a" * 150})
+    assert plain.status_code == 200
+    assert "bảng mã GSM-7, 2 tin nhắn" in plain.get_data(as_text=True)
+    accented = csrf_client.post(url, data={"sms_text": "Hồ sơ {{ code }}"})
+    assert "bảng mã UCS-2, 1 tin nhắn" in accented.get_data(as_text=True)
+    broken = csrf_client.post(url, data={"sms_text": "{{ code.__class__ }}"})
+    assert broken.status_code == 200 and "Chưa tính được độ dài" in broken.get_data(as_text=True)
+    assert csrf_client.client.post(url, data={"sms_text": "x"}).status_code == 400
