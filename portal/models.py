@@ -8,6 +8,7 @@ from portal.accounts.models import (
     User,
 )
 from portal.accounts.user_sessions import UserSession
+from portal.accounts.verification import ContactVerification
 from portal.calendar.models import CalendarOverride
 from portal.catalog.models import (
     Agency,
@@ -21,12 +22,14 @@ from portal.catalog.models import (
 )
 from portal.core.throttle import Throttle
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
+from portal.notifications.inbox import Notification
 from portal.notifications.jobs_models import (
     JobRun,
     OverdueAlert,
     StaffMailing,
     StaffMailPreference,
 )
+from portal.notifications.message_templates import MessageTemplate
 from portal.notifications.models import OutboxMessage
 from portal.workflow.models import (
     Consultation,
@@ -41,7 +44,8 @@ __all__ = [
     "Agency", "CalendarOverride", "Counter", "Field", "Organisation",
     "OrganisationMember", "Procedure", "ProcedureDocument", "ProcedureFee", "ProcedureStep",
     "ProcedureVersion", "RoleAssignment", "Throttle", "User",
-    "UserSession", "OrganisationInvitation",
+    "UserSession", "OrganisationInvitation", "ContactVerification", "MessageTemplate",
+    "Notification",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
 ]

@@ -9,6 +9,7 @@ from flask import current_app, has_app_context
 from flask_login import UserMixin
 from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -76,6 +77,18 @@ class User(UserMixin, TimestampMixin, db.Model):
     # before anything else (login_sessions._temporary_password_first).
     password_temporary: Mapped[bool] = mapped_column(Boolean, default=False,
                                                      server_default=sa_false())
+    # How the person wants to be told about their dossiers (issue 13): any of e-mail, SMS,
+    # Zalo, at least one (accounts.verification.set_channels). A phone channel goes to the
+    # verified phone, e-mail to the verified e-mail; the portal's own bell always shows them.
+    notify_email: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+    notify_sms: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    notify_zalo: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
+    # The phone number and the e-mail address last proved by a code: verified while they
+    # still equal ``phone`` / ``email`` (a changed number is unverified by itself).
+    phone_verified: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    email_verified: Mapped[str] = mapped_column(String(254), default="", server_default="")
+    # The language of the person's messages: "vi" (default) or "en".
+    language: Mapped[str] = mapped_column(String(5), default="vi", server_default="vi")
 
     # Loaded when first used (the logged-in user's roles on every request; nobody else's
     # unless a query asks with selectinload): lists of users stay one query.
@@ -105,6 +118,14 @@ class User(UserMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    @property
+    def phone_is_verified(self) -> bool:
+        return bool(self.phone) and self.phone_verified == self.phone
+
+    @property
+    def email_is_verified(self) -> bool:
+        return bool(self.email) and self.email_verified == self.email
 
     @property
     def is_staff(self) -> bool:

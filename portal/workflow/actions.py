@@ -33,7 +33,7 @@ from portal.dossiers.models import (
 from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
-from portal.notifications.models import OutboxMessage
+from portal.notifications import events
 from portal.workflow import appointments, papers
 from portal.workflow.models import (
     Consultation,
@@ -123,22 +123,6 @@ def _flush(dossier: Dossier) -> None:
 
 def _local(dt: datetime) -> str:
     return fmt_dt_vi(dt.astimezone(VN_TZ))
-
-
-def _notify(dossier: Dossier, ctx: Context, subject: str, text: str) -> None:
-    """Outbox rows to the applicant (DESIGN.md §6): e-mail and SMS where known."""
-    if not ctx.messages:
-        return
-    code = dossier.code or ""
-    body = f"Hồ sơ {code} ({dossier.procedure_version.name}): {text}"
-    if dossier.applicant_email:
-        db.session.add(OutboxMessage(dossier_id=dossier.id, channel="email",
-                                     recipient=dossier.applicant_email,
-                                     subject=f"[{code}] {subject}"[:300], body=body))
-    if dossier.applicant_phone:
-        db.session.add(OutboxMessage(dossier_id=dossier.id, channel="sms",
-                                     recipient=dossier.applicant_phone,
-                                     body=f"TT PVHCC: ho so {code} - {subject}"))
 
 
 def _text(value: str | None, what: str | LazyText, field: str, limit: int = 2000) -> str:
@@ -283,8 +267,7 @@ def _end(dossier: Dossier, action: Action, ctx: Context, note: str = "") -> None
 
 
 def _end_with_notice(dossier: Dossier, ctx: Context, action: Action, kind: NoticeKind,
-                     reason: str, what: LazyText, *, step_note: str, event: str,
-                     subject: str, outcome: str) -> Notice:
+                     reason: str, what: LazyText, *, step_note: str, event: str) -> Notice:
     """The endings the applicant is given a notice for, with its reason: refusal (at reception
     or later) and stop. The reason goes into the notice, the history and the message."""
     _begin(dossier, action, ctx)
@@ -292,7 +275,8 @@ def _end_with_notice(dossier: Dossier, ctx: Context, action: Action, kind: Notic
     notice = _issue(dossier, kind, ctx, reason)
     _end(dossier, action, ctx, step_note)
     add_event(dossier, action.value, f"{event}. Lý do: {reason}", ctx.user, ctx.now)
-    _notify(dossier, ctx, subject, f"{outcome}. Lý do: {reason}")
+    events.announce(dossier, action, ctx, reason=reason,
+                    at_reception=action is Action.REFUSE_RECEPTION)
     _flush(dossier)
     return notice
 
@@ -333,8 +317,7 @@ def receive(dossier: Dossier, ctx: Context, confirm_missing: bool | None = None)
     add_event(dossier, Action.RECEIVE.value,
               f"Cơ quan đã tiếp nhận hồ sơ. Hẹn trả kết quả: {_local(dossier.due_at)}.",
               ctx.user, ctx.now)
-    _notify(dossier, ctx, "đã được tiếp nhận",
-            f"đã được tiếp nhận lúc {_local(ctx.now)}; hẹn trả kết quả {_local(dossier.due_at)}.")
+    events.announce(dossier, Action.RECEIVE, ctx)
     _flush(dossier)
 
 
@@ -349,7 +332,8 @@ def request_completion(dossier: Dossier, ctx: Context, items: str, reason: str) 
     add_event(dossier, Action.REQUEST_COMPLETION.value,
               f"Yêu cầu bổ sung, hoàn thiện hồ sơ trước khi tiếp nhận: {items}", ctx.user,
               ctx.now)
-    _notify(dossier, ctx, "cần bổ sung", f"cần bổ sung, hoàn thiện: {items}. Lý do: {reason}")
+    events.announce(dossier, Action.REQUEST_COMPLETION, ctx, items=items, reason=reason,
+                    answer_by=notice.answer_by)
     _flush(dossier)
     return notice
 
@@ -358,8 +342,7 @@ def refuse_reception(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """Form 03 at reception: the dossier is not accepted."""
     return _end_with_notice(dossier, ctx, Action.REFUSE_RECEPTION, NoticeKind.REFUSAL,
                             reason, _l("lý do từ chối"), step_note="",
-                            event="Từ chối tiếp nhận hồ sơ", subject="không được tiếp nhận",
-                            outcome="không được tiếp nhận")
+                            event="Từ chối tiếp nhận hồ sơ")
 
 
 def resolve_on_the_spot(dossier: Dossier, ctx: Context, result_note: str,
@@ -455,7 +438,8 @@ def request_supplement(dossier: Dossier, ctx: Context, items: str, reason: str) 
     add_event(dossier, Action.REQUEST_SUPPLEMENT.value,
               f"Yêu cầu bổ sung hồ sơ (số {notice.reference}): {items}. Thời hạn giải quyết "
               f"tạm dừng cho đến khi nhận đủ hồ sơ bổ sung.", ctx.user, ctx.now)
-    _notify(dossier, ctx, "cần bổ sung hồ sơ", f"cần bổ sung: {items}. Lý do: {reason}")
+    events.announce(dossier, Action.REQUEST_SUPPLEMENT, ctx, items=items, reason=reason,
+                    answer_by=notice.answer_by)
     _flush(dossier)
     return notice
 
@@ -495,6 +479,7 @@ def request_consultation(dossier: Dossier, ctx: Context, agencies: Sequence[Agen
     add_event(dossier, Action.REQUEST_CONSULTATION.value,
               f"Xin ý kiến {names}, hạn trả lời {_local(due_at)}.", ctx.user, ctx.now,
               public=False)
+    events.announce(dossier, Action.REQUEST_CONSULTATION, ctx)
     _flush(dossier)
     return made
 
@@ -540,6 +525,7 @@ def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
     add_event(dossier, Action.FORWARD_INTER_AGENCY.value,
               f"Chuyển liên thông đến Văn phòng UBND tỉnh ({note}); còn {left:.1f} ngày làm "
               f"việc trước hạn.", ctx.user, ctx.now)
+    events.announce(dossier, Action.FORWARD_INTER_AGENCY, ctx)
     _flush(dossier)
 
 
@@ -562,7 +548,8 @@ def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
     add_event(dossier, Action.REQUEST_OBLIGATION.value,
               f"Thông báo nghĩa vụ tài chính: {note}. Thời hạn giải quyết tạm dừng đến khi "
               f"người nộp hoàn thành nghĩa vụ.", ctx.user, ctx.now)
-    _notify(dossier, ctx, "thông báo nghĩa vụ tài chính", note)
+    events.announce(dossier, Action.REQUEST_OBLIGATION, ctx, note=note, amount="",
+                    deadline="")
     _flush(dossier)
 
 
@@ -593,9 +580,7 @@ def approve(dossier: Dossier, ctx: Context, result_note: str = "") -> None:
               "Hồ sơ đã có kết quả" + (" (trễ hạn)" if late else "")
               + ("; kết quả điện tử có thể tải về." if dossier.result_files
                  else f"; kết quả bản giấy: {dossier.result_note}."), ctx.user, ctx.now)
-    where = ("sẽ được gửi qua bưu chính" if dossier.return_method is ReturnMethod.POSTAL
-             else "nhận tại Trung tâm")
-    _notify(dossier, ctx, "đã có kết quả", f"đã có kết quả; bản giấy {where}.")
+    events.announce(dossier, Action.APPROVE, ctx)
     _flush(dossier)
 
 
@@ -603,16 +588,14 @@ def refuse(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """Form 03 during processing: the dossier cannot be resolved."""
     return _end_with_notice(dossier, ctx, Action.REFUSE, NoticeKind.REFUSAL,
                             reason, _l("lý do từ chối giải quyết"),
-                            step_note="Từ chối giải quyết", event="Từ chối giải quyết hồ sơ",
-                            subject="bị từ chối giải quyết", outcome="không được giải quyết")
+                            step_note="Từ chối giải quyết", event="Từ chối giải quyết hồ sơ")
 
 
 def stop(dossier: Dossier, ctx: Context, reason: str) -> Notice:
     """The stop-processing notice (Circular 03/2025)."""
     return _end_with_notice(dossier, ctx, Action.STOP, NoticeKind.STOP,
                             reason, _l("lý do dừng xử lý"),
-                            step_note="Dừng xử lý", event="Dừng xử lý hồ sơ",
-                            subject="dừng xử lý", outcome="bị dừng xử lý")
+                            step_note="Dừng xử lý", event="Dừng xử lý hồ sơ")
 
 
 def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
@@ -622,7 +605,7 @@ def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
     _end(dossier, Action.CONFIRM_WITHDRAWAL, ctx, "Rút hồ sơ theo đề nghị")
     add_event(dossier, Action.CONFIRM_WITHDRAWAL.value,
               "Cơ quan xác nhận rút hồ sơ theo đề nghị của người nộp.", ctx.user, ctx.now)
-    _notify(dossier, ctx, "đã rút", "đã được rút theo đề nghị của bạn.")
+    events.announce(dossier, Action.CONFIRM_WITHDRAWAL, ctx)
     _flush(dossier)
 
 
@@ -643,7 +626,7 @@ def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
     dossier.return_method = method  # how it actually left (the statistics count postal returns)
     move(dossier, Action.HAND_OVER)
     add_event(dossier, Action.HAND_OVER.value, text, ctx.user, ctx.now)
-    _notify(dossier, ctx, "đã trả kết quả", text)
+    events.announce(dossier, Action.HAND_OVER, ctx, returned_to=who)
     _flush(dossier)
 
 
@@ -677,8 +660,9 @@ def apologise(dossier: Dossier, ctx: Context, reason: str,
     add_event(dossier, Action.APOLOGISE.value,
               f"Cơ quan xin lỗi vì hồ sơ quá hạn giải quyết ({reason}). Hẹn lại ngày trả kết "
               f"quả: {_local(new_appointment_at)}.", ctx.user, ctx.now)
-    _notify(dossier, ctx, "xin lỗi và hẹn lại",
-            f"quá hạn giải quyết; cơ quan xin lỗi và hẹn lại {_local(new_appointment_at)}.")
+    events.announce(dossier, Action.APOLOGISE, ctx, reason=reason,
+                    original_appointment=notice.original_due_at,
+                    new_appointment=new_appointment_at)
     _flush(dossier)
     return notice
 

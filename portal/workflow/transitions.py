@@ -155,6 +155,39 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.APOLOGISE: _t(UNRESOLVED_RECEIVED, None, A.LEADER),
 }
 
+# What the applicant is told after each action (issue 13; the texts are in
+# notifications/defaults.py, sent by notifications/events.py): a message key, or None for an
+# action that tells them nothing — they took it themselves (submit, resubmit, supplement, ask
+# to withdraw), it is the agency's internal work (take, assign, steps, answers, the
+# return of a forwarded dossier, a payment the officer records), or they are at the counter
+# (resolved on the spot). Every action is in this table (tests/unit/notifications).
+MESSAGES: dict[Action, str | None] = {
+    Action.SUBMIT: None,
+    Action.RECEIVE: "received",
+    Action.REQUEST_COMPLETION: "completion_requested",
+    Action.REFUSE_RECEPTION: "refused",
+    Action.RESOLVE_ON_THE_SPOT: None,
+    Action.RESUBMIT: None,
+    Action.TAKE: None,
+    Action.ASSIGN: None,
+    Action.COMPLETE_STEP: None,
+    Action.REQUEST_SUPPLEMENT: "supplement_requested",
+    Action.SUPPLEMENT: None,
+    Action.REQUEST_CONSULTATION: "consultation",
+    Action.ANSWER_CONSULTATION: None,
+    Action.FORWARD_INTER_AGENCY: "forwarded",
+    Action.INTER_AGENCY_RETURNED: None,
+    Action.REQUEST_OBLIGATION: "obligation",
+    Action.OBLIGATION_FULFILLED: None,
+    Action.APPROVE: "result_ready",
+    Action.REFUSE: "refused",
+    Action.STOP: "stopped",
+    Action.REQUEST_WITHDRAWAL: None,
+    Action.CONFIRM_WITHDRAWAL: "withdrawn",
+    Action.HAND_OVER: "handed_over",
+    Action.APOLOGISE: "apology",
+}
+
 _ROLE_ACTOR = {Role.COUNTER_OFFICER: Actor.COUNTER, Role.SPECIALIST: Actor.SPECIALIST,
                Role.LEADER: Actor.LEADER}
 

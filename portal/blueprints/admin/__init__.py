@@ -12,6 +12,7 @@ from portal.blueprints.admin import (  # noqa: E402,F401
     calendar,
     catalog_io,
     deliveries,
+    messages,
     organisation,
     procedure_files,
     procedures,

@@ -2,4 +2,10 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.blueprints.auth import invitations, routes, work_mail  # noqa: E402,F401
+from portal.blueprints.auth import (  # noqa: E402,F401
+    channels,
+    invitations,
+    notifications,
+    routes,
+    work_mail,
+)

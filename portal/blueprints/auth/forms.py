@@ -34,7 +34,8 @@ from portal.blueprints.forms import (
 )
 from portal.core.forms import fits, stripped, too_long, without_spaces
 
-__all__ = ["ChangePasswordForm", "EmptyForm", "ForgotPasswordForm", "InvitedRegisterForm",
+__all__ = ["ChangePasswordForm", "ChannelsForm", "CodeForm", "EmptyForm", "ForgotPasswordForm",
+           "InvitedRegisterForm",
            "LoginForm", "MemberForm", "ProfileForm", "RegisterForm", "ResetPasswordForm",
            "TotpForm"]
 
@@ -155,3 +156,21 @@ class ChangePasswordForm(FlaskForm):
     confirm = PasswordField(_l("Nhập lại mật khẩu mới"), validators=[
         required(_l("lại mật khẩu mới")),
         EqualTo("password", message=_l("Hai mật khẩu không khớp.")), too_long(PASSWORD_MAX)])
+
+
+class ChannelsForm(FlaskForm):
+    """How the person is told about their dossiers (issue 13): at least one channel."""
+
+    notify_email = BooleanField(_l("E-mail"))
+    notify_sms = BooleanField(_l("Tin nhắn SMS"))
+    notify_zalo = BooleanField(_l("Zalo"))
+    language = RadioField(_l("Ngôn ngữ của thông báo"), default="vi",
+                          choices=[SelectChoice("vi", "Tiếng Việt"),
+                                   SelectChoice("en", "English")])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Mã xác minh 6 chữ số"), validators=[
+        required(_l("mã xác minh")), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
+                                        message=_l("Mã xác minh gồm 6 chữ số.")),
+        too_long(20)])

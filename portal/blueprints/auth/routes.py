@@ -14,6 +14,7 @@ from portal.accounts import operations as ops
 from portal.accounts.models import Organisation
 from portal.blueprints import login_sessions
 from portal.blueprints.auth import bp
+from portal.blueprints.auth.channels import profile_context
 from portal.blueprints.auth.forms import (
     ChangePasswordForm,
     EmptyForm,
@@ -258,8 +259,8 @@ def profile():
     now = utcnow()
     return render_template("auth/profile.html", form=form, member_form=MemberForm(),
                            remove_form=EmptyForm(), now=now,
-                           pending_invitations=invitations.pending), (
-        422 if form.errors else 200)
+                           pending_invitations=invitations.pending,
+                           **profile_context()), 422 if form.errors else 200
 
 
 @bp.route("/doi-mat-khau", methods=["GET", "POST"])
