@@ -28,6 +28,7 @@ from portal.workflow.models import (
     NoticeSequence,
     Pause,
 )
+from portal.workflow.obligations import Obligation, ObligationFile
 
 __all__ = [
     "Dossier", "DossierCodeSequence", "DossierEvent", "DossierFile",
@@ -36,4 +37,5 @@ __all__ = [
     "ProcedureVersion", "RoleAssignment", "Throttle", "User",
     "UserSession",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
+    "Obligation", "ObligationFile",
 ]

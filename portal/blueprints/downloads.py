@@ -8,6 +8,7 @@ from portal.core.http import content_disposition
 from portal.dossiers.files import name_for_type
 from portal.dossiers.models import DossierFile
 from portal.storage import ObjectNotFound, StorageError
+from portal.workflow.obligations import ObligationFile
 
 
 def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet-stream",
@@ -27,6 +28,14 @@ def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet
     if size is not None:
         response.headers["Content-Length"] = str(size)
     return response
+
+
+def send_stored_file(item: DossierFile | ObligationFile) -> Response:
+    """A stored file of a dossier: PDF and images open in the browser's viewer, anything else
+    is downloaded, never rendered as a page of ours (DESIGN.md §5)."""
+    return stream_stored(item.storage_key,
+                         filename=name_for_type(item.original_name, item.content_type),
+                         mimetype=item.content_type, inline=item.previewable, size=item.size)
 
 
 def send_dossier_file(item: DossierFile) -> Response:
