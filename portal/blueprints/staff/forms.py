@@ -148,14 +148,14 @@ class InterAgencyReturnedForm(_NoteForm):
     note = _text_area(_l("Kết quả xử lý liên thông"), 2, NOTE_LIMIT)
 
 
-def _amount(value):
-    """"1.500.000", "1 500 000" or "1500000 đ" → 1500000; anything else stays as typed (the
-    validator refuses it)."""
-    if not isinstance(value, str):
-        return value
-    text = value.strip().lower().removesuffix("đồng").removesuffix("đ").removesuffix("₫")
+def parse_amount(value: str | None) -> int | None:
+    """"1.500.000", "1 500 000" or "1500000 đ" → 1500000; None when it is not a whole
+    number of đồng."""
+    text = (value or "").strip().lower()
+    for unit in ("đồng", "đ", "₫", "vnd"):
+        text = text.removesuffix(unit)
     digits = text.replace(".", "").replace(" ", "").replace("\u00a0", "")
-    return int(digits) if digits.isascii() and digits.isdigit() else value.strip()
+    return int(digits) if digits.isascii() and digits.isdigit() else None
 
 
 def _file_check(required_message=None):
@@ -184,7 +184,8 @@ class RequestObligationForm(ActionForm):
 
     action = Action.REQUEST_OBLIGATION
     multipart = True
-    amount = StringField(_l("Số tiền phải nộp (đồng)"), filters=[_amount],
+    amount = StringField(_l("Số tiền phải nộp (đồng)"), filters=[stripped],
+                         validators=[too_long(30)],
                          description=_l("Số nguyên, ví dụ 1.500.000."),
                          render_kw={"inputmode": "numeric", "autocomplete": "off"})
     payee = StringField(_l("Cơ quan thu"), filters=[stripped],
@@ -198,12 +199,13 @@ class RequestObligationForm(ActionForm):
                      _l("Vui lòng đính kèm tệp thông báo nộp thuế."))
 
     def validate_amount(self, field) -> None:
-        if field.data in (None, ""):
+        if not field.data:
             raise ValidationError(_l("Vui lòng nhập số tiền phải nộp."))
-        if not isinstance(field.data, int) or field.data <= 0:
+        amount = parse_amount(field.data)
+        if amount is None or amount <= 0:
             raise ValidationError(_l("Số tiền phải là số nguyên dương (đơn vị đồng), ví dụ "
                                      "1.500.000."))
-        if field.data > obligations.MAX_AMOUNT:
+        if amount > obligations.MAX_AMOUNT:
             raise ValidationError(_l("Số tiền quá lớn; vui lòng kiểm tra lại."))
 
     def validate_pay_to(self, field) -> None:
@@ -225,7 +227,7 @@ class RequestObligationForm(ActionForm):
                                     days=obligations.PAY_WITHIN_DAYS)
 
     def arguments(self) -> dict:
-        return {"terms": obligations.Terms(self.amount.data, self.payee.data or "",
+        return {"terms": obligations.Terms(parse_amount(self.amount.data), self.payee.data or "",
                                            self.pay_to.data or "", self.due_on.data)}
 
 

@@ -13,8 +13,8 @@ from sample_files import PDF
 from staff_helpers import AT_LEADER, IN_PROGRESS, act, advance, load
 
 from portal.accounts.models import Role, User
-from portal.catalog import operations as catalog_ops
 from portal.calendar import VN_TZ
+from portal.catalog import operations as catalog_ops
 from portal.catalog.models import Agency, StepRole, TimeUnit
 from portal.core.models import utcnow
 from portal.dossiers import files
