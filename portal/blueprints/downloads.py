@@ -31,17 +31,13 @@ def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet
 
 
 def send_stored_file(item: DossierFile | ObligationFile) -> Response:
-    """A stored file of a dossier: PDF and images open in the browser's viewer, anything else
-    is downloaded, never rendered as a page of ours (DESIGN.md §5)."""
+    """A dossier's file (or a financial obligation's tax notice or receipt): PDF and images
+    open in the browser's viewer, anything else is downloaded, never rendered as a page of
+    ours (DESIGN.md §5). The name's extension is the detected type's, also for a file stored
+    before uploads were renamed (issue 10, item 14)."""
     return stream_stored(item.storage_key,
                          filename=name_for_type(item.original_name, item.content_type),
                          mimetype=item.content_type, inline=item.previewable, size=item.size)
 
 
-def send_dossier_file(item: DossierFile) -> Response:
-    """A dossier's file: PDF and images open in the browser's viewer, anything else is
-    downloaded, never rendered as a page of ours (DESIGN.md §5). The name's extension is the
-    detected type's, also for a file stored before uploads were renamed (issue 10, item 14)."""
-    return stream_stored(item.storage_key,
-                         filename=name_for_type(item.original_name, item.content_type),
-                         mimetype=item.content_type, inline=item.previewable, size=item.size)
+send_dossier_file = send_stored_file  # the name every dossier route knows
