@@ -169,6 +169,8 @@ def _file_check(required_message=None):
         problem = obligations.file_problem(upload.stream, upload.filename)
         if problem:
             raise ValidationError(problem)
+    if required_message is not None:
+        check.field_flags = {"required": True}  # the asterisk next to the label
     return check
 
 
@@ -185,32 +187,30 @@ class RequestObligationForm(ActionForm):
     action = Action.REQUEST_OBLIGATION
     multipart = True
     amount = StringField(_l("Số tiền phải nộp (đồng)"), filters=[stripped],
-                         validators=[too_long(30)],
+                         validators=[DataRequired(_l("Vui lòng nhập số tiền phải nộp.")),
+                                     too_long(30)],
                          description=_l("Số nguyên, ví dụ 1.500.000."),
                          render_kw={"inputmode": "numeric", "autocomplete": "off"})
     payee = StringField(_l("Cơ quan thu"), filters=[stripped],
                         description=_l("Ví dụ: Chi cục Thuế khu vực …"),
                         validators=[required(_l("cơ quan thu (nơi nhận tiền)")),
                                     too_long(obligations.PAYEE_LIMIT)])
-    pay_to = _text_area(_l("Nơi nộp, số tài khoản nhận tiền"), 2, obligations.PAY_TO_LIMIT)
+    pay_to = TextAreaField(_l("Nơi nộp, số tài khoản nhận tiền"), render_kw={"rows": 2},
+                           validators=[DataRequired(_l("Vui lòng ghi nơi nộp hoặc số tài "
+                                                       "khoản nhận tiền.")),
+                                       too_long(obligations.PAY_TO_LIMIT)])
     due_on = DateField(_l("Hạn nộp"), validators=[
         InputRequired(message=_l("Vui lòng chọn hạn nộp (ngày/tháng/năm)."))])
     notice = _upload(_l("Thông báo nộp thuế (tệp)"),
                      _l("Vui lòng đính kèm tệp thông báo nộp thuế."))
 
     def validate_amount(self, field) -> None:
-        if not field.data:
-            raise ValidationError(_l("Vui lòng nhập số tiền phải nộp."))
         amount = parse_amount(field.data)
         if amount is None or amount <= 0:
             raise ValidationError(_l("Số tiền phải là số nguyên dương (đơn vị đồng), ví dụ "
                                      "1.500.000."))
         if amount > obligations.MAX_AMOUNT:
             raise ValidationError(_l("Số tiền quá lớn; vui lòng kiểm tra lại."))
-
-    def validate_pay_to(self, field) -> None:
-        if not (field.data or "").strip():
-            raise ValidationError(_l("Vui lòng ghi nơi nộp hoặc số tài khoản nhận tiền."))
 
     def validate_due_on(self, field) -> None:
         today = obligations.local_today(utcnow())
