@@ -38,6 +38,7 @@ from portal.workflow.models import (
     NoticeSequence,
     Pause,
 )
+from portal.workflow.obligations import Obligation, ObligationFile
 
 __all__ = [
     "Dossier", "DossierCodeSequence", "DossierEvent", "DossierFile",
@@ -48,4 +49,5 @@ __all__ = [
     "Notification",
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
+    "Obligation", "ObligationFile",
 ]

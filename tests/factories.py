@@ -161,3 +161,13 @@ class CsrfClient:
         data = dict(data or {})
         data.setdefault("csrf_token", self.token())
         return self.client.post(url, data=data, **kwargs)
+
+
+def obligation_terms(now, amount: int = 1_200_000):
+    """The terms of a financial obligation due 30 days after ``now`` (issue 18)."""
+    from datetime import timedelta
+
+    from portal.workflow.obligations import Terms, local_today
+
+    return Terms(amount, "Chi cục Thuế khu vực Thành phố", "Kho bạc Nhà nước, tài khoản 7111",
+                 local_today(now) + timedelta(days=30))

@@ -8,6 +8,7 @@ from portal.core.http import content_disposition
 from portal.dossiers.files import name_for_type
 from portal.dossiers.models import DossierFile
 from portal.storage import ObjectNotFound, StorageError
+from portal.workflow.obligations import ObligationFile
 
 
 def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet-stream",
@@ -29,10 +30,14 @@ def stream_stored(key: str, *, filename: str, mimetype: str = "application/octet
     return response
 
 
-def send_dossier_file(item: DossierFile) -> Response:
-    """A dossier's file: PDF and images open in the browser's viewer, anything else is
-    downloaded, never rendered as a page of ours (DESIGN.md §5). The name's extension is the
-    detected type's, also for a file stored before uploads were renamed (issue 10, item 14)."""
+def send_stored_file(item: DossierFile | ObligationFile) -> Response:
+    """A dossier's file (or a financial obligation's tax notice or receipt): PDF and images
+    open in the browser's viewer, anything else is downloaded, never rendered as a page of
+    ours (DESIGN.md §5). The name's extension is the detected type's, also for a file stored
+    before uploads were renamed (issue 10, item 14)."""
     return stream_stored(item.storage_key,
                          filename=name_for_type(item.original_name, item.content_type),
                          mimetype=item.content_type, inline=item.previewable, size=item.size)
+
+
+send_dossier_file = send_stored_file  # the name every dossier route knows

@@ -25,12 +25,15 @@ from portal.dossiers.models import DossierFile
 from portal.dossiers.operations import discard_objects
 from portal.extensions import db
 from portal.storage import Storage, StorageError
+from portal.workflow.obligations import PREFIX as OBLIGATIONS
+from portal.workflow.obligations import ObligationFile
 
 # Every prefix the portal writes under, with the columns that name its objects. Objects
 # under any other prefix are not the portal's and are left alone.
 REFERENCES = {
     "dossiers/": (DossierFile.storage_key,),
     "catalog/": (ProcedureDocument.template_key, ProcedureDocument.sample_key),
+    OBLIGATIONS: (ObligationFile.storage_key,),  # the tax notices and receipts (issue 18)
 }
 _BATCH = 500
 

@@ -71,7 +71,9 @@ def dossiers_of(user: Any, state_group: str | None, page: int, size: int) -> Pag
 
 # States in which the applicant has something to do: papers to send (a completion or
 # supplement request, form 02) or a result to collect.
-NEEDS_APPLICANT = (*sorted(SUPPLEMENT_STATES, key=lambda s: s.value), DossierState.RESULT_READY)
+NEEDS_APPLICANT = (*sorted(SUPPLEMENT_STATES, key=lambda s: s.value),
+                   DossierState.AWAITING_PAYMENT_OF_OBLIGATION,  # the tax notice (issue 18)
+                   DossierState.RESULT_READY)
 
 
 def needing_action(user: Any, limit: int = 20) -> list[Dossier]:

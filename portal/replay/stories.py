@@ -30,7 +30,7 @@ from portal.replay.placing import Days
 from portal.replay.plan import SEED, Fate, Plan
 from portal.storage import Storage
 from portal.workflow import actions as wf
-from portal.workflow import intake
+from portal.workflow import intake, obligations
 from portal.workflow.demo import one_page_pdf
 
 MiB = 1024 * 1024
@@ -51,6 +51,16 @@ WITHDRAWALS = ("Thay đổi nhu cầu, không tiếp tục thực hiện thủ t
                "Nộp nhầm thủ tục, sẽ nộp lại hồ sơ khác", "Cần bổ sung giấy tờ, sẽ nộp lại sau")
 APOLOGIES = ("Cần xác minh thêm thông tin với cơ quan liên quan",
              "Chờ ý kiến của cơ quan phối hợp", "Khối lượng hồ sơ tiếp nhận tăng cao")
+
+
+def _obligation_terms(number: int, at: datetime) -> obligations.Terms:
+    """A tax notice of the year's kind (land-use fee, registration fee): an amount from the
+    plan's number (no draw from the random stream), due 30 days later. No file: 2019's
+    notices were paper."""
+    return obligations.Terms(
+        (number % 90 + 10) * 100_000, "Chi cục Thuế khu vực Thành phố",
+        f"Kho bạc Nhà nước tỉnh, tài khoản 7111 (thông báo số {number}/TB-CCT)",
+        obligations.local_today(at) + timedelta(days=obligations.PAY_WITHIN_DAYS))
 
 
 class Player:
@@ -198,8 +208,7 @@ class Player:
             wf.supplement(d, self.ctx(staff.counter, at), "Đã nhận đủ giấy tờ bổ sung tại quầy")
         if plan.obligation_days:
             wf.request_obligation(d, self.ctx(self._on_step(d, staff), at),
-                                  f"Thông báo nộp tiền sử dụng đất, lệ phí trước bạ số "
-                                  f"{plan.number}/TB-CCT")
+                                  _obligation_terms(plan.number, at))
             at = self.later(at, plan.obligation_days * 8 - 2)
             wf.obligation_fulfilled(d, self.ctx(staff.counter, at),
                                     f"Chứng từ nộp tiền số {plan.number:07d}")
@@ -338,7 +347,7 @@ class Player:
         at = self.part(took, until, rng.uniform(0.2, 0.9))
         if plan.obligation_days:
             wf.request_obligation(d, self.ctx(self._on_step(d, staff), at),
-                                  f"Thông báo nộp tiền sử dụng đất số {plan.number}/TB-CCT")
+                                  _obligation_terms(plan.number, at))
         else:
             items, reason = SUPPLEMENTS[plan.number % len(SUPPLEMENTS)]
             wf.request_supplement(d, self.ctx(self._on_step(d, staff), at), items, reason)

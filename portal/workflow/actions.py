@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from portal.accounts import policy
 from portal.accounts.models import Role, User
@@ -19,6 +19,7 @@ from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.calendar.holidays_vn import fmt_dt_vi
 from portal.catalog.models import Agency, StepRole
 from portal.core import refusal
+from portal.core.formatting import vn_money
 from portal.core.i18n import LazyText
 from portal.core.i18n import lazy_text as _l
 from portal.core.refusal import Refusal
@@ -34,7 +35,7 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications import events
-from portal.workflow import appointments, papers
+from portal.workflow import appointments, obligations, papers
 from portal.workflow.models import (
     Consultation,
     DossierStep,
@@ -538,29 +539,63 @@ def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
     _flush(dossier)
 
 
-def request_obligation(dossier: Dossier, ctx: Context, note: str) -> None:
-    """E.g. the tax notice is issued; the clock pauses until the applicant has paid."""
+def request_obligation(dossier: Dossier, ctx: Context, terms: obligations.Terms,
+                       notice: obligations.ObligationFile | None = None) -> None:
+    """The tax notice is issued (issue 18): the applicant owes ``terms`` (amount, payee, where
+    to pay, deadline); the clock pauses until the officer confirms the payment. The staff
+    form requires the notice file (``obligations.store_file``, stored before this runs);
+    the 2019 replay and the domain tests have none."""
     actors = _begin(dossier, Action.REQUEST_OBLIGATION, ctx)
-    note = _text(note, _l("nội dung nghĩa vụ tài chính (thông báo thuế, số tiền…)"), "note", 500)
+    terms = obligations.checked_terms(terms, ctx.now)
     _claim(dossier, _own_step(dossier, Action.REQUEST_OBLIGATION, ctx, actors), ctx)
+    item = obligations.Obligation(amount=terms.amount, payee=terms.payee, pay_to=terms.pay_to,
+                                  due_on=terms.due_on, requested_at=ctx.now,
+                                  requested_by_id=ctx.user.id)
+    if notice is not None:
+        item.files.append(notice)
+    dossier.obligations.append(item)
     _pause(dossier, PauseKind.OBLIGATION, ctx)
     move(dossier, Action.REQUEST_OBLIGATION)
+    what = (f"{vn_money(terms.amount)} nộp cho {terms.payee}, hạn nộp "
+            f"{terms.due_on.strftime('%d/%m/%Y')}")
     add_event(dossier, Action.REQUEST_OBLIGATION.value,
-              f"Thông báo nghĩa vụ tài chính: {note}. Thời hạn giải quyết tạm dừng đến khi "
+              f"Thông báo nghĩa vụ tài chính: {what}. Thời hạn giải quyết tạm dừng đến khi "
               f"người nộp hoàn thành nghĩa vụ.", ctx.user, ctx.now)
-    events.announce(dossier, Action.REQUEST_OBLIGATION, ctx, note=note, amount="",
-                    deadline="")
+    events.announce(dossier, Action.REQUEST_OBLIGATION, ctx, note=terms.payee,
+                    amount=terms.amount, deadline=terms.due_on)
     _flush(dossier)
 
 
-def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str) -> None:
+def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str = "",
+                         paid_on: date | None = None,
+                         receipt: obligations.ObligationFile | None = None) -> None:
+    """The officer saw the payment: when it was paid (today unless told), the receipt's
+    number and, optionally, its scan. The clock resumes."""
     _begin(dossier, Action.OBLIGATION_FULFILLED, ctx)
-    note = _text(note, _l("chứng từ nộp (số biên lai, ngày nộp)"), "note", 500)
+    note = note.strip()
+    if len(note) > obligations.NOTE_LIMIT:
+        raise WorkflowError(_l("Nội dung quá dài (tối đa %(limit)s ký tự).",
+                               limit=obligations.NOTE_LIMIT), "note")
+    item = obligations.current(dossier)
+    today = obligations.local_today(ctx.now)
+    paid_on = paid_on or today
+    if paid_on > today:
+        raise WorkflowError(_l("Ngày nộp không được sau hôm nay."), "paid_on")
+    if item is not None and item.open:
+        if paid_on < obligations.local_today(item.requested_at):
+            raise WorkflowError(_l("Ngày nộp không được trước ngày thông báo nghĩa vụ "
+                                   "(%(day)s).", day=obligations.local_today(
+                                       item.requested_at).strftime("%d/%m/%Y")), "paid_on")
+        item.paid_on, item.confirmed_at, item.confirmed_by_id = paid_on, ctx.now, ctx.user.id
+        item.receipt_note = note
+        if receipt is not None:
+            item.files.append(receipt)
     _resume(dossier, ctx)
     move(dossier, Action.OBLIGATION_FULFILLED)
     add_event(dossier, Action.OBLIGATION_FULFILLED.value,
-              f"Người nộp đã hoàn thành nghĩa vụ tài chính ({note}). Hẹn trả kết quả: "
-              f"{_local(dossier.due_at)}.", ctx.user, ctx.now)
+              f"Người nộp đã hoàn thành nghĩa vụ tài chính ngày {paid_on.strftime('%d/%m/%Y')}"
+              + (f" ({note})" if note else "") + f". Hẹn trả kết quả: {_local(dossier.due_at)}.",
+              ctx.user, ctx.now)
     _flush(dossier)
 
 

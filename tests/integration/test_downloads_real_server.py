@@ -250,3 +250,53 @@ def test_statistics_tracking_book_and_catalog_exports(server, world, cookie):
     assert catalog.status == 200 and "Đăng ký khai sinh" in catalog.body.decode("utf-8-sig")
     assert catalog.disposition[0] == "attachment"
 
+
+
+# --- the financial obligation's tax notice (issue 18) ----------------------------------------
+
+NOTICE = (b"%PDF-1.5\n% Th\xc3\xb4ng b\xc3\xa1o n\xe1\xbb\x99p thu\xe1\xba\xbf\n"
+          + b"\x01" * 4000 + b"\n%%EOF\n")
+
+
+@pytest.fixture
+def obligation(app, world) -> tuple[int, int]:
+    """A second dossier of the citizen, waiting for its tax to be paid: (dossier, notice)."""
+    from portal.accounts.models import User
+    from portal.catalog.models import ProcedureVersion
+    from portal.dossiers.models import Dossier
+    from portal.workflow import obligations
+
+    with app.app_context():
+        storage = app.extensions["storage"]
+        first = db.session.get(Dossier, world.dossier_id)
+        version = db.session.get(ProcedureVersion, first.procedure_version_id)
+        users = {who: db.session.scalar(db.select(User).where(User.email == email))
+                 for who, email in world.emails.items()}
+        dossier = dossier_ops.start_dossier(version, users["citizen"])
+        dossier_ops.add_file(dossier, world.document_id, io.BytesIO(PDF), "Tờ khai.pdf",
+                             users["citizen"], storage, LIMITS)
+        dossier_ops.set_return_method(dossier, ReturnMethod.COUNTER, None)
+        dossier_ops.submit(dossier, users["citizen"], current_calendar(), utcnow())
+        now = utcnow()
+        wf.receive(dossier, wf.Context(users["counter"], now, current_calendar()))
+        wf.take(dossier, wf.Context(users["specialist"], now, current_calendar()))
+        notice = obligations.store_file(dossier.id, obligations.ObligationFileKind.NOTICE,
+                                        io.BytesIO(NOTICE), "Thông báo nộp thuế số 15.pdf",
+                                        users["specialist"].id, storage, LIMITS)
+        wf.request_obligation(dossier, wf.Context(users["specialist"], now, current_calendar()),
+                              factories.obligation_terms(now), notice)
+        db.session.commit()
+        return dossier.id, notice.id
+
+
+def test_the_tax_notice_with_its_vietnamese_name(server, world, cookie, obligation):
+    dossier_id, notice_id = obligation
+    mine = fetch(server, f"/ho-so/{dossier_id}/nghia-vu/{notice_id}", cookie("citizen"))
+    assert mine.status == 200 and mine.body == NOTICE
+    assert mine.disposition == ("inline", "Thông báo nộp thuế số 15.pdf")
+    assert mine.headers["Content-Type"] == "application/pdf"
+    assert mine.headers["X-Content-Type-Options"] == "nosniff"
+    officers = fetch(server, f"/can-bo/ho-so/{dossier_id}/nghia-vu/{notice_id}",
+                     cookie("counter"))
+    assert officers.status == 200 and officers.body == NOTICE
+    assert officers.disposition == ("inline", "Thông báo nộp thuế số 15.pdf")

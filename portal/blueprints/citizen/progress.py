@@ -17,6 +17,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.forms import SupplementForm, WithdrawForm
 from portal.blueprints.citizen.routes import get_dossier_or_404
+from portal.blueprints.downloads import send_stored_file
 from portal.blueprints.lookup_links import lookup_qr
 from portal.calendar.overrides import current_calendar
 from portal.core.frame import refused, unit_of_work
@@ -26,6 +27,7 @@ from portal.dossiers import operations as ops
 from portal.dossiers import queries
 from portal.dossiers.models import Dossier, DossierState
 from portal.workflow import actions as wf
+from portal.workflow import obligations
 from portal.workflow.documents import NOTICE_KINDS, notice_for
 
 # The citizen's printable copy of each notice: its form's address (templates/documents/).
@@ -44,7 +46,7 @@ def _needs_action():
     waiting for the applicant, each with its open request for papers (None for a result to
     collect)."""
     def needs_action() -> list[tuple[Dossier, object]]:
-        return [(d, notice_for(d, "02") if d.awaits_supplement else None)
+        return [(d, notice_for(d, "02") if d.awaits_supplement else obligations.current(d))
                 for d in queries.needing_action(current_user)]
 
     return {"needs_action": needs_action}
@@ -65,6 +67,10 @@ def page_context(dossier: Dossier, **extra) -> dict:
         "supplement_error": None, "supplement_error_area": None,
         "withdraw_form": WithdrawForm(formdata=None),
         "message": None,
+        # The financial obligation (issue 18): at the top while it is owed.
+        "obligation": obligations.current(dossier),
+        "clock": obligations.paused_clock(dossier, current_calendar()),
+        "today": obligations.local_today(utcnow()),
     }
     context.update(extra)
     return context
@@ -81,6 +87,15 @@ def dossier(dossier_id: int):
     if dossier.is_draft:
         return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
     return render_page(dossier)
+
+
+@bp.get("/<int:dossier_id>/nghia-vu/<int:file_id>")
+def obligation_file(dossier_id: int, file_id: int):
+    """The tax notice (or the receipt) of one of the applicant's obligations (issue 18)."""
+    item = obligations.file_of(get_dossier_or_404(dossier_id), file_id)
+    if item is None:
+        abort(404)
+    return send_stored_file(item)
 
 
 @bp.post("/<int:dossier_id>/bo-sung")

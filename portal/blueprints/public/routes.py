@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import (
     abort,
     current_app,
@@ -17,6 +19,7 @@ from flask_babel import gettext as _
 from portal.blueprints.downloads import stream_stored
 from portal.blueprints.public import bp
 from portal.blueprints.public.forms import LookupForm
+from portal.calendar.overrides import current_calendar
 from portal.catalog import queries
 from portal.catalog.models import OnlineLevel, ProcedureDocument
 from portal.core.errors import too_many
@@ -26,9 +29,11 @@ from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
 from portal.core.redirects import safe_redirect_target
 from portal.core.security import client_address
-from portal.core.throttle import Throttled
+from portal.core.throttle import Decision, Throttled
 from portal.dossiers.lookup import look_up
+from portal.dossiers.models import Dossier
 from portal.extensions import db
+from portal.workflow import obligations
 
 
 def _int_arg(name: str) -> int | None:
@@ -110,34 +115,59 @@ def _stream(key: str, filename: str):
     return stream_stored(key, filename=filename, mimetype=mimetype)
 
 
+@dataclass(frozen=True)
+class LookupAnswer:
+    """What one lookup request found: the dossier (or None), the status of the answer, and
+    the throttle's decision when the client failed too often (429)."""
+
+    form: LookupForm
+    dossier: Dossier | None = None
+    status: int = 200
+    throttled: Decision | None = None
+
+
+def look_up_request() -> LookupAnswer:
+    """The lookup of ``?ma=&so=`` (or the QR's ``t``), shared by the page and its JSON
+    answer (api.py): the same second factor, the same throttle, the same counters."""
+    form = LookupForm(request.args)
+    token = request.args.get("t", "")[:64]
+    # The first visit, or a link naming only the code (the apologies page): just the form.
+    asked = "ma" in request.args and ("so" in request.args or token)
+    if not asked:
+        return LookupAnswer(form)
+    if not (token and form.ma.validate(form) or not token and form.validate()):
+        return LookupAnswer(form, status=422)
+    try:
+        with unit_of_work():  # a success gives back its counted attempt
+            dossier = look_up(form.ma.data, digits=(form.so.data or "").strip(),
+                              token=token, address=client_address(),
+                              config=current_app.config["PORTAL"],
+                              secret=current_app.config["SECRET_KEY"])
+    except Throttled as refusal:
+        return LookupAnswer(form, status=429, throttled=refusal.decision)
+    return LookupAnswer(form, dossier, 200 if dossier else 404)
+
+
+def throttled_message(decision: Decision) -> str:
+    return _("Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau %(n)s phút.",
+             n=decision.retry_after_minutes)
+
+
 @bp.get("/tra-cuu")
 def lookup():
     """Public lookup: procedure, state and appointment — nothing personal — for the code and a
     second factor (the 4 digits, or the receipt QR's token ``t``); see portal.dossiers.lookup.
     Any failure reads exactly like an unknown code."""
-    form = LookupForm(request.args)
-    token = request.args.get("t", "")[:64]
-    dossier, status = None, 200
-    # The first visit, or a link naming only the code (the apologies page): just the form.
-    asked = "ma" in request.args and ("so" in request.args or token)
-    if asked and (token and form.ma.validate(form) or not token and form.validate()):
-        try:
-            with unit_of_work():  # a success gives back its counted attempt
-                dossier = look_up(form.ma.data, digits=(form.so.data or "").strip(),
-                                  token=token, address=client_address(),
-                                  config=current_app.config["PORTAL"],
-                                  secret=current_app.config["SECRET_KEY"])
-        except Throttled as refusal:
-            response = too_many("public/lookup.html", refusal.decision, _(
-                "Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau %(n)s "
-                "phút.", n=refusal.decision.retry_after_minutes), form=form, dossier=None,
-                not_found=False)
-            return _private(response)
-        status = 200 if dossier else 404
-    elif asked:
-        status = 422
-    return _private((render_template("public/lookup.html", form=form, dossier=dossier,
-                                     not_found=status == 404), status))
+    answer = look_up_request()
+    if answer.throttled is not None:
+        return _private(too_many("public/lookup.html", answer.throttled,
+                                 throttled_message(answer.throttled), form=answer.form,
+                                 dossier=None, not_found=False, clock=None))
+    clock = (obligations.paused_clock(answer.dossier, current_calendar())
+             if answer.dossier else None)
+    return _private((render_template("public/lookup.html", form=answer.form,
+                                     dossier=answer.dossier, clock=clock,
+                                     not_found=answer.status == 404), answer.status))
 
 
 def _private(result):

@@ -8,7 +8,7 @@ CSRF: the app-wide CSRFProtect checks every POST; the templates put the token in
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -20,18 +20,22 @@ from wtforms import (
     IntegerField,
     SelectField,
     SelectMultipleField,
+    StringField,
     TextAreaField,
     TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from portal.blueprints.forms import required
 from portal.calendar import VN_TZ
 from portal.calendar.engine import Deadline
-from portal.core.formatting import local_datetime
-from portal.core.forms import VersionedForm, fits, too_long
+from portal.core.formatting import local_date, local_datetime
+from portal.core.forms import VersionedForm, fits, stripped, too_long
+from portal.core.models import utcnow
 from portal.dossiers.files import ALLOWED_TYPES, type_names
 from portal.dossiers.models import Dossier
+from portal.workflow import obligations
 from portal.workflow.models import DossierStep
 from portal.workflow.transitions import Action
 
@@ -44,6 +48,8 @@ class ActionForm(VersionedForm):
     # A form that is a button alone sits on the workspace itself; any other is loaded when
     # the officer picks its action (rendering every form on every view costs too much).
     button_only = False
+    multipart = False  # it carries a file (the e-result, the tax notice, a receipt)
+    chosen_name = ""  # see ApproveForm
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", self.action.value)
@@ -147,14 +153,107 @@ class InterAgencyReturnedForm(_NoteForm):
     note = _text_area(_l("Kết quả xử lý liên thông"), 2, NOTE_LIMIT)
 
 
-class RequestObligationForm(_NoteForm):
+def parse_amount(value: str | None) -> int | None:
+    """"1.500.000", "1 500 000" or "1500000 đ" → 1500000; None when it is not a whole
+    number of đồng."""
+    text = (value or "").strip().lower()
+    for unit in ("đồng", "đ", "₫", "vnd"):
+        text = text.removesuffix(unit)
+    digits = text.replace(".", "").replace(" ", "").replace("\u00a0", "")
+    return int(digits) if digits.isascii() and digits.isdigit() else None
+
+
+def _file_check(required_message=None):
+    """An upload's problems, found before anything is stored, with the other fields'."""
+    def check(form, field) -> None:
+        upload = field.data
+        if upload is None or not getattr(upload, "filename", ""):
+            if required_message is not None:
+                raise ValidationError(required_message)
+            return
+        problem = obligations.file_problem(upload.stream, upload.filename)
+        if problem:
+            raise ValidationError(problem)
+    if required_message is not None:
+        check.field_flags = {"required": True}  # the asterisk next to the label
+    return check
+
+
+def _upload(label, required_message=None):
+    return FileField(label, description=_l("Nhận tệp %(types)s.", types=type_names()),
+                     render_kw={"accept": ",".join(ALLOWED_TYPES)},
+                     validators=[_file_check(required_message)])
+
+
+class RequestObligationForm(ActionForm):
+    """The financial obligation as data (issue 18): every field is checked at once, the file
+    too, before anything is stored."""
+
     action = Action.REQUEST_OBLIGATION
-    note = _text_area(_l("Nghĩa vụ tài chính (thông báo thuế, số tiền…)"), 2, NOTE_LIMIT)
+    multipart = True
+    amount = StringField(_l("Số tiền phải nộp (đồng)"), filters=[stripped],
+                         validators=[DataRequired(_l("Vui lòng nhập số tiền phải nộp.")),
+                                     too_long(30)],
+                         description=_l("Số nguyên, ví dụ 1.500.000."),
+                         render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    payee = StringField(_l("Cơ quan thu"), filters=[stripped],
+                        description=_l("Ví dụ: Chi cục Thuế khu vực …"),
+                        validators=[required(_l("cơ quan thu (nơi nhận tiền)")),
+                                    too_long(obligations.PAYEE_LIMIT)])
+    pay_to = TextAreaField(_l("Nơi nộp, số tài khoản nhận tiền"), render_kw={"rows": 2},
+                           validators=[DataRequired(_l("Vui lòng ghi nơi nộp hoặc số tài "
+                                                       "khoản nhận tiền.")),
+                                       too_long(obligations.PAY_TO_LIMIT)])
+    due_on = DateField(_l("Hạn nộp"), validators=[
+        InputRequired(message=_l("Vui lòng chọn hạn nộp (ngày/tháng/năm)."))])
+    notice = _upload(_l("Thông báo nộp thuế (tệp)"),
+                     _l("Vui lòng đính kèm tệp thông báo nộp thuế."))
+
+    def validate_amount(self, field) -> None:
+        amount = parse_amount(field.data)
+        if amount is None or amount <= 0:
+            raise ValidationError(_l("Số tiền phải là số nguyên dương (đơn vị đồng), ví dụ "
+                                     "1.500.000."))
+        if amount > obligations.MAX_AMOUNT:
+            raise ValidationError(_l("Số tiền quá lớn; vui lòng kiểm tra lại."))
+
+    def validate_due_on(self, field) -> None:
+        today = obligations.local_today(utcnow())
+        if field.data is not None and field.data < today:
+            raise ValidationError(_l("Hạn nộp phải từ hôm nay trở đi."))
+
+    def propose(self, proposal: date) -> None:
+        """The calendar's deadline: the value of a blank form, and the hint."""
+        if self.due_on.data is None and not self.is_submitted():
+            self.due_on.data = proposal
+        self.due_on.description = _("Đề xuất: %(day)s (%(days)s ngày kể từ hôm nay, dời sang "
+                                    "ngày làm việc kế tiếp nếu là ngày nghỉ).",
+                                    day=local_date(proposal),
+                                    days=obligations.PAY_WITHIN_DAYS)
+
+    def arguments(self) -> dict:
+        return {"terms": obligations.Terms(parse_amount(self.amount.data), self.payee.data or "",
+                                           self.pay_to.data or "", self.due_on.data)}
 
 
-class ObligationFulfilledForm(_NoteForm):
+class ObligationFulfilledForm(ActionForm):
     action = Action.OBLIGATION_FULFILLED
-    note = _text_area(_l("Chứng từ nộp (số biên lai, ngày nộp)"), 2, NOTE_LIMIT)
+    multipart = True
+    paid_on = DateField(_l("Ngày người nộp đã nộp tiền"), validators=[
+        InputRequired(message=_l("Vui lòng chọn ngày nộp tiền."))])
+    note = _text_area(_l("Số biên lai, chứng từ (không bắt buộc)"), 1, obligations.NOTE_LIMIT)
+    receipt = _upload(_l("Tệp biên lai, chứng từ (không bắt buộc)"))
+
+    def validate_paid_on(self, field) -> None:
+        if field.data is not None and field.data > obligations.local_today(utcnow()):
+            raise ValidationError(_l("Ngày nộp không được sau hôm nay."))
+
+    def fill_today(self) -> None:
+        if self.paid_on.data is None and not self.is_submitted():
+            self.paid_on.data = obligations.local_today(utcnow())
+
+    def arguments(self) -> dict:
+        return {"note": self.note.data or "", "paid_on": self.paid_on.data}
 
 
 class ForwardInterAgencyForm(_NoteForm):
@@ -244,6 +343,7 @@ class AnswerConsultationForm(ActionForm):
 
 class ApproveForm(ActionForm):
     action = Action.APPROVE
+    multipart = True
     # The hint and the picker's filter are the list the upload check reads
     # (``dossiers.files.ALLOWED_TYPES``, through ``operations.add_file``): one list.
     result = FileField(_l("Tệp kết quả điện tử"),

@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal.blueprints.downloads import send_dossier_file
+from portal.blueprints.downloads import send_dossier_file, send_stored_file
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
@@ -36,7 +36,7 @@ from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
-from portal.workflow import appointments, papers, queries
+from portal.workflow import appointments, obligations, papers, queries
 from portal.workflow.plan import process_rows
 from portal.workflow.transitions import (
     RARE_ACTIONS,
@@ -108,6 +108,10 @@ def _prepare(form: ActionForm, dossier: Dossier) -> None:
     elif form.action is Action.APOLOGISE:
         form.propose(appointments.proposed_appointment(dossier, current_calendar(), utcnow()),
                      fill=form.new_date.data is None)
+    elif form.action is Action.REQUEST_OBLIGATION:
+        form.propose(obligations.proposed_due_on(current_calendar(), utcnow()))
+    elif form.action is Action.OBLIGATION_FULFILLED:
+        form.fill_today()
 
 
 def _blank_form(dossier: Dossier, action: Action) -> ActionForm:
@@ -160,6 +164,9 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         # The group is open when the action the officer opened or posted is in it.
         rare_open=bool({opened, posted and posted.action} & RARE_ACTIONS),
         apology_owed=appointments.apology_owed(dossier, now),
+        obligations=getattr(dossier, "obligations", []),
+        clock=obligations.paused_clock(dossier, current_calendar()),
+        today=obligations.local_today(now),
         forms=forms,
         on_demand={a for a in actions if a not in forms and a not in _elsewhere(dossier)},
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
@@ -216,6 +223,15 @@ def view_file(dossier_id: int, file_id: int):
     return send_dossier_file(item)
 
 
+@bp.get("/ho-so/<int:dossier_id>/nghia-vu/<int:file_id>")
+def obligation_file(dossier_id: int, file_id: int):
+    """A tax notice or receipt of the dossier's financial obligations (issue 18)."""
+    item = obligations.file_of(get_dossier_or_404(dossier_id), file_id)
+    if item is None:
+        abort(404)
+    return send_stored_file(item)
+
+
 # --- acting -------------------------------------------------------------------------------
 
 def _attach_result(dossier: Dossier, form: ActionForm) -> None:
@@ -226,6 +242,36 @@ def _attach_result(dossier: Dossier, form: ActionForm) -> None:
     limits = UploadLimits.from_config(current_app.config["PORTAL"])
     ops.add_file(dossier, None, upload.stream, upload.filename, _user(), _storage(), limits,
                  kind=FileKind.RESULT)
+
+
+# The obligation's files (issue 18): the form field and the kind it is stored as.
+OBLIGATION_UPLOADS = {Action.REQUEST_OBLIGATION: ("notice", obligations.ObligationFileKind.NOTICE),
+                      Action.OBLIGATION_FULFILLED: ("receipt",
+                                                    obligations.ObligationFileKind.RECEIPT)}
+
+
+def _attach(dossier: Dossier, chosen: Action, form: ActionForm) -> dict:
+    """Store the file the action carries, inside the unit of work (a refusal deletes it
+    again); the keyword argument that hands it to the action."""
+    if chosen is Action.APPROVE:
+        _attach_result(dossier, form)
+    if chosen not in OBLIGATION_UPLOADS:
+        return {}
+    name, kind = OBLIGATION_UPLOADS[chosen]
+    upload = request.files.get(form[name].name)
+    if upload is None or not upload.filename:
+        return {}
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    return {name: obligations.store_file(dossier.id, kind, upload.stream, upload.filename,
+                                         _user().id, _storage(), limits)}
+
+
+def _chosen_name(form: ActionForm) -> str:
+    """The name of the file a refused post carried (a browser never fills a file input
+    again, so the form says which file to choose again)."""
+    names = [upload.filename for f in form if f.type == "FileField"
+             if (upload := request.files.get(f.name)) is not None and upload.filename]
+    return (names[0] if names else "")[:200]
 
 
 def _fresh(dossier_id: int, message: str, status: int):
@@ -265,9 +311,8 @@ def act(dossier_id: int, action: str):
     dossier, chosen = _dossier_and_action_or_403(dossier_id, action)
     form = FORMS[chosen]()
     _prepare(form, dossier)
-    if chosen is Action.APPROVE:
-        upload = request.files.get(form.result.name)
-        form.chosen_name = (upload.filename or "")[:200] if upload else ""
+    if form.multipart:
+        form.chosen_name = _chosen_name(form)
     if not form.validate():  # e.g. no version: refused next to the form, nothing changed
         form.keep_version(dossier.lock_version)
         return _render(dossier, posted=form, status=422)
@@ -275,9 +320,8 @@ def act(dossier_id: int, action: str):
                      actors=_actors(dossier))
     try:
         with unit_of_work():
-            if chosen is Action.APPROVE:
-                _attach_result(dossier, form)
-            wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments())
+            files = _attach(dossier, chosen, form)
+            wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments(), **files)
     except (Refusal, StaleDataError) as refusal:  # stale: two officers at once
         return _refused(dossier_id, form, refusal)
     done = _("Đã thực hiện: %(action)s.", action=_(chosen.label))

@@ -121,7 +121,7 @@ def test_obligation_pause_stops_the_clock_and_keeps_the_dossier_off_the_overdue_
     d = received(world, vn(12, 3, 10))  # due Wed 19/03 10:00
     wf.take(d, world.ctx(world.specialist, vn(12, 3, 11)))
     wf.request_obligation(d, world.ctx(world.specialist, vn(17, 3, 9)),
-                          "Thông báo nộp lệ phí trước bạ số 15/TB-CCT")
+                          factories.obligation_terms(vn(17, 3, 9)))
     assert d.state is S.AWAITING_PAYMENT_OF_OBLIGATION
     assert d.pauses[-1].remaining_seconds == 17 * 3600  # Mon 6.5 + Tue 8 + Wed 2.5
     # Past the original due time while waiting for the applicant's payment: not overdue.
@@ -173,7 +173,8 @@ def test_overdue_detection_ignores_paused_dossiers(world):
     waiting = received(world, vn(12, 3, 10))
     wf.request_supplement(paused, world.ctx(world.specialist, vn(14, 3, 9)), "Bản vẽ", "Thiếu")
     wf.take(waiting, world.ctx(world.specialist, vn(14, 3, 9)))
-    wf.request_obligation(waiting, world.ctx(world.specialist, vn(14, 3, 10)), "Thuế")
+    wf.request_obligation(waiting, world.ctx(world.specialist, vn(14, 3, 10)),
+                          factories.obligation_terms(vn(14, 3, 10)))
     late = vn(21, 3, 9)
     assert [d.is_overdue(late) for d in (running, paused, waiting)] == [True, False, False]
     page = queries.queue_page(world.agency.id, queries.Queue.OVERDUE, world.leader, late,

@@ -222,7 +222,7 @@ def build(w: World, state: str) -> Dossier:
         wf.forward_inter_agency(d, w.ctx(w.leader, at(12, 14)), "Trình UBND tỉnh",
                                 confirmed=True)
     elif state == "awaiting_payment_of_obligation":
-        wf.request_obligation(d, later, "Thông báo nộp lệ phí trước bạ 1.200.000 đồng")
+        wf.request_obligation(d, later, factories.obligation_terms(later.now))
     else:
         raise ValueError(state)
     return d
@@ -277,7 +277,8 @@ SCENARIOS: dict[Action, Scenario] = {
     Action.INTER_AGENCY_RETURNED: Scenario(
         "inter_agency", lambda w, d, c: wf.inter_agency_returned(d, c, "UBND tỉnh đã duyệt")),
     Action.REQUEST_OBLIGATION: Scenario(
-        "in_progress", lambda w, d, c: wf.request_obligation(d, c, "Thông báo thuế số 15")),
+        "in_progress",
+        lambda w, d, c: wf.request_obligation(d, c, factories.obligation_terms(c.now))),
     Action.OBLIGATION_FULFILLED: Scenario(
         "awaiting_payment_of_obligation",
         lambda w, d, c: wf.obligation_fulfilled(d, c, "Biên lai số 0012345")),

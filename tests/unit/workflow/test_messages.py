@@ -206,8 +206,8 @@ def test_a_replay_writes_no_message_and_no_notification(world):  # noqa: F811
 
 
 def test_the_obligation_message_takes_an_amount_and_a_deadline_when_given(world):  # noqa: F811
-    """``request_obligation`` gives the note today; an amount (whole đồng) and a deadline, when
-    the action passes them, are written the message's way."""
+    """``request_obligation`` passes the payee as the note, the amount (whole đồng) and the
+    deadline (a date); they are written the message's way, and left out when empty."""
     from portal.notifications import events
 
     d = build(world, "in_progress")

@@ -116,7 +116,7 @@ def _call(rnd: Random, d: Dossier, action: Action, ctx: wf.Context, users, other
     if action is Action.INTER_AGENCY_RETURNED:
         return wf.inter_agency_returned(d, ctx, "UBND tỉnh đã có ý kiến")
     if action is Action.REQUEST_OBLIGATION:
-        return wf.request_obligation(d, ctx, "Thông báo nộp lệ phí")
+        return wf.request_obligation(d, ctx, factories.obligation_terms(ctx.now))
     if action is Action.OBLIGATION_FULFILLED:
         return wf.obligation_fulfilled(d, ctx, "Biên lai số 12")
     if action is Action.APPROVE:

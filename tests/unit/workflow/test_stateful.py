@@ -404,7 +404,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         if action is Action.INTER_AGENCY_RETURNED:
             return (lambda c: wf.inter_agency_returned(d, c, "Đã có ý kiến")), True
         if action is Action.REQUEST_OBLIGATION:
-            return ((lambda c: wf.request_obligation(d, c, "Thông báo thuế số 15")),
+            return ((lambda c: wf.request_obligation(d, c, factories.obligation_terms(c.now))),
                     self.step_is_theirs(d, action, kind))
         if action is Action.OBLIGATION_FULFILLED:
             return (lambda c: wf.obligation_fulfilled(d, c, "Biên lai số 12")), True

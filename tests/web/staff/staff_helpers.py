@@ -60,6 +60,15 @@ def advance(app, world, *steps) -> None:
         db.session.commit()
 
 
+def obligation_kwargs() -> dict:
+    """The keyword arguments of ``request_obligation``: 1.200.000 đồng due in 30 days."""
+    import factories
+
+    from portal.core.models import utcnow
+
+    return {"terms": factories.obligation_terms(utcnow())}
+
+
 # Common starting points.
 RECEIVED = (("counter", "receive", {}),)
 IN_PROGRESS = (*RECEIVED, ("specialist", "take", {}))

@@ -12,7 +12,15 @@ from datetime import timedelta
 import factories
 import pytest
 from sample_files import PDF
-from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, advance, load, set_fields
+from staff_helpers import (
+    AT_LEADER,
+    IN_PROGRESS,
+    RECEIVED,
+    advance,
+    load,
+    obligation_kwargs,
+    set_fields,
+)
 
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
@@ -51,10 +59,12 @@ CASES: dict[str, tuple[tuple, str, dict]] = {
     "inter_agency_returned": ((*IN_PROGRESS, ("leader", "forward_inter_agency",
                                               {"note": "Trình UBND", "confirmed": True})),
                               "counter", {"note": "UBND đã cho ý kiến"}),
-    "request_obligation": (IN_PROGRESS, "specialist", {"note": "Thông báo thuế số 12"}),
+    "request_obligation": (IN_PROGRESS, "specialist",
+                           {"amount": "1.200.000", "payee": "Chi cục Thuế khu vực I",
+                            "pay_to": "Kho bạc, tài khoản 7111", "due_on": "FUTURE"}),
     "obligation_fulfilled": ((*IN_PROGRESS, ("specialist", "request_obligation",
-                                             {"note": "Thuế"})),
-                             "counter", {"note": "Biên lai 0042"}),
+                                             obligation_kwargs())),
+                             "counter", {"note": "Biên lai 0042", "paid_on": "TODAY"}),
     "approve": ((*AT_LEADER, ("leader", "result_file", {})), "leader", {"result_note": "Số 15"}),
     "refuse": (RECEIVED, "leader", {"reason": "Đất đang tranh chấp", "sure": "y"}),
     "stop": (RECEIVED, "leader", {"reason": "Theo đề nghị của cơ quan thuế", "sure": "y"}),
@@ -78,6 +88,8 @@ def _resolve(app, world, value):
         return world.user_ids["specialist"]
     if value == "FUTURE":
         return _future(7)
+    if value == "TODAY":
+        return utcnow().astimezone(VN_TZ).date().isoformat()
     if value == "CONSULTATION":
         with app.app_context():
             return db.session.scalar(db.select(Consultation.id).where(
@@ -125,6 +137,8 @@ def test_a_workspace_action_without_the_version_is_refused(as_, world, app, name
     data = {f"{name}-{k}": _resolve(app, world, v) for k, v in fields.items()}
     if name == "approve":
         data[f"{name}-result"] = (io.BytesIO(PDF), "ket-qua.pdf")
+    if name == "request_obligation":
+        data[f"{name}-notice"] = (io.BytesIO(PDF), "thông báo thuế.pdf")
     if lock != "missing":
         data[f"{name}-lock_version"] = "" if lock == "empty" else "ba"
     before = _snapshot(app, world.dossier_id)
@@ -137,6 +151,8 @@ def test_a_workspace_action_without_the_version_is_refused(as_, world, app, name
     data[f"{name}-lock_version"] = str(load(app, world.dossier_id).lock_version)
     if name == "approve":
         data.pop(f"{name}-result")
+    if name == "request_obligation":
+        data[f"{name}-notice"] = (io.BytesIO(PDF), "thông báo thuế.pdf")
     done = client.post(url, data=data, content_type="multipart/form-data")
     assert done.status_code == 303, done.get_data(as_text=True)[:1500]
     assert _snapshot(app, world.dossier_id)[:2] != before[:2]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import timedelta
 
 import factories
 from sample_files import PDF
 from staff_helpers import AT_LEADER, IN_PROGRESS, act, advance, load
 
 from portal.accounts.models import Role, User
+from portal.calendar import VN_TZ
 from portal.catalog import operations as catalog_ops
 from portal.catalog.models import Agency, StepRole, TimeUnit
 from portal.core.models import utcnow
@@ -54,11 +56,15 @@ def test_after_passing_the_step_on_the_specialist_is_offered_none_of_it(as_, wor
     assert _offered(page) == set()
     assert "Không có thao tác nào bạn có thể thực hiện" in page
     before = load(app, world.dossier_id)
+    due_on = (utcnow() + timedelta(days=30)).astimezone(VN_TZ).date().isoformat()
     for action, fields in (("complete_step", {"note": "Xong"}),
                            ("request_supplement", {"items": "Bản vẽ", "reason": "Thiếu"}),
-                           ("request_obligation", {"note": "Thuế"}),
+                           ("request_obligation", {"amount": "1000000", "payee": "Chi cục Thuế",
+                                                   "pay_to": "Kho bạc", "due_on": due_on}),
                            ("take", {})):
-        response = act(specialist, app, world.dossier_id, action, fields)
+        files = ({"notice": (io.BytesIO(PDF), "thong-bao.pdf")}
+                 if action == "request_obligation" else None)
+        response = act(specialist, app, world.dossier_id, action, fields, files=files)
         assert response.status_code == 409, (action, response.status_code)
         assert "Bước “Phê duyệt” thuộc lãnh đạo cơ quan" in response.text, action
         _unchanged(app, world.dossier_id, before)

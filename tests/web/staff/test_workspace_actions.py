@@ -9,7 +9,16 @@ from urllib.parse import urlsplit
 
 import pytest
 from sample_files import PDF
-from staff_helpers import AT_LEADER, IN_PROGRESS, RECEIVED, act, advance, load, set_fields
+from staff_helpers import (
+    AT_LEADER,
+    IN_PROGRESS,
+    RECEIVED,
+    act,
+    advance,
+    load,
+    obligation_kwargs,
+    set_fields,
+)
 from werkzeug.http import parse_options_header
 
 from portal.blueprints.lookup_links import lookup_url
@@ -55,10 +64,6 @@ CASES = {
     "request_supplement": (IN_PROGRESS, "specialist", {"items": "Bản vẽ", "reason": ""},
                            "Vui lòng nhập lý do.", {"items": "Bản vẽ", "reason": "Thiếu"},
                            S.AWAITING_SUPPLEMENT),
-    "request_obligation": (IN_PROGRESS, "specialist", {"note": ""},
-                           "Vui lòng nhập nội dung nghĩa vụ tài chính",
-                           {"note": "Thông báo thuế số 12, 1.200.000 đ"},
-                           S.AWAITING_PAYMENT_OF_OBLIGATION),
     "refuse": (RECEIVED, "leader", {"reason": "", "sure": "y"},
                "Vui lòng nhập lý do từ chối giải quyết.",
                {"reason": "Đất đang tranh chấp", "sure": "y"}, S.REFUSED),
@@ -123,11 +128,15 @@ def test_supplement_at_the_counter(as_, world, app):
 
 
 def test_obligation_fulfilled(as_, world, app):
-    advance(app, world, *IN_PROGRESS, ("specialist", "request_obligation", {"note": "Thuế"}))
+    # The obligation's own journeys (the notice file, the citizen's page): test_obligation.py.
+    advance(app, world, *IN_PROGRESS, ("specialist", "request_obligation", obligation_kwargs()))
     client = as_("counter")
-    _refused(act(client, app, world.dossier_id, "obligation_fulfilled", {"note": ""}),
-             "Vui lòng nhập chứng từ nộp")
-    _done(act(client, app, world.dossier_id, "obligation_fulfilled", {"note": "Biên lai 0042"}))
+    tomorrow = (utcnow() + timedelta(days=1)).astimezone(VN_TZ).date().isoformat()
+    _refused(act(client, app, world.dossier_id, "obligation_fulfilled", {"paid_on": tomorrow}),
+             "Ngày nộp không được sau hôm nay.")
+    today = utcnow().astimezone(VN_TZ).date().isoformat()
+    _done(act(client, app, world.dossier_id, "obligation_fulfilled",
+              {"note": "Biên lai 0042", "paid_on": today}))
     assert load(app, world.dossier_id).state is S.IN_PROGRESS
 
 
