@@ -90,7 +90,7 @@ def _applicant_gaps(dossier: Dossier) -> list[Gap]:
 
 
 def _document_gaps(dossier: Dossier) -> list[Gap]:
-    attached = {f.requirement_id for f in dossier.files if f.kind is not FileKind.RESULT}
+    attached = {f.requirement_id for f in dossier.files if not f.kind.is_agency_output}
     return [Gap(Step.DOCUMENTS, f"req-{document.id}",
                 _l("Chưa đính kèm giấy tờ bắt buộc “%(name)s”.", name=document.name),
                 document.name)

@@ -47,6 +47,12 @@ class FileKind(enum.StrEnum):
     APPLICANT = "applicant"  # attached by the applicant when filing (or scanned at intake)
     SUPPLEMENT = "supplement"  # added in answer to a completion or supplement request
     RESULT = "result"  # the e-result issued by the agency
+    INTER_AGENCY = "inter_agency"  # the result of another agency of the inter-agency chain
+
+    @property
+    def is_agency_output(self) -> bool:
+        """Made by an agency, not handed in by the applicant."""
+        return self in (FileKind.RESULT, FileKind.INTER_AGENCY)
 
 
 class ReturnMethod(LabelledEnum):
@@ -153,6 +159,10 @@ class Dossier(TimestampMixin, db.Model):
     consultations = relationship("Consultation", order_by="Consultation.id",
                                  cascade="all, delete-orphan", passive_deletes=True,
                                  overlaps="dossier")
+    # Inter-agency legs (liên thông), oldest first.
+    legs = relationship("InterAgencyLeg", order_by="InterAgencyLeg.id",
+                        cascade="all, delete-orphan", passive_deletes=True,
+                        back_populates="dossier")
 
     @property
     def is_draft(self) -> bool:
@@ -212,7 +222,7 @@ class Dossier(TimestampMixin, db.Model):
 
     @property
     def applicant_files(self) -> list[DossierFile]:
-        return [f for f in self.files if f.kind is not FileKind.RESULT]
+        return [f for f in self.files if not f.kind.is_agency_output]
 
 
 class DossierFile(db.Model):

@@ -37,7 +37,7 @@ def form_exists(dossier: Dossier, form: str, notice: Notice | None = None) -> bo
 def documents_table(dossier: Dossier) -> list[dict]:
     """Form 01's table: the procedure's required papers and what was handed in for each,
     then any paper that matches no requirement."""
-    handed_in = [f for f in dossier.files if f.kind is not FileKind.RESULT]
+    handed_in = [f for f in dossier.files if not f.kind.is_agency_output]
     rows = []
     for document in dossier.procedure_version.documents:
         files = [f for f in handed_in if f.requirement_id == document.id]

@@ -87,9 +87,9 @@ def _file_groups(dossier: Dossier) -> list[tuple[str, list[DossierFile]]]:
     groups = []
     for requirement in dossier.procedure_version.documents:
         files = [f for f in dossier.files
-                 if f.requirement_id == requirement.id and f.kind is not FileKind.RESULT]
+                 if f.requirement_id == requirement.id and not f.kind.is_agency_output]
         groups.append((requirement.name, files))
-    extra = [f for f in dossier.files if f.requirement_id is None and f.kind is not FileKind.RESULT]
+    extra = [f for f in dossier.files if f.requirement_id is None and not f.kind.is_agency_output]
     if extra:
         groups.append((_("Giấy tờ khác"), extra))
     return groups
