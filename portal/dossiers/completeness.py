@@ -18,7 +18,7 @@ import enum
 from dataclasses import dataclass
 
 from portal.core.i18n import lazy_text as _l
-from portal.dossiers.models import Dossier, FileKind, ReturnMethod
+from portal.dossiers.models import Dossier, ReturnMethod
 
 # The postal address's parts, named as the refusals name them ("Vui lòng nhập %(what)s …").
 POSTAL_WHAT = {"recipient": _l("người nhận"), "phone": _l("số điện thoại người nhận"),

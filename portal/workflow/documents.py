@@ -9,7 +9,7 @@ fields and their sources."""
 from __future__ import annotations
 
 from portal.calendar import VN_TZ
-from portal.dossiers.models import Dossier, FileKind, ReturnMethod
+from portal.dossiers.models import Dossier, ReturnMethod
 from portal.workflow.models import DossierStep, Notice, NoticeKind
 
 NOTICE_KINDS = {

@@ -34,6 +34,7 @@ from wtforms.validators import (
 )
 
 from portal.blueprints.forms import required
+from portal.catalog import queries as catalog_queries
 from portal.catalog.models import (
     Agency,
     ApplicantType,
@@ -48,7 +49,6 @@ from portal.catalog.models import (
     StepRole,
     TimeUnit,
 )
-from portal.catalog import queries as catalog_queries
 from portal.catalog.operations import (
     ChainData,
     DocumentData,

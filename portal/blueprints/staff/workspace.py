@@ -36,7 +36,7 @@ from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
-from portal.workflow import appointments, queries
+from portal.workflow import appointments, inter_agency, queries
 from portal.workflow.plan import process_rows
 from portal.workflow.transitions import (
     RARE_ACTIONS,
@@ -105,6 +105,9 @@ def _prepare(form: ActionForm, dossier: Dossier) -> None:
     elif form.action is Action.ANSWER_CONSULTATION and not form.consultation_id.data:
         asked = queries.open_consultations_for(current_user, dossier)
         form.consultation_id.data = asked[0].id if asked else None
+    elif form.action is Action.FORWARD_INTER_AGENCY:
+        form.set_destinations(inter_agency.chain_of(dossier),
+                              inter_agency.default_destination(dossier))
     elif form.action is Action.APOLOGISE:
         form.propose(appointments.proposed_appointment(dossier, current_calendar(), utcnow()),
                      fill=form.new_date.data is None)
@@ -158,6 +161,8 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
         process=process_rows(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),
+        legs=dossier.legs, holding_leg=inter_agency.open_leg(dossier),
+        held_by_me=Actor.RECEIVER in _actors(dossier),
         read_only=not (_actors(dossier) - {Actor.APPLICANT}),
         **_history(dossier, whole_history))
     template = "staff/_workspace.html" if is_partial_request() else "staff/workspace.html"
@@ -221,6 +226,21 @@ def _attach_result(dossier: Dossier, form: ActionForm) -> None:
                  kind=FileKind.RESULT)
 
 
+def _attach_leg_file(dossier: Dossier, form: ActionForm) -> None:
+    """The receiving agency's result file (liên thông), stored before its result is recorded
+    in the same transaction, which links it to the leg."""
+    upload = request.files.get(form.result_file.name)
+    if upload is None or not upload.filename:
+        return
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    ops.add_file(dossier, None, upload.stream, upload.filename, _user(), _storage(), limits,
+                 kind=FileKind.INTER_AGENCY)
+
+
+_ATTACH = {Action.APPROVE: _attach_result,
+           Action.RECORD_INTER_AGENCY_RESULT: _attach_leg_file}
+
+
 def _fresh(dossier_id: int, message: str, status: int):
     """After a rollback: the dossier as it now is, with the message on top."""
     db.session.expire_all()
@@ -268,8 +288,8 @@ def act(dossier_id: int, action: str):
                      actors=_actors(dossier))
     try:
         with unit_of_work():
-            if chosen is Action.APPROVE:
-                _attach_result(dossier, form)
+            if chosen in _ATTACH:
+                _ATTACH[chosen](dossier, form)
             wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments())
     except (Refusal, StaleDataError) as refusal:  # stale: two officers at once
         return _refused(dossier_id, form, refusal)
