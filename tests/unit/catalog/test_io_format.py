@@ -135,7 +135,8 @@ def test_cross_row_rules():
         "Dòng 4, cột ma_thu_tuc: mã “1.999999” khác mã “1.004583” của dòng thu_tuc đứng trước",
         "Dòng 5, cột ma_thu_tuc: không được để trống; ghi mã của thủ tục đứng trước",
         "Dòng 6, cột ma_thu_tuc: mã thủ tục “1.004583” đã có ở dòng 3",
-        "Dòng 8, cột loai: giá trị “ghi_chu” không hợp lệ; dùng thu_tuc, giay_to, phi, buoc hoặc lien_thong",
+        "Dòng 8, cột loai: giá trị “ghi_chu” không hợp lệ; dùng thu_tuc, giay_to, phi, buoc "
+        "hoặc lien_thong",
         "Dòng 9, cột muc_do: cột này không dùng cho dòng loại phi; hãy để trống",
     ]
 

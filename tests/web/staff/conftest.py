@@ -1,7 +1,7 @@
 """A small world for the staff pages: one agency with its officers, a second agency (to be
 consulted, and whose officer must see nothing of the first), the Committee's office (the
-procedure's inter-agency chain: 3 working days, then the finance department), the centre's supervisor, a citizen, and a
-5-working-day procedure with one required document."""
+procedure's inter-agency chain: 3 working days, then the finance department), the centre's
+supervisor, a citizen, and a 5-working-day procedure with one required document."""
 
 from __future__ import annotations
 

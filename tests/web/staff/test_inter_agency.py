@@ -9,7 +9,7 @@ import io
 from datetime import timedelta
 
 from sample_files import PDF
-from staff_helpers import IN_PROGRESS, act, advance, load, set_fields
+from staff_helpers import IN_PROGRESS, act, advance, load
 
 from portal.core.models import utcnow
 from portal.dossiers.models import DossierState as S
@@ -58,7 +58,7 @@ def test_the_receiving_agency_processes_and_returns_and_the_origin_continues(as_
     page = liaison.get(f"/can-bo/ho-so/{world.dossier_id}")
     assert page.status_code == 200 and "Đề nghị thẩm tra" in page.text
     assert "inter-agency-held" in page.text
-    assert "/can-bo/ho-so/%d/thao-tac/record_inter_agency_result" % world.dossier_id in page.text
+    assert f"/can-bo/ho-so/{world.dossier_id}/thao-tac/record_inter_agency_result" in page.text
     # Not yet recorded: its leader cannot send it back; the specialist never can.
     refused = act(liaison_leader, app, world.dossier_id, "inter_agency_returned", {"note": ""})
     assert refused.status_code in (409, 422)
