@@ -537,8 +537,10 @@ def _time_left_confirmed(dossier: Dossier, ctx: Context, confirmed: bool) -> flo
 def _send_leg(dossier: Dossier, ctx: Context, link, from_agency_id: int,
               note: str) -> InterAgencyLeg:
     due = inter_agency.leg_deadline(dossier.procedure_version, link, ctx.now, ctx.calendar).due
-    leg = InterAgencyLeg(agency_id=link.agency_id, from_agency_id=from_agency_id, note=note,
-                         sent_at=ctx.now, sent_by_id=ctx.user.id, due_at=due)
+    # The agency object too: a dossier the replay plays outside the session loads nothing.
+    leg = InterAgencyLeg(agency_id=link.agency_id, agency=link.agency,
+                         from_agency_id=from_agency_id, note=note, sent_at=ctx.now,
+                         sent_by_id=ctx.user.id, due_at=due)
     dossier.legs.append(leg)
     return leg
 
