@@ -27,7 +27,7 @@ from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
 from portal.core.frame import refused, unit_of_work
-from portal.core.htmx import is_partial_request
+from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
 from portal.core.uploads import accepts_files
@@ -37,6 +37,7 @@ from portal.dossiers.models import Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow import appointments, inter_agency, queries
+from portal.workflow.models import InterAgencyLeg
 from portal.workflow.plan import process_rows
 from portal.workflow.transitions import (
     RARE_ACTIONS,
@@ -293,8 +294,22 @@ def act(dossier_id: int, action: str):
             wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments())
     except (Refusal, StaleDataError) as refusal:  # stale: two officers at once
         return _refused(dossier_id, form, refusal)
+    return _done(dossier_id, chosen, dossier.agency_id)
+
+
+def _done(dossier_id: int, chosen: Action, agency_id: int):
+    """The workspace with the outcome; or, when the officer no longer sees the dossier (their
+    agency sent an inter-agency dossier back or on), their queue "Liên thông đến"."""
     done = _("Đã thực hiện: %(action)s.", action=_(chosen.label))
+    fresh = queries.get_dossier_for_staff(current_user, dossier_id)
+    if fresh is None:
+        leg = db.session.scalar(db.select(InterAgencyLeg).where(
+            InterAgencyLeg.dossier_id == dossier_id, InterAgencyLeg.returned_by_id ==
+            current_user.id).order_by(InterAgencyLeg.id.desc()).limit(1))
+        flash(done, "success")
+        return htmx_redirect("staff.queue", agency=leg.agency_id if leg else agency_id,
+                             loai="lien-thong-den")
     if is_partial_request():
-        return _render(get_dossier_or_404(dossier_id), message=("success", done))
+        return _render(fresh, message=("success", done))
     flash(done, "success")
     return redirect(url_for("staff.workspace", dossier_id=dossier_id), 303)

@@ -77,6 +77,9 @@ def test_the_receiving_agency_processes_and_returns_and_the_origin_continues(as_
                {"note": "Đã nhận"}).status_code == 403
     done = act(liaison_leader, app, world.dossier_id, "inter_agency_returned", {"note": ""})
     assert done.status_code == 303, done.text[:1500]
+    # No longer theirs to see: back to their queue, with the outcome.
+    assert done.location.endswith(f"agency={leg.agency_id}&loai=lien-thong-den")
+    assert "Đã thực hiện" in liaison_leader.get(done.location).text
     assert load(app, world.dossier_id).state is S.IN_PROGRESS
     # The receiver no longer sees it; the origin does, with the leg and the file.
     assert liaison.get(f"/can-bo/ho-so/{world.dossier_id}").status_code == 404
