@@ -563,4 +563,5 @@ def board(scope: Scope, agencies: Sequence[Agency], size: int = 10) -> Board:
 __all__ = ["DEFAULT_PERIOD_DAYS", "INTER_AGENCY_MIN_DAYS", "PERIOD_CHOICES",
            "SUPPLEMENT_MAX_DAYS", "AgencyLoad", "Board", "Scope", "Watch", "agency_loads",
            "board", "late_inter_agency", "late_legs", "late_supplement_requests",
-           "overdue_consultations", "overdue_without_apology", "steps_by_officer", "stopped_late", "watch_page"]
+           "overdue_consultations", "overdue_without_apology", "steps_by_officer",
+           "stopped_late", "watch_page"]
