@@ -88,6 +88,9 @@ def test_the_receiving_agency_processes_and_returns_and_the_origin_continues(as_
     assert "Chuyển trả lúc" in origin.text
     assert as_("leader").get(
         f"/can-bo/ho-so/{world.dossier_id}/tep/{leg.result_file_id}").status_code == 200
+    # Internal between the agencies: not the applicant's to download.
+    assert as_("citizen").get(
+        f"/ho-so/{world.dossier_id}/tep/{leg.result_file_id}").status_code == 404
     # The origin continues: its leader approves with the e-result.
     advance(app, world, ("leader", "result_file", {}),
             ("leader", "approve", {"result_note": "Số 15"}))
