@@ -89,9 +89,12 @@ def _forwarded(versions: list[ProcedureVersion], citizen: User, specialist: User
     at = filed + timedelta(minutes=20)
     wf.receive(dossier, wf.Context(counter, at, calendar))
     wf.take(dossier, wf.Context(specialist, at + timedelta(hours=1), calendar))
-    wf.complete_step(dossier, wf.Context(specialist, at + timedelta(days=1), calendar),
+    passed = calendar.next_working_instant(at + timedelta(days=1))
+    wf.complete_step(dossier, wf.Context(specialist, passed, calendar),
                      "Đủ điều kiện, trình lãnh đạo")
-    sent = min(now - timedelta(hours=2), at + timedelta(days=2))
+    # An hour of working time later (never on a day off), and never in the future.
+    sent = min(now - timedelta(minutes=10),
+               calendar.add_working_time(passed, timedelta(hours=1)))
     wf.forward_inter_agency(dossier, wf.Context(leader, sent, calendar),
                             "Đề nghị thẩm tra, trình UBND tỉnh quyết định", confirmed=True)
     return 1
