@@ -111,7 +111,7 @@ class World:
     third: Agency
     liaison: Agency  # the first agency of the inter-agency chain of ``days``
     days: ProcedureVersion  # 5 working days, counter → specialist → leader, inter-agency
-    hours: ProcedureVersion  # 16 working hours, 15:00 cut-off, also on the spot
+    hours: ProcedureVersion  # 16 working hours, 15:00 cut-off, on the spot, inter-agency
     users: dict[str, User]
 
 
@@ -127,7 +127,8 @@ def make_world() -> World:
                catalog_ops.StepData("Phê duyệt", StepRole.LEADER, 8)])
     hours = factories.published_procedure(
         agency, name="Đăng ký thế chấp quyền sử dụng đất", time_amount=16,
-        time_unit=TimeUnit.HOURS, cutoff=time(15, 0), on_the_spot=True)
+        time_unit=TimeUnit.HOURS, cutoff=time(15, 0), on_the_spot=True, inter_agency=True,
+        chain=[catalog_ops.ChainData(liaison.code, 50, ShareUnit.PERCENT)])
     users = {
         "applicant": person(AccountKind.CITIZEN),
         "other_citizen": person(AccountKind.CITIZEN),
