@@ -135,8 +135,14 @@ def test_another_agency_gets_404_on_every_route_of_a_forwarded_dossier(as_, worl
                         ("get", f"/can-bo/ho-so/{d}/thao-tac/record_inter_agency_result"),
                         ("post", f"/can-bo/ho-so/{d}/record_inter_agency_result"),
                         ("post", f"/can-bo/ho-so/{d}/inter_agency_returned"),
-                        ("post", f"/can-bo/ho-so/{d}/inter_agency_onward")]:
+                        ("post", f"/can-bo/ho-so/{d}/inter_agency_onward"),
+                        ("get", f"/can-bo/ho-so/{d}/phieu/05")]:
         assert getattr(other, method)(url).status_code == 404, (method, url)
+    assert other.get(f"/can-bo/ho-so/{d}/tra-ket-qua").status_code in (403, 404)
+    # The receiving agency reads the control slip; the counter's pages are the origin's.
+    liaison = as_("liaison")
+    assert liaison.get(f"/can-bo/ho-so/{d}/phieu/05").status_code == 200
+    assert liaison.get(f"/can-bo/ho-so/{d}/tra-ket-qua").status_code in (403, 404)
     queue = other.get(f"/can-bo/hang-doi?agency={world.other_id}&loai=lien-thong-den")
     assert queue.status_code == 200 and load(app, d).code not in queue.text
 
