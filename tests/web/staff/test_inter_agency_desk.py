@@ -184,3 +184,12 @@ def test_a_procedure_without_a_chain_is_not_forwarded(as_, world, app):
                   {"note": "Trình", "confirmed": "y"})
     assert refused.status_code == 422 and "không giải quyết liên thông" in refused.text
     assert load(app, dossier_id).state is S.IN_PROGRESS
+
+
+def test_the_public_procedure_page_names_the_chain(world, app, client):
+    from portal.catalog.models import ProcedureVersion
+
+    with app.app_context():
+        code = db.session.get(ProcedureVersion, world.version_id).procedure.code
+    page = client.get(f"/thu-tuc/{code}")
+    assert "Có – hồ sơ được chuyển qua: Văn phòng UBND tỉnh → Sở Tài chính" in page.text
