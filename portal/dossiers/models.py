@@ -49,10 +49,11 @@ class FileKind(enum.StrEnum):
     RESULT = "result"  # the e-result issued by the agency
     INTER_AGENCY = "inter_agency"  # the result of another agency of the inter-agency chain
 
-    @property
-    def is_agency_output(self) -> bool:
-        """Made by an agency, not handed in by the applicant."""
-        return self in (FileKind.RESULT, FileKind.INTER_AGENCY)
+
+
+# Files an agency made (its e-result, another agency's inter-agency result), not papers the
+# applicant handed in. (A row not flushed yet may have no kind: the applicant's default.)
+AGENCY_OUTPUT = frozenset({FileKind.RESULT, FileKind.INTER_AGENCY})
 
 
 class ReturnMethod(LabelledEnum):
@@ -222,7 +223,7 @@ class Dossier(TimestampMixin, db.Model):
 
     @property
     def applicant_files(self) -> list[DossierFile]:
-        return [f for f in self.files if not f.kind.is_agency_output]
+        return [f for f in self.files if f.kind not in AGENCY_OUTPUT]
 
 
 class DossierFile(db.Model):

@@ -42,6 +42,7 @@ from portal.dossiers.files import (
     type_names,
 )
 from portal.dossiers.models import (
+    AGENCY_OUTPUT,
     Channel,
     Dossier,
     DossierEvent,
@@ -259,7 +260,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
              kind: FileKind = FileKind.APPLICANT) -> DossierFile:
     """Stream one upload into storage, then add its row (flushed, not committed)."""
     field = f"req-{requirement_id}" if requirement_id is not None else "req-other"
-    if kind.is_agency_output:
+    if kind in AGENCY_OUTPUT:
         field = "result" if kind is FileKind.RESULT else "result_file"
         requirement_id = None
     _require_open_for(dossier, kind)
@@ -268,7 +269,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
         if requirement is None or requirement.version_id != dossier.procedure_version_id:
             raise DossierError(_l("Giấy tờ này không thuộc thủ tục của hồ sơ."), field)
     # The applicant's papers share the dossier's budget; the agency's result does not.
-    counted = [f for f in dossier.files if f.kind.is_agency_output == kind.is_agency_output]
+    counted = [f for f in dossier.files if (f.kind in AGENCY_OUTPUT) == (kind in AGENCY_OUTPUT)]
     total = sum(f.size for f in counted)
     same = sum(1 for f in counted if f.requirement_id == requirement_id
                and f.round == dossier.supplement_round)
@@ -306,7 +307,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
         log.warning("upload to %s failed: %s", key, exc)
         raise DossierError(STORAGE_DOWN, field) from exc
     earlier = [f.version for f in dossier.files
-               if f.requirement_id == requirement_id and not f.kind.is_agency_output]
+               if f.requirement_id == requirement_id and f.kind not in AGENCY_OUTPUT]
     version = max(earlier, default=0) + 1 if kind is FileKind.SUPPLEMENT else 1
     item = DossierFile(
         requirement_id=requirement_id, storage_key=key, original_name=name,

@@ -9,7 +9,7 @@ fields and their sources."""
 from __future__ import annotations
 
 from portal.calendar import VN_TZ
-from portal.dossiers.models import Dossier, ReturnMethod
+from portal.dossiers.models import AGENCY_OUTPUT, Dossier, ReturnMethod
 from portal.workflow.models import DossierStep, Notice, NoticeKind
 
 NOTICE_KINDS = {
@@ -37,7 +37,7 @@ def form_exists(dossier: Dossier, form: str, notice: Notice | None = None) -> bo
 def documents_table(dossier: Dossier) -> list[dict]:
     """Form 01's table: the procedure's required papers and what was handed in for each,
     then any paper that matches no requirement."""
-    handed_in = [f for f in dossier.files if not f.kind.is_agency_output]
+    handed_in = [f for f in dossier.files if f.kind not in AGENCY_OUTPUT]
     rows = []
     for document in dossier.procedure_version.documents:
         files = [f for f in handed_in if f.requirement_id == document.id]

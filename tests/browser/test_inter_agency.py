@@ -20,7 +20,7 @@ from portal.calendar.overrides import current_calendar
 from portal.catalog import operations as catalog_ops
 from portal.catalog.models import StepRole, TimeUnit
 from portal.core.models import utcnow
-from portal.dossiers.models import Dossier, DossierState, FileKind
+from portal.dossiers.models import AGENCY_OUTPUT, Dossier, DossierState, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow.models import InterAgencyLeg
@@ -150,7 +150,7 @@ def test_forward_to_a_second_agency_that_processes_and_returns(app, new_context,
     assert state is S.RESULT_READY
     with app.app_context():
         kinds = sorted(f.kind.value for f in db.session.get(Dossier, cast.dossier_id).files
-                       if f.kind.is_agency_output)
+                       if f.kind in AGENCY_OUTPUT)
     assert kinds == [FileKind.INTER_AGENCY.value, FileKind.RESULT.value]
 
 

@@ -33,7 +33,7 @@ from portal.core.refusal import Refusal
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
-from portal.dossiers.models import Dossier, DossierFile, FileKind
+from portal.dossiers.models import AGENCY_OUTPUT, Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
 from portal.workflow import appointments, inter_agency, queries
@@ -88,9 +88,9 @@ def _file_groups(dossier: Dossier) -> list[tuple[str, list[DossierFile]]]:
     groups = []
     for requirement in dossier.procedure_version.documents:
         files = [f for f in dossier.files
-                 if f.requirement_id == requirement.id and not f.kind.is_agency_output]
+                 if f.requirement_id == requirement.id and f.kind not in AGENCY_OUTPUT]
         groups.append((requirement.name, files))
-    extra = [f for f in dossier.files if f.requirement_id is None and not f.kind.is_agency_output]
+    extra = [f for f in dossier.files if f.requirement_id is None and f.kind not in AGENCY_OUTPUT]
     if extra:
         groups.append((_("Giấy tờ khác"), extra))
     return groups
