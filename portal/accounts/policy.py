@@ -17,6 +17,9 @@ The questions differ on purpose, and each caller asks the one its rule needs:
   officer role.
 - **Consultations** are answered by the specialists and leaders of the agency asked
   (``consulting_agency_ids``), never by its counter officers.
+- **Inter-agency dossiers** (*liên thông*) are seen and acted on by the specialists and
+  leaders of the agency of the chain holding them (``receiving_agency_ids``), only while it
+  holds them; never by its counter officers, nor by any other agency.
 - **Counter intake** acts for the agencies where the user is a counter officer
   (``counter_agency_ids``); the dossiers it loads are those of any agency the user serves
   (``served_agency_ids``), never one only consulted, and none for the supervisor alone.
@@ -63,6 +66,11 @@ def counter_agency_ids(user: Any) -> set[int]:
 
 def consulting_agency_ids(user: Any) -> set[int]:
     """The agencies for which ``user`` answers a consultation."""
+    return _agency_ids(user, CONSULTED_ROLES)
+
+
+def receiving_agency_ids(user: Any) -> set[int]:
+    """The agencies for which ``user`` processes an inter-agency dossier while it holds it."""
     return _agency_ids(user, CONSULTED_ROLES)
 
 

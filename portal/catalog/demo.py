@@ -20,6 +20,7 @@ from portal.catalog.models import (
     Field,
     OnlineLevel,
     Procedure,
+    ShareUnit,
     StepRole,
     TimeUnit,
 )
@@ -37,7 +38,17 @@ DEMO_STAFF = [
     ("chuyenvien.stp@demo.hcc.vn", "Phạm Thị Chuyên Viên", Role.SPECIALIST, "STP"),
     ("lanhdao.stp@demo.hcc.vn", "Hoàng Văn Lãnh Đạo", Role.LEADER, "STP"),
     ("buudien@demo.hcc.vn", "Võ Thị Bưu Điện", Role.POSTAL_OFFICER, None),
+    # The Committee's office, where the inter-agency dossiers go (liên thông).
+    ("chuyenvien.vpubnd@demo.hcc.vn", "Đặng Thị Thẩm Tra", Role.SPECIALIST, "VPUBND"),
+    ("lanhdao.vpubnd@demo.hcc.vn", "Bùi Văn Chánh Văn Phòng", Role.LEADER, "VPUBND"),
 ]
+
+# The inter-agency chains (liên thông) that differ from the usual one: the Committee's office
+# alone, for the working days of the procedure's committee step (``_chain_of``). Allocating
+# land without auction goes past the Department of Finance (the land price) first.
+CHAINS: dict[str, list[tuple[str, int, str]]] = {
+    "1.002040": [("STC", 5, "days"), ("VPUBND", 4, "days")],
+}
 
 
 def seed_agencies() -> None:
@@ -66,7 +77,22 @@ def procedure_data(raw: dict) -> ops.ProcedureData:
                    for d in raw["documents"]],
         fees=[ops.FeeData(f["name"], f["amount"], f.get("note", "")) for f in raw["fees"]],
         steps=[ops.StepData(s["name"], StepRole(s["role"]), s["hours"]) for s in raw["steps"]],
+        chain=_chain_of(raw),
     )
+
+
+def _chain_of(raw: dict) -> list[ops.ChainData]:
+    """An inter-agency procedure's chain: the listed one, else the Committee's office for the
+    working days its committee step plans (30 % of the legal time when it plans none)."""
+    if not raw.get("inter_agency"):
+        return []
+    if raw["code"] in CHAINS:
+        return [ops.ChainData(code, share, ShareUnit(unit))
+                for code, share, unit in CHAINS[raw["code"]]]
+    hours = sum(s["hours"] for s in raw["steps"] if s["role"] == StepRole.COMMITTEE.value)
+    if hours:
+        return [ops.ChainData("VPUBND", -(-hours // 8), ShareUnit.DAYS)]
+    return [ops.ChainData("VPUBND", 30, ShareUnit.PERCENT)]
 
 
 def attach_files(version, storage) -> None:

@@ -57,6 +57,7 @@ def export_query(include_drafts: bool = False) -> Select:
             selectinload(ProcedureVersion.documents),
             selectinload(ProcedureVersion.fees),
             selectinload(ProcedureVersion.steps),
+            selectinload(ProcedureVersion.chain),
         )
     )
 
@@ -111,8 +112,10 @@ def write_xlsx(procedures: Iterable[ProcedureData], out: BinaryIO) -> None:
     sheet.freeze_panes = "A2"
     for index, column in enumerate(COLUMNS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = WIDTHS.get(column, 13)
-    for column, options in [("loai", ["thu_tuc", "giay_to", "phi", "buoc"]),
+    for column, options in [("loai", ["thu_tuc", "giay_to", "phi", "buoc", "lien_thong"]),
                             *CHOICES.items()]:
+        if column == "don_vi_thoi_han":  # a lien_thong row's share may be a percentage
+            options = [*options, "phan_tram"]
         sheet.data_validations.append(_validation(column, options))
     bold = Font(bold=True)
     sheet.append([write_only_cell(sheet, column, font=bold) for column in COLUMNS])

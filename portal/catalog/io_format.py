@@ -10,13 +10,24 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import time
 
-from portal.catalog.models import ApplicantType, DocumentForm, OnlineLevel, StepRole, TimeUnit
-from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+from portal.catalog.models import (
+    ApplicantType,
+    DocumentForm,
+    OnlineLevel,
+    ShareUnit,
+    StepRole,
+    TimeUnit,
+)
+from portal.catalog.operations import ChainData, DocumentData, FeeData, ProcedureData, StepData
 from portal.core.i18n import LazyText
 from portal.core.i18n import lazy_text as _l
 from portal.core.text import fold
 
 PROCEDURE, DOCUMENT, FEE, STEP = "thu_tuc", "giay_to", "phi", "buoc"
+# One agency of the inter-agency chain, in order: its code (ma_co_quan) and its share of the
+# legal time (thoi_han, in don_vi_thoi_han: ngay or phan_tram). It reuses existing columns, so
+# files written before the chain existed still read.
+CHAIN = "lien_thong"
 
 COLUMNS: tuple[str, ...] = (
     "loai", "ma_thu_tuc", "ma_co_quan", "ma_linh_vuc", "ten",
@@ -34,6 +45,7 @@ USED: dict[str, frozenset[str]] = {
     DOCUMENT: frozenset({"ma_thu_tuc", "ten", "hinh_thuc", "so_luong", "bat_buoc", "mau_don"}),
     FEE: frozenset({"ma_thu_tuc", "ten", "muc_thu", "ghi_chu"}),
     STEP: frozenset({"ma_thu_tuc", "ten", "vai_tro", "so_gio"}),
+    CHAIN: frozenset({"ma_thu_tuc", "ma_co_quan", "thoi_han", "don_vi_thoi_han"}),
 }
 
 YES, NO = "co", "khong"
@@ -53,6 +65,9 @@ CHOICES: dict[str, dict[str, object]] = {
     "giai_quyet_ngay": {YES: True, NO: False},
     "bat_buoc": {YES: True, NO: False},
 }
+# The chain's share unit, read from don_vi_thoi_han on a lien_thong row.
+SHARE_UNITS: dict[str, object] = {"ngay": ShareUnit.DAYS, "phan_tram": ShareUnit.PERCENT}
+_SHARE_CODES = {value: code for code, value in SHARE_UNITS.items()}
 _CODES = {column: {value: code for code, value in options.items()}
           for column, options in CHOICES.items()}
 
@@ -63,6 +78,7 @@ MAX_LENGTH: dict[str, dict[str, int]] = {
     DOCUMENT: {"ma_thu_tuc": 32, "ten": 500, "mau_don": 200},
     FEE: {"ma_thu_tuc": 32, "ten": 300, "ghi_chu": 500},
     STEP: {"ma_thu_tuc": 32, "ten": 300},
+    CHAIN: {"ma_thu_tuc": 32, "ma_co_quan": 16},
 }
 MAX_INTEGER = 2_000_000_000  # a 32-bit INTEGER column holds up to 2**31 - 1
 MAX_ERRORS = 1000  # reported errors; checking stops there (the page shows the first 200)
@@ -127,6 +143,9 @@ def rows_of(data: ProcedureData) -> Iterator[list]:
         yield _row(FEE, data.code, ten=f.name, muc_thu=f.amount, ghi_chu=f.note)
     for s in data.steps:
         yield _row(STEP, data.code, ten=s.name, vai_tro=_CODES["vai_tro"][s.role], so_gio=s.hours)
+    for c in data.chain:
+        yield _row(CHAIN, data.code, ma_co_quan=c.agency_code, thoi_han=c.share,
+                   don_vi_thoi_han=_SHARE_CODES[c.unit])
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -168,9 +187,9 @@ class _Cells:
                                   length=len(value), limit=limit))
         return value
 
-    def choice(self, column: str, default: str = ""):
+    def choice(self, column: str, default: str = "", options: dict | None = None):
         value = self.cells[column]
-        options = CHOICES[column]
+        options = CHOICES[column] if options is None else options
         if not value and default:
             return options[default]
         if not value:
@@ -228,7 +247,11 @@ def _procedure(row: _Cells) -> ProcedureData | None:
     return None if row.failed else data
 
 
-def _child(row: _Cells) -> DocumentData | FeeData | StepData | None:
+def _child(row: _Cells) -> DocumentData | FeeData | StepData | ChainData | None:
+    if row.kind == CHAIN:
+        link = ChainData(row.text("ma_co_quan", required=True), row.integer("thoi_han", 1),
+                         row.choice("don_vi_thoi_han", "ngay", SHARE_UNITS))
+        return None if row.failed else link
     name = row.text("ten", required=True)
     if row.kind == DOCUMENT:
         item = DocumentData(name, row.choice("hinh_thuc"), row.integer("so_luong", 1),
@@ -240,7 +263,7 @@ def _child(row: _Cells) -> DocumentData | FeeData | StepData | None:
     return None if row.failed else item
 
 
-_LISTS = {DOCUMENT: "documents", FEE: "fees", STEP: "steps"}
+_LISTS = {DOCUMENT: "documents", FEE: "fees", STEP: "steps", CHAIN: "chain"}
 
 
 def _columns(header: Sequence[str], errors: list[RowError]) -> dict[str, int]:

@@ -174,7 +174,8 @@ def _existing(codes: list[str]) -> dict[str, Procedure]:
     versions = selectinload(Procedure.versions)
     options = [versions.selectinload(ProcedureVersion.documents),
                versions.selectinload(ProcedureVersion.fees),
-               versions.selectinload(ProcedureVersion.steps)]
+               versions.selectinload(ProcedureVersion.steps),
+               versions.selectinload(ProcedureVersion.chain)]
     found: dict[str, Procedure] = {}
     for start in range(0, len(codes), 500):  # keep IN lists well under parameter limits
         query = select(Procedure).where(Procedure.code.in_(codes[start:start + 500]))
@@ -196,6 +197,10 @@ def _check_codes(items: list[ParsedProcedure], existing: dict[str, Procedure]) -
         elif data.field_code not in {f.code for f in agency.fields}:
             errors.append(RowError(line, "ma_linh_vuc", f"cơ quan {agency.code} không có lĩnh "
                                                          f"vực mã “{data.field_code}”"))
+        for link in data.chain:  # the inter-agency chain: other agencies that exist
+            if link.agency_code not in agencies or link.agency_code == data.agency_code:
+                errors.append(RowError(line, "ma_co_quan", f"chuỗi liên thông: không có cơ quan "
+                                       f"khác mã “{link.agency_code}”"))
         if procedure is not None and agency is not None and procedure.agency_id != agency.id:
             errors.append(RowError(line, "ma_co_quan", f"thủ tục {data.code} thuộc cơ quan "
                                    f"{procedure.agency.code}; tệp nhập không chuyển được thủ "

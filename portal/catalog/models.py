@@ -202,6 +202,10 @@ class ProcedureVersion(db.Model):
     steps: Mapped[list[ProcedureStep]] = relationship(
         order_by="ProcedureStep.position", cascade="all, delete-orphan"
     )
+    # The inter-agency chain (liên thông): the other agencies the dossier goes to, in order.
+    chain: Mapped[list[ProcedureInterAgency]] = relationship(
+        order_by="ProcedureInterAgency.position", cascade="all, delete-orphan"
+    )
 
     @property
     def is_editable(self) -> bool:
@@ -264,11 +268,34 @@ class ProcedureStep(_VersionPart, db.Model):
     hours: Mapped[int] = mapped_column(Integer)
 
 
+class ShareUnit(LabelledEnum):
+    """How an agency's share of the legal processing time is given."""
+
+    DAYS = "days", N_("ngày làm việc")
+    PERCENT = "percent", N_("% thời hạn giải quyết")
+
+
+class ProcedureInterAgency(_VersionPart, db.Model):
+    """One agency of a version's inter-agency chain (liên thông) and its share of the legal
+    time: so many working days, or a percentage of the procedure's processing time. A
+    forwarded dossier is due back from that agency when its share has run
+    (``workflow.inter_agency``)."""
+
+    __tablename__ = "procedure_inter_agency"
+    __table_args__ = (CheckConstraint("share > 0", name="share_positive"),)
+
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
+    share: Mapped[int] = mapped_column(Integer)
+    share_unit: Mapped[ShareUnit] = mapped_column(str_enum(ShareUnit, "share_unit"))
+
+    agency: Mapped[Agency] = relationship(lazy="joined")
+
+
 class PublishedVersionChanged(RuntimeError):
     """A published procedure version was about to change; that must never happen."""
 
 
-_FROZEN_CHILDREN = (ProcedureDocument, ProcedureFee, ProcedureStep)
+_FROZEN_CHILDREN = (ProcedureDocument, ProcedureFee, ProcedureStep, ProcedureInterAgency)
 
 
 @event.listens_for(Session, "before_flush")

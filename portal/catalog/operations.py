@@ -21,8 +21,10 @@ from portal.catalog.models import (
     Procedure,
     ProcedureDocument,
     ProcedureFee,
+    ProcedureInterAgency,
     ProcedureStep,
     ProcedureVersion,
+    ShareUnit,
     StepRole,
     TimeUnit,
     VersionStatus,
@@ -62,6 +64,15 @@ class StepData:
 
 
 @dataclass
+class ChainData:
+    """One agency of the inter-agency chain (liên thông) and its share of the legal time."""
+
+    agency_code: str
+    share: int
+    unit: ShareUnit = ShareUnit.DAYS
+
+
+@dataclass
 class ProcedureData:
     """Everything a version holds, independent of HTTP forms and import files."""
 
@@ -83,6 +94,7 @@ class ProcedureData:
     documents: list[DocumentData] = field(default_factory=list)
     fees: list[FeeData] = field(default_factory=list)
     steps: list[StepData] = field(default_factory=list)
+    chain: list[ChainData] = field(default_factory=list)
 
     def problems(self) -> list[LazyText]:
         found = []
@@ -103,6 +115,21 @@ class ProcedureData:
             found.append(_l("Số lượng giấy tờ phải từ 1 trở lên."))
         if any(s.hours < 0 for s in self.steps):
             found.append(_l("Thời gian của bước xử lý không được âm."))
+        return found + self._chain_problems()
+
+    def _chain_problems(self) -> list[LazyText]:
+        found = []
+        if self.chain and not self.inter_agency:
+            found.append(_l("Chỉ khai báo cơ quan liên thông cho thủ tục liên thông."))
+        if any(c.share <= 0 for c in self.chain):
+            found.append(_l("Thời gian của cơ quan liên thông phải lớn hơn 0."))
+        percent = sum(c.share for c in self.chain if c.unit is ShareUnit.PERCENT)
+        if percent > 100:
+            found.append(_l("Tổng tỷ lệ thời gian của các cơ quan liên thông không được vượt "
+                            "quá 100%."))
+        codes = [c.agency_code.strip() for c in self.chain]
+        if len(set(codes)) != len(codes):
+            found.append(_l("Mỗi cơ quan chỉ xuất hiện một lần trong chuỗi liên thông."))
         return found
 
 
@@ -137,7 +164,26 @@ def _fill(version: ProcedureVersion, data: ProcedureData, field_: Field) -> None
                     for i, f in enumerate(data.fees, 1)]
     version.steps = [ProcedureStep(position=i, name=s.name.strip(), role=s.role, hours=s.hours)
                      for i, s in enumerate(data.steps, 1)]
+    version.chain = _chain(data.chain, version.procedure.agency_id)
     version.refresh_search_text()
+
+
+def _chain(chain: list[ChainData], own_agency_id: int) -> list[ProcedureInterAgency]:
+    """The chain's rows, each agency found by its code: never the procedure's own agency."""
+    rows = []
+    with db.session.no_autoflush:
+        for position, item in enumerate(chain, 1):
+            agency = db.session.scalar(select(Agency).where(
+                Agency.code == item.agency_code.strip()))
+            if agency is None:
+                raise CatalogError(_l("Không có cơ quan mã “%(code)s”.", code=item.agency_code))
+            if agency.id == own_agency_id:
+                raise CatalogError(_l("Chuỗi liên thông gồm các cơ quan khác, không gồm cơ quan "
+                                      "giải quyết thủ tục (%(agency)s).", agency=agency.name))
+            rows.append(ProcedureInterAgency(position=position, agency_id=agency.id,
+                                             agency=agency, share=item.share,
+                                             share_unit=item.unit))
+    return rows
 
 
 def _replace_documents(version: ProcedureVersion, documents: list[DocumentData]) -> None:
@@ -253,6 +299,7 @@ def data_of(version: ProcedureVersion) -> ProcedureData:
                    for d in version.documents],
         fees=[FeeData(f.name, f.amount, f.note) for f in version.fees],
         steps=[StepData(s.name, s.role, s.hours) for s in version.steps],
+        chain=[ChainData(c.agency.code, c.share, c.share_unit) for c in version.chain],
     )
 
 

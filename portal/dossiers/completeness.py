@@ -18,7 +18,7 @@ import enum
 from dataclasses import dataclass
 
 from portal.core.i18n import lazy_text as _l
-from portal.dossiers.models import Dossier, FileKind, ReturnMethod
+from portal.dossiers.models import AGENCY_OUTPUT, Dossier, ReturnMethod
 
 # The postal address's parts, named as the refusals name them ("Vui lòng nhập %(what)s …").
 POSTAL_WHAT = {"recipient": _l("người nhận"), "phone": _l("số điện thoại người nhận"),
@@ -90,7 +90,7 @@ def _applicant_gaps(dossier: Dossier) -> list[Gap]:
 
 
 def _document_gaps(dossier: Dossier) -> list[Gap]:
-    attached = {f.requirement_id for f in dossier.files if f.kind is not FileKind.RESULT}
+    attached = {f.requirement_id for f in dossier.files if f.kind not in AGENCY_OUTPUT}
     return [Gap(Step.DOCUMENTS, f"req-{document.id}",
                 _l("Chưa đính kèm giấy tờ bắt buộc “%(name)s”.", name=document.name),
                 document.name)

@@ -49,6 +49,13 @@ class FileKind(enum.StrEnum):
     APPLICANT = "applicant"  # attached by the applicant when filing (or scanned at intake)
     SUPPLEMENT = "supplement"  # added in answer to a completion or supplement request
     RESULT = "result"  # the e-result issued by the agency
+    INTER_AGENCY = "inter_agency"  # the result of another agency of the inter-agency chain
+
+
+
+# Files an agency made (its e-result, another agency's inter-agency result), not papers the
+# applicant handed in. (A row not flushed yet may have no kind: the applicant's default.)
+AGENCY_OUTPUT = frozenset({FileKind.RESULT, FileKind.INTER_AGENCY})
 
 
 class ReturnMethod(LabelledEnum):
@@ -159,6 +166,10 @@ class Dossier(TimestampMixin, db.Model):
     papers: Mapped[list[DossierPaper]] = relationship(
         back_populates="dossier", order_by="DossierPaper.id", cascade="all, delete-orphan",
         passive_deletes=True)
+    # Inter-agency legs (liên thông), oldest first.
+    legs = relationship("InterAgencyLeg", order_by="InterAgencyLeg.id",
+                        cascade="all, delete-orphan", passive_deletes=True,
+                        back_populates="dossier")
 
     @property
     def is_draft(self) -> bool:
@@ -218,7 +229,7 @@ class Dossier(TimestampMixin, db.Model):
 
     @property
     def applicant_files(self) -> list[DossierFile]:
-        return [f for f in self.files if f.kind is not FileKind.RESULT]
+        return [f for f in self.files if f.kind not in AGENCY_OUTPUT]
 
 
 class DossierFile(db.Model):

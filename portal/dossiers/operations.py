@@ -42,6 +42,7 @@ from portal.dossiers.files import (
     type_names,
 )
 from portal.dossiers.models import (
+    AGENCY_OUTPUT,
     Channel,
     Dossier,
     DossierEvent,
@@ -244,6 +245,10 @@ def _require_open_for(dossier: Dossier, kind: FileKind) -> None:
         if not dossier.awaits_supplement:
             raise DossierError(_l("Hồ sơ hiện không có yêu cầu bổ sung nên không thể nộp thêm "
                                   "tệp."))
+    elif kind is FileKind.INTER_AGENCY:
+        if dossier.state is not DossierState.INTER_AGENCY:
+            raise DossierError(_l("Chỉ đính kèm kết quả liên thông khi hồ sơ đang liên thông."),
+                               "result_file")
     elif dossier.state is not DossierState.IN_PROGRESS and not (
             dossier.state is DossierState.SUBMITTED
             and dossier.procedure_version.on_the_spot):
@@ -255,15 +260,16 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
              kind: FileKind = FileKind.APPLICANT) -> DossierFile:
     """Stream one upload into storage, then add its row (flushed, not committed)."""
     field = f"req-{requirement_id}" if requirement_id is not None else "req-other"
-    if kind is FileKind.RESULT:
-        field, requirement_id = "result", None
+    if kind in AGENCY_OUTPUT:
+        field = "result" if kind is FileKind.RESULT else "result_file"
+        requirement_id = None
     _require_open_for(dossier, kind)
     if requirement_id is not None:
         requirement = db.session.get(ProcedureDocument, requirement_id)
         if requirement is None or requirement.version_id != dossier.procedure_version_id:
             raise DossierError(_l("Giấy tờ này không thuộc thủ tục của hồ sơ."), field)
     # The applicant's papers share the dossier's budget; the agency's result does not.
-    counted = [f for f in dossier.files if (f.kind is FileKind.RESULT) == (kind is FileKind.RESULT)]
+    counted = [f for f in dossier.files if (f.kind in AGENCY_OUTPUT) == (kind in AGENCY_OUTPUT)]
     total = sum(f.size for f in counted)
     same = sum(1 for f in counted if f.requirement_id == requirement_id
                and f.round == dossier.supplement_round)
@@ -301,7 +307,7 @@ def add_file(dossier: Dossier, requirement_id: int | None, stream: BinaryIO, fil
         log.warning("upload to %s failed: %s", key, exc)
         raise DossierError(STORAGE_DOWN, field) from exc
     earlier = [f.version for f in dossier.files
-               if f.requirement_id == requirement_id and f.kind is not FileKind.RESULT]
+               if f.requirement_id == requirement_id and f.kind not in AGENCY_OUTPUT]
     version = max(earlier, default=0) + 1 if kind is FileKind.SUPPLEMENT else 1
     item = DossierFile(
         requirement_id=requirement_id, storage_key=key, original_name=name,

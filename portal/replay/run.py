@@ -137,6 +137,15 @@ def forget(storage: Storage, agencies: list[Agency]) -> int:
     return count
 
 
+def receiving_agencies(versions: dict[str, list[ProcedureVersion]],
+                       agencies: list[Agency]) -> list[Agency]:
+    """The agencies of the versions' inter-agency chains that are not among ``agencies``."""
+    served = {a.id for a in agencies}
+    found = {link.agency_id: link.agency for vs in versions.values() for v in vs
+             for link in v.chain if link.agency_id not in served}
+    return sorted(found.values(), key=lambda a: a.code)
+
+
 def published_versions(agencies: list[Agency]) -> dict[str, list[ProcedureVersion]]:
     """Each agency's published procedure versions, with what the workflow reads of them."""
     versions = db.session.scalars(
@@ -145,7 +154,7 @@ def published_versions(agencies: list[Agency]) -> dict[str, list[ProcedureVersio
         .where(Procedure.agency_id.in_([a.id for a in agencies]),
                ProcedureVersion.status == VersionStatus.PUBLISHED)
         .options(joinedload(ProcedureVersion.procedure), selectinload(ProcedureVersion.steps),
-                 selectinload(ProcedureVersion.documents))
+                 selectinload(ProcedureVersion.documents), selectinload(ProcedureVersion.chain))
         .order_by(ProcedureVersion.id)).unique().all()
     by_agency: dict[str, list[ProcedureVersion]] = {a.code: [] for a in agencies}
     for version in versions:
@@ -294,7 +303,9 @@ def replay(storage: Storage, *, fresh: bool = False, batch: int = BATCH,
         raise ReplayError(f"Danh mục thiếu thủ tục cần cho bản diễn lại; hãy dùng danh mục của "
                           f"`flask demo seed` (1.400 thủ tục). / The catalog lacks procedures "
                           f"the replay needs; use `flask demo seed`'s ({error}).") from error
-    cast = ensure_cast(agencies)
+    # The agencies the inter-agency dossiers are forwarded to (the Committee's office) act on
+    # them too: they get replay officers (after the served agencies', so those keep theirs).
+    cast = ensure_cast(agencies + receiving_agencies(versions, agencies))
     db.session.commit()
     by_id = {v.id: v for vs in versions.values() for v in vs}
     puts = _BackgroundPuts(storage)

@@ -98,7 +98,7 @@ class Player:
         rng = random.Random(f"{SEED}/{plan.agency}/{plan.number}/draft")
         user, organisation, who = self.cast.applicant(self._business(plan, version, rng), rng)
         dossier = dossier_ops.start_dossier(version, user, organisation)
-        for name in ("files", "steps", "pauses", "notices", "consultations"):
+        for name in ("files", "steps", "pauses", "notices", "consultations", "legs"):
             # Known to be empty: no lazy load once it is flushed. (Reading the attribute would
             # not do: SQLAlchemy keeps an unchanged empty collection aside, not as loaded.)
             set_committed_value(dossier, name, [])
@@ -246,9 +246,8 @@ class Player:
             if plan.inter_agency:
                 moves.append((self.part(since, finish, 0.5), 2, lambda at: wf.forward_inter_agency(
                     d, self.ctx(staff.leader, at), "Trình UBND tỉnh quyết định", confirmed=True)))
-                moves.append((self.part(since, finish, 0.9), 3, lambda at: wf.inter_agency_returned(
-                    d, self.ctx(staff.counter, at), f"Văn phòng UBND tỉnh chuyển Quyết định số "
-                    f"{plan.number}/QĐ-UBND")))
+                moves.append((self.part(since, finish, 0.9), 3,
+                              lambda at: self._returned(d, plan, at)))
             moves.append((finish, 9, lambda at: self._approve(d, plan, staff, at)))
         elif plan.fate is Fate.WITHDRAWN:
             applicant = self._applicant(d)
@@ -369,6 +368,15 @@ class Player:
                                     confirmed=True)
             return at
         return took
+
+    def _returned(self, d: Dossier, plan: Plan, at: datetime) -> None:
+        """The agency the dossier was forwarded to (the Committee's office) records its
+        decision and its leader sends the dossier back (issue 18)."""
+        leg = next(leg for leg in d.legs if leg.returned_at is None)
+        receiver = self.cast.staff[leg.agency.code]
+        wf.record_inter_agency_result(d, self.ctx(receiver.specialist, at),
+                                      f"Quyết định số {plan.number}/QĐ-UBND")
+        wf.inter_agency_returned(d, self.ctx(receiver.leader, at))
 
     def _overdue(self, d: Dossier, plan: Plan, staff: Staff, rng: random.Random) -> datetime:
         """Past its due time at the end, still with the agency (or the Committee's office)."""

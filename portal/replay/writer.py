@@ -19,7 +19,7 @@ from sqlalchemy import Connection, Table, insert, inspect
 from portal.dossiers.models import Dossier
 
 # The dossier's own rows (workflow.models and dossiers.models), in the order of their tables.
-CHILDREN = ("files", "events", "steps", "pauses", "notices", "consultations")
+CHILDREN = ("files", "events", "steps", "pauses", "notices", "consultations", "legs")
 
 
 class _Shape:

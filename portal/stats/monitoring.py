@@ -12,7 +12,9 @@ a reader may see, as of now —
 - the internal steps held per officer, oldest due first (the report's "finished on paper but
   not closed in the software");
 - the inter-agency forwards (*liên thông*) sent with fewer than
-  ``actions.INTER_AGENCY_MIN_DAYS`` working days left before the due time, in a period.
+  ``actions.INTER_AGENCY_MIN_DAYS`` working days left before the due time, in a period;
+- the inter-agency legs held past their share of the time, per agency that held the dossier
+  (issue 18), in a period.
 
 Each list is one set-based statement over a small index (``ix_dossier_clock_running``,
 ``ix_dossier_step_open``, ``ix_dossier_pause_kind_started``, ``ix_dossier_event_inter_agency``,
@@ -43,7 +45,15 @@ from portal.extensions import db
 from portal.stats.figures import Period
 from portal.stats.worktime import working_clock
 from portal.workflow.actions import INTER_AGENCY_MIN_DAYS
-from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind, Pause, PauseKind
+from portal.workflow.models import (
+    Consultation,
+    DossierStep,
+    InterAgencyLeg,
+    Notice,
+    NoticeKind,
+    Pause,
+    PauseKind,
+)
 from portal.workflow.overdue import paused_overdue_now
 from portal.workflow.transitions import Action
 
@@ -75,6 +85,7 @@ class Watch(enum.StrEnum):
     STEPS = "steps"  # steps held per officer
     INTER_AGENCY = "inter_agency"  # forwarded with too little time left
     STOPPED_LATE = "stopped_late"  # stopped after the due time had passed (issue 18)
+    LATE_LEGS = "late_legs"  # inter-agency legs held past their share, per agency (issue 18)
 
     @property
     def label(self) -> str:
@@ -82,7 +93,8 @@ class Watch(enum.StrEnum):
 
     @property
     def uses_period(self) -> bool:
-        return self in (Watch.SUPPLEMENT, Watch.INTER_AGENCY, Watch.STOPPED_LATE)
+        return self in (Watch.SUPPLEMENT, Watch.INTER_AGENCY, Watch.STOPPED_LATE,
+                        Watch.LATE_LEGS)
 
 
 WATCH_LABELS = {
@@ -92,6 +104,7 @@ WATCH_LABELS = {
     Watch.STEPS: N_("Bước xử lý đang giữ theo cán bộ"),
     Watch.INTER_AGENCY: N_("Chuyển liên thông khi còn dưới 3 ngày làm việc"),
     Watch.STOPPED_LATE: N_("Hồ sơ dừng xử lý khi đã quá hạn"),
+    Watch.LATE_LEGS: N_("Liên thông trễ hạn, theo cơ quan giữ hồ sơ"),
 }
 
 
@@ -472,6 +485,35 @@ def stopped_late(scope: Scope, number: int = 1, size: int = 10) -> Page:
     return replace(page, items=rows)
 
 
+# --- 7. inter-agency legs held past their share, per holding agency ------------------------
+
+@dataclass(frozen=True)
+class LateLegLine:
+    agency_id: int
+    agency: str  # the agency that held the dossier past its share
+    late: int  # legs due in the period, sent back (or on) after their due time or still held
+    still_held: int  # of which the agency still holds the dossier
+
+
+def late_legs(scope: Scope, number: int = 1, size: int = 10) -> Page:
+    """The lateness of inter-agency dossiers attributed to the agency that held them (issue
+    18): per agency of the scope, the legs due in the period (up to now) that came back after
+    their due time, or are still held past it. Most first. ``ix_inter_agency_leg_sent`` and
+    the legs' own due times; the dossier's own figures do not change (docs/statistics.md)."""
+    leg = InterAgencyLeg
+    held = leg.returned_at.is_(None)
+    late = or_(leg.returned_at > leg.due_at, and_(held, leg.due_at < scope.now))
+    count = func.count(leg.id)
+    query = (select(leg.agency_id, Agency.name, count, func.count(leg.id).filter(held))
+             .join(Agency, Agency.id == leg.agency_id)
+             .where(leg.agency_id.in_(_ids(scope)), leg.due_at >= scope.period.start_at,
+                    leg.due_at < scope.now, late)
+             .group_by(leg.agency_id, Agency.name)
+             .order_by(count.desc(), Agency.name))
+    page = _page(query, number, size)
+    return replace(page, items=[LateLegLine(*row) for row in page.items])
+
+
 def _after_working_days(calendar: WorkCalendar, day: date, count: int) -> date:
     """The date by which ``count`` working days have passed after ``day``."""
     while count > 0:
@@ -489,6 +531,7 @@ LISTS = {
     Watch.STEPS: steps_by_officer,
     Watch.INTER_AGENCY: late_inter_agency,
     Watch.STOPPED_LATE: stopped_late,
+    Watch.LATE_LEGS: late_legs,
 }
 
 
@@ -519,5 +562,6 @@ def board(scope: Scope, agencies: Sequence[Agency], size: int = 10) -> Board:
 
 __all__ = ["DEFAULT_PERIOD_DAYS", "INTER_AGENCY_MIN_DAYS", "PERIOD_CHOICES",
            "SUPPLEMENT_MAX_DAYS", "AgencyLoad", "Board", "Scope", "Watch", "agency_loads",
-           "board", "late_inter_agency", "late_supplement_requests", "overdue_consultations",
-           "overdue_without_apology", "steps_by_officer", "stopped_late", "watch_page"]
+           "board", "late_inter_agency", "late_legs", "late_supplement_requests",
+           "overdue_consultations", "overdue_without_apology", "steps_by_officer",
+           "stopped_late", "watch_page"]

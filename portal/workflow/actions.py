@@ -35,10 +35,11 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications import events
-from portal.workflow import appointments, obligations, papers
+from portal.workflow import appointments, inter_agency, obligations, papers
 from portal.workflow.models import (
     Consultation,
     DossierStep,
+    InterAgencyLeg,
     Notice,
     NoticeKind,
     NoticeSequence,
@@ -263,6 +264,9 @@ def _end(dossier: Dossier, action: Action, ctx: Context, note: str = "") -> None
     judged against its due time moved by the wait, not against the one from before it."""
     _resume(dossier, ctx)
     _finish_step(dossier, ctx, note)
+    leg = inter_agency.open_leg(dossier)
+    if leg is not None:  # withdrawn or stopped while another agency held it
+        _close_leg(leg, ctx)
     move(dossier, action)
     dossier.finished_at = ctx.now
 
@@ -510,33 +514,133 @@ def working_days_left(dossier: Dossier, ctx: Context) -> float:
     return ctx.calendar.elapsed(ctx.now, dossier.due_at) / ctx.calendar.day_length
 
 
-def forward_inter_agency(dossier: Dossier, ctx: Context, note: str,
-                         confirmed: bool = False) -> None:
-    """Send to the Provincial People's Committee office (liên thông). With fewer than three
-    working days left the leader must confirm the warning first."""
-    _begin(dossier, Action.FORWARD_INTER_AGENCY, ctx)
-    note = _text(note, _l("nội dung chuyển liên thông"), "note", 500)
+def _time_left_confirmed(dossier: Dossier, ctx: Context, confirmed: bool) -> float:
+    """The 3-working-day rule of forwarding (liên thông): with fewer than
+    INTER_AGENCY_MIN_DAYS working days left before the due time, the leader confirms the
+    warning first (the monitoring lists such forwards)."""
     left = working_days_left(dossier, ctx)
     if left < INTER_AGENCY_MIN_DAYS and not confirmed:
         raise NeedsConfirmation(
             _l("Chỉ còn %(left).1f ngày làm việc trước hạn trả kết quả (dưới %(min)s ngày). "
                "Hãy xác nhận nếu vẫn chuyển liên thông.", left=left, min=INTER_AGENCY_MIN_DAYS),
             "confirmed")
+    return left
+
+
+def _send_leg(dossier: Dossier, ctx: Context, link, from_agency_id: int,
+              note: str) -> InterAgencyLeg:
+    due = inter_agency.leg_deadline(dossier.procedure_version, link, ctx.now, ctx.calendar).due
+    # The agency object too: a dossier the replay plays outside the session loads nothing.
+    leg = InterAgencyLeg(agency_id=link.agency_id, agency=link.agency,
+                         from_agency_id=from_agency_id, note=note, sent_at=ctx.now,
+                         sent_by_id=ctx.user.id, due_at=due)
+    dossier.legs.append(leg)
+    return leg
+
+
+def forward_inter_agency(dossier: Dossier, ctx: Context, note: str, confirmed: bool = False,
+                         agency_id: int | None = None) -> InterAgencyLeg:
+    """Send the dossier to an agency of its procedure's inter-agency chain (the next one not
+    visited yet, unless another of the chain is chosen). Its share of the legal time gives
+    the leg's due time; with fewer than three working days left the leader confirms first."""
+    _begin(dossier, Action.FORWARD_INTER_AGENCY, ctx)
+    version = dossier.procedure_version
+    if not version.inter_agency or not version.chain:
+        raise WorkflowError(_l("Thủ tục này không giải quyết liên thông (phiên bản thủ tục chưa "
+                               "khai báo cơ quan liên thông)."))
+    link = (inter_agency.default_destination(dossier) if agency_id is None
+            else inter_agency.link_for(dossier, agency_id))
+    if link is None:
+        raise WorkflowError(_l("Cơ quan được chọn không thuộc chuỗi liên thông của thủ tục."),
+                            "agency_id")
+    note = _text(note, _l("nội dung chuyển liên thông"), "note", 500)
+    left = _time_left_confirmed(dossier, ctx, confirmed)
+    leg = _send_leg(dossier, ctx, link, dossier.agency_id, note)
     move(dossier, Action.FORWARD_INTER_AGENCY)
     add_event(dossier, Action.FORWARD_INTER_AGENCY.value,
-              f"Chuyển liên thông đến Văn phòng UBND tỉnh ({note}); còn {left:.1f} ngày làm "
-              f"việc trước hạn.", ctx.user, ctx.now)
+              f"Chuyển liên thông đến {link.agency.name} ({note}); hạn chuyển trả "
+              f"{_local(leg.due_at)}; còn {left:.1f} ngày làm việc trước hạn.", ctx.user, ctx.now)
     events.announce(dossier, Action.FORWARD_INTER_AGENCY, ctx)
     _flush(dossier)
+    return leg
 
 
-def inter_agency_returned(dossier: Dossier, ctx: Context, note: str) -> None:
-    _begin(dossier, Action.INTER_AGENCY_RETURNED, ctx)
-    note = _text(note, _l("kết quả xử lý liên thông"), "note", 500)
-    move(dossier, Action.INTER_AGENCY_RETURNED)
-    add_event(dossier, Action.INTER_AGENCY_RETURNED.value,
-              f"Nhận lại hồ sơ liên thông: {note}.", ctx.user, ctx.now)
+def _holding_leg(dossier: Dossier) -> InterAgencyLeg:
+    leg = inter_agency.open_leg(dossier)
+    if leg is None:
+        raise WorkflowError(_l("Hồ sơ không có lượt liên thông đang mở."))
+    return leg
+
+
+def record_inter_agency_result(dossier: Dossier, ctx: Context, result: str) -> InterAgencyLeg:
+    """The receiving agency's specialist (or leader) records its result: a note, and the file
+    attached in the same request (``FileKind.INTER_AGENCY``) if any."""
+    _begin(dossier, Action.RECORD_INTER_AGENCY_RESULT, ctx)
+    leg = _holding_leg(dossier)
+    result = _text(result, _l("kết quả xử lý của cơ quan"), "result", 2000)
+    attached = [f for f in dossier.files if f.kind is FileKind.INTER_AGENCY
+                and f.id != leg.result_file_id and f.created_at is not None
+                and f.created_at >= leg.sent_at]
+    if attached:
+        leg.result_file_id = attached[-1].id
+    leg.result, leg.recorded_at, leg.recorded_by_id = result, ctx.now, ctx.user.id
+    add_event(dossier, Action.RECORD_INTER_AGENCY_RESULT.value,
+              f"{leg.agency.name} ghi kết quả xử lý liên thông: {result}", ctx.user, ctx.now,
+              public=False)
     _flush(dossier)
+    return leg
+
+
+def _close_leg(leg: InterAgencyLeg, ctx: Context, onward_agency_id: int | None = None) -> str:
+    leg.returned_at, leg.returned_by_id = ctx.now, ctx.user.id
+    leg.onward_agency_id = onward_agency_id
+    return " (trễ hạn)" if leg.is_late(ctx.now) else ""
+
+
+def inter_agency_returned(dossier: Dossier, ctx: Context, note: str = "") -> None:
+    """The receiving agency's leader sends the dossier back to the dossier's agency, which
+    continues processing. (A dossier forwarded before the chains has no leg: its own leader
+    records the return, with the note.)"""
+    _begin(dossier, Action.INTER_AGENCY_RETURNED, ctx)
+    leg = inter_agency.open_leg(dossier)
+    if leg is None:
+        note = _text(note, _l("kết quả xử lý liên thông"), "note", 500)
+        text = f"Nhận lại hồ sơ liên thông: {note}."
+    else:
+        if leg.recorded_at is None:
+            raise WorkflowError(_l("Chưa ghi kết quả xử lý của cơ quan; hãy ghi kết quả trước "
+                                   "khi chuyển trả."), "note")
+        late = _close_leg(leg, ctx)
+        text = (f"{leg.agency.name} đã xử lý xong phần liên thông{late} và chuyển trả hồ sơ "
+                f"về {dossier.agency.name}: {leg.result}"
+                + (f" ({note.strip()[:500]})" if note.strip() else ""))
+    move(dossier, Action.INTER_AGENCY_RETURNED)
+    add_event(dossier, Action.INTER_AGENCY_RETURNED.value, text, ctx.user, ctx.now)
+    _flush(dossier)
+
+
+def inter_agency_onward(dossier: Dossier, ctx: Context, note: str = "",
+                        confirmed: bool = False) -> InterAgencyLeg:
+    """The receiving agency's leader sends the dossier on to the next agency of the chain."""
+    _begin(dossier, Action.INTER_AGENCY_ONWARD, ctx)
+    leg = _holding_leg(dossier)
+    link = inter_agency.onward_link(dossier)
+    if link is None:
+        raise WorkflowError(_l("Cơ quan của bạn là cơ quan cuối của chuỗi liên thông; hãy chuyển "
+                               "trả hồ sơ về cơ quan chủ trì."))
+    if leg.recorded_at is None:
+        raise WorkflowError(_l("Chưa ghi kết quả xử lý của cơ quan; hãy ghi kết quả trước "
+                               "khi chuyển tiếp."), "note")
+    left = _time_left_confirmed(dossier, ctx, confirmed)
+    late = _close_leg(leg, ctx, link.agency_id)
+    text = note.strip()[:500] or leg.result[:500]
+    new = _send_leg(dossier, ctx, link, leg.agency_id, text)
+    add_event(dossier, Action.INTER_AGENCY_ONWARD.value,
+              f"{leg.agency.name} đã xử lý xong phần liên thông{late}, chuyển tiếp đến "
+              f"{link.agency.name}; hạn chuyển trả {_local(new.due_at)}; còn {left:.1f} ngày "
+              f"làm việc trước hạn.", ctx.user, ctx.now)
+    _flush(dossier)
+    return new
 
 
 def request_obligation(dossier: Dossier, ctx: Context, terms: obligations.Terms,
@@ -721,7 +825,9 @@ FUNCTIONS: dict[Action, Callable[..., object]] = {
     Action.REQUEST_CONSULTATION: request_consultation,
     Action.ANSWER_CONSULTATION: answer_consultation,
     Action.FORWARD_INTER_AGENCY: forward_inter_agency,
+    Action.RECORD_INTER_AGENCY_RESULT: record_inter_agency_result,
     Action.INTER_AGENCY_RETURNED: inter_agency_returned,
+    Action.INTER_AGENCY_ONWARD: inter_agency_onward,
     Action.REQUEST_OBLIGATION: request_obligation,
     Action.OBLIGATION_FULFILLED: obligation_fulfilled,
     Action.APPROVE: approve,
@@ -756,6 +862,9 @@ def invariant_problems(dossier: Dossier) -> list[str]:
         problems.append("open step on a resolved dossier")
     if dossier.received_at is not None and dossier.due_at is None:
         problems.append("received without a due time")
+    open_legs = [leg for leg in dossier.legs if leg.returned_at is None]
+    if len(open_legs) > 1 or (open_legs and dossier.state is not S.INTER_AGENCY):
+        problems.append("an inter-agency leg open outside the inter-agency state")
     if dossier.state is S.AWAITING_CONSULTATION and all(
             c.answered_at is not None for c in dossier.consultations):
         problems.append("awaiting consultation with none open")

@@ -76,6 +76,30 @@ def _submitted(version: ProcedureVersion, applicant: User, at: datetime,
     return dossier
 
 
+def _forwarded(versions: list[ProcedureVersion], citizen: User, specialist: User, leader: User,
+               counter: User, storage: Storage, now: datetime) -> int:
+    """An inter-agency dossier (liên thông) the leader forwarded yesterday along its chain:
+    the receiving agency's demo officers find it in their queue "Liên thông đến"."""
+    version = next((v for v in versions if v.inter_agency and v.chain), None)
+    if version is None:
+        return 0
+    calendar = current_calendar()
+    filed = calendar.next_working_instant(now - timedelta(days=4, hours=3))
+    dossier = _submitted(version, citizen, filed, storage, postal=False)
+    at = filed + timedelta(minutes=20)
+    wf.receive(dossier, wf.Context(counter, at, calendar))
+    wf.take(dossier, wf.Context(specialist, at + timedelta(hours=1), calendar))
+    passed = calendar.next_working_instant(at + timedelta(days=1))
+    wf.complete_step(dossier, wf.Context(specialist, passed, calendar),
+                     "Đủ điều kiện, trình lãnh đạo")
+    # An hour of working time later (never on a day off), and never in the future.
+    sent = min(now - timedelta(minutes=10),
+               calendar.add_working_time(passed, timedelta(hours=1)))
+    wf.forward_inter_agency(dossier, wf.Context(leader, sent, calendar),
+                            "Đề nghị thẩm tra, trình UBND tỉnh quyết định", confirmed=True)
+    return 1
+
+
 def seed_dossiers(users: dict[str, User], storage: Storage,
                   now: datetime | None = None) -> int:
     """About a dozen Sở Tư pháp dossiers, one per situation an officer meets."""
@@ -136,7 +160,7 @@ def seed_dossiers(users: dict[str, User], storage: Storage,
         (1, lambda d, t: wf.request_completion(d, ctx(counter, t), "Tờ khai có chữ ký",
                                                "Tờ khai chưa ký")),
     ]
-    made = 0
+    made = _forwarded(versions, citizen, specialist, leader, counter, storage, now)
     for index, (days_ago, story) in enumerate(stories):
         version = versions[index % len(versions)]
         filed = calendar.next_working_instant(now - timedelta(days=days_ago, hours=3))

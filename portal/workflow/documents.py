@@ -9,7 +9,7 @@ fields and their sources."""
 from __future__ import annotations
 
 from portal.calendar import VN_TZ
-from portal.dossiers.models import Dossier, FileKind, ReturnMethod
+from portal.dossiers.models import AGENCY_OUTPUT, Dossier, ReturnMethod
 from portal.workflow.models import DossierStep, Notice, NoticeKind
 
 NOTICE_KINDS = {
@@ -39,7 +39,7 @@ def documents_table(dossier: Dossier) -> list[dict]:
     the papers the counter recorded (original or copy, how many; issue 18), else the scans
     or uploads in the form and number the procedure asks for — then any paper that matches
     no requirement. ``handed_in`` False prints "Chưa nộp" (a mandatory paper missing)."""
-    handed_in = [f for f in dossier.files if f.kind is not FileKind.RESULT]
+    handed_in = [f for f in dossier.files if f.kind not in AGENCY_OUTPUT]
     papers = {p.requirement_id: p for p in dossier.papers}
     rows = []
     for document in dossier.procedure_version.documents:

@@ -190,3 +190,55 @@ class NoticeSequence(db.Model):
     kind: Mapped[NoticeKind] = mapped_column(str_enum(NoticeKind, "notice_kind"))
     year: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class InterAgencyLeg(db.Model):
+    """One leg of an inter-agency transfer (*liên thông*): the dossier held by another agency
+    of its procedure's chain, from when it was sent until that agency sent it back (or on).
+    Its due time is the agency's share of the legal time (``workflow.inter_agency``), so a
+    lateness is the holding agency's: the workspace and the statistics read it per leg."""
+
+    __tablename__ = "inter_agency_leg"
+    __table_args__ = (
+        # The receiving agency's queue: its open legs.
+        Index("ix_inter_agency_leg_agency_open", "agency_id", "returned_at"),
+        Index("ix_inter_agency_leg_sent", "sent_at", "agency_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
+                                            index=True)
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))  # the agency holding it
+    from_agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))  # who sent it
+    note: Mapped[str] = mapped_column(String(500), default="")  # the sender's note
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The receiving agency's result: its note and (optionally) a file, recorded by one of
+    # its specialists or leaders before its leader sends the dossier back or on.
+    result: Mapped[str] = mapped_column(Text, default="")
+    result_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier_file.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # Where it went next: None back to the dossier's agency, else the next agency's id.
+    onward_agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"))
+
+    agency = relationship("Agency", foreign_keys=[agency_id])
+    from_agency = relationship("Agency", foreign_keys=[from_agency_id])
+    onward_agency = relationship("Agency", foreign_keys=[onward_agency_id])
+    dossier = relationship("Dossier", back_populates="legs")
+    result_file = relationship("DossierFile")
+    sent_by = relationship("User", foreign_keys=[sent_by_id])
+    recorded_by = relationship("User", foreign_keys=[recorded_by_id])
+    returned_by = relationship("User", foreign_keys=[returned_by_id])
+
+    @property
+    def is_open(self) -> bool:
+        return self.returned_at is None
+
+    def is_late(self, now: datetime) -> bool:
+        """Held past its share: attributed to the agency that held the dossier."""
+        return (self.returned_at or now) > self.due_at

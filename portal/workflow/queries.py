@@ -40,7 +40,13 @@ from portal.dossiers.states import (
     WITHDRAWABLE,
 )
 from portal.extensions import db
-from portal.workflow.models import Consultation, DossierStep, Notice, NoticeKind
+from portal.workflow.models import (
+    Consultation,
+    DossierStep,
+    InterAgencyLeg,
+    Notice,
+    NoticeKind,
+)
 from portal.workflow.overdue import overdue_now
 
 S = DossierState
@@ -57,6 +63,7 @@ class Queue(enum.StrEnum):
     RESULT_READY = "result_ready"  # to hand over at the counter
     CONSULTATIONS = "consultations"  # questions other agencies asked of mine
     WITHDRAWAL = "withdrawal"  # the applicant asked to withdraw: to confirm (issue 18)
+    INTER_AGENCY_IN = "inter_agency_in"  # other agencies' dossiers my agency holds (liên thông)
 
     @property
     def label(self) -> str:
@@ -74,6 +81,7 @@ QUEUE_LABELS = {
     Queue.RESULT_READY: N_("Có kết quả, chờ trả"),
     Queue.CONSULTATIONS: N_("Cơ quan khác xin ý kiến"),
     Queue.WITHDRAWAL: N_("Đề nghị rút hồ sơ"),
+    Queue.INTER_AGENCY_IN: N_("Liên thông đến"),
 }
 
 # Which queues each role works from (the dashboard shows these, in this order).
@@ -81,10 +89,11 @@ ROLE_QUEUES: dict[Role, tuple[Queue, ...]] = {
     Role.COUNTER_OFFICER: (Queue.RECEPTION, Queue.RESULT_READY, Queue.WAITING_APPLICANT,
                            Queue.WAITING_AGENCY, Queue.OVERDUE, Queue.WITHDRAWAL),
     Role.SPECIALIST: (Queue.NEW, Queue.MINE, Queue.DUE_SOON, Queue.OVERDUE,
-                      Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.CONSULTATIONS),
+                      Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.CONSULTATIONS,
+                      Queue.INTER_AGENCY_IN),
     Role.LEADER: (Queue.NEW, Queue.MINE, Queue.DUE_SOON, Queue.OVERDUE,
                   Queue.WAITING_APPLICANT, Queue.WAITING_AGENCY, Queue.RESULT_READY,
-                  Queue.CONSULTATIONS, Queue.WITHDRAWAL),
+                  Queue.CONSULTATIONS, Queue.WITHDRAWAL, Queue.INTER_AGENCY_IN),
     Role.SUPERVISOR: tuple(q for q in Queue if q is not Queue.MINE),  # holds nothing
 }
 
@@ -105,7 +114,13 @@ def staff_visible(user: Any) -> ColumnElement[bool]:
         return false()
     consulted = exists().where(Consultation.dossier_id == Dossier.id,
                                Consultation.agency_id.in_(agencies))
-    return and_(Dossier.state != S.DRAFT, or_(Dossier.agency_id.in_(agencies), consulted))
+    clauses = [Dossier.agency_id.in_(agencies), consulted]
+    receiving = policy.receiving_agency_ids(user)
+    if receiving:  # an inter-agency dossier, while one of their agencies holds it
+        clauses.append(exists().where(InterAgencyLeg.dossier_id == Dossier.id,
+                                      InterAgencyLeg.agency_id.in_(receiving),
+                                      InterAgencyLeg.returned_at.is_(None)))
+    return and_(Dossier.state != S.DRAFT, or_(*clauses))
 
 
 def get_dossier_for_staff(user: Any, dossier_id: int, *, own_agency: bool = False
@@ -123,6 +138,7 @@ def get_dossier_for_staff(user: Any, dossier_id: int, *, own_agency: bool = Fals
         selectinload(Dossier.consultations).joinedload(Consultation.agency),
         selectinload(Dossier.notices),
         selectinload(Dossier.pauses),
+        selectinload(Dossier.legs),
         joinedload(Dossier.holder),
     ))
 
@@ -210,6 +226,10 @@ def _base(agency_id: int, queue: Queue, user: Any, now: datetime, calendar: Work
         asked = select(Consultation.dossier_id).where(Consultation.agency_id == agency_id,
                                                       Consultation.answered_at.is_(None))
         return select(Dossier).where(Dossier.id.in_(asked))
+    if queue is Queue.INTER_AGENCY_IN:
+        held = select(InterAgencyLeg.dossier_id).where(InterAgencyLeg.agency_id == agency_id,
+                                                       InterAgencyLeg.returned_at.is_(None))
+        return select(Dossier).where(Dossier.id.in_(held))
     return select(Dossier).where(Dossier.agency_id == agency_id,
                                  _condition(queue, agency_id, user, now, calendar))
 
@@ -330,6 +350,17 @@ def search_dossiers(user: Any, q: str | None, page: int = 1, size: int = 20) -> 
     rows = {d.id: d for d in db.session.scalars(
         select(Dossier).where(Dossier.id.in_(ids.items)).options(joinedload(Dossier.holder)))}
     return replace(ids, items=[rows[i] for i in ids.items if i in rows])
+
+
+def leg_due(agency_id: int, dossier_ids: Iterable[int]) -> dict[int, datetime]:
+    """When ``agency_id`` must send back each of these inter-agency dossiers it holds."""
+    ids = list(dossier_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(select(InterAgencyLeg.dossier_id, InterAgencyLeg.due_at).where(
+        InterAgencyLeg.agency_id == agency_id, InterAgencyLeg.returned_at.is_(None),
+        InterAgencyLeg.dossier_id.in_(ids)))
+    return {dossier_id: due for dossier_id, due in rows}
 
 
 def consultation_due(agency_id: int, dossier_ids: Iterable[int]) -> dict[int, datetime]:

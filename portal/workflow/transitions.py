@@ -28,6 +28,7 @@ from portal.dossiers.states import (
     DossierState,
 )
 from portal.extensions import db
+from portal.workflow import inter_agency
 from portal.workflow.appointments import apology_owed
 from portal.workflow.plan import next_processing
 
@@ -42,6 +43,10 @@ class Actor(enum.StrEnum):
     SPECIALIST = "specialist"  # specialist of the dossier's agency
     LEADER = "leader"  # leader of the dossier's agency
     CONSULTED = "consulted"  # specialist/leader of an agency with an open consultation
+    # Specialist/leader (and the leader alone) of the agency holding the dossier on an
+    # inter-agency leg (liên thông): the agency of its chain it was sent to.
+    RECEIVER = "receiver"
+    RECEIVER_LEADER = "receiver_leader"
 
 
 class Action(enum.StrEnum):
@@ -59,7 +64,9 @@ class Action(enum.StrEnum):
     REQUEST_CONSULTATION = "request_consultation"
     ANSWER_CONSULTATION = "answer_consultation"
     FORWARD_INTER_AGENCY = "forward_inter_agency"
+    RECORD_INTER_AGENCY_RESULT = "record_inter_agency_result"
     INTER_AGENCY_RETURNED = "inter_agency_returned"
+    INTER_AGENCY_ONWARD = "inter_agency_onward"
     REQUEST_OBLIGATION = "request_obligation"
     OBLIGATION_FULFILLED = "obligation_fulfilled"
     APPROVE = "approve"
@@ -94,7 +101,9 @@ ACTION_LABELS = {
     Action.REQUEST_CONSULTATION: N_("Lấy ý kiến cơ quan khác"),
     Action.ANSWER_CONSULTATION: N_("Trả lời xin ý kiến"),
     Action.FORWARD_INTER_AGENCY: N_("Chuyển liên thông"),
-    Action.INTER_AGENCY_RETURNED: N_("Nhận lại hồ sơ liên thông"),
+    Action.RECORD_INTER_AGENCY_RESULT: N_("Ghi kết quả xử lý liên thông"),
+    Action.INTER_AGENCY_RETURNED: N_("Chuyển trả hồ sơ liên thông về cơ quan chủ trì"),
+    Action.INTER_AGENCY_ONWARD: N_("Chuyển tiếp cơ quan liên thông kế tiếp"),
     Action.REQUEST_OBLIGATION: N_("Thông báo nghĩa vụ tài chính"),
     Action.OBLIGATION_FULFILLED: N_("Xác nhận đã thực hiện nghĩa vụ tài chính"),
     Action.APPROVE: N_("Phê duyệt, ban hành kết quả"),
@@ -138,8 +147,12 @@ TRANSITIONS: dict[Action, Transition] = {
     # the state does not change.
     Action.ANSWER_CONSULTATION: _t({S.AWAITING_CONSULTATION}, S.IN_PROGRESS, A.CONSULTED),
     Action.FORWARD_INTER_AGENCY: _t({S.IN_PROGRESS}, S.INTER_AGENCY, A.LEADER),
-    Action.INTER_AGENCY_RETURNED: _t({S.INTER_AGENCY}, S.IN_PROGRESS, A.SPECIALIST, A.LEADER,
-                                     A.COUNTER),
+    # The receiving agency acts while it holds the dossier: its specialist (or leader)
+    # records its result, its leader sends the dossier back to the dossier's agency or on to
+    # the next agency of the chain (issue 18). The sender no longer records the return.
+    Action.RECORD_INTER_AGENCY_RESULT: _t({S.INTER_AGENCY}, None, A.RECEIVER),
+    Action.INTER_AGENCY_RETURNED: _t({S.INTER_AGENCY}, S.IN_PROGRESS, A.RECEIVER_LEADER),
+    Action.INTER_AGENCY_ONWARD: _t({S.INTER_AGENCY}, None, A.RECEIVER_LEADER),
     Action.REQUEST_OBLIGATION: _t({S.IN_PROGRESS}, S.AWAITING_PAYMENT_OF_OBLIGATION,
                                   A.SPECIALIST, A.LEADER),
     Action.OBLIGATION_FULFILLED: _t({S.AWAITING_PAYMENT_OF_OBLIGATION}, S.IN_PROGRESS,
@@ -177,6 +190,8 @@ MESSAGES: dict[Action, str | None] = {
     Action.ANSWER_CONSULTATION: None,
     Action.FORWARD_INTER_AGENCY: "forwarded",
     Action.INTER_AGENCY_RETURNED: None,
+    Action.RECORD_INTER_AGENCY_RESULT: None,
+    Action.INTER_AGENCY_ONWARD: None,
     Action.REQUEST_OBLIGATION: "obligation",
     Action.OBLIGATION_FULFILLED: None,
     Action.APPROVE: "result_ready",
@@ -208,6 +223,8 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
     if dossier.applicant_id is not None and is_visible_to(dossier, user):
         found.add(Actor.APPLICANT)
     consulting = policy.consulting_agency_ids(user)
+    if consulting and dossier.state is S.INTER_AGENCY:
+        found |= _receiver(user, dossier, consulting)
     if consulting and dossier.state is S.AWAITING_CONSULTATION:
         from portal.workflow.models import Consultation
 
@@ -216,6 +233,20 @@ def actors_for(user: Any, dossier: Dossier) -> frozenset[Actor]:
         if consulting & set(open_asks):
             found.add(Actor.CONSULTED)
     return frozenset(found)
+
+
+def _receiver(user: Any, dossier: Dossier, consulting: set[int]) -> set[Actor]:
+    """The capacities of an officer of the agency holding an inter-agency dossier. A dossier
+    forwarded before the chains existed has no leg: the dossier's own agency records its
+    return, as it did then."""
+    leg = inter_agency.open_leg(dossier)
+    holder = leg.agency_id if leg is not None else dossier.agency_id
+    if holder not in consulting:
+        return set()
+    found = {Actor.RECEIVER}
+    if Role.LEADER in policy.officer_roles_in(user, holder):
+        found.add(Actor.RECEIVER_LEADER)
+    return found
 
 
 # The actions that turn a dossier aside (to another agency, to its end without a result, an
@@ -271,6 +302,14 @@ _OFFERED_WHEN: dict[Action, Callable[[Dossier, datetime | None], bool]] = {
     Action.CONFIRM_WITHDRAWAL: lambda d, now: d.withdrawal_requested_at is not None,
     Action.RESOLVE_ON_THE_SPOT: lambda d, now: d.procedure_version.on_the_spot,
     Action.APOLOGISE: lambda d, now: now is not None and apology_owed(d, now),
+    # Forwarded only along the version's chain; returned once the receiver recorded a result
+    # (or, forwarded before the chains, at once); on only when an agency follows in the chain.
+    Action.FORWARD_INTER_AGENCY: lambda d, now: (d.procedure_version.inter_agency
+                                                 and bool(d.procedure_version.chain)),
+    Action.INTER_AGENCY_RETURNED: lambda d, now: inter_agency.result_recorded(d),
+    Action.INTER_AGENCY_ONWARD: lambda d, now: (inter_agency.result_recorded(d)
+                                                and inter_agency.onward_link(d) is not None),
+    Action.RECORD_INTER_AGENCY_RESULT: lambda d, now: inter_agency.open_leg(d) is not None,
     # The last processing step is not completed: its leader approves (or refuses).
     Action.COMPLETE_STEP: lambda d, now: _open_step_position(d) is not None and (
         next_processing(d, _open_step_position(d)) is not None),

@@ -119,7 +119,7 @@ def load(app, dossier_id: int) -> Dossier:
     with app.app_context():
         dossier = db.session.get(Dossier, dossier_id)
         for relation in (dossier.files, dossier.steps, dossier.pauses, dossier.notices,
-                         dossier.events):
+                         dossier.events, dossier.legs):
             list(relation)
         db.session.expunge_all()
         return dossier

@@ -47,7 +47,7 @@ pytestmark = [pytest.mark.browser,
 
 S = DossierState
 QUEUES = ["cho-tiep-nhan", "moi", "cua-toi", "sap-den-han", "qua-han", "cho-cong-dan",
-          "cho-co-quan-khac", "co-ket-qua", "xin-y-kien", "de-nghi-rut"]
+          "cho-co-quan-khac", "co-ket-qua", "xin-y-kien", "de-nghi-rut", "lien-thong-den"]
 
 
 @dataclass

@@ -21,6 +21,7 @@ from wtforms.validators import Length
 
 import portal.blueprints
 from portal.accounts.models import Organisation, Role, User
+from portal.catalog import operations as catalog_ops
 from portal.core.forms import column_length
 from portal.dossiers.models import Dossier
 from portal.extensions import db
@@ -104,6 +105,7 @@ class World:
     consulted_id: int  # an online dossier on which the other agency is consulted
     spot_version_id: int
     emails: dict[str, str]
+    forwarded_id: int = 0  # an inter-agency dossier held by the Committee's office
 
 
 @pytest.fixture
@@ -139,10 +141,20 @@ def world(app) -> World:
         wf.take(consulted, specialist)
         wf.request_consultation(consulted, specialist, [other], "Ý kiến?",
                                 utcnow() + timedelta(days=5))
+        liaison = factories.agency("VPUBND", "Văn phòng UBND tỉnh")
+        users["liaison_leader"] = factories.staff(Role.LEADER, liaison, "vp@example.vn")
+        chained = factories.published_procedure(
+            agency, code="1.000003", inter_agency=True,
+            chain=[catalog_ops.ChainData("VPUBND", 3)])
+        forwarded = factories.submitted_dossier(chained, citizen)
+        wf.receive(forwarded, ctx)
+        wf.take(forwarded, specialist)
+        wf.forward_inter_agency(forwarded, wf.Context(users["leader"], utcnow(),
+                                                      current_calendar()), "Trình", True)
         db.session.commit()
         return World(agency.id, agency.fields[0].id, owner.organisations[0].id, draft.id,
                      submitted.id, fresh.id, consulted.id, spot.id,
-                     {k: u.email for k, u in users.items()})
+                     {k: u.email for k, u in users.items()}, forwarded.id)
 
 
 def _overlong(field, limit: int | None) -> str:
@@ -214,11 +226,14 @@ def _cases(world: World) -> list[tuple[str, str, str, dict]]:
          {"reason": "Nộp nhầm thủ tục"}),
     ]
     who_acts = {"request_completion": "counter", "refuse_reception": "counter",
-                "supplement": "counter", "inter_agency_returned": "counter",
+                "supplement": "counter", "inter_agency_returned": "liaison_leader",
+                "record_inter_agency_result": "liaison_leader",
+                "inter_agency_onward": "liaison_leader",
                 "obligation_fulfilled": "counter", "answer_consultation": "other"}
     for action, cls in FORMS.items():
         who = who_acts.get(action.value, "leader")
-        on = world.consulted_id if who == "other" else s
+        on = (world.consulted_id if who == "other"
+              else world.forwarded_id if who == "liaison_leader" else s)
         cases.append((who, f"/can-bo/ho-so/{on}/{action.value}",
                       f"staff.forms.{cls.__name__}", {}))
     return cases

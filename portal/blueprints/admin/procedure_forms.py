@@ -34,6 +34,7 @@ from wtforms.validators import (
 )
 
 from portal.blueprints.forms import required
+from portal.catalog import queries as catalog_queries
 from portal.catalog.models import (
     Agency,
     ApplicantType,
@@ -44,10 +45,17 @@ from portal.catalog.models import (
     ProcedureFee,
     ProcedureStep,
     ProcedureVersion,
+    ShareUnit,
     StepRole,
     TimeUnit,
 )
-from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
+from portal.catalog.operations import (
+    ChainData,
+    DocumentData,
+    FeeData,
+    ProcedureData,
+    StepData,
+)
 from portal.core.forms import fits, too_long
 from portal.core.i18n import N_
 from portal.core.numbers import MAX_ID, parse_int
@@ -188,6 +196,29 @@ class StepRow(_Row):
         Needed(_l("số giờ của bước"), flag=False), _not_negative(_l("Thời gian của bước xử lý"))])
 
 
+def _agency_choices() -> list[SelectChoice]:
+    return options(((a.code, a.name) for a in catalog_queries.all_agencies()),
+                   gettext("— Chọn cơ quan —"))
+
+
+class ChainRow(_Row):
+    """One agency of the inter-agency chain, in order, with its share of the legal time."""
+
+    numbers = ("share",)
+    agency_code = ChoiceField(_l("Cơ quan liên thông"), choices=_agency_choices)
+    share = NumberField(_l("Thời gian của cơ quan"), validators=[
+        Needed(_l("thời gian của cơ quan liên thông"), flag=False),
+        NumberRange(min=1, message=_l("Thời gian của cơ quan liên thông phải lớn hơn 0."))])
+    share_unit = ChoiceField(_l("Tính theo"),
+                             choices=options((u.value, _l(u.label)) for u in ShareUnit),
+                             default=ShareUnit.DAYS.value)
+
+    @property
+    def is_blank(self) -> bool:
+        return not self.agency_code.data and self.share.data is None \
+            and not self.share.process_errors
+
+
 class ProcedureForm(FlaskForm):
     """The content of a version. Code and agency belong to the procedure: see NewProcedureForm."""
 
@@ -209,7 +240,7 @@ class ProcedureForm(FlaskForm):
         Optional(), Regexp(r"^([01]?\d|2[0-3]):[0-5]\d$",
                            message=_l("Giờ chốt nhận hồ sơ có dạng GG:PP, ví dụ 15:00.")),
         too_long(5)])
-    inter_agency = BooleanField(_l("Liên thông (cần quyết định của UBND tỉnh)"))
+    inter_agency = BooleanField(_l("Liên thông (chuyển hồ sơ qua các cơ quan khác)"))
     on_the_spot = BooleanField(_l("Giải quyết ngay tại quầy"))
     result = StringField(_l("Kết quả thực hiện"), validators=[fits(ProcedureVersion.result)])
     legal_basis = TextAreaField(_l("Căn cứ pháp lý"), validators=[too_long(LONG_TEXT)])
@@ -219,13 +250,14 @@ class ProcedureForm(FlaskForm):
     documents = FieldList(FormField(DocumentRow))
     fees = FieldList(FormField(FeeRow))
     steps = FieldList(FormField(StepRow))
+    chain = FieldList(FormField(ChainRow))
 
     def set_fields(self, fields) -> None:
         self.field_id.choices = options(((f.id, f.name) for f in fields),
                                         gettext("— Chọn lĩnh vực —"))
 
     def add_blank_rows(self, count: int = BLANK_ROWS) -> None:
-        for rows in (self.documents, self.fees, self.steps):
+        for rows in (self.documents, self.fees, self.steps, self.chain):
             for _ in range(count):
                 rows.append_entry()
 
@@ -249,6 +281,8 @@ class ProcedureForm(FlaskForm):
                   for r in _filled(self.fees)],
             steps=[StepData(r.name.data, StepRole(r.role.data), r.hours.data)
                    for r in _filled(self.steps)],
+            chain=[ChainData(r.agency_code.data, r.share.data, ShareUnit(r.share_unit.data))
+                   for r in _filled(self.chain)],
         )
 
 
@@ -286,6 +320,8 @@ def form_data_of(version: ProcedureVersion) -> dict:
         "fees": [{"name": f.name, "amount": f.amount, "note": f.note} for f in version.fees],
         "steps": [{"name": s.name, "role": s.role.value, "hours": s.hours}
                   for s in version.steps],
+        "chain": [{"agency_code": c.agency.code, "share": c.share,
+                   "share_unit": c.share_unit.value} for c in version.chain],
     }
 
 

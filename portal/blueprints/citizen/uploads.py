@@ -161,4 +161,6 @@ def download(dossier_id: int, file_id: int):
     item = _file_or_404(dossier, file_id)
     if item.kind is FileKind.RESULT and not dossier.result_issued:
         abort(404)  # attached for the leader's approval: not the applicant's result yet
+    if item.kind is FileKind.INTER_AGENCY:
+        abort(404)  # another agency's result, for the agencies (liên thông): internal
     return send_dossier_file(item)

@@ -148,9 +148,34 @@ class SupplementForm(_NoteForm):
     note = _text_area(_l("Giấy tờ bổ sung đã nhận tại quầy"), 2, NOTE_LIMIT)
 
 
+class RecordInterAgencyResultForm(ActionForm):
+    """The receiving agency's result (liên thông): a note, and a file if there is one."""
+
+    multipart = True
+
+    action = Action.RECORD_INTER_AGENCY_RESULT
+    result = _text_area(_l("Kết quả xử lý của cơ quan"), 3)
+    result_file = FileField(_l("Tệp kết quả (không bắt buộc)"),
+                            description=_l("Nhận tệp %(types)s.", types=type_names()),
+                            render_kw={"accept": ",".join(ALLOWED_TYPES)})
+
+    def arguments(self) -> dict:
+        return {"result": self.result.data or ""}
+
+
 class InterAgencyReturnedForm(_NoteForm):
     action = Action.INTER_AGENCY_RETURNED
-    note = _text_area(_l("Kết quả xử lý liên thông"), 2, NOTE_LIMIT)
+    note = _text_area(_l("Ghi chú khi chuyển trả (không bắt buộc)"), 2, NOTE_LIMIT)
+
+
+class InterAgencyOnwardForm(_NoteForm):
+    action = Action.INTER_AGENCY_ONWARD
+    note = _text_area(_l("Nội dung chuyển tiếp (không bắt buộc)"), 2, NOTE_LIMIT)
+    confirmed = BooleanField(_l("Tôi đã đọc cảnh báo và vẫn chuyển liên thông"))
+    needs_confirmation = False
+
+    def arguments(self) -> dict:
+        return {"note": self.note.data or "", "confirmed": bool(self.confirmed.data)}
 
 
 def parse_amount(value: str | None) -> int | None:
@@ -258,13 +283,25 @@ class ObligationFulfilledForm(ActionForm):
 
 class ForwardInterAgencyForm(_NoteForm):
     action = Action.FORWARD_INTER_AGENCY
+    agency_id = SelectField(_l("Chuyển đến cơ quan"), choices=[], coerce=int,
+                            validate_choice=False)
     note = _text_area(_l("Nội dung chuyển liên thông"), 2, NOTE_LIMIT)
     confirmed = BooleanField(_l("Tôi đã đọc cảnh báo và vẫn chuyển liên thông"))
     # Set when the action asked for a confirmation: the checkbox is shown from then on.
     needs_confirmation = False
 
+    def set_destinations(self, chain, default) -> None:
+        """The agencies of the procedure's chain, each with its share; the next by default."""
+        self.agency_id.choices = [(c.agency_id, _l("%(agency)s (%(share)s %(unit)s)",
+                                                  agency=c.agency.name, share=c.share,
+                                                  unit=_l(c.share_unit.label)))
+                                  for c in chain]
+        if self.agency_id.data is None and default is not None:
+            self.agency_id.data = default.agency_id
+
     def arguments(self) -> dict:
-        return {"note": self.note.data or "", "confirmed": bool(self.confirmed.data)}
+        return {"note": self.note.data or "", "confirmed": bool(self.confirmed.data),
+                "agency_id": self.agency_id.data}
 
 
 class _HolderChoice(ActionForm):
@@ -391,4 +428,5 @@ FORMS: dict[Action, type[ActionForm]] = {form.action: form for form in (
     CompleteStepForm, RequestSupplementForm, SupplementForm, RequestConsultationForm,
     AnswerConsultationForm, ForwardInterAgencyForm, InterAgencyReturnedForm,
     RequestObligationForm, ObligationFulfilledForm, ApproveForm, RefuseForm, StopForm,
-    ConfirmWithdrawalForm, ApologiseForm)}
+    ConfirmWithdrawalForm, ApologiseForm,
+    RecordInterAgencyResultForm, InterAgencyOnwardForm)}

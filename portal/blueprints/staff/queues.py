@@ -23,7 +23,7 @@ QUEUE_SLUGS = {
     Queue.DUE_SOON: "sap-den-han", Queue.OVERDUE: "qua-han",
     Queue.WAITING_APPLICANT: "cho-cong-dan", Queue.WAITING_AGENCY: "cho-co-quan-khac",
     Queue.RESULT_READY: "co-ket-qua", Queue.CONSULTATIONS: "xin-y-kien",
-    Queue.WITHDRAWAL: "de-nghi-rut",
+    Queue.WITHDRAWAL: "de-nghi-rut", Queue.INTER_AGENCY_IN: "lien-thong-den",
 }
 BY_SLUG = {slug: queue for queue, slug in QUEUE_SLUGS.items()}
 
@@ -75,8 +75,10 @@ def queue():
     page = queries.queue_page(agency.id, chosen, current_user, now, current_calendar(), q,
                               page_number(request.args.get("page")),
                               current_app.config["PORTAL"].catalog_page_size)
-    answer_due = (queries.consultation_due(agency.id, [d.id for d in page.items])
-                  if chosen is Queue.CONSULTATIONS else {})
+    ids = [d.id for d in page.items]
+    answer_due = (queries.consultation_due(agency.id, ids) if chosen is Queue.CONSULTATIONS
+                  else queries.leg_due(agency.id, ids) if chosen is Queue.INTER_AGENCY_IN
+                  else {})
     args = {"agency": agency.id, "loai": QUEUE_SLUGS[chosen], "q": q or None}
     return render_page_or_partial(
         "staff/queue.html", "staff/_queue_rows.html", agencies=agencies, agency=agency,

@@ -27,16 +27,17 @@ from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
 from portal.core.frame import refused, unit_of_work
-from portal.core.htmx import is_partial_request
+from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
 from portal.core.uploads import accepts_files
 from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
-from portal.dossiers.models import Dossier, DossierFile, FileKind
+from portal.dossiers.models import AGENCY_OUTPUT, Dossier, DossierFile, FileKind
 from portal.extensions import db
 from portal.workflow import actions as wf
-from portal.workflow import appointments, obligations, papers, queries
+from portal.workflow import appointments, inter_agency, obligations, papers, queries
+from portal.workflow.models import InterAgencyLeg
 from portal.workflow.plan import process_rows
 from portal.workflow.transitions import (
     RARE_ACTIONS,
@@ -87,9 +88,9 @@ def _file_groups(dossier: Dossier) -> list[tuple[str, list[DossierFile]]]:
     groups = []
     for requirement in dossier.procedure_version.documents:
         files = [f for f in dossier.files
-                 if f.requirement_id == requirement.id and f.kind is not FileKind.RESULT]
+                 if f.requirement_id == requirement.id and f.kind not in AGENCY_OUTPUT]
         groups.append((requirement.name, files))
-    extra = [f for f in dossier.files if f.requirement_id is None and f.kind is not FileKind.RESULT]
+    extra = [f for f in dossier.files if f.requirement_id is None and f.kind not in AGENCY_OUTPUT]
     if extra:
         groups.append((_("Giấy tờ khác"), extra))
     return groups
@@ -105,6 +106,9 @@ def _prepare(form: ActionForm, dossier: Dossier) -> None:
     elif form.action is Action.ANSWER_CONSULTATION and not form.consultation_id.data:
         asked = queries.open_consultations_for(current_user, dossier)
         form.consultation_id.data = asked[0].id if asked else None
+    elif form.action is Action.FORWARD_INTER_AGENCY:
+        form.set_destinations(inter_agency.chain_of(dossier),
+                              inter_agency.default_destination(dossier))
     elif form.action is Action.APOLOGISE:
         form.propose(appointments.proposed_appointment(dossier, current_calendar(), utcnow()),
                      fill=form.new_date.data is None)
@@ -172,6 +176,8 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         file_groups=_file_groups(dossier), message=message, open_step=wf.open_step(dossier),
         process=process_rows(dossier),
         asked_of_me=queries.open_consultations_for(current_user, dossier),
+        legs=dossier.legs, holding_leg=inter_agency.open_leg(dossier),
+        held_by_me=Actor.RECEIVER in _actors(dossier),
         read_only=not (_actors(dossier) - {Actor.APPLICANT}),
         **_history(dossier, whole_history))
     template = "staff/_workspace.html" if is_partial_request() else "staff/workspace.html"
@@ -244,6 +250,17 @@ def _attach_result(dossier: Dossier, form: ActionForm) -> None:
                  kind=FileKind.RESULT)
 
 
+def _attach_leg_file(dossier: Dossier, form: ActionForm) -> None:
+    """The receiving agency's result file (liên thông), stored before its result is recorded
+    in the same transaction, which links it to the leg."""
+    upload = request.files.get(form.result_file.name)
+    if upload is None or not upload.filename:
+        return
+    limits = UploadLimits.from_config(current_app.config["PORTAL"])
+    ops.add_file(dossier, None, upload.stream, upload.filename, _user(), _storage(), limits,
+                 kind=FileKind.INTER_AGENCY)
+
+
 # The obligation's files (issue 18): the form field and the kind it is stored as.
 OBLIGATION_UPLOADS = {Action.REQUEST_OBLIGATION: ("notice", obligations.ObligationFileKind.NOTICE),
                       Action.OBLIGATION_FULFILLED: ("receipt",
@@ -255,6 +272,8 @@ def _attach(dossier: Dossier, chosen: Action, form: ActionForm) -> dict:
     again); the keyword argument that hands it to the action."""
     if chosen is Action.APPROVE:
         _attach_result(dossier, form)
+    elif chosen is Action.RECORD_INTER_AGENCY_RESULT:
+        _attach_leg_file(dossier, form)
     if chosen not in OBLIGATION_UPLOADS:
         return {}
     name, kind = OBLIGATION_UPLOADS[chosen]
@@ -324,8 +343,22 @@ def act(dossier_id: int, action: str):
             wf.FUNCTIONS[chosen](dossier, ctx, **form.arguments(), **files)
     except (Refusal, StaleDataError) as refusal:  # stale: two officers at once
         return _refused(dossier_id, form, refusal)
+    return _done(dossier_id, chosen, dossier.agency_id)
+
+
+def _done(dossier_id: int, chosen: Action, agency_id: int):
+    """The workspace with the outcome; or, when the officer no longer sees the dossier (their
+    agency sent an inter-agency dossier back or on), their queue "Liên thông đến"."""
     done = _("Đã thực hiện: %(action)s.", action=_(chosen.label))
+    fresh = queries.get_dossier_for_staff(current_user, dossier_id)
+    if fresh is None:
+        leg = db.session.scalar(db.select(InterAgencyLeg).where(
+            InterAgencyLeg.dossier_id == dossier_id, InterAgencyLeg.returned_by_id ==
+            current_user.id).order_by(InterAgencyLeg.id.desc()).limit(1))
+        flash(done, "success")
+        return htmx_redirect("staff.queue", agency=leg.agency_id if leg else agency_id,
+                             loai="lien-thong-den")
     if is_partial_request():
-        return _render(get_dossier_or_404(dossier_id), message=("success", done))
+        return _render(fresh, message=("success", done))
     flash(done, "success")
     return redirect(url_for("staff.workspace", dossier_id=dossier_id), 303)

@@ -27,6 +27,7 @@ WATCH_SLUGS = {
     Watch.STEPS: "buoc-xu-ly-theo-can-bo",
     Watch.INTER_AGENCY: "lien-thong-sat-han",
     Watch.STOPPED_LATE: "dung-khi-qua-han",
+    Watch.LATE_LEGS: "lien-thong-tre-han",
 }
 BY_SLUG = {slug: watch for watch, slug in WATCH_SLUGS.items()}
 BOARD_ROWS = 10  # rows of each list on the dashboard

@@ -135,7 +135,8 @@ def test_cross_row_rules():
         "Dòng 4, cột ma_thu_tuc: mã “1.999999” khác mã “1.004583” của dòng thu_tuc đứng trước",
         "Dòng 5, cột ma_thu_tuc: không được để trống; ghi mã của thủ tục đứng trước",
         "Dòng 6, cột ma_thu_tuc: mã thủ tục “1.004583” đã có ở dòng 3",
-        "Dòng 8, cột loai: giá trị “ghi_chu” không hợp lệ; dùng thu_tuc, giay_to, phi hoặc buoc",
+        "Dòng 8, cột loai: giá trị “ghi_chu” không hợp lệ; dùng thu_tuc, giay_to, phi, buoc "
+        "hoặc lien_thong",
         "Dòng 9, cột muc_do: cột này không dùng cho dòng loại phi; hãy để trống",
     ]
 
@@ -196,3 +197,30 @@ def test_the_documented_example_is_a_valid_file():
     first, second = (p.data for p in parsed.procedures)
     assert first.fees[0].amount == 200000 and len(first.steps) == 3
     assert second.cutoff == time(15, 0) and second.on_the_spot is True
+
+
+def test_the_inter_agency_chain_goes_out_and_back_as_lien_thong_rows():
+    from portal.catalog.models import ShareUnit
+    from portal.catalog.operations import ChainData
+
+    data = sample()
+    data.chain = [ChainData("STC", 5), ChainData("VPUBND", 30, ShareUnit.PERCENT)]
+    rows = list(rows_of(data))
+    assert [r[0] for r in rows][-2:] == ["lien_thong", "lien_thong"]
+    assert [(r[2], r[7], r[8]) for r in rows[-2:]] == [("STC", 5, "ngay"),
+                                                       ("VPUBND", 30, "phan_tram")]
+    parsed = parse_table([list(COLUMNS)] + [[str(v) for v in r] for r in rows])
+    assert parsed.errors == [] and parsed.procedures[0].data == data
+
+
+def test_a_lien_thong_row_is_checked():
+    link = {"loai": "lien_thong", "ma_thu_tuc": "1.004583", "ma_co_quan": "STC",
+            "thoi_han": "0", "don_vi_thoi_han": "gio", "ten": "Sở Tài chính"}
+    found = messages(table({**PROCEDURE, "lien_thong": "co"}, DOCUMENT, link))
+    assert "Dòng 4, cột ten: cột này không dùng cho dòng loại lien_thong; hãy để trống" in found
+    assert any("Dòng 4, cột thoi_han" in m for m in found)
+    assert any("Dòng 4, cột don_vi_thoi_han" in m and "phan_tram" in m for m in found)
+    # A chain on a procedure that is not inter-agency is refused at its line.
+    plain = messages(table(PROCEDURE, DOCUMENT, {**link, "ten": "", "thoi_han": "3",
+                                                  "don_vi_thoi_han": ""}))
+    assert plain == ["Dòng 2: Chỉ khai báo cơ quan liên thông cho thủ tục liên thông."]

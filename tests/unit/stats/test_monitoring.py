@@ -78,10 +78,12 @@ class Desk:
 def desk(db_session) -> Desk:
     agency = factories.agency("STNMT", "Sở Tài nguyên và Môi trường")
     other = factories.agency("SXD", "Sở Xây dựng")
+    factories.agency("VPUBND", "Văn phòng UBND tỉnh")  # the inter-agency chain: 2 days
 
     def version(owner, days):
         return factories.published_procedure(owner, time_amount=days, time_unit=TimeUnit.DAYS,
-                                             cutoff=None, steps=steps())
+                                             cutoff=None, steps=steps(), inter_agency=True,
+                                             chain=[catalog_ops.ChainData("VPUBND", 2)])
 
     people = {
         "counter": factories.staff(Role.COUNTER_OFFICER, agency),
@@ -92,6 +94,8 @@ def desk(db_session) -> Desk:
         "other_specialist": factories.staff(Role.SPECIALIST, other),
         "citizen": factories.citizen(),
     }
+    office = db.session.scalar(select(Agency).where(Agency.code == "VPUBND"))
+    people["office"] = factories.staff(Role.LEADER, office)
     return Desk(agency, other, version(agency, 5), version(agency, 10), version(other, 5),
                 people)
 
@@ -319,6 +323,30 @@ def test_inter_agency_across_a_weekend_and_tet(desk):
     [row] = mon.late_inter_agency(scope).items
     # Fri 16:00–17:00, Mon 3 Feb (a working day), Tue 07:30–09:00: 1 + 8 + 1.5 hours.
     assert row.days_left == pytest.approx(10.5 / 8)
+
+
+# --- 7: inter-agency legs held past their share, per holding agency -----------------------
+
+def returned(desk: Desk, dossier: Dossier, when: datetime) -> None:
+    wf.record_inter_agency_result(dossier, desk.ctx("office", when), "Đồng ý")
+    wf.inter_agency_returned(dossier, desk.ctx("office", when))
+
+
+def test_late_legs_are_the_holding_agencys(desk):
+    office = db.session.scalar(select(Agency).where(Agency.code == "VPUBND"))
+    returned(desk, forwarded(desk, at(13)), at(14))  # due Mon 17/03 09:00: on time
+    returned(desk, forwarded(desk, at(13)), at(18))  # back a day late
+    forwarded(desk, at(14))  # due Tue 18/03 09:00, still held at NOW: late
+    forwarded(desk, at(19))  # due Fri 21/03: held, not late yet
+    returned(desk, forwarded(desk, at(13, month=1), received=at(10, month=1)),
+             at(20, month=1))  # late, but due before the period
+    db.session.flush()
+    page = mon.late_legs(desk.scope(office))
+    assert [(r.agency, r.late, r.still_held) for r in page.items] == [
+        ("Văn phòng UBND tỉnh", 2, 1)]
+    assert mon.late_legs(desk.scope(office, days=90)).items[0].late == 3
+    # The origin's own scope does not carry the office's lateness.
+    assert mon.late_legs(desk.scope()).total == 0
 
 
 # --- the SQL working-time reading ---------------------------------------------------------

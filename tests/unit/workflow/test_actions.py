@@ -102,18 +102,16 @@ def test_consultation_waits_for_every_answer(world):
     assert d.state is S.IN_PROGRESS and ask.answered_by_id == world.other_specialist.id
 
 
-def test_inter_agency_with_little_time_left_needs_confirmation(world):
+def test_inter_agency_is_refused_for_a_procedure_without_a_chain(world):
+    """Issue 18: "Liên thông: Không" is never forwarded (nor offered)."""
     d = world.dossier
     wf.receive(d, world.ctx(world.counter, at(12, 10)))
     wf.take(d, world.ctx(world.specialist, at(12, 11)))
-    with pytest.raises(wf.NeedsConfirmation, match="ngày làm việc"):
-        wf.forward_inter_agency(d, world.ctx(world.leader, at(17, 10)), "Trình UBND tỉnh")
-    assert d.state is S.IN_PROGRESS
-    wf.forward_inter_agency(d, world.ctx(world.leader, at(17, 10)), "Trình UBND tỉnh",
-                            confirmed=True)
-    assert d.state is S.INTER_AGENCY
-    wf.inter_agency_returned(d, world.ctx(world.specialist, at(18, 10)), "Đã có ý kiến")
-    assert d.state is S.IN_PROGRESS
+    assert Action.FORWARD_INTER_AGENCY not in allowed_actions(world.leader, d, at(12, 12))
+    with pytest.raises(wf.WorkflowError, match="không giải quyết liên thông"):
+        wf.forward_inter_agency(d, world.ctx(world.leader, at(12, 12)), "Trình UBND tỉnh",
+                                confirmed=True)
+    assert d.state is S.IN_PROGRESS and d.legs == []
 
 
 def test_overdue_dossier_gets_an_apology_with_a_new_appointment(world):

@@ -15,7 +15,7 @@ def test_demo_seed_fills_every_queue_of_the_demo_agency(db_session, tmp_path):
     storage = LocalStorage(tmp_path / "store")
     summary = demo.seed_all(60, storage)
     db.session.commit()
-    assert summary["procedures"] == 60 and summary["users"] == 8
+    assert summary["procedures"] == 60 and summary["users"] == 10
     dossiers = db.session.scalars(select(Dossier)).all()
     assert summary["dossiers"] == len(dossiers) >= 10
     states = {d.state for d in dossiers}
@@ -24,6 +24,9 @@ def test_demo_seed_fills_every_queue_of_the_demo_agency(db_session, tmp_path):
             DossierState.RETURNED, DossierState.REFUSED,
             DossierState.NEEDS_COMPLETION} <= states
     assert all(invariant_problems(d) == [] for d in dossiers)
+    # One forwarded along its chain: held by the Committee's office (its demo officers' queue).
+    forwarded = [d for d in dossiers if d.state is DossierState.INTER_AGENCY]
+    assert len(forwarded) == 1 and forwarded[0].legs[0].agency.code == "VPUBND"
     assert all(d.agency.code == "STP" and d.code for d in dossiers)
     # Every stored file really exists (the officers open them in the browser).
     for item in (f for d in dossiers for f in d.files):

@@ -42,6 +42,7 @@ from portal.workflow import actions as wf
 from portal.workflow.models import (
     Consultation,
     DossierStep,
+    InterAgencyLeg,
     Notice,
     Pause,
 )
@@ -99,7 +100,8 @@ def person(kind: AccountKind, role: Role | None = None, agency: Agency | None = 
 
 # The kinds of user tried on every action, and the capacities each holds on the dossier.
 KINDS = ("applicant", "other_citizen", "counter", "specialist", "leader", "other_counter",
-         "other_specialist", "other_leader", "supervisor", "admin", "consulted")
+         "other_specialist", "other_leader", "supervisor", "admin", "consulted", "receiver",
+         "receiver_leader")
 CAPACITIES: dict[str, frozenset[Actor]] = {
     "applicant": frozenset({Actor.APPLICANT}),
     "counter": frozenset({Actor.COUNTER}),
@@ -112,6 +114,12 @@ def capacities(kind: str, state: DossierState) -> frozenset[Actor]:
     if kind == "consulted":
         # A specialist of the consulted agency acts as such only while its answer is awaited.
         return frozenset({Actor.CONSULTED} if state is S.AWAITING_CONSULTATION else ())
+    if kind in ("receiver", "receiver_leader"):
+        # Officers of the agency the dossier was forwarded to (liên thông), while it holds it.
+        if state is not S.INTER_AGENCY:
+            return frozenset()
+        return frozenset({Actor.RECEIVER} | (
+            {Actor.RECEIVER_LEADER} if kind == "receiver_leader" else set()))
     return CAPACITIES.get(kind, frozenset())
 
 
@@ -135,11 +143,15 @@ class World:
 @pytest.fixture
 def world(db_session) -> World:
     agency, consulted, third = factories.agency(), factories.agency(), factories.agency()
+    liaison = factories.agency()
     steps = [catalog_ops.StepData("Tiếp nhận", StepRole.COUNTER, 4),
              catalog_ops.StepData("Thẩm định hồ sơ", StepRole.SPECIALIST, 24),
              catalog_ops.StepData("Phê duyệt", StepRole.LEADER, 8)]
-    version = factories.published_procedure(agency, time_amount=5, time_unit=TimeUnit.DAYS,
-                                            cutoff=None, steps=steps)
+    # Inter-agency: to ``liaison`` first (2 working days), then on to the consulted agency.
+    version = factories.published_procedure(
+        agency, time_amount=5, time_unit=TimeUnit.DAYS, cutoff=None, steps=steps,
+        inter_agency=True, chain=[catalog_ops.ChainData(liaison.code, 2),
+                                  catalog_ops.ChainData(consulted.code, 1)])
     users = {
         "applicant": person(AccountKind.CITIZEN),
         "other_citizen": person(AccountKind.CITIZEN),
@@ -153,6 +165,8 @@ def world(db_session) -> World:
         "supervisor": person(AccountKind.STAFF, Role.SUPERVISOR),
         "admin": person(AccountKind.STAFF, Role.ADMIN),
         "consulted": person(AccountKind.STAFF, Role.SPECIALIST, consulted),
+        "receiver": person(AccountKind.STAFF, Role.SPECIALIST, liaison),
+        "receiver_leader": person(AccountKind.STAFF, Role.LEADER, liaison),
     }
     db.session.flush()
     return World(agency, consulted, version, users)
@@ -218,9 +232,11 @@ def build(w: World, state: str) -> Dossier:
     elif state == "awaiting_consultation":
         wf.request_consultation(d, later, [w.consulted_agency], "Ý kiến về quy hoạch?",
                                 at(14, 17))
-    elif state == "inter_agency":
+    elif state in ("inter_agency", "inter_agency_recorded"):
         wf.forward_inter_agency(d, w.ctx(w.leader, at(12, 14)), "Trình UBND tỉnh",
                                 confirmed=True)
+        if state == "inter_agency_recorded":
+            wf.record_inter_agency_result(d, w.ctx(w.receiver, at(12, 15)), "Đã thẩm tra")
     elif state == "awaiting_payment_of_obligation":
         wf.request_obligation(d, later, factories.obligation_terms(later.now))
     else:
@@ -274,8 +290,14 @@ SCENARIOS: dict[Action, Scenario] = {
     Action.FORWARD_INTER_AGENCY: Scenario(
         "in_progress",
         lambda w, d, c: wf.forward_inter_agency(d, c, "Trình UBND tỉnh", confirmed=True)),
+    Action.RECORD_INTER_AGENCY_RESULT: Scenario(
+        "inter_agency", lambda w, d, c: wf.record_inter_agency_result(d, c, "Đã thẩm tra")),
     Action.INTER_AGENCY_RETURNED: Scenario(
-        "inter_agency", lambda w, d, c: wf.inter_agency_returned(d, c, "UBND tỉnh đã duyệt")),
+        "inter_agency_recorded",
+        lambda w, d, c: wf.inter_agency_returned(d, c, "UBND tỉnh đã duyệt")),
+    Action.INTER_AGENCY_ONWARD: Scenario(
+        "inter_agency_recorded",
+        lambda w, d, c: wf.inter_agency_onward(d, c, "Chuyển Sở", confirmed=True)),
     Action.REQUEST_OBLIGATION: Scenario(
         "in_progress",
         lambda w, d, c: wf.request_obligation(d, c, factories.obligation_terms(c.now))),
@@ -305,14 +327,15 @@ SCENARIOS: dict[Action, Scenario] = {
 
 
 def source_state(scenario: Scenario) -> DossierState:
-    return {"on_the_spot": S.SUBMITTED, "leader_step": S.IN_PROGRESS}.get(
+    return {"on_the_spot": S.SUBMITTED, "leader_step": S.IN_PROGRESS,
+            "inter_agency_recorded": S.INTER_AGENCY}.get(
         scenario.state) or S(scenario.state)
 
 
 # --- what "nothing changed" means -----------------------------------------------------------
 
 RECORDS = (Dossier, DossierStep, Pause, DossierEvent, Notice, Consultation, DossierFile,
-           OutboxMessage)
+           OutboxMessage, InterAgencyLeg)
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -59,9 +59,10 @@ def test_every_action_is_either_mapped_to_a_message_or_explicitly_silent():
 
 def _actor_for(w: World, action: Action):
     allowed = TRANSITIONS[action].actors
-    for kind in ("counter", "leader", "specialist", "consulted", "applicant"):
-        capacity = (test_matrix.capacities(kind, test_matrix.source_state(SCENARIOS[action]))
-                    if kind == "consulted" else test_matrix.CAPACITIES[kind])
+    state = test_matrix.source_state(SCENARIOS[action])
+    for kind in ("counter", "leader", "specialist", "consulted", "receiver_leader",
+                 "applicant"):
+        capacity = test_matrix.capacities(kind, state)
         if capacity & allowed:
             return getattr(w, kind)
     raise AssertionError(action)

@@ -38,7 +38,7 @@ from sqlalchemy import select
 from portal.accounts.models import AccountKind, Role, RoleAssignment, User
 from portal.calendar import VN_TZ, Duration, DurationUnit, WorkCalendar
 from portal.catalog import operations as catalog_ops
-from portal.catalog.models import Agency, ProcedureVersion, StepRole, TimeUnit
+from portal.catalog.models import Agency, ProcedureVersion, ShareUnit, StepRole, TimeUnit
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import (
     PAUSED_STATES,
@@ -52,7 +52,7 @@ from portal.dossiers.models import (
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
 from portal.workflow import actions as wf
-from portal.workflow.models import Consultation, DossierStep, Notice, Pause
+from portal.workflow.models import Consultation, DossierStep, InterAgencyLeg, Notice, Pause
 from portal.workflow.transitions import STEP_ACTIONS, TRANSITIONS, Action, Actor
 
 S = DossierState
@@ -79,7 +79,8 @@ CLOCK_STEPS = st.one_of(
 )
 
 KINDS = ("applicant", "other_citizen", "counter", "specialist", "specialist2", "leader",
-         "consulted", "other_specialist", "other_leader", "supervisor", "admin")
+         "consulted", "other_specialist", "other_leader", "supervisor", "admin", "receiver",
+         "receiver_leader")
 # Endings and detours, tried less often so that most runs get deep into processing.
 RARE = frozenset({Action.REQUEST_COMPLETION, Action.REFUSE_RECEPTION, Action.REFUSE,
                   Action.STOP, Action.CONFIRM_WITHDRAWAL, Action.ASSIGN})
@@ -108,21 +109,26 @@ class World:
     agency: Agency
     consulted: Agency
     third: Agency
-    days: ProcedureVersion  # 5 working days, counter → specialist → leader
-    hours: ProcedureVersion  # 16 working hours, 15:00 cut-off, also on the spot
+    liaison: Agency  # the first agency of the inter-agency chain of ``days``
+    days: ProcedureVersion  # 5 working days, counter → specialist → leader, inter-agency
+    hours: ProcedureVersion  # 16 working hours, 15:00 cut-off, on the spot, inter-agency
     users: dict[str, User]
 
 
 def make_world() -> World:
     agency, consulted, third = factories.agency(), factories.agency(), factories.agency()
+    liaison = factories.agency()
     days = factories.published_procedure(
-        agency, time_amount=5, time_unit=TimeUnit.DAYS, cutoff=None,
+        agency, time_amount=5, time_unit=TimeUnit.DAYS, cutoff=None, inter_agency=True,
+        chain=[catalog_ops.ChainData(liaison.code, 1),
+               catalog_ops.ChainData(consulted.code, 20, ShareUnit.PERCENT)],
         steps=[catalog_ops.StepData("Tiếp nhận", StepRole.COUNTER, 4),
                catalog_ops.StepData("Thẩm định hồ sơ", StepRole.SPECIALIST, 24),
                catalog_ops.StepData("Phê duyệt", StepRole.LEADER, 8)])
     hours = factories.published_procedure(
         agency, name="Đăng ký thế chấp quyền sử dụng đất", time_amount=16,
-        time_unit=TimeUnit.HOURS, cutoff=time(15, 0), on_the_spot=True)
+        time_unit=TimeUnit.HOURS, cutoff=time(15, 0), on_the_spot=True, inter_agency=True,
+        chain=[catalog_ops.ChainData(liaison.code, 50, ShareUnit.PERCENT)])
     users = {
         "applicant": person(AccountKind.CITIZEN),
         "other_citizen": person(AccountKind.CITIZEN),
@@ -135,9 +141,11 @@ def make_world() -> World:
         "other_leader": person(AccountKind.STAFF, Role.LEADER, third),
         "supervisor": person(AccountKind.STAFF, Role.SUPERVISOR),
         "admin": person(AccountKind.STAFF, Role.ADMIN),
+        "receiver": person(AccountKind.STAFF, Role.SPECIALIST, liaison),
+        "receiver_leader": person(AccountKind.STAFF, Role.LEADER, liaison),
     }
     db.session.flush()
-    return World(agency, consulted, third, days, hours, users)
+    return World(agency, consulted, third, liaison, days, hours, users)
 
 
 # --- the oracle's view of one dossier -----------------------------------------------------
@@ -171,6 +179,12 @@ def capacities(w: World, kind: str, d: Dossier) -> frozenset[Actor]:
     if d.state is S.AWAITING_CONSULTATION and any(
             c.agency_id == agency and c.answered_at is None for c in d.consultations):
         found.add(Actor.CONSULTED)
+    agency = agency or {"receiver": w.liaison.id, "receiver_leader": w.liaison.id}.get(kind)
+    if d.state is S.INTER_AGENCY and any(
+            leg.agency_id == agency and leg.returned_at is None for leg in d.legs):
+        found.add(Actor.RECEIVER)
+        if kind in ("leader", "other_leader", "receiver_leader"):
+            found.add(Actor.RECEIVER_LEADER)
     return frozenset(found)
 
 
@@ -180,7 +194,7 @@ def rows_of(d: Dossier) -> dict[str, list[tuple]]:
     found = {"dossier": [tuple(db.session.execute(
         select(Dossier.__table__).where(Dossier.id == d.id)).one())]}
     for model in (DossierStep, Pause, DossierEvent, Notice, Consultation, DossierFile,
-                  OutboxMessage):
+                  OutboxMessage, InterAgencyLeg):
         table = model.__table__
         found[table.name] = [tuple(r) for r in db.session.execute(
             select(table).where(table.c.dossier_id == d.id).order_by(table.c.id))]
@@ -399,10 +413,19 @@ class WorkflowMachine(RuleBasedStateMachine):
             return (lambda c: wf.answer_consultation(d, c, ask_id, "Thống nhất")), True
         if action is Action.FORWARD_INTER_AGENCY:
             confirmed = pick([False, True])
+            chained = bool(t.version.chain)
             return ((lambda c: wf.forward_inter_agency(d, c, "Trình UBND tỉnh", confirmed)),
-                    True if confirmed else None)
+                    (True if confirmed else None) if chained else False)
+        if action is Action.RECORD_INTER_AGENCY_RESULT:
+            return (lambda c: wf.record_inter_agency_result(d, c, "Đã thẩm tra")), True
+        recorded = any(leg.returned_at is None and leg.recorded_at is not None
+                       for leg in d.legs)
         if action is Action.INTER_AGENCY_RETURNED:
-            return (lambda c: wf.inter_agency_returned(d, c, "Đã có ý kiến")), True
+            return (lambda c: wf.inter_agency_returned(d, c, "Đã có ý kiến")), recorded
+        if action is Action.INTER_AGENCY_ONWARD:
+            confirmed = pick([False, True])
+            return ((lambda c: wf.inter_agency_onward(d, c, "Chuyển tiếp", confirmed)),
+                    None if recorded else False)
         if action is Action.REQUEST_OBLIGATION:
             return ((lambda c: wf.request_obligation(d, c, factories.obligation_terms(c.now))),
                     self.step_is_theirs(d, action, kind))

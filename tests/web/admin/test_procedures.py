@@ -326,3 +326,37 @@ def test_reordered_documents_never_share_a_file(csrf_client, client, app, admin)
     assert client.get(f"/thu-tuc/1.009999/giay-to/{ids[1]}/mau").data == PDF
     assert client.get(f"/thu-tuc/1.009999/giay-to/{ids[0]}/mau").data == b"%PDF-1.4 to khai"
     assert "Tải mẫu đơn" in page
+
+
+def test_the_inter_agency_chain_in_the_version_form(csrf_client, app, admin):
+    """Issue 18: the version declares its chain — agencies in order, each with its share of
+    the legal time — and a new draft starts from it; a bad chain is refused next to the form."""
+    chain = {"inter_agency": "y",
+             "chain-0-agency_code": "SYT", "chain-0-share": "3", "chain-0-share_unit": "days",
+             "chain-1-agency_code": "", "chain-1-share": "", "chain-1-share_unit": "days"}
+    blank = csrf_client.get(f"{BASE}/moi").get_data(as_text=True)
+    assert 'name="chain-0-agency_code"' in blank and "Chuỗi liên thông" in blank
+    own = csrf_client.post(f"{BASE}/moi", data=new_form(admin, **{
+        **chain, "chain-0-agency_code": "STP"}))
+    assert own.status_code == 422 and "không gồm cơ quan giải quyết thủ tục" in own.text
+    not_inter = csrf_client.post(f"{BASE}/moi", data=new_form(admin, **{
+        **chain, "inter_agency": ""}))
+    assert not_inter.status_code == 422
+    assert "Chỉ khai báo cơ quan liên thông cho thủ tục liên thông." in not_inter.text
+    pid = create(csrf_client, admin, **chain)
+    with app.app_context():
+        version = db.session.get(Procedure, pid).draft
+        assert [(c.agency.code, c.share, c.share_unit.value) for c in version.chain] == [
+            ("SYT", 3, "days")]
+    edit = csrf_client.get(f"{BASE}/{pid}/sua").get_data(as_text=True)
+    assert '<option selected value="SYT">' in edit or 'value="SYT" selected' in edit
+    more = csrf_client.post(f"{BASE}/{pid}/sua", data=edit_form(admin, draft_id(app, pid), **{
+        **chain, "chain-1-agency_code": "STP", "chain-1-share": "20",
+        "chain-1-share_unit": "percent"}))
+    assert more.status_code == 422
+    saved = csrf_client.post(f"{BASE}/{pid}/sua", data=edit_form(admin, draft_id(app, pid), **{
+        **chain, "chain-0-share": "20", "chain-0-share_unit": "percent"}))
+    assert saved.status_code == 303
+    with app.app_context():
+        version = db.session.get(Procedure, pid).draft
+        assert [(c.share, c.share_unit.value) for c in version.chain] == [(20, "percent")]

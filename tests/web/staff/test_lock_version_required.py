@@ -38,6 +38,9 @@ def _future(days: int) -> str:
 
 
 CONSULTED = ("specialist", "request_consultation", {})
+FORWARDED = (*IN_PROGRESS, ("leader", "forward_inter_agency",
+                            {"note": "Trình UBND", "confirmed": True}))
+RECORDED = (*FORWARDED, ("liaison", "record_inter_agency_result", {"result": "Đã thẩm tra"}))
 
 # action: (setup steps, who acts, the form's fields)
 CASES: dict[str, tuple[tuple, str, dict]] = {
@@ -56,9 +59,9 @@ CASES: dict[str, tuple[tuple, str, dict]] = {
     "answer_consultation": ((*IN_PROGRESS, CONSULTED), "other",
                             {"consultation_id": "CONSULTATION", "answer": "Đồng ý"}),
     "forward_inter_agency": (IN_PROGRESS, "leader", {"note": "Trình UBND", "confirmed": "y"}),
-    "inter_agency_returned": ((*IN_PROGRESS, ("leader", "forward_inter_agency",
-                                              {"note": "Trình UBND", "confirmed": True})),
-                              "counter", {"note": "UBND đã cho ý kiến"}),
+    "record_inter_agency_result": (FORWARDED, "liaison", {"result": "Đã thẩm tra"}),
+    "inter_agency_returned": (RECORDED, "liaison_leader", {"note": "UBND đã cho ý kiến"}),
+    "inter_agency_onward": (RECORDED, "liaison_leader", {"note": "", "confirmed": "y"}),
     "request_obligation": (IN_PROGRESS, "specialist",
                            {"amount": "1.200.000", "payee": "Chi cục Thuế khu vực I",
                             "pay_to": "Kho bạc, tài khoản 7111", "due_on": "FUTURE"}),

@@ -157,7 +157,8 @@ def test_request_consultation(as_, world, app):
     assert dossier.state is S.AWAITING_CONSULTATION
 
 
-def test_forward_inter_agency_asks_for_confirmation_then_returns(as_, world, app):
+def test_forward_inter_agency_asks_for_confirmation(as_, world, app):
+    """The 3-working-day rule (the rest of the journey: test_inter_agency.py)."""
     advance(app, world, *IN_PROGRESS)
     set_fields(app, world.dossier_id, due_at=utcnow() + timedelta(hours=20))
     leader = as_("leader")
@@ -168,12 +169,6 @@ def test_forward_inter_agency_asks_for_confirmation_then_returns(as_, world, app
     _done(act(leader, app, world.dossier_id, "forward_inter_agency",
               {"note": "Trình UBND", "confirmed": "y"}))
     assert load(app, world.dossier_id).state is S.INTER_AGENCY
-    counter = as_("counter")
-    _refused(act(counter, app, world.dossier_id, "inter_agency_returned", {"note": ""}),
-             "Vui lòng nhập kết quả xử lý liên thông.")
-    _done(act(counter, app, world.dossier_id, "inter_agency_returned",
-              {"note": "UBND tỉnh đã cho ý kiến"}))
-    assert load(app, world.dossier_id).state is S.IN_PROGRESS
 
 
 def test_approve_with_the_e_result_in_the_same_form(as_, world, app):
