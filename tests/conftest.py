@@ -192,7 +192,7 @@ def empty_tables(application) -> None:
     with application.app_context():
         _db.session.remove()
         tables = list(reversed(_db.metadata.sorted_tables))
-        with _db.engine.begin() as connection:
+        with _db.engine.connect() as connection:
             if connection.dialect.name == "postgresql":
                 names = ", ".join(f'"{t.name}"' for t in tables)
                 connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
@@ -200,7 +200,13 @@ def empty_tables(application) -> None:
                 connection.execute(text("PRAGMA foreign_keys=OFF"))
                 for table in tables:
                     connection.execute(table.delete())
+                # SQLite ignores the pragma inside a transaction: switched on again inside
+                # it, the pooled connection kept foreign keys off for the next test, whose
+                # ON DELETE CASCADE then did nothing.
+                connection.commit()
                 connection.execute(text("PRAGMA foreign_keys=ON"))
+                assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+            connection.commit()
 
 
 @pytest.fixture(autouse=True)

@@ -124,6 +124,7 @@ def _paginated(world) -> list[tuple[str, str]]:
     period = "tu=2025-01-01&den=2025-12-31"
     return [("anonymous", "/thu-tuc"), ("anonymous", "/xin-loi"), ("citizen", "/ho-so"),
             ("admin", "/quan-tri/nguoi-dung"), ("admin", "/quan-tri/thu-tuc"),
+            ("admin", "/quan-tri/nhat-ky-gui-tin"), ("citizen", "/tai-khoan/thong-bao"),
             ("counter", f"/can-bo/hang-doi?agency={world.agency_id}"),
             ("counter", "/can-bo/tim-kiem?q=a"),
             ("counter", f"/can-bo/so-theo-doi?agency={world.agency_id}&{period}"),
@@ -137,7 +138,7 @@ def test_the_paginated_pages_are_all_listed(app, world):
 
     templates = Path(app.root_path) / "templates"
     endpoints = {m for path in templates.rglob("*.html")
-                 for m in re.findall(r"pager\([^,]+, '([a-z_.]+)'", path.read_text())}
+                 for m in re.findall(r"pager\([^,]+, ['\"]([a-z_.]+)['\"]", path.read_text())}
     with app.test_request_context():
         adapter = app.url_map.bind("localhost")
         listed = {adapter.match(url.split("?")[0])[0] for _who, url in _paginated(world)}
