@@ -58,7 +58,8 @@ def values_for(dossier: Dossier, key: str, language: str, now: datetime,
     values["appointment"] = when(dossier.appointment_at, language)
     values["received_at"] = when(dossier.received_at, language)
     values["by_post"] = dossier.return_method is ReturnMethod.POSTAL
-    values["e_result"] = bool(dossier.result_files)
+    if "e_result" in EVENTS[key].all_variables:  # loads the files: only where it is used
+        values["e_result"] = bool(dossier.result_files)
     due = dossier.due_at
     values["early"] = bool(due and now.astimezone(VN_TZ).date() < due.astimezone(VN_TZ).date())
     values["original_appointment"] = when(due, language)
@@ -120,7 +121,14 @@ def _outbox_row(dossier: Dossier, channel: str, address: str, message: Rendered
 
 def send(dossier: Dossier, key: str, now: datetime, **extra: Any) -> list[OutboxMessage]:
     """Write the message ``key`` about ``dossier`` to its applicant (outbox rows, and the
-    notification centre for an account holder). Does not flush."""
+    notification centre for an account holder). Does not flush — nor lets its reads flush
+    the action's pending changes early (the action flushes once, at its end)."""
+    with db.session.no_autoflush:
+        return _send(dossier, key, now, extra)
+
+
+def _send(dossier: Dossier, key: str, now: datetime, extra: dict[str, Any]
+          ) -> list[OutboxMessage]:
     rows: list[OutboxMessage] = []
     rendered: dict[str, Rendered] = {}
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from jinja2 import StrictUndefined, TemplateError, meta
 from jinja2.sandbox import SandboxedEnvironment
@@ -97,9 +99,28 @@ def default_source(key: str, language: str) -> Source:
                   text.zalo_template_id, dict(text.zalo_params))
 
 
-def saved(key: str, language: str) -> MessageTemplate | None:
+# A message without a saved text (the usual case) is remembered as such for a short while, so
+# a workflow action does not ask the database for it on every message (issue 13: writing the
+# messages must not slow the officer). An edit made in this process is seen at once; one made
+# in another process within ABSENT_FOR seconds. Only absence is remembered: a saved text is
+# always read afresh, and a rolled-back edit leaves nothing behind.
+ABSENT_FOR = 30.0
+_absent: dict[tuple[str, str], float] = {}
+
+
+def _row(key: str, language: str) -> MessageTemplate | None:
     return db.session.scalar(select(MessageTemplate).where(MessageTemplate.key == key,
                                                            MessageTemplate.language == language))
+
+
+def saved(key: str, language: str) -> MessageTemplate | None:
+    until = _absent.get((key, language))
+    if until is not None and until > time.monotonic():
+        return None
+    row = _row(key, language)
+    if row is None:
+        _absent[(key, language)] = time.monotonic() + ABSENT_FOR
+    return row
 
 
 def source(key: str, language: str) -> Source:
@@ -114,8 +135,15 @@ def source(key: str, language: str) -> Source:
                   row.zalo_template_id, params, edited=True)
 
 
+@lru_cache(maxsize=512)
+def _compiled(text: str):
+    """A template's compiled form, kept by its text: compiling costs far more than rendering,
+    and every workflow action renders one (an edited text is a new key)."""
+    return ENV.from_string(text)
+
+
 def _render_text(text: str, values: dict[str, object]) -> str:
-    return ENV.from_string(text).render(**values).strip()
+    return _compiled(text).render(**values).strip()
 
 
 def render_source(src: Source, values: dict[str, object]) -> Rendered:
@@ -203,7 +231,8 @@ def save(key: str, language: str, subject: str, email_body: str, sms_text: str,
     for name, text in values.items():
         _check_text(key, name, text)
     params = parse_zalo_params(key, zalo_params)
-    row = saved(key, language)
+    _absent.pop((key, language), None)
+    row = _row(key, language)
     if row is None:
         row = MessageTemplate(key=key, language=language)
         db.session.add(row)
@@ -217,7 +246,8 @@ def save(key: str, language: str, subject: str, email_body: str, sms_text: str,
 
 def reset(key: str, language: str) -> None:
     """Back to the shipped text."""
-    row = saved(key, language)
+    _absent.pop((key, language), None)
+    row = _row(key, language)
     if row is not None:
         db.session.delete(row)
         db.session.flush()
