@@ -44,7 +44,11 @@ def choices_of(user: User) -> Choices:
 
 def choose(user: User, *, reminders: bool | None = None, digests: bool | None = None
            ) -> StaffMailPreference:
-    """Record the choice; ``None`` leaves that one as it was. Flushes."""
+    """Record the choice; ``None`` leaves that one as it was, and so does a choice of mail
+    the person does not receive (``choices_of``). Flushes."""
+    allowed = choices_of(user)
+    reminders = reminders if allowed.may_get_reminders else None
+    digests = digests if allowed.may_get_digests else None
     saved = db.session.get(StaffMailPreference, user.id)
     if saved is None:
         saved = StaffMailPreference(user_id=user.id, reminders=True, digests=True)

@@ -37,7 +37,7 @@ from portal.core.forms import fits, stripped, too_long, without_spaces
 __all__ = ["ChangePasswordForm", "ChannelsForm", "CodeForm", "EmptyForm", "ForgotPasswordForm",
            "InvitedRegisterForm",
            "LoginForm", "MemberForm", "ProfileForm", "RegisterForm", "ResetPasswordForm",
-           "TotpForm"]
+           "TotpForm", "WorkMailForm"]
 
 
 class RegisterForm(FlaskForm):
@@ -174,3 +174,10 @@ class CodeForm(FlaskForm):
         required(_l("mã xác minh")), Regexp(r"^\s*\d{3}\s?\d{3}\s*$",
                                         message=_l("Mã xác minh gồm 6 chữ số.")),
         too_long(20)])
+
+
+class WorkMailForm(FlaskForm):
+    """The staff's choice of the periodic jobs' e-mails (docs/jobs.md)."""
+
+    reminders = BooleanField(_l("Thư nhắc việc mỗi ngày làm việc"))
+    digests = BooleanField(_l("Báo cáo giám sát hằng ngày"))

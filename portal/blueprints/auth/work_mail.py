@@ -6,19 +6,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import BooleanField
 
 from portal.blueprints.auth import bp
+from portal.blueprints.auth.forms import WorkMailForm
 from portal.core.frame import unit_of_work
 from portal.notifications import staff_mail
-
-
-class WorkMailForm(FlaskForm):
-    reminders = BooleanField(_l("Thư nhắc việc mỗi ngày làm việc"))
-    digests = BooleanField(_l("Báo cáo giám sát hằng ngày"))
 
 
 def work_mail_form() -> tuple[WorkMailForm, staff_mail.Choices] | None:
@@ -38,16 +31,13 @@ def _work_mail():
 @bp.post("/thu-cong-viec")
 @login_required
 def work_mail():
-    choices = staff_mail.choices_of(current_user)
-    if not choices.any:
+    if not staff_mail.choices_of(current_user).any:
         abort(404)
     form = WorkMailForm()
     if not form.validate_on_submit():  # only the CSRF token can fail
         abort(400)
     with unit_of_work():
-        staff_mail.choose(
-            current_user,
-            reminders=form.reminders.data if choices.may_get_reminders else None,
-            digests=form.digests.data if choices.may_get_digests else None)
+        staff_mail.choose(current_user, reminders=form.reminders.data,
+                          digests=form.digests.data)
     flash(_("Đã lưu lựa chọn nhận thư công việc."), "success")
     return redirect(url_for("auth.profile", _anchor="work-mail-title"), 303)

@@ -4,34 +4,20 @@ address and per code, and a failure reads exactly like an unknown code."""
 
 import re
 
-import factories
 import pytest
+from lookup_helpers import ID_NUMBER, PHONE, from_address, lookup_dossier
 
 from portal.dossiers.lookup import lookup_token
 from portal.dossiers.models import Dossier
 from portal.extensions import db
 
-PHONE, ID_NUMBER = "0905111222", "051095001234"
 CSRF_TOKEN = re.compile(r'(?<="X-CSRFToken": ")[^"]+|(?<=name="csrf_token" value=")[^"]+')
 
 
 @pytest.fixture
 def code(app) -> str:
-    with app.app_context():
-        justice = factories.agency("STP", "Sở Tư pháp")
-        version = factories.published_procedure(justice,
-                                                name="Cấp Phiếu lý lịch tư pháp cho công dân")
-        dossier = factories.submitted_dossier(version)
-        dossier.applicant_phone, dossier.applicant_id_number = PHONE, ID_NUMBER
-        dossier.applicant_name = "Nguyễn Văn Bình"
-        db.session.commit()
-        return dossier.code
+    return lookup_dossier(app)
 
-
-def from_address(app, address: str):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
 
 
 def shown(response) -> bool:

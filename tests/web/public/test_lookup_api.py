@@ -4,37 +4,21 @@ same minimal data — and its errors are JSON with Vietnamese messages."""
 
 from datetime import datetime
 
-import factories
 import pytest
+from lookup_helpers import ID_NUMBER, PHONE, from_address, lookup_dossier
 
 from portal.calendar import VN_TZ
 from portal.dossiers.lookup import lookup_token
 from portal.dossiers.models import Dossier
 from portal.extensions import db
 
-PHONE, ID_NUMBER = "0905111222", "051095001234"
 API = "/api/v1/tra-cuu"
 
 
 @pytest.fixture
 def code(app) -> str:
-    with app.app_context():
-        justice = factories.agency("STP", "Sở Tư pháp")
-        version = factories.published_procedure(justice,
-                                                name="Cấp Phiếu lý lịch tư pháp cho công dân")
-        dossier = factories.submitted_dossier(version)
-        dossier.applicant_phone, dossier.applicant_id_number = PHONE, ID_NUMBER
-        dossier.applicant_name = "Nguyễn Văn Bình"
-        dossier.applicant_email = "binh@example.vn"
-        dossier.applicant_address = "12 Trần Hưng Đạo"
-        db.session.commit()
-        return dossier.code
+    return lookup_dossier(app)
 
-
-def from_address(app, address: str):
-    client = app.test_client()
-    client.environ_base["REMOTE_ADDR"] = address
-    return client
 
 
 def test_the_code_and_the_digits_give_the_pages_data_and_nothing_personal(client, code):
