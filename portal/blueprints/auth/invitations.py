@@ -3,6 +3,8 @@ person opens the mailed link, creates an account or signs in, and joins."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -62,6 +64,21 @@ def _flash_throttled(refusal: throttle.Throttled) -> None:
             n=refusal.decision.retry_after_minutes), "error")
 
 
+def _managed(organisation_id: int, change: Callable[[], str]):
+    """One change to an organisation's invitations in its own unit of work: the message
+    ``change`` returns once it is committed, else the refusal; back to the members."""
+    try:
+        with unit_of_work():
+            done = change()
+    except throttle.Throttled as refusal:
+        _flash_throttled(refusal)
+    except ops.AccountError as error:
+        flash(str(error), "error")
+    else:
+        flash(done, "success")
+    return _profile(organisation_id)
+
+
 @bp.post("/to-chuc/<int:organisation_id>/loi-moi")
 @login_required
 def invite_member(organisation_id: int):
@@ -71,19 +88,14 @@ def invite_member(organisation_id: int):
         for error in [e for errors in form.errors.values() for e in errors]:
             flash(error, "error")
         return _profile(organisation_id)
-    try:
-        with unit_of_work():
-            invitation, token = invitations.invite(organisation, form.email.data,
-                                                   current_user, utcnow())
-            _mail(invitation, token)
-    except throttle.Throttled as refusal:
-        _flash_throttled(refusal)
-    except ops.AccountError as error:
-        flash(str(error), "error")
-    else:
-        flash(_("Đã gửi lời mời tới %(email)s. Đường dẫn trong thư có hiệu lực %(days)s ngày.",
-                email=invitation.email, days=invitations.VALID_FOR.days), "success")
-    return _profile(organisation_id)
+
+    def invite() -> str:
+        invitation, token = invitations.invite(organisation, form.email.data, current_user,
+                                               utcnow())
+        _mail(invitation, token)
+        return _("Đã gửi lời mời tới %(email)s. Đường dẫn trong thư có hiệu lực %(days)s ngày.",
+                 email=invitation.email, days=invitations.VALID_FOR.days)
+    return _managed(organisation_id, invite)
 
 
 def _own_invitation(organisation_id: int, invitation_id: int):
@@ -99,34 +111,27 @@ def _own_invitation(organisation_id: int, invitation_id: int):
 @login_required
 def resend_invitation(organisation_id: int, invitation_id: int):
     invitation = _own_invitation(organisation_id, invitation_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            with unit_of_work():
-                token = invitations.resend(invitation, utcnow())
-                _mail(invitation, token)
-        except throttle.Throttled as refusal:
-            _flash_throttled(refusal)
-        except ops.AccountError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Đã gửi lại lời mời tới %(email)s; đường dẫn trong thư trước không còn "
-                    "dùng được.", email=invitation.email), "success")
-    return _profile(organisation_id)
+    if not EmptyForm().validate_on_submit():
+        return _profile(organisation_id)
+
+    def resend() -> str:
+        _mail(invitation, invitations.resend(invitation, utcnow()))
+        return _("Đã gửi lại lời mời tới %(email)s; đường dẫn trong thư trước không còn "
+                 "dùng được.", email=invitation.email)
+    return _managed(organisation_id, resend)
 
 
 @bp.post("/to-chuc/<int:organisation_id>/loi-moi/<int:invitation_id>/thu-hoi")
 @login_required
 def revoke_invitation(organisation_id: int, invitation_id: int):
     invitation = _own_invitation(organisation_id, invitation_id)
-    if EmptyForm().validate_on_submit():
-        try:
-            with unit_of_work():
-                invitations.revoke(invitation, utcnow())
-        except ops.AccountError as error:
-            flash(str(error), "error")
-        else:
-            flash(_("Đã thu hồi lời mời gửi tới %(email)s.", email=invitation.email), "success")
-    return _profile(organisation_id)
+    if not EmptyForm().validate_on_submit():
+        return _profile(organisation_id)
+
+    def revoke() -> str:
+        invitations.revoke(invitation, utcnow())
+        return _("Đã thu hồi lời mời gửi tới %(email)s.", email=invitation.email)
+    return _managed(organisation_id, revoke)
 
 
 def _unusable(problem: invitations.Problem):
