@@ -39,6 +39,7 @@ from portal.dossiers.files import (
     read_head,
     safe_filename,
 )
+from portal.dossiers.states import DossierState
 from portal.extensions import db
 from portal.storage import Storage, StorageError, TooLarge
 
@@ -235,6 +236,14 @@ def current(dossier) -> Obligation | None:
     """The dossier's latest obligation (open, or the last one paid)."""
     items = getattr(dossier, "obligations", None) or []
     return items[-1] if items else None
+
+
+def owed(dossier) -> bool:
+    """Whether the applicant has still to pay: the latest obligation is open and the dossier
+    waits for it (what the citizen's page puts first)."""
+    obligation = current(dossier)
+    return (obligation is not None and obligation.open
+            and dossier.state is DossierState.AWAITING_PAYMENT_OF_OBLIGATION)
 
 
 def file_of(dossier, file_id: int) -> ObligationFile | None:

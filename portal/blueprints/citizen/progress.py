@@ -69,6 +69,7 @@ def page_context(dossier: Dossier, **extra) -> dict:
         "message": None,
         # The financial obligation (issue 18): at the top while it is owed.
         "obligation": obligations.current(dossier),
+        "owes": obligations.owed(dossier),
         "clock": obligations.paused_clock(dossier, current_calendar()),
         "today": obligations.local_today(utcnow()),
     }
