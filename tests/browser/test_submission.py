@@ -113,6 +113,10 @@ def _pick_procedure(page: Page) -> None:
     page.get_by_label("Mức độ trực tuyến").select_option(label="Toàn trình")
     page.get_by_label("Tìm theo tên hoặc mã thủ tục").fill("ly lich tu phap")
     page.get_by_role("button", name="Tìm kiếm").click()
+    # The live search (htmx, debounced typing and the level's change) may still swap the
+    # results after the submitted search: a link clicked in a list being replaced goes
+    # nowhere. Let the page settle first.
+    page.wait_for_load_state("networkidle")
     page.locator("#results").get_by_role("link", name=PROCEDURE).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(PROCEDURE)
     rows = page.get_by_role("table", name="Thành phần hồ sơ").locator("tbody tr")
