@@ -49,7 +49,9 @@ def test_one_invitation_opened_by_many_at_once_makes_one_account(app):
     # One account and membership; the others: the refusal (422) or, if they came after the
     # winner's commit, the used link (410).
     assert statuses.count(303) == 1, statuses
-    assert set(statuses) <= {303, 410, 422}, statuses
+    # 200: the sign-in page, for one that read the invitation before the winner's commit and
+    # the new account after it (SQLite reads outside a transaction); it creates nothing.
+    assert set(statuses) <= {200, 303, 410, 422}, statuses
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(User.id)).where(
             User.email == "moi@example.vn")) == 1
