@@ -141,6 +141,9 @@ def open_panel(page: Page, action: str) -> Locator:
     # The journeys keep a page per person in one browser: the focus checked below belongs to
     # the page in front (headless Chromium gives it to one page at a time).
     page.bring_to_front()
+    # htmx binds the workspace's forms once the page has loaded (its script is deferred): a
+    # button pressed before that posts the plain form, and the answer is a page, not a swap.
+    page.wait_for_load_state("load")
     # The rare actions are grouped under "Thao tác khác" (a <details>): open it first.
     group = page.locator("details.more-actions", has=page.locator(
         f"form.action-{action}, #action-{action}"))
