@@ -102,6 +102,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.admin import bp as admin_bp
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.citizen import bp as citizen_bp
+    from portal.blueprints.complaints import bp as complaints_bp
+    from portal.blueprints.complaints import staff_bp as complaints_staff_bp
     from portal.blueprints.public import bp as public_bp
     from portal.blueprints.staff import bp as staff_bp
     from portal.blueprints.stats import bp as stats_bp
@@ -112,6 +114,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizen_bp, url_prefix="/ho-so")
     app.register_blueprint(staff_bp, url_prefix="/can-bo")
     app.register_blueprint(stats_bp, url_prefix="/thong-ke")
+    app.register_blueprint(complaints_bp)
+    app.register_blueprint(complaints_staff_bp, url_prefix="/can-bo/phan-anh")
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -100,6 +100,10 @@ class Config:
     # Public lookup: failed lookups per client address per 15 minutes and per code per hour.
     lookup_max_failures_per_address: int = 20
     lookup_max_failures_per_code: int = 10
+    # Feedback and complaints (docs/feedback.md): the agency answers within this many working
+    # days of receipt; one client address sends at most this many items an hour.
+    feedback_answer_days: int = 10
+    feedback_max_per_address: int = 5
     totp_issuer: str = "HCC Quang Ngai"
     # Server-side sessions (accounts.user_sessions): a login not remembered ends after this
     # long without a request; "remember me" (citizens only) lasts this many days from login.
@@ -179,6 +183,10 @@ class Config:
                           ("centre_email", "CENTRE_EMAIL"), ("centre_hours", "CENTRE_HOURS")):
             if env.get(name, "").strip():
                 values[key] = env[name].strip()
+        for key, name in (("feedback_answer_days", "FEEDBACK_ANSWER_DAYS"),
+                          ("feedback_max_per_address", "FEEDBACK_MAX_PER_ADDRESS")):
+            if env.get(name, "").strip():
+                values[key] = int(_number(env[name], name))
         proxies = env.get("PROXY_COUNT", "").strip()
         if proxies:
             if not proxies.isdigit():
@@ -231,7 +239,8 @@ class Config:
                             "proxies in front of the app that append to X-Forwarded-For")
         limits = ("login_max_failures", "login_window_minutes", "login_address_max_failures",
                   "reset_max_per_account", "reset_max_per_address",
-                  "lookup_max_failures_per_address", "lookup_max_failures_per_code")
+                  "lookup_max_failures_per_address", "lookup_max_failures_per_code",
+                  "feedback_answer_days", "feedback_max_per_address")
         problems += [f"{name} must be at least 1" for name in limits if getattr(self, name) < 1]
         if not (0 < self.storage_connect_timeout <= 300 and 0 < self.storage_read_timeout <= 300):
             problems.append("STORAGE_CONNECT_TIMEOUT and STORAGE_READ_TIMEOUT must be "

@@ -56,16 +56,22 @@ _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 class UploadPolicy:
     authorise: Callable[..., object]
     stage: bool = False
+    anonymous: bool = False
 
 
-def accepts_files(authorise: Callable[..., object], *, stage: bool = False):
+def accepts_files(authorise: Callable[..., object], *, stage: bool = False,
+                  anonymous: bool = False):
     """Declare a view that reads files. ``authorise`` takes the view's URL arguments and
     aborts (403/404) unless the logged-in user may send files there; it runs before the body
     is read (the view checks again as usual). ``stage``: file parts go into the store as they
-    arrive (the dossier routes), instead of werkzeug's temporary files."""
+    arrive (the dossier routes), instead of werkzeug's temporary files. ``anonymous``: a
+    public form (feedback, issue 16) that visitors who are not signed in may send files
+    with; ``authorise`` then applies its own limits (a rate limit) and the CSRF token is
+    checked as everywhere."""
 
     def mark(view: Callable[..., Any]) -> Callable[..., Any]:
-        view.upload_policy = UploadPolicy(authorise, stage)  # type: ignore[attr-defined]
+        view.upload_policy = UploadPolicy(authorise, stage,  # type: ignore[attr-defined]
+                                          anonymous)
         return view
 
     return mark
@@ -97,7 +103,7 @@ def _guard() -> None:
         return
     if request.method in _SAFE_METHODS and not multipart:
         return
-    if not current_user.is_authenticated:
+    if not current_user.is_authenticated and not policy.anonymous:
         abort(401)
     policy.authorise(**(request.view_args or {}))
     if not current_app.config.get("WTF_CSRF_ENABLED", True):
