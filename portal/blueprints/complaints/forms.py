@@ -6,7 +6,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import Optional
 
 from portal.blueprints.forms import email_field, phone_field, required, valid_email
@@ -19,7 +26,7 @@ HONEYPOT = "website"
 
 class SubmitForm(FlaskForm):
     topic = RadioField(_l("Nội dung phản ánh, kiến nghị về"),
-                       choices=[(t.value, t.label) for t in FeedbackTopic],
+                       choices=[SelectChoice(t.value, _l(t.label)) for t in FeedbackTopic],
                        validators=[required(_l("nội dung phản ánh thuộc loại nào"))])
     text = TextAreaField(_l("Nội dung phản ánh, kiến nghị"), filters=[stripped],
                          validators=[required(_l("nội dung phản ánh, kiến nghị")),
@@ -48,7 +55,7 @@ class RecordForm(SubmitForm):
     """An item received at the counter or on the hotline, typed in by the staff."""
 
     channel = RadioField(_l("Tiếp nhận qua"),
-                         choices=[(c.value, c.label) for c in FeedbackChannel
+                         choices=[SelectChoice(c.value, _l(c.label)) for c in FeedbackChannel
                                   if c is not FeedbackChannel.ONLINE],
                          default=FeedbackChannel.COUNTER.value,
                          validators=[required(_l("kênh tiếp nhận"))])
@@ -90,5 +97,6 @@ class SettleForm(FlaskForm):
     ma = HiddenField(validators=[too_long(20)])
     t = HiddenField(validators=[too_long(64)])
     settled = RadioField(_l("Trả lời này đã giải quyết được vấn đề của bạn chưa?"),
-                         choices=[("yes", _l("Đã giải quyết")), ("no", _l("Chưa giải quyết"))],
+                         choices=[SelectChoice("yes", _l("Đã giải quyết")),
+                                  SelectChoice("no", _l("Chưa giải quyết"))],
                          validators=[required(_l("ý kiến của bạn"))])

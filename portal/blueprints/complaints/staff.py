@@ -10,6 +10,7 @@ from datetime import date
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.blueprints.complaints import staff_bp as bp
 from portal.blueprints.complaints.forms import AnswerForm, PublishForm, RecordForm, RouteForm
@@ -113,9 +114,13 @@ def record():
                             ghi_nhan=item.reference), 303)
 
 
+def _agency_choices() -> list[SelectChoice]:
+    return [SelectChoice(a.id, a.name) for a in active_agencies()]
+
+
 def _forms(item: Feedback) -> dict:
     route = RouteForm(formdata=None, agency=item.agency_id)
-    route.agency.choices = [(a.id, a.name) for a in active_agencies()]
+    route.agency.choices = _agency_choices()
     publish = PublishForm(formdata=None,
                           public_text=item.public_text or ops.scrub(item.text,
                                                                     ops.personal_names(item)),
@@ -147,7 +152,7 @@ def route(feedback_id: int):
     if not queries.may_route(current_user, item):
         abort(403)
     form = RouteForm()
-    form.agency.choices = [(a.id, a.name) for a in active_agencies()]
+    form.agency.choices = _agency_choices()
     if not form.validate():
         return _item_page(item, 422, route=form)
     agency = next(a for a in active_agencies() if a.id == form.agency.data)

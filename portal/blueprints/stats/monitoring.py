@@ -10,12 +10,14 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
+from portal.accounts import policy
 from portal.blueprints.stats import bp
 from portal.calendar.overrides import current_calendar
 from portal.core.htmx import render_page_or_partial
 from portal.core.models import utcnow
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number
+from portal.feedback.complaints.queries import overdue_count
 from portal.stats import access
 from portal.stats import monitoring as mon
 from portal.stats.monitoring import Watch
@@ -66,12 +68,20 @@ def _context(readable, chosen, scope, args) -> dict:
                 inter_agency_days=mon.INTER_AGENCY_MIN_DAYS)
 
 
+def _feedback_overdue(chosen, scope) -> int:
+    """Feedback unanswered past its due time (issue 16): every item for the supervisor's
+    whole board (the unrouted ones too), else the agencies shown."""
+    every = chosen is None and policy.is_supervisor(current_user)
+    return overdue_count(None if every else list(scope.agency_ids), scope.now)
+
+
 @bp.get("/giam-sat")
 def monitoring():
     readable, chosen, shown, scope, args = _scope()
     board = mon.board(scope, shown, BOARD_ROWS)
     return render_page_or_partial("stats/monitoring.html", "stats/_monitoring_board.html",
-                                  board=board, **_context(readable, chosen, scope, args))
+                                  board=board, feedback_overdue=_feedback_overdue(chosen, scope),
+                                  **_context(readable, chosen, scope, args))
 
 
 @bp.get("/giam-sat/<slug>")
