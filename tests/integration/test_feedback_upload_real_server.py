@@ -1,0 +1,85 @@
+"""Feedback sent with an attachment over a real socket (issue 16), by a visitor who is not
+signed in: werkzeug's own server (``servers.serving``, serving the session ``app``, SQLite
+and PostgreSQL) receives a multipart body as Chromium sends it — the file name in raw UTF-8
+with Vietnamese letters, the session cookie of the form's page and the CSRF token read from
+it, the token before the file (the upload guard checks it there, core/uploads.py)."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import uuid
+from urllib.parse import urlsplit
+
+import factories
+import pytest
+from sample_files import small_pdf
+from servers import serving
+
+from portal.extensions import db
+from portal.feedback.complaints.models import Feedback, FeedbackFile
+
+NAME = "Biên nhận hồ sơ – ảnh chụp.pdf"
+HANG = 60  # a socket read that never ends fails the test instead of blocking the suite
+
+
+@pytest.fixture
+def agency(app) -> None:
+    with app.app_context():
+        factories.agency("STNMT", "Sở Tài nguyên và Môi trường")
+        db.session.commit()
+
+
+def _request(base: str, method: str, path: str, cookie: str = "", body: bytes = b"",
+             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HANG)
+    connection.request(method, path, body=body or None,
+                       headers={**({"Cookie": cookie} if cookie else {}), **(headers or {})})
+    response = connection.getresponse()
+    response.data = response.read()
+    connection.close()
+    return response
+
+
+def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
+    """The body as Chromium builds it: the file name in raw UTF-8."""
+    boundary = "----portal" + uuid.uuid4().hex
+    out = b""
+    for name, value in fields.items():
+        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                f"{value}\r\n").encode()
+    out += (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode()
+    out += content + f"\r\n--{boundary}--\r\n".encode()
+    return out, f"multipart/form-data; boundary={boundary}"
+
+
+def test_feedback_with_a_vietnamese_file_name_through_a_real_server(app, agency):
+    with serving(app, "feedback-upload-server") as base:
+        page = _request(base, "GET", "/phan-anh/gui")
+        assert page.status == 200
+        cookie = page.getheader("Set-Cookie").split(";")[0]
+        token = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"',
+                          page.data).group(1).decode()
+        body, content_type = _multipart({
+            "csrf_token": token, "topic": "paperwork", "text": "Giấy hẹn ghi sai ngày.",
+            "dossier_code": "", "contact_name": "Phạm Thị Lan", "contact_phone": "",
+            "contact_email": "lan@example.vn", "website": ""}, NAME, small_pdf())
+        answer = _request(base, "POST", "/phan-anh/gui", cookie, body,
+                          {"Content-Type": content_type})
+        assert answer.status == 303, answer.data[:800]
+        cookie = answer.getheader("Set-Cookie").split(";")[0]  # the session holds the reference
+        confirmation = _request(base, "GET", "/phan-anh/da-gui", cookie)
+        reference = re.search(rb"PA\d{6}-[A-Z0-9]{6}", confirmation.data).group(0).decode()
+        # Without the token the guard refuses the body before the file is read.
+        body, content_type = _multipart({"topic": "other"}, NAME, small_pdf())
+        refused = _request(base, "POST", "/phan-anh/gui", cookie, body,
+                           {"Content-Type": content_type})
+        assert refused.status == 400
+    with app.app_context():
+        item = db.session.scalar(db.select(Feedback).where(Feedback.reference == reference))
+        files = db.session.scalars(db.select(FeedbackFile)).all()
+        assert [(f.feedback_id, f.original_name, f.content_type) for f in files] == [
+            (item.id, NAME, "application/pdf")]
+        assert app.extensions["storage"].exists(files[0].storage_key)
