@@ -169,8 +169,10 @@ def answer(feedback_id: int):
     form = AnswerForm()
     if not form.validate():
         return _item_page(item, 422, answer=form)
-    link = url_for("complaints.lookup", ma=item.reference, _external=True,
-                   t=ops.lookup_token(item.reference, current_app.config["SECRET_KEY"]))
+    # The public address (BASE_URL), as every link sent by e-mail: not the staff's host.
+    link = current_app.config["PORTAL"].base_url.rstrip("/") + url_for(
+        "complaints.lookup", ma=item.reference,
+        t=ops.lookup_token(item.reference, current_app.config["SECRET_KEY"]))
     try:
         with unit_of_work():
             ops.answer(item, form.answer.data, current_user, utcnow(), link=link)
