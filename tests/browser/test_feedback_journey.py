@@ -65,7 +65,8 @@ def test_feedback_sent_routed_answered_published_and_found(backend, people, new_
     supervisor.goto("/thong-ke/giam-sat")
     expect(supervisor.locator(".feedback-overdue")).to_contain_text(
         "Không có phản ánh nào quá hạn trả lời.")
-    supervisor.goto("/can-bo/phan-anh/")
+    supervisor.locator(".monitoring-feedback").get_by_role(
+        "link", name="Danh sách phản ánh, kiến nghị").click()
     supervisor.get_by_role("link", name=reference).click()
     expect(supervisor.locator(".feedback-state")).to_have_text("Mới tiếp nhận")
     if check:
