@@ -22,7 +22,7 @@ from portal.catalog.models import (
 )
 from portal.core.throttle import Throttle
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
-from portal.feedback.complaints.models import Feedback, FeedbackFile
+from portal.feedback.complaints.models import Complaint, ComplaintFile
 from portal.notifications.inbox import Notification
 from portal.notifications.jobs_models import (
     JobRun,
@@ -51,5 +51,5 @@ __all__ = [
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
     "Obligation", "ObligationFile",
-    "Feedback", "FeedbackFile",
+    "Complaint", "ComplaintFile",
 ]

@@ -17,7 +17,7 @@ from sample_files import small_pdf
 from servers import serving
 
 from portal.extensions import db
-from portal.feedback.complaints.models import Feedback, FeedbackFile
+from portal.feedback.complaints.models import Complaint, ComplaintFile
 
 NAME = "Biên nhận hồ sơ – ảnh chụp.pdf"
 HANG = 60  # a socket read that never ends fails the test instead of blocking the suite
@@ -78,8 +78,8 @@ def test_feedback_with_a_vietnamese_file_name_through_a_real_server(app, agency)
                            {"Content-Type": content_type})
         assert refused.status == 400
     with app.app_context():
-        item = db.session.scalar(db.select(Feedback).where(Feedback.reference == reference))
-        files = db.session.scalars(db.select(FeedbackFile)).all()
-        assert [(f.feedback_id, f.original_name, f.content_type) for f in files] == [
+        item = db.session.scalar(db.select(Complaint).where(Complaint.reference == reference))
+        files = db.session.scalars(db.select(ComplaintFile)).all()
+        assert [(f.complaint_id, f.original_name, f.content_type) for f in files] == [
             (item.id, NAME, "application/pdf")]
         assert app.extensions["storage"].exists(files[0].storage_key)

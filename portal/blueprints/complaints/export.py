@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 
 from portal.core import spreadsheet
 from portal.core.http import content_disposition
-from portal.feedback.complaints.models import FeedbackState, Timeliness
+from portal.feedback.complaints.models import ComplaintState, Timeliness
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -18,13 +18,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _sheet(book, title: str, rows, first: str, heading: str) -> None:
     sheet = book.create_sheet(title)
     spreadsheet.put(sheet, 1, 1, heading)
-    titles = [first, _("Tổng số"), *[_(s.label) for s in FeedbackState],
+    titles = [first, _("Tổng số"), *[_(s.label) for s in ComplaintState],
               *[_(t.label) for t in Timeliness]]
     for column, text in enumerate(titles, start=1):
         spreadsheet.put(sheet, 3, column, text)
     for number, row in enumerate(rows, start=4):
         label = _(row.label) if row.label else _("Chưa chuyển cơ quan")
-        values = [label, row.total, *[row.states[s] for s in FeedbackState],
+        values = [label, row.total, *[row.states[s] for s in ComplaintState],
                   *[row.timeliness[t] for t in Timeliness]]
         for column, value in enumerate(values, start=1):
             spreadsheet.put(sheet, number, column, value)

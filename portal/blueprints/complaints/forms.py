@@ -18,7 +18,7 @@ from wtforms.validators import Optional
 
 from portal.blueprints.forms import email_field, phone_field, required, valid_email
 from portal.core.forms import fits, stripped, too_long
-from portal.feedback.complaints.models import Feedback, FeedbackChannel, FeedbackTopic
+from portal.feedback.complaints.models import Complaint, ComplaintChannel, ComplaintTopic
 from portal.feedback.complaints.operations import MAX_TEXT
 
 HONEYPOT = "website"
@@ -26,7 +26,7 @@ HONEYPOT = "website"
 
 class SubmitForm(FlaskForm):
     topic = RadioField(_l("Nội dung phản ánh, kiến nghị về"),
-                       choices=[SelectChoice(t.value, _l(t.label)) for t in FeedbackTopic],
+                       choices=[SelectChoice(t.value, _l(t.label)) for t in ComplaintTopic],
                        validators=[required(_l("nội dung phản ánh thuộc loại nào"))])
     text = TextAreaField(_l("Nội dung phản ánh, kiến nghị"), filters=[stripped],
                          validators=[required(_l("nội dung phản ánh, kiến nghị")),
@@ -35,8 +35,8 @@ class SubmitForm(FlaskForm):
                                validators=[Optional(), too_long(40)])
     contact_name = StringField(_l("Họ và tên"), filters=[stripped],
                                validators=[required(_l("họ và tên")),
-                                           fits(Feedback.contact_name)])
-    contact_phone = phone_field(_l("Số điện thoại"), Feedback.contact_phone, Optional())
+                                           fits(Complaint.contact_name)])
+    contact_phone = phone_field(_l("Số điện thoại"), Complaint.contact_phone, Optional())
     contact_email = email_field(_l("E-mail"), Optional(), valid_email())
     # The honeypot: hidden from people by a CSS class (never an inline style: CSP), left
     # empty by them; a robot filling every field gives itself away.
@@ -55,9 +55,9 @@ class RecordForm(SubmitForm):
     """An item received at the counter or on the hotline, typed in by the staff."""
 
     channel = RadioField(_l("Tiếp nhận qua"),
-                         choices=[SelectChoice(c.value, _l(c.label)) for c in FeedbackChannel
-                                  if c is not FeedbackChannel.ONLINE],
-                         default=FeedbackChannel.COUNTER.value,
+                         choices=[SelectChoice(c.value, _l(c.label)) for c in ComplaintChannel
+                                  if c is not ComplaintChannel.ONLINE],
+                         default=ComplaintChannel.COUNTER.value,
                          validators=[required(_l("kênh tiếp nhận"))])
 
 
@@ -65,7 +65,7 @@ class RouteForm(FlaskForm):
     agency = SelectField(_l("Cơ quan chịu trách nhiệm xử lý"), coerce=int,
                          validators=[required(_l("cơ quan xử lý"))])
     note = StringField(_l("Ghi chú khi chuyển (không bắt buộc)"), filters=[stripped],
-                       validators=[fits(Feedback.routing_note)])
+                       validators=[fits(Complaint.routing_note)])
 
 
 class AnswerForm(FlaskForm):

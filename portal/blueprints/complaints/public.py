@@ -31,7 +31,7 @@ from portal.core.throttle import Throttled
 from portal.core.uploads import accepts_files
 from portal.feedback.complaints import operations as ops
 from portal.feedback.complaints import queries
-from portal.feedback.complaints.models import FeedbackChannel, FeedbackTopic
+from portal.feedback.complaints.models import ComplaintChannel, ComplaintTopic
 
 PUBLIC_PAGE_SIZE = 10
 SESSION_KEY = "feedback_reference"
@@ -63,8 +63,8 @@ def _page(form: SubmitForm, status: int = 200):
                            max_text=ops.MAX_TEXT), status
 
 
-def data_from(form: SubmitForm, channel: FeedbackChannel) -> ops.FeedbackData:
-    return ops.FeedbackData(topic=FeedbackTopic(form.topic.data), text=form.text.data,
+def data_from(form: SubmitForm, channel: ComplaintChannel) -> ops.ComplaintData:
+    return ops.ComplaintData(topic=ComplaintTopic(form.topic.data), text=form.text.data,
                             contact_name=form.contact_name.data,
                             contact_phone=form.contact_phone.data or "",
                             contact_email=form.contact_email.data or "",
@@ -119,14 +119,14 @@ def submit():
         return refusal
     try:
         with unit_of_work():
-            item = ops.submit(data_from(form, FeedbackChannel.ONLINE), now=utcnow(),
+            item = ops.submit(data_from(form, ComplaintChannel.ONLINE), now=utcnow(),
                               calendar=current_calendar(),
                               answer_days=_config().feedback_answer_days,
                               user=current_user if current_user.is_authenticated else None)
             for upload in uploads:
                 ops.attach(item, upload.stream, upload.filename,
                            current_app.extensions["storage"])
-    except ops.FeedbackError as error:
+    except ops.ComplaintError as error:
         return refused(error, form, lambda status: _page(form, status))
     session[SESSION_KEY] = item.reference
     return redirect(url_for("complaints.submitted"), 303)
@@ -190,7 +190,7 @@ def settle():
         try:
             with unit_of_work():
                 ops.record_settlement(item, form.settled.data == "yes", utcnow())
-        except ops.FeedbackError:
+        except ops.ComplaintError:
             abort(409)
     return redirect(url_for("complaints.lookup", ma=reference, t=form.t.data), 303)
 

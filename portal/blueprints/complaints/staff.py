@@ -27,10 +27,10 @@ from portal.dossiers.files import name_for_type
 from portal.feedback.complaints import operations as ops
 from portal.feedback.complaints import queries
 from portal.feedback.complaints.models import (
-    Feedback,
-    FeedbackChannel,
-    FeedbackState,
-    FeedbackTopic,
+    Complaint,
+    ComplaintChannel,
+    ComplaintState,
+    ComplaintTopic,
     Timeliness,
 )
 from portal.stats.figures import Period
@@ -60,7 +60,7 @@ def _period() -> Period:
 
 def _filter() -> tuple[queries.StaffFilter, dict]:
     wanted = queries.StaffFilter(
-        state=_enum_arg("trang_thai", FeedbackState), topic=_enum_arg("chu_de", FeedbackTopic),
+        state=_enum_arg("trang_thai", ComplaintState), topic=_enum_arg("chu_de", ComplaintTopic),
         timeliness=_enum_arg("thoi_han", Timeliness),
         agency_id=parse_int(request.args.get("co_quan", "")),
         unrouted=request.args.get("chua_chuyen") == "1",
@@ -70,7 +70,7 @@ def _filter() -> tuple[queries.StaffFilter, dict]:
     return wanted, args
 
 
-def get_item_or_404(feedback_id: int) -> Feedback:
+def get_item_or_404(feedback_id: int) -> Complaint:
     """The item if the reader may see it (the supervisor: any; officers: their agency's)."""
     item = queries.get_for_staff(feedback_id, current_user)
     if item is None:
@@ -85,7 +85,7 @@ def items():
                               page_number(request.args.get("page")), LIST_SIZE)
     return render_page_or_partial(
         "complaints/staff_list.html", "complaints/_staff_rows.html", page=page, args=args,
-        wanted=wanted, now=utcnow(), states=FeedbackState, topics=FeedbackTopic,
+        wanted=wanted, now=utcnow(), states=ComplaintState, topics=ComplaintTopic,
         timeliness=Timeliness, may_record=queries.may_record(current_user),
         may_read_figures=queries.may_read_figures(current_user))
 
@@ -104,11 +104,11 @@ def record():
         return _record_page(form, 422 if request.method == "POST" else 200)
     try:
         with unit_of_work():
-            item = ops.submit(data_from(form, FeedbackChannel(form.channel.data)),
+            item = ops.submit(data_from(form, ComplaintChannel(form.channel.data)),
                               now=utcnow(), calendar=current_calendar(),
                               answer_days=current_app.config["PORTAL"].feedback_answer_days,
                               recorded_by=current_user)
-    except ops.FeedbackError as error:
+    except ops.ComplaintError as error:
         return refused(error, form, lambda status: _record_page(form, status))
     return redirect(url_for("complaints_staff.item", feedback_id=item.id,
                             ghi_nhan=item.reference), 303)
@@ -118,7 +118,7 @@ def _agency_choices() -> list[SelectChoice]:
     return [SelectChoice(a.id, a.name) for a in active_agencies()]
 
 
-def _forms(item: Feedback) -> dict:
+def _forms(item: Complaint) -> dict:
     route = RouteForm(formdata=None, agency=item.agency_id)
     route.agency.choices = _agency_choices()
     publish = PublishForm(formdata=None,
@@ -129,7 +129,7 @@ def _forms(item: Feedback) -> dict:
     return {"route": route, "answer": AnswerForm(formdata=None), "publish": publish}
 
 
-def _item_page(item: Feedback, status: int = 200, **forms):
+def _item_page(item: Complaint, status: int = 200, **forms):
     shown = {**_forms(item), **forms}
     now = utcnow()
     return render_template(
@@ -176,7 +176,7 @@ def answer(feedback_id: int):
     try:
         with unit_of_work():
             ops.answer(item, form.answer.data, current_user, utcnow(), link=link)
-    except ops.FeedbackError as error:
+    except ops.ComplaintError as error:
         return refused(error, form, lambda status: _item_page(item, status, answer=form))
     return redirect(url_for("complaints_staff.item", feedback_id=item.id), 303)
 
@@ -233,7 +233,7 @@ def _figures():
 def figures():
     period, figures = _figures()
     return render_template("complaints/figures.html", period=period, figures=figures,
-                           states=FeedbackState, timeliness=Timeliness,
+                           states=ComplaintState, timeliness=Timeliness,
                            period_args={"tu": period.start.isoformat(),
                                         "den": period.end.isoformat()})
 

@@ -12,7 +12,7 @@ from portal.core.models import LabelledEnum, UTCDateTime, str_enum, utcnow
 from portal.extensions import db
 
 
-class FeedbackTopic(LabelledEnum):
+class ComplaintTopic(LabelledEnum):
     """What the feedback is about: the short fixed list the form offers."""
 
     DELAY = "delay", N_("Chậm trễ giải quyết hồ sơ")
@@ -22,7 +22,7 @@ class FeedbackTopic(LabelledEnum):
     OTHER = "other", N_("Khác")
 
 
-class FeedbackChannel(LabelledEnum):
+class ComplaintChannel(LabelledEnum):
     """How it reached the centre: the website, in person at the counter, or the hotline."""
 
     ONLINE = "online", N_("Trực tuyến")
@@ -30,7 +30,7 @@ class FeedbackChannel(LabelledEnum):
     HOTLINE = "hotline", N_("Đường dây nóng")
 
 
-class FeedbackState(LabelledEnum):
+class ComplaintState(LabelledEnum):
     """new → routed (to the responsible agency) → answered (docs/feedback.md's diagram)."""
 
     NEW = "new", N_("Mới tiếp nhận")
@@ -47,26 +47,26 @@ class Timeliness(LabelledEnum):
     OVERDUE = "overdue", N_("Chưa trả lời, quá hạn")
 
 
-class Feedback(db.Model):
+class Complaint(db.Model):
     """One *phản ánh, kiến nghị*. The contact details are personal and shown only to the
     centre's and the agency's staff and to whoever proves them (the lookup); the public page
     shows only ``public_text`` / ``public_answer``, edited and scrubbed at publication."""
 
-    __tablename__ = "feedback"
+    __tablename__ = "complaint"
     __table_args__ = (
         CheckConstraint("contact_phone <> '' OR contact_email <> ''", name="contact_given"),
-        Index("ix_feedback_agency_state_due", "agency_id", "state", "due_at"),
-        Index("ix_feedback_received", "received_at"),
-        Index("ix_feedback_published", "published_at"),
+        Index("ix_complaint_agency_state_due", "agency_id", "state", "due_at"),
+        Index("ix_complaint_received", "received_at"),
+        Index("ix_complaint_published", "published_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    channel: Mapped[FeedbackChannel] = mapped_column(str_enum(FeedbackChannel,
-                                                              "feedback_channel"))
-    topic: Mapped[FeedbackTopic] = mapped_column(str_enum(FeedbackTopic, "feedback_topic"))
-    state: Mapped[FeedbackState] = mapped_column(str_enum(FeedbackState, "feedback_state"),
-                                                 default=FeedbackState.NEW)
+    channel: Mapped[ComplaintChannel] = mapped_column(str_enum(ComplaintChannel,
+                                                              "complaint_channel"))
+    topic: Mapped[ComplaintTopic] = mapped_column(str_enum(ComplaintTopic, "complaint_topic"))
+    state: Mapped[ComplaintState] = mapped_column(str_enum(ComplaintState, "complaint_state"),
+                                                 default=ComplaintState.NEW)
     text: Mapped[str] = mapped_column(Text)
     contact_name: Mapped[str] = mapped_column(String(200))
     contact_phone: Mapped[str] = mapped_column(String(20), default="")
@@ -97,8 +97,8 @@ class Feedback(db.Model):
 
     agency = relationship("Agency", lazy="joined")
     dossier = relationship("Dossier")
-    files: Mapped[list[FeedbackFile]] = relationship(
-        back_populates="feedback", cascade="all, delete-orphan", order_by="FeedbackFile.id")
+    files: Mapped[list[ComplaintFile]] = relationship(
+        back_populates="complaint", cascade="all, delete-orphan", order_by="ComplaintFile.id")
 
     def is_overdue(self, now: datetime) -> bool:
         return self.answered_at is None and now > self.due_at
@@ -113,14 +113,14 @@ class Feedback(db.Model):
         return self.published_at is not None
 
 
-class FeedbackFile(db.Model):
+class ComplaintFile(db.Model):
     """An attachment, checked like a dossier's files (type by content, size) and streamed to
     storage under ``feedback/<id>/<uuid>``."""
 
-    __tablename__ = "feedback_file"
+    __tablename__ = "complaint_file"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    feedback_id: Mapped[int] = mapped_column(ForeignKey("feedback.id", ondelete="CASCADE"),
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"),
                                              index=True)
     storage_key: Mapped[str] = mapped_column(String(300))
     original_name: Mapped[str] = mapped_column(String(255))
@@ -129,7 +129,7 @@ class FeedbackFile(db.Model):
     sha256: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    feedback: Mapped[Feedback] = relationship(back_populates="files")
+    complaint: Mapped[Complaint] = relationship(back_populates="files")
 
     @property
     def previewable(self) -> bool:

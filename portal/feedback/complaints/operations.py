@@ -38,11 +38,11 @@ from portal.dossiers.models import Dossier
 from portal.dossiers.queries import by_code
 from portal.extensions import db
 from portal.feedback.complaints.models import (
-    Feedback,
-    FeedbackChannel,
-    FeedbackFile,
-    FeedbackState,
-    FeedbackTopic,
+    Complaint,
+    ComplaintChannel,
+    ComplaintFile,
+    ComplaintState,
+    ComplaintTopic,
 )
 from portal.notifications import outbox
 from portal.storage import Storage, StorageError, TooLarge
@@ -55,19 +55,19 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 _REFERENCE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-class FeedbackError(Refusal):
+class ComplaintError(Refusal):
     """A refusal with a Vietnamese message (core.refusal)."""
 
 
 @dataclass
-class FeedbackData:
-    topic: FeedbackTopic
+class ComplaintData:
+    topic: ComplaintTopic
     text: str
     contact_name: str
     contact_phone: str = ""
     contact_email: str = ""
     dossier_code: str = ""
-    channel: FeedbackChannel = FeedbackChannel.ONLINE
+    channel: ComplaintChannel = ComplaintChannel.ONLINE
 
 
 def submission_policy(config: Any) -> throttle.Policy:
@@ -100,26 +100,26 @@ def _dossier(code: str) -> Dossier | None:
         return None
     found = by_code(code)
     if found is None:
-        raise FeedbackError(_l("Không có hồ sơ nào mang mã %(code)s. Vui lòng kiểm tra lại mã "
+        raise ComplaintError(_l("Không có hồ sơ nào mang mã %(code)s. Vui lòng kiểm tra lại mã "
                                "in trên giấy tiếp nhận, hoặc để trống.", code=code),
                             "dossier_code")
     return found
 
 
-def submit(data: FeedbackData, *, now: datetime, calendar: WorkCalendar, answer_days: int,
-           user=None, recorded_by=None) -> Feedback:
+def submit(data: ComplaintData, *, now: datetime, calendar: WorkCalendar, answer_days: int,
+           user=None, recorded_by=None) -> Complaint:
     """A new item, received now, due ``answer_days`` working days later. ``user``: the
     signed-in citizen who sent it; ``recorded_by``: the officer who typed it in (counter,
     hotline)."""
     if not (data.contact_phone or data.contact_email):
-        raise FeedbackError(_l("Vui lòng nhập số điện thoại hoặc e-mail để nhận trả lời."),
+        raise ComplaintError(_l("Vui lòng nhập số điện thoại hoặc e-mail để nhận trả lời."),
                             "contact_phone")
     if len(data.text) > MAX_TEXT:
-        raise FeedbackError(_l("Nội dung tối đa %(n)s ký tự.", n=MAX_TEXT), "text")
+        raise ComplaintError(_l("Nội dung tối đa %(n)s ký tự.", n=MAX_TEXT), "text")
     dossier = _dossier(data.dossier_code)
     deadline = answer_deadline(now, calendar, answer_days)
-    item = Feedback(reference=_reference(now), channel=data.channel, topic=data.topic,
-                    state=FeedbackState.NEW, text=data.text.strip(),
+    item = Complaint(reference=_reference(now), channel=data.channel, topic=data.topic,
+                    state=ComplaintState.NEW, text=data.text.strip(),
                     contact_name=data.contact_name.strip(), contact_phone=data.contact_phone,
                     contact_email=data.contact_email, dossier_id=dossier.id if dossier else None,
                     submitted_by_id=getattr(user, "id", None),
@@ -130,25 +130,25 @@ def submit(data: FeedbackData, *, now: datetime, calendar: WorkCalendar, answer_
     return item
 
 
-def attach(item: Feedback, stream: BinaryIO, filename: str, storage: Storage) -> FeedbackFile:
+def attach(item: Complaint, stream: BinaryIO, filename: str, storage: Storage) -> ComplaintFile:
     """Stream one attachment into storage (type from its content, as dossier files), then add
     its row. Object first, then the row: the request frame deletes the object if the commit
     fails."""
     name = safe_filename(filename)
     if len(item.files) >= MAX_FILES:
-        raise FeedbackError(_l("Chỉ được đính kèm tối đa %(n)s tệp.", n=MAX_FILES), "files")
-    too_big = FeedbackError(_l("Tệp “%(name)s” vượt quá dung lượng tối đa %(size)s cho mỗi tệp.",
+        raise ComplaintError(_l("Chỉ được đính kèm tối đa %(n)s tệp.", n=MAX_FILES), "files")
+    too_big = ComplaintError(_l("Tệp “%(name)s” vượt quá dung lượng tối đa %(size)s cho mỗi tệp.",
                                name=name, size=megabytes(MAX_FILE_BYTES)), "files")
     try:
         head = read_head(stream)
     except TooLarge:
         raise too_big from None
     if not head:
-        raise FeedbackError(_l("Tệp “%(name)s” rỗng (0 byte). Vui lòng chọn lại tệp.", name=name),
+        raise ComplaintError(_l("Tệp “%(name)s” rỗng (0 byte). Vui lòng chọn lại tệp.", name=name),
                             "files")
     content_type = detect_type(head, filename or "")
     if content_type is None:
-        raise FeedbackError(_l("Tệp “%(name)s” không đúng định dạng cho phép. Chỉ nhận tệp "
+        raise ComplaintError(_l("Tệp “%(name)s” không đúng định dạng cho phép. Chỉ nhận tệp "
                                "%(types)s.", name=name, types=allowed_labels()), "files")
     if len(head) > MAX_FILE_BYTES:
         raise too_big
@@ -160,41 +160,41 @@ def attach(item: Feedback, stream: BinaryIO, filename: str, storage: Storage) ->
         raise too_big from None
     except StorageError as exc:
         log.warning("feedback upload to %s failed: %s", key, exc)
-        raise FeedbackError(_l("Không lưu được tệp đính kèm lúc này. Vui lòng thử lại sau."),
+        raise ComplaintError(_l("Không lưu được tệp đính kèm lúc này. Vui lòng thử lại sau."),
                             "files") from exc
-    file = FeedbackFile(storage_key=key, original_name=name_for_type(name, content_type),
+    file = ComplaintFile(storage_key=key, original_name=name_for_type(name, content_type),
                         content_type=content_type, size=stored.size, sha256=stored.sha256)
     item.files.append(file)
     db.session.flush()
     return file
 
 
-def route(item: Feedback, agency: Agency, user, now: datetime, note: str = "") -> None:
+def route(item: Complaint, agency: Agency, user, now: datetime, note: str = "") -> None:
     """The supervisor sends the item to the agency responsible for it (again, while it is
     unanswered: a wrong agency can be corrected)."""
-    if item.state is FeedbackState.ANSWERED:
-        raise FeedbackError(_l("Phản ánh này đã được trả lời."))
+    if item.state is ComplaintState.ANSWERED:
+        raise ComplaintError(_l("Phản ánh này đã được trả lời."))
     item.agency_id, item.agency = agency.id, agency
-    item.state = FeedbackState.ROUTED
+    item.state = ComplaintState.ROUTED
     item.routed_at, item.routed_by_id, item.routing_note = now, user.id, note.strip()
     db.session.flush()
 
 
-def answer(item: Feedback, text: str, user, now: datetime, *, link: str) -> None:
+def answer(item: Complaint, text: str, user, now: datetime, *, link: str) -> None:
     """The agency's answer; the citizen is told at the contact they gave (the outbox: sent
     once this transaction commits), with ``link`` to read it and say whether it settled the
     matter."""
-    if item.state is not FeedbackState.ROUTED:
+    if item.state is not ComplaintState.ROUTED:
         raise Forbidden(_l("Phản ánh này không chờ cơ quan trả lời."))
     if not text.strip():
-        raise FeedbackError(_l("Vui lòng nhập nội dung trả lời."), "answer")
+        raise ComplaintError(_l("Vui lòng nhập nội dung trả lời."), "answer")
     item.answer, item.answered_at, item.answered_by_id = text.strip(), now, user.id
-    item.state = FeedbackState.ANSWERED
+    item.state = ComplaintState.ANSWERED
     _tell_citizen(item, link)
     db.session.flush()
 
 
-def _tell_citizen(item: Feedback, link: str) -> None:
+def _tell_citizen(item: Complaint, link: str) -> None:
     agency = item.agency.name if item.agency else ""
     if item.contact_email:
         body = (f"Kính gửi {item.contact_name},\n\n{agency} đã trả lời phản ánh, kiến nghị "
@@ -209,10 +209,10 @@ def _tell_citizen(item: Feedback, link: str) -> None:
                      dossier_id=item.dossier_id)
 
 
-def record_settlement(item: Feedback, settled: bool, now: datetime) -> None:
+def record_settlement(item: Complaint, settled: bool, now: datetime) -> None:
     """The citizen says whether the answer settled the matter (changeable: the last word)."""
-    if item.state is not FeedbackState.ANSWERED:
-        raise FeedbackError(_l("Phản ánh này chưa được trả lời."))
+    if item.state is not ComplaintState.ANSWERED:
+        raise ComplaintError(_l("Phản ánh này chưa được trả lời."))
     item.settled, item.settled_at = settled, now
     db.session.flush()
 
@@ -241,20 +241,20 @@ def scrub(text: str, names: list[str] = ()) -> str:
     return text
 
 
-def personal_names(item: Feedback) -> list[str]:
+def personal_names(item: Complaint) -> list[str]:
     names = [item.contact_name]
     if item.dossier is not None:
         names.append(item.dossier.applicant_name)
     return names
 
 
-def publish(item: Feedback, public_text: str, public_answer: str, user, now: datetime) -> None:
+def publish(item: Complaint, public_text: str, public_answer: str, user, now: datetime) -> None:
     """Publish an answered item with the edited texts, scrubbed again whatever the editor
     left in them: the public page never shows the personal data ``scrub`` knows."""
-    if item.state is not FeedbackState.ANSWERED:
-        raise FeedbackError(_l("Chỉ công khai được phản ánh đã có trả lời."))
+    if item.state is not ComplaintState.ANSWERED:
+        raise ComplaintError(_l("Chỉ công khai được phản ánh đã có trả lời."))
     if not public_text.strip() or not public_answer.strip():
-        raise FeedbackError(_l("Vui lòng nhập nội dung công khai và trả lời công khai."),
+        raise ComplaintError(_l("Vui lòng nhập nội dung công khai và trả lời công khai."),
                             "public_text")
     names = personal_names(item)
     item.public_text = scrub(public_text.strip(), names)
@@ -264,7 +264,7 @@ def publish(item: Feedback, public_text: str, public_answer: str, user, now: dat
     db.session.flush()
 
 
-def unpublish(item: Feedback) -> None:
+def unpublish(item: Complaint) -> None:
     item.published_at = item.published_by_id = None
     db.session.flush()
 
@@ -289,7 +289,7 @@ def _lookup_counter(address: str, config: Any) -> tuple[str, throttle.Policy]:
 
 
 def look_up(reference: str, *, contact: str = "", token: str = "", address: str,
-            config: Any, secret: str) -> Feedback | None:
+            config: Any, secret: str) -> Complaint | None:
     """The item when ``reference`` and its contact (phone or e-mail) or the signed link's
     ``token`` match, else None — an unknown reference reads the same. Failures count per
     client address (as the dossier lookup's); raises ``throttle.Throttled`` past the limit.

@@ -16,9 +16,9 @@ from portal.core.pagination import Page, paginate
 from portal.core.text import search_terms
 from portal.extensions import db
 from portal.feedback.complaints.models import (
-    Feedback,
-    FeedbackState,
-    FeedbackTopic,
+    Complaint,
+    ComplaintState,
+    ComplaintTopic,
     Timeliness,
 )
 
@@ -36,19 +36,19 @@ def may_record(user: Any) -> bool:
     return policy.is_supervisor(user) or bool(policy.counter_agency_ids(user))
 
 
-def may_route(user: Any, item: Feedback | None = None) -> bool:
+def may_route(user: Any, item: Complaint | None = None) -> bool:
     return policy.is_supervisor(user) and (item is None
-                                           or item.state is not FeedbackState.ANSWERED)
+                                           or item.state is not ComplaintState.ANSWERED)
 
 
-def may_answer(user: Any, item: Feedback) -> bool:
+def may_answer(user: Any, item: Complaint) -> bool:
     """The officers of the agency it was routed to, while it waits for them."""
-    return (item.state is FeedbackState.ROUTED
+    return (item.state is ComplaintState.ROUTED
             and item.agency_id in policy.served_agency_ids(user))
 
 
-def may_publish(user: Any, item: Feedback) -> bool:
-    return policy.is_supervisor(user) and item.state is FeedbackState.ANSWERED
+def may_publish(user: Any, item: Complaint) -> bool:
+    return policy.is_supervisor(user) and item.state is ComplaintState.ANSWERED
 
 
 def may_read_figures(user: Any) -> bool:
@@ -64,29 +64,29 @@ def _visible(user: Any):
     if policy.is_supervisor(user):
         return true()
     ids = policy.served_agency_ids(user)
-    return Feedback.agency_id.in_(ids) if ids else false()
+    return Complaint.agency_id.in_(ids) if ids else false()
 
 
-def get_for_staff(feedback_id: int, user: Any) -> Feedback | None:
-    return db.session.scalar(select(Feedback).where(Feedback.id == feedback_id,
+def get_for_staff(feedback_id: int, user: Any) -> Complaint | None:
+    return db.session.scalar(select(Complaint).where(Complaint.id == feedback_id,
                                                     _visible(user)))
 
 
-def get_own(feedback_id: int, user: Any) -> Feedback | None:
+def get_own(feedback_id: int, user: Any) -> Complaint | None:
     """A signed-in citizen's own item (the one they sent while signed in)."""
-    return db.session.scalar(select(Feedback).where(Feedback.id == feedback_id,
-                                                    Feedback.submitted_by_id == user.id))
+    return db.session.scalar(select(Complaint).where(Complaint.id == feedback_id,
+                                                    Complaint.submitted_by_id == user.id))
 
 
-def own_items(user: Any) -> list[Feedback]:
-    return list(db.session.scalars(select(Feedback).where(Feedback.submitted_by_id == user.id)
-                                   .order_by(Feedback.received_at.desc())))
+def own_items(user: Any) -> list[Complaint]:
+    return list(db.session.scalars(select(Complaint).where(Complaint.submitted_by_id == user.id)
+                                   .order_by(Complaint.received_at.desc())))
 
 
 @dataclass(frozen=True)
 class StaffFilter:
-    state: FeedbackState | None = None
-    topic: FeedbackTopic | None = None
+    state: ComplaintState | None = None
+    topic: ComplaintTopic | None = None
     agency_id: int | None = None
     timeliness: Timeliness | None = None
     start: datetime | None = None  # received in [start, end)
@@ -95,32 +95,32 @@ class StaffFilter:
 
 
 def _timeliness_condition(value: Timeliness, now: datetime):
-    answered = Feedback.answered_at.is_not(None)
+    answered = Complaint.answered_at.is_not(None)
     return {
-        Timeliness.ON_TIME: answered & (Feedback.answered_at <= Feedback.due_at),
-        Timeliness.LATE: answered & (Feedback.answered_at > Feedback.due_at),
-        Timeliness.OPEN: Feedback.answered_at.is_(None) & (Feedback.due_at >= now),
-        Timeliness.OVERDUE: Feedback.answered_at.is_(None) & (Feedback.due_at < now),
+        Timeliness.ON_TIME: answered & (Complaint.answered_at <= Complaint.due_at),
+        Timeliness.LATE: answered & (Complaint.answered_at > Complaint.due_at),
+        Timeliness.OPEN: Complaint.answered_at.is_(None) & (Complaint.due_at >= now),
+        Timeliness.OVERDUE: Complaint.answered_at.is_(None) & (Complaint.due_at < now),
     }[value]
 
 
 def staff_query(user: Any, wanted: StaffFilter, now: datetime) -> Select:
-    query = select(Feedback).where(_visible(user))
+    query = select(Complaint).where(_visible(user))
     if wanted.state is not None:
-        query = query.where(Feedback.state == wanted.state)
+        query = query.where(Complaint.state == wanted.state)
     if wanted.topic is not None:
-        query = query.where(Feedback.topic == wanted.topic)
+        query = query.where(Complaint.topic == wanted.topic)
     if wanted.agency_id is not None:
-        query = query.where(Feedback.agency_id == wanted.agency_id)
+        query = query.where(Complaint.agency_id == wanted.agency_id)
     if wanted.unrouted:
-        query = query.where(Feedback.agency_id.is_(None))
+        query = query.where(Complaint.agency_id.is_(None))
     if wanted.timeliness is not None:
         query = query.where(_timeliness_condition(wanted.timeliness, now))
     if wanted.start is not None:
-        query = query.where(Feedback.received_at >= wanted.start)
+        query = query.where(Complaint.received_at >= wanted.start)
     if wanted.end is not None:
-        query = query.where(Feedback.received_at < wanted.end)
-    return query.order_by(Feedback.due_at, Feedback.id)
+        query = query.where(Complaint.received_at < wanted.end)
+    return query.order_by(Complaint.due_at, Complaint.id)
 
 
 def staff_page(user: Any, wanted: StaffFilter, now: datetime, number: int, size: int) -> Page:
@@ -130,21 +130,21 @@ def staff_page(user: Any, wanted: StaffFilter, now: datetime, number: int, size:
 def overdue_count(agency_ids: list[int] | None, now: datetime) -> int:
     """Unanswered items past their due time, for the monitoring dashboard: of these
     agencies (None: every item, the unrouted ones included)."""
-    query = select(func.count(Feedback.id)).where(
+    query = select(func.count(Complaint.id)).where(
         _timeliness_condition(Timeliness.OVERDUE, now))
     if agency_ids is not None:
-        query = query.where(Feedback.agency_id.in_(agency_ids))
+        query = query.where(Complaint.agency_id.in_(agency_ids))
     return db.session.scalar(query) or 0
 
 
-def by_reference(reference: str) -> Feedback | None:
+def by_reference(reference: str) -> Complaint | None:
     reference = (reference or "").strip().upper()[:20]
     if not reference:
         return None
-    return db.session.scalar(select(Feedback).where(Feedback.reference == reference))
+    return db.session.scalar(select(Complaint).where(Complaint.reference == reference))
 
 
-def contact_matches(item: Feedback, contact: str) -> bool:
+def contact_matches(item: Complaint, contact: str) -> bool:
     """The phone (any spelling, see core.phones) or the e-mail given with the item."""
     from portal.core.phones import canonical_phone
 
@@ -158,10 +158,10 @@ def contact_matches(item: Feedback, contact: str) -> bool:
 
 def public_page(q: str, number: int, size: int) -> Page:
     """Published items, newest first; every word of ``q`` found, accents or not."""
-    query = select(Feedback).where(Feedback.published_at.is_not(None))
+    query = select(Complaint).where(Complaint.published_at.is_not(None))
     for term in search_terms(q):
-        query = query.where(Feedback.search_text.like(f"%{term}%"))
-    return paginate(query.order_by(Feedback.published_at.desc(), Feedback.id.desc()),
+        query = query.where(Complaint.search_text.like(f"%{term}%"))
+    return paginate(query.order_by(Complaint.published_at.desc(), Complaint.id.desc()),
                     number, size)
 
 
@@ -178,7 +178,7 @@ class FigureRow:
     states: Counter = field(default_factory=Counter)
     timeliness: Counter = field(default_factory=Counter)
 
-    def add(self, state: FeedbackState, timely: Timeliness, n: int) -> None:
+    def add(self, state: ComplaintState, timely: Timeliness, n: int) -> None:
         self.total += n
         self.states[state] += n
         self.timeliness[timely] += n
@@ -196,22 +196,22 @@ def figures(start: datetime, end: datetime, agencies: list, agency_ids: set[int]
     """Items received in [start, end) by agency (``None`` for those not routed yet, shown to
     the supervisor only) and by topic, each by state and timeliness. One aggregate query."""
     timely = case(*[(_timeliness_condition(t, now), t.value) for t in Timeliness])
-    query = (select(Feedback.agency_id, Feedback.topic, Feedback.state, timely.label("timely"),
-                    func.count(Feedback.id))
-             .where(Feedback.received_at >= start, Feedback.received_at < end)
-             .group_by(Feedback.agency_id, Feedback.topic, Feedback.state, timely))
+    query = (select(Complaint.agency_id, Complaint.topic, Complaint.state, timely.label("timely"),
+                    func.count(Complaint.id))
+             .where(Complaint.received_at >= start, Complaint.received_at < end)
+             .group_by(Complaint.agency_id, Complaint.topic, Complaint.state, timely))
     if agency_ids is not None:
-        query = query.where(Feedback.agency_id.in_(agency_ids))
+        query = query.where(Complaint.agency_id.in_(agency_ids))
     rows = {a.id: FigureRow(a.id, a.name) for a in agencies}
     unrouted = FigureRow(None, "")
-    topics = {t: FigureRow(t, t.label) for t in FeedbackTopic}
+    topics = {t: FigureRow(t, t.label) for t in ComplaintTopic}
     total = FigureRow(None, "")
     for agency_id, topic, state, timely_value, n in db.session.execute(query):
         timeliness = Timeliness(timely_value)
         target = rows.get(agency_id) if agency_id is not None else unrouted
         if target is None:
             continue  # an agency no longer listed
-        for row in (target, topics[FeedbackTopic(topic)], total):
-            row.add(FeedbackState(state), timeliness, n)
+        for row in (target, topics[ComplaintTopic(topic)], total):
+            row.add(ComplaintState(state), timeliness, n)
     by_agency = list(rows.values()) + ([unrouted] if agency_ids is None else [])
     return Figures(by_agency, list(topics.values()), total)

@@ -9,7 +9,7 @@ from portal import demo
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.feedback.complaints import operations as ops
-from portal.feedback.complaints.models import Feedback, FeedbackState
+from portal.feedback.complaints.models import Complaint, ComplaintState
 from portal.feedback.complaints.queries import overdue_count
 from portal.storage import LocalStorage
 
@@ -28,9 +28,9 @@ def test_scrub_removes_contacts_id_numbers_codes_and_names():
 def test_demo_seed_has_feedback_in_three_states(db_session, tmp_path):
     summary = demo.seed_all(60, LocalStorage(tmp_path / "store"))
     db.session.commit()
-    items = db.session.scalars(select(Feedback).order_by(Feedback.id)).all()
+    items = db.session.scalars(select(Complaint).order_by(Complaint.id)).all()
     assert summary["feedback"] == len(items) == 3
-    assert [i.state for i in items] == [FeedbackState.NEW, FeedbackState.ROUTED,
-                                        FeedbackState.ANSWERED]
+    assert [i.state for i in items] == [ComplaintState.NEW, ComplaintState.ROUTED,
+                                        ComplaintState.ANSWERED]
     assert items[2].is_published and "0914222333" not in items[2].public_text
     assert overdue_count(None, utcnow()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from portal.extensions import db
-from portal.feedback.complaints.models import Feedback
+from portal.feedback.complaints.models import Complaint
 
 TEXT = "Hồ sơ đất đai của tôi đã quá hẹn hai tuần mà chưa có kết quả."
 
@@ -21,20 +21,20 @@ def submit(client, **changes):
     return client.post("/phan-anh/gui", data=form(**changes))
 
 
-def latest(app) -> Feedback | None:
+def latest(app) -> Complaint | None:
     """The newest item, read in an app context of its own (a context pushed around the
     whole test would be reused by the requests and share their ``g``: CSRF tokens)."""
     with app.app_context():
-        item = db.session.scalar(db.select(Feedback).order_by(Feedback.id.desc())
-                                 .options(db.selectinload(Feedback.files),
-                                          db.joinedload(Feedback.dossier)))
+        item = db.session.scalar(db.select(Complaint).order_by(Complaint.id.desc())
+                                 .options(db.selectinload(Complaint.files),
+                                          db.joinedload(Complaint.dossier)))
         db.session.expunge_all()
         return item
 
 
 def count(app) -> int:
     with app.app_context():
-        return db.session.scalar(db.select(db.func.count(Feedback.id)))
+        return db.session.scalar(db.select(db.func.count(Complaint.id)))
 
 
 def reference_on(page: str) -> str:

@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from portal.core.models import utcnow
 from portal.extensions import db
 from portal.feedback.complaints import operations as ops
-from portal.feedback.complaints.models import Feedback, FeedbackChannel, FeedbackState
+from portal.feedback.complaints.models import Complaint, ComplaintChannel, ComplaintState
 from portal.notifications.models import OutboxMessage
 
 PERSONAL = ("Tôi là Trần Thị Hoa, số điện thoại 0905 777 888, e-mail hoa.tran@example.vn, "
@@ -34,9 +34,9 @@ def item_id(app, csrf_client, world) -> int:
     return latest(app).id
 
 
-def _item(app, item_id: int) -> Feedback:
+def _item(app, item_id: int) -> Complaint:
     with app.app_context():
-        item = db.session.get(Feedback, item_id)
+        item = db.session.get(Complaint, item_id)
         db.session.expunge_all()
         return item
 
@@ -55,13 +55,13 @@ def test_route_answer_and_the_citizen_is_told(app, signed_in, world, item_id):
     assert _item(app, item_id).reference in listing
     assert _route(supervisor, item_id, world.agency_id).status_code == 303
     item = _item(app, item_id)
-    assert (item.state, item.agency_id) == (FeedbackState.ROUTED, world.agency_id)
+    assert (item.state, item.agency_id) == (ComplaintState.ROUTED, world.agency_id)
     leader = signed_in(world.emails["leader"])
     page = leader.get(f"/can-bo/phan-anh/{item_id}").get_data(as_text=True)
     assert "Trả lời người phản ánh" in page and "Chuyển cơ quan xử lý" not in page
     assert _answer(leader, item_id).status_code == 303
     item = _item(app, item_id)
-    assert item.state is FeedbackState.ANSWERED and item.answered_at <= item.due_at
+    assert item.state is ComplaintState.ANSWERED and item.answered_at <= item.due_at
     with app.app_context():
         messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
         sent = {(m.channel, m.recipient): m.body for m in messages}
@@ -143,7 +143,7 @@ def test_every_id_route_refuses_whoever_may_not_use_it(app, signed_in, client, w
     assert citizen.get(base).status_code == 403
     assert citizen.get("/can-bo/phan-anh/").status_code == 403
     assert client.get(base).status_code in (302, 303)
-    assert _item(app, item_id).state is FeedbackState.ROUTED
+    assert _item(app, item_id).state is ComplaintState.ROUTED
 
 
 def test_attachments_are_read_by_the_staff_of_the_item_only(app, signed_in, csrf_client, world):
@@ -168,7 +168,7 @@ def test_counter_and_hotline_items_are_recorded_by_the_staff(app, signed_in, wor
         "dossier_code": "", "website": ""})
     assert answer.status_code == 303
     item = latest(app)
-    assert (item.channel, item.recorded_by_id is not None) == (FeedbackChannel.HOTLINE, True)
+    assert (item.channel, item.recorded_by_id is not None) == (ComplaintChannel.HOTLINE, True)
     specialist = signed_in(world.emails["specialist"])
     assert specialist.get("/can-bo/phan-anh/ghi-nhan").status_code == 403
 
@@ -177,11 +177,11 @@ def test_figures_by_agency_topic_state_and_timeliness(app, signed_in, world, ite
     supervisor = signed_in(world.emails["supervisor"])
     _route(supervisor, item_id, world.agency_id)
     with app.app_context():  # a second item, routed to the other agency and overdue
-        late = ops.submit(ops.FeedbackData(ops.FeedbackTopic.FEES, "Thu phí sai.", "Bình",
+        late = ops.submit(ops.ComplaintData(ops.ComplaintTopic.FEES, "Thu phí sai.", "Bình",
                                            "0935111222"),
                           now=utcnow() - timedelta(days=40), calendar=_calendar(),
                           answer_days=10)
-        late.agency_id, late.state = world.other_id, FeedbackState.ROUTED
+        late.agency_id, late.state = world.other_id, ComplaintState.ROUTED
         db.session.commit()
     page = supervisor.get("/can-bo/phan-anh/so-lieu").get_data(as_text=True)
     assert "Sở Tài nguyên và Môi trường" in page and "Sở Xây dựng" in page

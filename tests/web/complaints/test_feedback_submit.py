@@ -14,7 +14,7 @@ from sample_files import small_pdf
 from portal.calendar import VN_TZ, Duration, DurationUnit
 from portal.calendar.overrides import current_calendar
 from portal.feedback.complaints import operations as ops
-from portal.feedback.complaints.models import FeedbackChannel, FeedbackTopic
+from portal.feedback.complaints.models import ComplaintChannel, ComplaintTopic
 
 
 def test_anyone_submits_and_gets_a_reference_to_follow_it(app, csrf_client, world):
@@ -26,7 +26,7 @@ def test_anyone_submits_and_gets_a_reference_to_follow_it(app, csrf_client, worl
     item = latest(app)
     assert reference_on(confirmation) == item.reference
     assert (item.channel, item.topic, item.contact_phone) == (
-        FeedbackChannel.ONLINE, FeedbackTopic.DELAY, "0905123456")
+        ComplaintChannel.ONLINE, ComplaintTopic.DELAY, "0905123456")
     assert item.dossier.code == world.dossier_code and item.submitted_by_id is None
     # Due 10 working days after receipt, as the calendar engine counts them.
     with app.app_context():
@@ -37,7 +37,7 @@ def test_anyone_submits_and_gets_a_reference_to_follow_it(app, csrf_client, worl
 def test_the_deadline_skips_tet_by_the_calendar_engine(app_ctx, world):
     """Received Friday 24/01/2025 09:00, the eve of Tết At Tỵ: ten working days end on
     Friday 14/02/2025 at 09:00 (the Tết days and weekends are not counted)."""
-    item = ops.submit(ops.FeedbackData(FeedbackTopic.DELAY, TEXT, "An", "0905123456"),
+    item = ops.submit(ops.ComplaintData(ComplaintTopic.DELAY, TEXT, "An", "0905123456"),
                       now=datetime(2025, 1, 24, 9, 0, tzinfo=VN_TZ),
                       calendar=current_calendar(), answer_days=10)
     assert item.due_at == datetime(2025, 2, 14, 9, 0, tzinfo=VN_TZ)
