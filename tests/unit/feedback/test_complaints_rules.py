@@ -34,3 +34,15 @@ def test_demo_seed_has_feedback_in_three_states(db_session, tmp_path):
                                         ComplaintState.ANSWERED]
     assert items[2].is_published and "0914222333" not in items[2].public_text
     assert overdue_count(None, utcnow()) == 1
+
+
+def test_the_answer_deadline_and_the_rate_limit_are_configurable():
+    import pytest
+
+    from portal.config import Config, ConfigError
+
+    config = Config.from_env({"FEEDBACK_ANSWER_DAYS": "15", "FEEDBACK_MAX_PER_ADDRESS": "3"})
+    assert (config.feedback_answer_days, config.feedback_max_per_address) == (15, 3)
+    assert Config.from_env({}).feedback_answer_days == 10
+    with pytest.raises(ConfigError, match="feedback_answer_days"):
+        Config.from_env({"FEEDBACK_ANSWER_DAYS": "0"})
