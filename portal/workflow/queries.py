@@ -140,6 +140,9 @@ def get_dossier_for_staff(user: Any, dossier_id: int, *, own_agency: bool = Fals
         selectinload(Dossier.pauses),
         selectinload(Dossier.legs),
         joinedload(Dossier.holder),
+        # The applicant's account: an action's message goes to its channels, in its language
+        # (portal/notifications/events.py), without a SELECT of its own inside the action.
+        joinedload(Dossier.applicant),
     ))
 
 
