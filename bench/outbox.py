@@ -2,11 +2,13 @@
 workers drain it.
 
 (a) **Action cost.** On PostgreSQL, the workflow action "receive" (``actions.receive`` inside
-    ``unit_of_work()``, its commit included) on freshly submitted dossiers, alternately with
-    its messages (``Context(messages=True)``: two outbox rows, e-mail and SMS, and the
-    after-commit wake that puts a delivery task on RedisHuey) and without
-    (``messages=False``: the same action, no rows, no wake), in the same run. Reported: the
-    median and mean of each series and their ratio (target ≤ 1.2×).
+    ``unit_of_work()``, its commit included) on freshly submitted dossiers, each loaded first
+    as the staff route loads it (not timed: ``get_dossier_for_staff``, the officer's
+    capacities, the version), alternately with its message (``Context(messages=True)``: the
+    applicant's outbox row and notification row, and the after-commit wake that puts a
+    delivery task on RedisHuey) and without (``messages=False``: the same action, no rows, no
+    wake), in the same run. Reported: the median and mean of each series and their ratio
+    (target ≤ 1.2×). ``--part a`` runs only this part (about 15 s on an idle machine).
 (b) **Draining.** 20,000 e-mails queued in the outbox (2,000 recipients, 10 each), delivered
     by 2 worker processes (``huey_consumer portal.notifications.worker.huey``, RedisHuey, one
     thread each) to a real SMTP server (aiosmtpd) on loopback in this process. Reported:
@@ -14,7 +16,7 @@ workers drain it.
     (VmHWM), and what the server received: every message once, none lost, none twice.
 
 Usage: python bench/outbox.py [--url postgresql://…] [--redis redis://127.0.0.1:6379/12]
-       [--actions 150] [--messages 20000] [--workers 2]
+       [--actions 150] [--messages 20000] [--workers 2] [--part a|b|both]
 The PostgreSQL database (default BENCH_OUTBOX_DATABASE_URL or postgresql://postgres@127.0.0.1/
 portal_bench_outbox) gets its tables dropped and recreated. Exit status 1 when a target is
 missed or a message is lost or duplicated.
