@@ -104,7 +104,7 @@ def bench_actions(app, count: int) -> tuple[float, dict]:
             # with their roles (the login's user loader and the visibility rule), the dossier
             # through the staff area's loader, the officer's capacities on it computed once.
             user = db.session.get(User, officer_id)
-            dossier = get_dossier_for_staff(user, dossier_id)
+            dossier = get_dossier_for_staff(user, dossier_id, applicant=True)
             ctx = actions.Context(user=user, now=submitted + timedelta(hours=1),
                                   calendar=calendar, expected_version=dossier.lock_version,
                                   messages=messages, actors=actors_for(user, dossier))
