@@ -94,8 +94,8 @@ def _init_queue(app: Flask, config: Config) -> None:
         (Path(app.root_path).parent / "instance").mkdir(parents=True, exist_ok=True)
     queue = tasks.install(tasks.make_huey(config), lambda: app)
     app.extensions["tasks"] = queue
-    app.extensions["outbox_wake"] = queue.deliver_outbox
-    trigger.install()  # the user loader checks the server-side session
+    app.extensions["outbox_wake"] = trigger.Waker(queue.deliver_outbox)
+    trigger.install()  # a commit that wrote outbox rows wakes the worker
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -30,10 +30,9 @@ from portal.core.formatting import vn_number
 from portal.core.models import utcnow
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
-from portal.notifications import inbox
+from portal.notifications import inbox, outbox
 from portal.notifications.defaults import EVENTS
 from portal.notifications.message_templates import Rendered, render
-from portal.notifications.models import OutboxMessage
 from portal.workflow.transitions import MESSAGES, Action
 
 
@@ -104,32 +103,29 @@ def _recipients(dossier: Dossier) -> list[tuple[str, str, str]]:
 
 
 def _outbox_row(dossier: Dossier, channel: str, address: str, message: Rendered
-                ) -> OutboxMessage | None:
+                ) -> dict[str, Any] | None:
     if channel == "email":
-        return OutboxMessage(dossier_id=dossier.id, channel="email", recipient=address,
-                             subject=message.subject, body=message.email_body)
+        return outbox.row("email", address, message.email_body, subject=message.subject,
+                          dossier_id=dossier.id)
     if channel == "sms":
-        return OutboxMessage(dossier_id=dossier.id, channel="sms", recipient=address,
-                             subject="", body=message.sms_text)
+        return outbox.row("sms", address, message.sms_text, dossier_id=dossier.id)
     if not message.zalo_template_id:  # no ZNS template registered for this message
         return None
     body = json.dumps({"template_id": message.zalo_template_id,
                        "template_data": message.zalo_data}, ensure_ascii=False)
-    return OutboxMessage(dossier_id=dossier.id, channel="zalo", recipient=address,
-                         subject="", body=body)
+    return outbox.row("zalo", address, body, dossier_id=dossier.id)
 
 
-def send(dossier: Dossier, key: str, now: datetime, **extra: Any) -> list[OutboxMessage]:
+def send(dossier: Dossier, key: str, now: datetime, **extra: Any) -> int:
     """Write the message ``key`` about ``dossier`` to its applicant (outbox rows, and the
-    notification centre for an account holder). Does not flush — nor lets its reads flush
-    the action's pending changes early (the action flushes once, at its end)."""
+    notification centre for an account holder); returns the number of outbox rows. The rows
+    are inserted at once, in one round trip on PostgreSQL (``outbox.write``); its reads do
+    not flush the action's pending changes early (the action flushes once, at its end)."""
     with db.session.no_autoflush:
         return _send(dossier, key, now, extra)
 
 
-def _send(dossier: Dossier, key: str, now: datetime, extra: dict[str, Any]
-          ) -> list[OutboxMessage]:
-    rows: list[OutboxMessage] = []
+def _send(dossier: Dossier, key: str, now: datetime, extra: dict[str, Any]) -> int:
     rendered: dict[str, Rendered] = {}
 
     def message(language: str) -> Rendered:
@@ -138,15 +134,14 @@ def _send(dossier: Dossier, key: str, now: datetime, extra: dict[str, Any]
                                         values_for(dossier, key, language, now, extra))
         return rendered[language]
 
-    for channel, address, language in _recipients(dossier):
-        row = _outbox_row(dossier, channel, address, message(language))
-        if row is not None:
-            db.session.add(row)
-            rows.append(row)
+    rows = [row for channel, address, language in _recipients(dossier)
+            if (row := _outbox_row(dossier, channel, address, message(language))) is not None]
+    notes = []
     for reader in _readers(dossier):
         shown = message(_language(reader))
-        inbox.add(reader.id, dossier.id, shown.subject, shown.email_body, now)
-    return rows
+        notes.append(inbox.row(reader.id, dossier.id, shown.subject, shown.email_body, now))
+    outbox.write(rows, notes)
+    return len(rows)
 
 
 def _language(user: User) -> str:
@@ -167,12 +162,12 @@ def _readers(dossier: Dossier) -> list[User]:
     return readers
 
 
-def announce(dossier: Dossier, action: Action, ctx: Any, **extra: Any) -> list[OutboxMessage]:
+def announce(dossier: Dossier, action: Action, ctx: Any, **extra: Any) -> int:
     """The message the transition table names for ``action``, if any (``ctx``: the workflow
     action's context; a replay of the past, ``ctx.messages`` false, sends nothing)."""
     key = MESSAGES.get(action)
     if key is None or not getattr(ctx, "messages", True):
-        return []
+        return 0
     return send(dossier, key, ctx.now, **extra)
 
 

@@ -5,6 +5,7 @@ only their own (every query filters by ``user_id``)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -37,6 +38,13 @@ def add(user_id: int, dossier_id: int | None, title: str, body: str,
                         created_at=now or utcnow())
     db.session.add(item)
     return item
+
+
+def row(user_id: int, dossier_id: int | None, title: str, body: str, now: datetime
+        ) -> dict[str, Any]:
+    """``add``'s notification as the values of its row, for ``outbox.write``."""
+    return {"user_id": user_id, "dossier_id": dossier_id, "title": title[:300], "body": body,
+            "created_at": now}
 
 
 def unread_count(user_id: int) -> int:

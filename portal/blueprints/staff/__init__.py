@@ -17,11 +17,14 @@ bp = Blueprint("staff", __name__)
 guard_blueprint(bp, policy.works_in_staff_area)
 
 
-def get_dossier_or_404(dossier_id: int, *, own_agency: bool = False) -> Dossier:
+def get_dossier_or_404(dossier_id: int, *, own_agency: bool = False,
+                       applicant: bool = False) -> Dossier:
     """The staff area's one dossier loader: a dossier this officer may see
-    (``queries.get_dossier_for_staff``; with ``own_agency``, only of an agency they serve),
-    else 404 — another agency's dossier does not exist, as far as they know."""
-    dossier = get_dossier_for_staff(current_user, dossier_id, own_agency=own_agency)
+    (``queries.get_dossier_for_staff``; with ``own_agency``, only of an agency they serve;
+    with ``applicant``, the applicant's account too, for a route that acts), else 404 —
+    another agency's dossier does not exist, as far as they know."""
+    dossier = get_dossier_for_staff(current_user, dossier_id, own_agency=own_agency,
+                                    applicant=applicant)
     if dossier is None:
         abort(404)
     return dossier

@@ -202,7 +202,7 @@ def history(dossier_id: int):
 def action_form(dossier_id: int, action: str):
     """One action's form: alone for htmx (swapped in where its link was), else the workspace
     with that form open."""
-    dossier = get_dossier_or_404(dossier_id)
+    dossier = get_dossier_or_404(dossier_id, applicant=True)  # the action's message
     chosen = Action(action)
     if not _actors(dossier) & chosen.transition.actors:
         abort(403)
@@ -317,7 +317,7 @@ def _dossier_and_action_or_403(dossier_id: int, action: str) -> tuple[Dossier, A
     upload guard's rule (approve carries the e-result), run before the body is read."""
     if not current_user.can_use_staff_area():
         abort(403)  # the second factor first
-    dossier = get_dossier_or_404(dossier_id)
+    dossier = get_dossier_or_404(dossier_id, applicant=True)  # the action's message
     chosen = Action(action)
     if not _actors(dossier) & chosen.transition.actors:
         abort(403)  # e.g. the supervisor, read-only everywhere
