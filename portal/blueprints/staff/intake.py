@@ -99,7 +99,7 @@ class IntakeForm(ReturnForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.person_id.data:
+        if self.person_id.data or self.picking_address:
             return valid
         for name, what in self.APPLICANT_NEEDS:
             if not (self[name].data or "").strip() and not self[name].errors:
@@ -229,7 +229,7 @@ def intake_new():
     is lost; every error is listed at once (issue 18)."""
     form = IntakeForm()
     lists = _intake_lists(form)
-    if request.method == "GET" or "tim" in request.form:
+    if request.method == "GET" or "tim" in request.form or form.picking_address:
         return _intake_page(form, lists, status=200)
     valid = form.validate_on_submit()
     version = intake.published_version(parse_int(form.version_id.data or "") or 0)
