@@ -29,7 +29,7 @@ WALK_IN = {"name": "Trần Thị Hoa", "id_number": "051190001122", "applicant_p
            "email": "", "address": "Thôn 2, Tịnh Hà, Sơn Tịnh", "channel": "counter",
            "return_method": "counter", "person_id": ""}
 POSTAL = {"return_method": "postal", "recipient": "Trần Thị Hoa", "phone": "0905123456",
-          "province": "Quảng Ngãi", "district": "Sơn Tịnh", "ward": "Tịnh Hà",
+          "province_code": "51", "ward_code": "21028",  # Phường Nghĩa Lộ, Quảng Ngãi
           "street": "Thôn 2"}
 
 
@@ -119,7 +119,7 @@ def test_walk_in_intake_scan_and_receive(app, counter, setup):
     assert "Cấp Phiếu lý lịch tư pháp cho công dân" in html
     assert "Chứng thực bản sao" not in html and "Cấp chứng chỉ hành nghề" not in html
     assert 'name="csrf_token"' in html and "<script>" not in html
-    for name in ("name", "id_number", "applicant_phone", "province"):
+    for name in ("name", "id_number", "applicant_phone", "province_code", "ward_code"):
         assert f'for="{name}"' in html  # every input has its label
 
     dossier_id = _new(counter, setup.version_id, note="Nhận 1 bản chính tờ khai")
