@@ -466,3 +466,33 @@ def test_anonymous_is_sent_to_login(client, scanned):
             response = client.get(url)
             assert response.status_code == 302 and "/tai-khoan/dang-nhap" in response.headers[
                 "Location"], url
+
+
+# --- addresses from the official list (issue 15) ---------------------------------------------
+
+def test_postal_intake_takes_the_address_from_the_list_and_shows_it(app, counter, setup):
+    bad = counter.post("/can-bo/tiep-nhan/moi", data=dict(
+        WALK_IN, version_id=setup.version_id, channel="postal",
+        **dict(POSTAL, ward_code="18100")))  # Phường Trần Phú is Hà Tĩnh's
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Phường Trần Phú không thuộc Tỉnh Quảng Ngãi" in html
+    assert 'value="Trần Thị Hoa"' in html and 'value="Thôn 2"' in html  # nothing lost
+    # Without JavaScript: "Chọn" brings Hà Tĩnh's wards back, creates nothing.
+    picked = counter.post("/can-bo/tiep-nhan/moi", data=dict(
+        WALK_IN, version_id=setup.version_id, channel="postal",
+        **dict(POSTAL, province_code="42", ward_code="", chon_dia_chi="1")))
+    html = picked.get_data(as_text=True)
+    assert picked.status_code == 200 and "Phường Trần Phú" in html
+    assert "Phường Nghĩa Lộ" not in html and 'value="Thôn 2"' in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Dossier)) == 0
+
+    dossier_id = _new(counter, setup.version_id, channel="postal", **POSTAL)
+    d = _dossier(app, dossier_id)
+    assert (d.postal_province_code, d.postal_ward_code, d.postal_ward) == (
+        "51", "21028", "Phường Nghĩa Lộ")
+    line = "Thôn 2, Phường Nghĩa Lộ, Tỉnh Quảng Ngãi"
+    workspace = counter.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    assert line in workspace.split("ws-postal-address")[1].split("</dd>")[0]
+    queue = counter.get("/can-bo/hang-doi?loai=cho-tiep-nhan").get_data(as_text=True)
+    assert d.code in queue and line in queue and "queue-postal-address" in queue
