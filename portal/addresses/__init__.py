@@ -171,10 +171,11 @@ def dossier_delivery_address(dossier) -> str | None:
     if method != "postal":
         return None
     if getattr(dossier, "postal_ward_code", None):
-        line = format_address(dossier.postal_street, dossier.postal_ward_code,
-                              dossier.postal_province_code)
+        # The list's names; a unit the list no longer has keeps the name stored with it.
+        unit, found = ward(dossier.postal_ward_code), province(dossier.postal_province_code)
+        parts = (dossier.postal_street, unit.name if unit else dossier.postal_ward,
+                 found.full_name if found else dossier.postal_province)
     else:
-        line = ", ".join(part.strip() for part in (
-            dossier.postal_street, dossier.postal_ward, dossier.postal_district,
-            dossier.postal_province) if part and part.strip())
-    return line or None
+        parts = (dossier.postal_street, dossier.postal_ward, dossier.postal_district,
+                 dossier.postal_province)
+    return ", ".join(part.strip() for part in parts if part and part.strip()) or None

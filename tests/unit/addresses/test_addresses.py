@@ -140,3 +140,12 @@ def test_the_profile_keeps_codes_and_old_text_stays(db_session):
     assert refused.value.field == "ward_code"
     account_ops.update_profile(user, user.full_name, user.phone, None)  # emptied: removed
     assert (user.address, user.address_ward_code) == ("", "")
+
+
+def test_a_code_the_list_no_longer_has_keeps_the_stored_name():
+    gone = SimpleNamespace(return_method=ReturnMethod.POSTAL, postal_province_code="51",
+                           postal_ward_code="99999", postal_street="Thôn 1",
+                           postal_ward="Xã Đã Sáp Nhập", postal_district="",
+                           postal_province="Tỉnh Quảng Ngãi")
+    assert addresses.dossier_delivery_address(gone) == (
+        "Thôn 1, Xã Đã Sáp Nhập, Tỉnh Quảng Ngãi")
