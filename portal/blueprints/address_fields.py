@@ -66,16 +66,17 @@ class AddressFields(FlaskForm):
 
     def address_problems(self, *, street_required: bool) -> bool:
         """Check the province, the ward (of that province) and the street; put each message
-        next to its field. True when all is well."""
+        next to its field (every one at once). True when all is well."""
+        valid = True
         try:
             addresses.check(self.province_code.data, self.ward_code.data)
         except addresses.AddressError as error:
             self[error.field].errors.append(error.message)
-            return False
-        if street_required and not self.street.data:
+            valid = False
+        if street_required and not self.street.data and not self.street.errors:
             self.street.errors.append(_l("Vui lòng nhập số nhà, đường, thôn, xóm."))
-            return False
-        return True
+            valid = False
+        return valid
 
     def address_codes(self) -> tuple[str, str, str]:
         return (self.province_code.data or "", self.ward_code.data or "",
