@@ -78,6 +78,15 @@ class AddressFields(FlaskForm):
             valid = False
         return valid
 
+    def offer_address(self, place: tuple[str, str, str] | None) -> None:
+        """Fill a blank address with ``place`` (province code, ward code, street), e.g. the
+        applicant's profile address; an address already typed or chosen is kept."""
+        if place is None or self.has_address():
+            return
+        self.province_code.data, self.ward_code.data, self.street.data = place
+        self.ward_code.choices = ward_choices(self.province_code.data, self.ward_query.data,
+                                              self.ward_code.data)
+
     def address_codes(self) -> tuple[str, str, str]:
         return (self.province_code.data or "", self.ward_code.data or "",
                 self.street.data or "")

@@ -496,3 +496,24 @@ def test_postal_intake_takes_the_address_from_the_list_and_shows_it(app, counter
     assert line in workspace.split("ws-postal-address")[1].split("</dd>")[0]
     queue = counter.get("/can-bo/hang-doi?loai=cho-tiep-nhan").get_data(as_text=True)
     assert d.code in queue and line in queue and "queue-postal-address" in queue
+
+
+def test_a_chosen_account_fills_a_blank_postal_address_from_its_profile(app, counter, setup):
+    from portal.accounts import operations as account_ops
+    from portal.accounts.models import User
+
+    with app.app_context():
+        person = db.session.get(User, setup.person_id)
+        account_ops.update_profile(person, person.full_name, person.phone,
+                                   ("51", "21025", "12 Lê Lợi"))
+        db.session.commit()
+    blank = dict(POSTAL, recipient="", phone="", ward_code="", street="")
+    dossier_id = _new(counter, setup.version_id, channel="postal", person_id=setup.person_id,
+                      name="", id_number="", applicant_phone="", **blank)
+    d = _dossier(app, dossier_id)
+    assert (d.postal_recipient, d.postal_ward_code, d.postal_street) == (
+        "Nguyễn Thị Hoà", "21025", "12 Lê Lợi")
+    # An address typed at the counter wins over the profile's.
+    typed = _new(counter, setup.version_id, channel="postal", person_id=setup.person_id,
+                 name="", id_number="", applicant_phone="", **POSTAL)
+    assert _dossier(app, typed).postal_ward_code == "21028"
