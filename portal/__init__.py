@@ -123,6 +123,8 @@ def _register_template_helpers(app: Flask) -> None:
 
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.globals.update(csrf_token=generate_csrf, duration_label=formatting.duration_label)
+    from portal.addresses import dossier_delivery_address
+    app.jinja_env.globals.update(delivery_address=dossier_delivery_address)
 
     @app.context_processor
     def _globals():

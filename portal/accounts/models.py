@@ -61,6 +61,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(20), default="")
     # Where the person lives, as they keep it on their profile (prefills their dossiers).
     address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # The same address from the official list (portal.addresses, issue 15); ``address`` keeps
+    # its one-line text, and an address typed before the list stays as it was.
+    address_province_code: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    address_ward_code: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    address_street: Mapped[str] = mapped_column(String(300), default="", server_default="")
     id_number: Mapped[str | None] = mapped_column(String(12), unique=True)  # CCCD, 12 digits
     kind: Mapped[AccountKind] = mapped_column(str_enum(AccountKind, "account_kind"))
     password_hash: Mapped[str] = mapped_column(String(255))

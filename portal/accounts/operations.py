@@ -13,6 +13,7 @@ import pyotp
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import or_, select, update
 
+from portal import addresses
 from portal.accounts import throttling, user_sessions
 from portal.accounts.models import (
     AccountKind,
@@ -181,12 +182,30 @@ def reset_password(user: User, new_password: str) -> None:
 
 # --- the profile and the password of a signed-in person ----------------------------------
 
-def update_profile(user: User, full_name: str, phone: str, address: str) -> None:
+def update_profile(user: User, full_name: str, phone: str,
+                   place: tuple[str, str, str] | None = None) -> None:
     """The details a person keeps up to date themselves (the e-mail and the ID number are not
-    among them). ``phone`` is already in its stored form (the form's filter)."""
+    among them). ``phone`` is already in its stored form (the form's filter).
+
+    ``place`` is the address from the official list (province code, ward code, street; issue
+    15): stored as codes, with its one-line text in ``address`` (which prefills dossiers).
+    Without one, an address chosen from the list before is removed, while an address typed
+    before the list (text only) is kept as it was, still readable."""
     user.full_name = full_name.strip()
     user.phone = _digits(phone)
-    user.address = (address or "").strip()
+    if place is None:
+        if user.address_ward_code:
+            user.address = user.address_street = ""
+            user.address_province_code = user.address_ward_code = ""
+        return
+    province_code, ward_code, street = place
+    try:
+        province, ward = addresses.check(province_code, ward_code)
+    except addresses.AddressError as error:
+        raise AccountError(error.message, error.field) from None
+    user.address_province_code, user.address_ward_code = province.code, ward.code
+    user.address_street = (street or "").strip()[:300]
+    user.address = addresses.format_address(user.address_street, ward.code, province.code)[:300]
 
 
 def change_password(user: User, current: str, new_password: str, config: Config) -> None:

@@ -16,7 +16,9 @@ from sqlalchemy.orm import InstrumentedAttribute
 from wtforms import EmailField, RadioField, SelectChoice, StringField, TelField
 from wtforms.validators import DataRequired, Email, Length, Regexp, ValidationError
 
+from portal import addresses
 from portal.accounts.models import User
+from portal.blueprints.address_fields import AddressFields
 from portal.core.forms import column_length, fits, stripped, without_spaces
 from portal.core.phones import canonical_phone, is_phone
 from portal.dossiers import files
@@ -109,7 +111,10 @@ class EmptyForm(FlaskForm):
     """Button-only POSTs still carry the CSRF token."""
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(AddressFields):
+    """How the applicant collects the result; by post, the recipient and the address (a
+    province and ward from the official list: ``address_fields``)."""
+
     return_method = RadioField(
         _l("Bạn muốn nhận kết quả bằng cách nào?"),
         choices=[SelectChoice(m.value, _l(m.label)) for m in ReturnMethod],
@@ -119,16 +124,8 @@ class ReturnForm(FlaskForm):
     # Checked in validate(), only when the result goes by post.
     phone = TelField(_l("Số điện thoại người nhận"), filters=[phone_number],
                      validators=[fits(Dossier.postal_phone)])
-    province = StringField(_l("Tỉnh, thành phố"), filters=[stripped],
-                           validators=[fits(Dossier.postal_province)])
-    district = StringField(_l("Quận, huyện"), filters=[stripped],
-                           validators=[fits(Dossier.postal_district)])
-    ward = StringField(_l("Phường, xã"), filters=[stripped],
-                       validators=[fits(Dossier.postal_ward)])
-    street = StringField(_l("Số nhà, đường, thôn, xóm"), filters=[stripped],
-                         validators=[fits(Dossier.postal_street)])
 
-    POSTAL_FIELDS = ("recipient", "phone", "province", "district", "ward", "street")
+    POSTAL_FIELDS = ("recipient", "phone")
 
     @property
     def postal(self) -> bool:
@@ -137,9 +134,13 @@ class ReturnForm(FlaskForm):
     def postal_address(self) -> PostalAddress | None:
         if not self.postal:
             return None
-        return PostalAddress(*((self[n].data or "").strip() for n in self.POSTAL_FIELDS))
+        province_code, ward_code, street = self.address_codes()
+        return PostalAddress(self.recipient.data or "", self.phone.data or "", "", "", "",
+                             street, province_code=province_code, ward_code=ward_code)
 
     def validate(self, extra_validators=None) -> bool:
+        if self.picking_address:
+            return False  # the no-JavaScript "Chọn": the page again, with the wards
         valid = super().validate(extra_validators)
         if not self.postal:
             return valid
@@ -152,7 +153,21 @@ class ReturnForm(FlaskForm):
         if self.phone.data and not is_phone(self.phone.data):
             self.phone.errors.append(PHONE.message)
             valid = False
-        return valid
+        return self.address_problems(street_required=True) and valid
+
+    @staticmethod
+    def initial(dossier: Dossier, default_address: tuple[str, str, str] | None = None) -> dict:
+        """The form's first values for a dossier: its postal address, else the applicant's
+        profile address (``default_address``: province code, ward code, street) as the
+        default for postal return (issue 15)."""
+        province_code, ward_code, street = (
+            (dossier.postal_province_code, dossier.postal_ward_code, dossier.postal_street)
+            if dossier.postal_ward_code else default_address or ("", "", ""))
+        return {"return_method": dossier.return_method.value if dossier.return_method else None,
+                "recipient": dossier.postal_recipient or dossier.applicant_name,
+                "phone": dossier.postal_phone or dossier.applicant_phone,
+                "province_code": province_code or addresses.DEFAULT_PROVINCE,
+                "ward_code": ward_code, "street": street}
 
 
 def upload_settings(config) -> dict:

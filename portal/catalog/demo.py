@@ -161,6 +161,11 @@ def seed_accounts() -> dict[str, User]:
         id_number="051185004321", password=DEMO_PASSWORD,
         organisation_name="Công ty TNHH Thương mại Sông Trà", tax_code="4300123456",
         organisation_address="15 Quang Trung, thành phố Quảng Ngãi"))
+    # Addresses from the official list (issue 15): Quảng Ngãi's wards since 1 July 2025.
+    account_ops.update_profile(citizen, citizen.full_name, citizen.phone,
+                               ("51", "21025", "12 Lê Lợi"))  # Phường Cẩm Thành
+    account_ops.update_profile(business, business.full_name, business.phone,
+                               ("51", "21028", "15 Quang Trung"))  # Phường Nghĩa Lộ
     users[citizen.email] = citizen
     users[business.email] = business
     db.session.flush()

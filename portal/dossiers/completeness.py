@@ -21,9 +21,13 @@ from portal.core.i18n import lazy_text as _l
 from portal.dossiers.models import AGENCY_OUTPUT, Dossier, ReturnMethod
 
 # The postal address's parts, named as the refusals name them ("Vui lòng nhập %(what)s …").
+# No district since the two-level structure of 1 July 2025 (issue 15): an address is a
+# province, a ward and the street (an old address's district is kept and shown, not needed).
 POSTAL_WHAT = {"recipient": _l("người nhận"), "phone": _l("số điện thoại người nhận"),
-               "province": _l("tỉnh, thành phố"), "district": _l("quận, huyện"),
-               "ward": _l("phường, xã"), "street": _l("số nhà, đường, thôn, xóm")}
+               "province": _l("tỉnh, thành phố"), "ward": _l("phường, xã"),
+               "street": _l("số nhà, đường, thôn, xóm")}
+# The return step's fields that hold them (the address selects: portal.addresses).
+POSTAL_FIELD = {"province": "province_code", "ward": "ward_code"}
 
 
 class Step(enum.StrEnum):
@@ -103,7 +107,7 @@ def _return_gaps(dossier: Dossier) -> list[Gap]:
         return [Gap(Step.RETURN, "return_method", _l("Vui lòng chọn cách nhận kết quả."))]
     if dossier.return_method is not ReturnMethod.POSTAL:
         return []
-    return [Gap(Step.RETURN, name,
+    return [Gap(Step.RETURN, POSTAL_FIELD.get(name, name),
                 _l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.", what=what))
             for name, what in POSTAL_WHAT.items()
             if not (getattr(dossier, f"postal_{name}") or "").strip()]

@@ -112,6 +112,11 @@ class Dossier(TimestampMixin, db.Model):
     postal_district: Mapped[str] = mapped_column(String(100), default="")
     postal_ward: Mapped[str] = mapped_column(String(100), default="")
     postal_street: Mapped[str] = mapped_column(String(300), default="")
+    # Chosen from the official list (portal.addresses, issue 15): the province and ward
+    # names above are then the list's, and the district is empty (two levels since 2025).
+    # Empty on addresses typed before the list, which are shown as stored.
+    postal_province_code: Mapped[str] = mapped_column(String(2), default="", server_default="")
+    postal_ward_code: Mapped[str] = mapped_column(String(5), default="", server_default="")
     postal_recipient: Mapped[str] = mapped_column(String(200), default="")
     postal_phone: Mapped[str] = mapped_column(String(20), default="")
     note: Mapped[str] = mapped_column(Text, default="")

@@ -16,6 +16,7 @@ from typing import BinaryIO
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal import addresses
 from portal.accounts.models import Organisation, OrganisationMember, User
 from portal.calendar import Duration, DurationUnit, WorkCalendar
 from portal.catalog.models import (
@@ -88,12 +89,18 @@ class ApplicantData:
 
 @dataclass
 class PostalAddress:
+    """Where the result goes by post. Chosen from the official list (issue 15): the codes
+    are set and the names are taken from the list; typed as text (the replay's old-style
+    addresses), the codes are empty and the text is kept as given."""
+
     recipient: str
     phone: str
     province: str
     district: str
     ward: str
     street: str
+    province_code: str = ""
+    ward_code: str = ""
 
 
 _POSTAL_WHAT = completeness.POSTAL_WHAT
@@ -184,11 +191,19 @@ def update_applicant(dossier: Dossier, data: ApplicantData) -> None:
 
 def _postal_problem(address: PostalAddress | None) -> DossierError | None:
     if address is None:
-        return DossierError(_l("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."), "province")
+        return DossierError(_l("Vui lòng nhập địa chỉ nhận kết quả qua bưu chính."),
+                            "province_code")
+    if address.province_code or address.ward_code:
+        try:  # the names come from the list: only the codes need checking
+            province, ward = addresses.check(address.province_code, address.ward_code)
+        except addresses.AddressError as error:
+            return DossierError(error.message, error.field)
+        address.province, address.ward, address.district = province.full_name, ward.name, ""
+        address.province_code, address.ward_code = province.code, ward.code
     for name, what in _POSTAL_WHAT.items():
         if not (getattr(address, name) or "").strip():
             return DossierError(_l("Vui lòng nhập %(what)s để nhận kết quả qua bưu chính.",
-                                   what=what), name)
+                                   what=what), completeness.POSTAL_FIELD.get(name, name))
     return None
 
 
@@ -209,7 +224,10 @@ def set_return_method(dossier: Dossier, method: ReturnMethod | str,
         dossier.postal_district = address.district.strip()[:100]
         dossier.postal_ward = address.ward.strip()[:100]
         dossier.postal_street = address.street.strip()[:300]
+        dossier.postal_province_code = address.province_code
+        dossier.postal_ward_code = address.ward_code
     else:  # a stale postal address must not be printed on the receipt
+        dossier.postal_province_code = dossier.postal_ward_code = ""
         dossier.postal_recipient = dossier.postal_phone = ""
         dossier.postal_province = dossier.postal_district = ""
         dossier.postal_ward = dossier.postal_street = ""

@@ -67,9 +67,11 @@ def _submitted(version: ProcedureVersion, applicant: User, at: datetime,
         dossier_ops.add_file(dossier, document.id,
                              io.BytesIO(one_page_pdf(f"Demo: {document.id}")),
                              f"giay-to-{document.position}.pdf", applicant, storage, LIMITS)
-    address = dossier_ops.PostalAddress(applicant.full_name, applicant.phone, "Quảng Ngãi",
-                                        "Thành phố Quảng Ngãi", "Phường Trần Hưng Đạo",
-                                        "15 Quang Trung")
+    # The applicant's profile address, from the official list (issue 15).
+    address = dossier_ops.PostalAddress(
+        applicant.full_name, applicant.phone, "", "", "", applicant.address_street or "12 Lê Lợi",
+        province_code=applicant.address_province_code or "51",
+        ward_code=applicant.address_ward_code or "21025")
     dossier_ops.set_return_method(dossier, ReturnMethod.POSTAL if postal
                                   else ReturnMethod.COUNTER, address)
     dossier_ops.submit(dossier, applicant, current_calendar(), at)

@@ -8,6 +8,7 @@ fields and their sources."""
 
 from __future__ import annotations
 
+from portal import addresses
 from portal.calendar import VN_TZ
 from portal.dossiers.models import AGENCY_OUTPUT, Dossier, ReturnMethod
 from portal.workflow.models import DossierStep, Notice, NoticeKind
@@ -62,9 +63,7 @@ def collection_place(dossier: Dossier, province: str) -> str:
     """Form 01: where the result is collected — the postal address, or the centre of
     ``province`` (``Config.province_name``) and the agency's counters."""
     if dossier.return_method is ReturnMethod.POSTAL:
-        address = ", ".join(part for part in (dossier.postal_street, dossier.postal_ward,
-                                              dossier.postal_district, dossier.postal_province)
-                            if part)
+        address = addresses.dossier_delivery_address(dossier) or ""
         return (f"Qua dịch vụ bưu chính công ích, tại địa chỉ: {address} (người nhận: "
                 f"{dossier.postal_recipient}, điện thoại {dossier.postal_phone}).")
     counters = [c for c in dossier.agency.counters if c.active]

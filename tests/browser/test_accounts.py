@@ -326,10 +326,18 @@ def test_profile_is_edited_with_errors_that_jump_to_the_field(app, page: Page):
 
     page.get_by_label("Họ và tên").fill("Nguyễn Văn Bình")
     phone.fill("+84 905 111 222")
-    page.get_by_label("Địa chỉ liên hệ").fill("12 Lê Lợi, Quảng Ngãi")
+    # The address from the official list (issue 15): the centre's province is preselected,
+    # the ward found by typing without accents.
+    page.get_by_label("Tìm phường, xã (gõ có dấu hoặc không dấu)").press_sequentially(
+        "cam thanh", delay=20)
+    wards = page.get_by_label("Phường, xã, đặc khu", exact=True)
+    expect(wards.locator("option")).to_have_count(2)
+    wards.select_option(label="Phường Cẩm Thành")
+    page.get_by_label("Số nhà, đường, thôn, xóm").fill("12 Lê Lợi")
     page.get_by_role("button", name="Lưu thông tin").click()
     expect(page.get_by_role("status")).to_have_text("Đã lưu thông tin tài khoản.")
     expect(page.get_by_label("Số điện thoại")).to_have_value("0905111222")
+    expect(wards.locator("option:checked")).to_have_text("Phường Cẩm Thành")
     expect(page.locator("header .account-menu summary")).to_have_text("Nguyễn Văn Bình")
 
 

@@ -46,8 +46,10 @@ PROXY_AREA = "Văn bản ủy quyền có công chứng hoặc chứng thực"  
 CODE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}-\d{6}-\d{4}$")
 NAME, ID_NUMBER = "Nguyễn Thị Hoa", "051195001111"
 POSTAL = {"Người nhận": "Trần Văn Nhận", "Số điện thoại người nhận": "0935777888",
-          "Tỉnh, thành phố": "Quảng Ngãi", "Quận, huyện": "Huyện Sơn Tịnh",
-          "Phường, xã": "Xã Tịnh Hà", "Số nhà, đường, thôn, xóm": "Thôn Trường Thọ, số 7"}
+          "Số nhà, đường, thôn, xóm": "Thôn Trường Thọ, số 7"}
+# The address selects (issue 15): a province, then the ward found by typing without accents.
+POSTAL_PLACE = ("Tỉnh Quảng Ngãi", "son tinh", "Xã Sơn Tịnh")
+WARD_SEARCH = "Tìm phường, xã (gõ có dấu hoặc không dấu)"
 
 
 # --- files made on the fly: small but real -------------------------------------------------
@@ -161,7 +163,20 @@ def _upload_with_js(page: Page, area_name: str, path: Path) -> None:
     expect(area.locator(".uploaded-files li", has_text=path.name)).to_be_visible()
 
 
-def _choose_return(page: Page, postal: dict | None = None) -> None:
+def _choose_place(page: Page, province: str, query: str, ward: str) -> None:
+    """The address selects with htmx: the province, then the ward typed without accents
+    (the ward select is swapped for the matches), then chosen."""
+    page.get_by_label("Tỉnh, thành phố", exact=True).select_option(label=province)
+    page.get_by_label(WARD_SEARCH).press_sequentially(query, delay=20)
+    wards = page.get_by_label("Phường, xã, đặc khu", exact=True)
+    expect(wards.locator("option", has_text=ward)).to_have_count(1)
+    # Narrowed: the others are gone (a ward already chosen stays listed, chosen).
+    expect(wards.locator("option", has_text="Phường Cẩm Thành")).to_have_count(0)
+    wards.select_option(label=ward)
+
+
+def _choose_return(page: Page, postal: dict | None = None,
+                   place: tuple[str, str, str] | None = POSTAL_PLACE) -> None:
     expect(page.locator("[aria-current=step]")).to_have_text("Bước 3: Nhận kết quả")
     if postal is None:
         page.get_by_role("radio", name="Nhận tại quầy của Trung tâm").check()
@@ -169,6 +184,8 @@ def _choose_return(page: Page, postal: dict | None = None) -> None:
         page.get_by_role("radio", name="Nhận qua dịch vụ bưu chính").check()
         for label, value in postal.items():
             page.get_by_label(label, exact=True).fill(value)
+        if place is not None:
+            _choose_place(page, *place)
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Kiểm tra thông tin trước khi nộp")
 
@@ -355,22 +372,22 @@ def test_postal_return_address_on_review_and_confirmation(app, citizen, page: Pa
     summary = page.locator(".error-summary")
     expect(summary).to_be_focused()
     expect(summary.get_by_role("link", name=(
-        "Vui lòng nhập tỉnh, thành phố để nhận kết quả qua bưu chính."))).to_have_attribute(
-        "href", "#province")
-    expect(summary.get_by_role("listitem")).to_have_count(6)
+        "Vui lòng chọn phường, xã trong danh sách."))).to_have_attribute("href", "#ward_code")
+    expect(summary.get_by_role("listitem")).to_have_count(4)  # recipient, phone, ward, street
     expect(page.get_by_role("radio", name="Nhận qua dịch vụ bưu chính")).to_be_checked()
     _choose_return(page, POSTAL)
 
     address = page.locator("h2:has-text('Nhận kết quả') + p")
     expected = ("Nhận qua dịch vụ bưu chính: Trần Văn Nhận, 0935777888 – Thôn Trường Thọ, số 7, "
-                "Xã Tịnh Hà, Huyện Sơn Tịnh, Quảng Ngãi")
+                "Xã Sơn Tịnh, Tỉnh Quảng Ngãi")
     expect(address).to_have_text(expected)
     # "Thay đổi" goes to step 3 and comes straight back to the review.
     page.get_by_role("link", name="Thay đổi cách nhận kết quả").click()
-    expect(page.get_by_label("Phường, xã", exact=True)).to_have_value("Xã Tịnh Hà")
-    page.get_by_label("Phường, xã", exact=True).fill("Xã Tịnh Hòa")
+    wards = page.get_by_label("Phường, xã, đặc khu", exact=True)
+    expect(wards.locator("option:checked")).to_have_text("Xã Sơn Tịnh")
+    _choose_place(page, "Tỉnh Quảng Ngãi", "tinh khe", "Xã Tịnh Khê")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
-    expected = expected.replace("Tịnh Hà", "Tịnh Hòa")
+    expected = expected.replace("Xã Sơn Tịnh", "Xã Tịnh Khê")
     expect(address).to_have_text(expected)
 
     _submit(page)
@@ -378,9 +395,10 @@ def test_postal_return_address_on_review_and_confirmation(app, citizen, page: Pa
     expect(page.locator("h2:has-text('Nhận kết quả') + p")).to_have_text(expected)
     dossier = _submitted(app, dossier_id)
     assert (dossier.postal_recipient, dossier.postal_phone, dossier.postal_province,
-            dossier.postal_district, dossier.postal_ward, dossier.postal_street) == (
-        "Trần Văn Nhận", "0935777888", "Quảng Ngãi", "Huyện Sơn Tịnh", "Xã Tịnh Hòa",
-        "Thôn Trường Thọ, số 7")
+            dossier.postal_district, dossier.postal_ward, dossier.postal_street,
+            dossier.postal_province_code, dossier.postal_ward_code) == (
+        "Trần Văn Nhận", "0935777888", "Tỉnh Quảng Ngãi", "", "Xã Tịnh Khê",
+        "Thôn Trường Thọ, số 7", "51", "21211")
 
 
 def test_wrong_type_is_refused_next_to_its_area_and_a_file_is_removed(app, citizen,
@@ -637,7 +655,24 @@ def test_without_javascript_plain_forms_upload_remove_and_submit(app, citizen, n
                                                                     files.id_card.name]
 
     page.get_by_role("button", name="Lưu và tiếp tục").click()
-    _choose_return(page, POSTAL)
+    # The address selects without JavaScript (issue 15): another province and a search typed
+    # without accents, then "Chọn": the form comes back with the matching wards of that
+    # province and everything typed.
+    page.get_by_role("radio", name="Nhận qua dịch vụ bưu chính").check()
+    for label, value in POSTAL.items():
+        page.get_by_label(label, exact=True).fill(value)
+    page.get_by_label("Tỉnh, thành phố", exact=True).select_option(label="Tỉnh Hà Tĩnh")
+    page.get_by_label(WARD_SEARCH).fill("tran phu")
+    page.get_by_role("button", name="Chọn", exact=True).click()
+    wards = page.get_by_label("Phường, xã, đặc khu", exact=True)
+    expect(wards.locator("option")).to_have_count(2)
+    expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.get_by_role("radio", name="Nhận qua dịch vụ bưu chính")).to_be_checked()
+    expect(page.get_by_label("Người nhận", exact=True)).to_have_value("Trần Văn Nhận")
+    wards.select_option(label="Phường Trần Phú")
+    _choose_return(page, POSTAL, place=None)
+    expect(page.locator("h2:has-text('Nhận kết quả') + p")).to_contain_text(
+        "Thôn Trường Thọ, số 7, Phường Trần Phú, Tỉnh Hà Tĩnh")
     _submit(page)
     _check_confirmation(page, app, dossier_id)
 
@@ -723,7 +758,7 @@ def test_every_page_of_the_journey_passes_axe(app, citizen, page: Page, files):
     expect(page.locator("[aria-current=step]")).to_have_text("Bước 3: Nhận kết quả")
     check_page(page)  # return
     page.get_by_role("radio", name="Nhận qua dịch vụ bưu chính").check()
-    page.get_by_label("Tỉnh, thành phố", exact=True).fill("")
+    page.get_by_label("Tỉnh, thành phố", exact=True).select_option(value="")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     expect(page.locator(".error-summary")).to_be_visible()
     check_page(page)  # return with errors

@@ -187,8 +187,8 @@ def _cases(world: World) -> list[tuple[str, str, str, dict]]:
                "name": "Trần Thị Hoa", "id_number": "051190001122",
                "applicant_phone": "0905123456", "email": "hoa@example.vn", "address": "Thôn 2",
                "channel": "counter", "return_method": "postal", "recipient": "Trần Thị Hoa",
-               "phone": "0905123456", "province": "Quảng Ngãi", "district": "Sơn Tịnh",
-               "ward": "Tịnh Hà", "street": "Thôn 2", "note": "Ghi chú"}
+               "phone": "0905123456", "province_code": "51", "ward_code": "21028",
+               "ward_query": "", "street": "Thôn 2", "note": "Ghi chú"}
     d, s = world.dossier_id, world.submitted_id
     cases = [
         ("anonymous", "/tai-khoan/dang-nhap", "auth.forms.LoginForm",
@@ -220,7 +220,7 @@ def _cases(world: World) -> list[tuple[str, str, str, dict]]:
           "email": "an@example.vn", "address": "Thôn 1", "representative": ""}),
         ("citizen", f"/ho-so/{d}/nhan-ket-qua", "forms.ReturnForm",
          {"return_method": "postal", "recipient": "An", "phone": "0905123456",
-          "province": "Quảng Ngãi", "district": "Sơn Tịnh", "ward": "Tịnh Phong",
+          "province_code": "51", "ward_code": "21028", "ward_query": "",
           "street": "Thôn 1"}),
         ("citizen", f"/ho-so/{world.fresh_id}/rut", "citizen.forms.WithdrawForm",
          {"reason": "Nộp nhầm thủ tục"}),

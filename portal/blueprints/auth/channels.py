@@ -38,7 +38,7 @@ def profile_context(channels_form: ChannelsForm | None = None,
 
 
 def _profile_page(status: int, **forms):
-    form = ProfileForm(obj=current_user, formdata=None,
+    form = ProfileForm(obj=current_user, formdata=None, data=ProfileForm.initial(current_user),
                        phone_required=policy.submits_dossiers(current_user))
     return render_template("auth/profile.html", form=form, member_form=MemberForm(),
                            remove_form=EmptyForm(), **profile_context(**forms)), status

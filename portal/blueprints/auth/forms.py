@@ -21,7 +21,9 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from portal import addresses
 from portal.accounts.models import Organisation, User
+from portal.blueprints.address_fields import AddressFields
 from portal.blueprints.forms import (
     PASSWORD_MAX,
     EmptyForm,
@@ -126,15 +128,14 @@ class InvitedRegisterForm(FlaskForm):
         DataRequired(message=_l("Bạn cần xác nhận thông tin là đúng sự thật."))])
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(AddressFields):
     """What a person may change on their own account. The e-mail (their login) and the ID
-    number (their identity, checked once at registration) are shown, not edited here."""
+    number (their identity, checked once at registration) are shown, not edited here. The
+    address is chosen from the official list (``AddressFields``; optional)."""
 
     full_name = StringField(_l("Họ và tên"), filters=[stripped],
                             validators=[required(_l("họ và tên")), fits(User.full_name)])
     phone = phone_field(_l("Số điện thoại"), User.phone)  # required or not: validate_phone
-    address = StringField(_l("Địa chỉ liên hệ"), filters=[stripped],
-                          validators=[Optional(), fits(User.address)])
 
     def __init__(self, *args, phone_required: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -147,6 +148,21 @@ class ProfileForm(FlaskForm):
     def validate_phone(self, field):
         if self.phone_required and not field.data:
             raise ValidationError(_l("Vui lòng nhập %(what)s.", what=_l("số điện thoại")))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if not valid or not self.has_address():
+            return valid
+        return self.address_problems(street_required=False)
+
+    def place(self) -> tuple[str, str, str] | None:
+        """The address chosen, for ``accounts.operations.update_profile``; None if none."""
+        return self.address_codes() if self.has_address() else None
+
+    @staticmethod
+    def initial(user) -> dict:
+        return {"province_code": user.address_province_code or addresses.DEFAULT_PROVINCE,
+                "ward_code": user.address_ward_code, "street": user.address_street}
 
 
 class ChangePasswordForm(FlaskForm):

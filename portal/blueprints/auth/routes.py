@@ -249,13 +249,18 @@ def reset_password(token: str):
 @bp.route("/ho-so-ca-nhan", methods=["GET", "POST"])
 @login_required
 def profile():
-    form = ProfileForm(obj=current_user, phone_required=policy.submits_dossiers(current_user))
+    form = ProfileForm(obj=current_user, data=ProfileForm.initial(current_user),
+                       phone_required=policy.submits_dossiers(current_user))
     if form.validate_on_submit():
-        with unit_of_work():
-            ops.update_profile(current_user, form.full_name.data, form.phone.data or "",
-                               form.address.data or "")
-        flash(_("Đã lưu thông tin tài khoản."), "success")
-        return redirect(url_for("auth.profile"), 303)
+        try:
+            with unit_of_work():
+                ops.update_profile(current_user, form.full_name.data, form.phone.data or "",
+                                   form.place())
+        except ops.AccountError as error:
+            show_refusal(form, error)
+        else:
+            flash(_("Đã lưu thông tin tài khoản."), "success")
+            return redirect(url_for("auth.profile"), 303)
     now = utcnow()
     return render_template("auth/profile.html", form=form, member_form=MemberForm(),
                            remove_form=EmptyForm(), now=now,

@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Organisation
+from portal.blueprints.address_fields import profile_address
 from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.forms import (
     ApplicantForm,
@@ -183,12 +184,8 @@ def step_documents(dossier_id: int):
 @bp.route("/<int:dossier_id>/nhan-ket-qua", methods=["GET", "POST"])
 def step_return(dossier_id: int):
     dossier = get_draft_or_404(dossier_id)
-    form = ReturnForm(data=None if request.method == "POST" else {
-        "return_method": dossier.return_method.value if dossier.return_method else None,
-        "recipient": dossier.postal_recipient or dossier.applicant_name,
-        "phone": dossier.postal_phone or dossier.applicant_phone,
-        "province": dossier.postal_province, "district": dossier.postal_district,
-        "ward": dossier.postal_ward, "street": dossier.postal_street})
+    form = ReturnForm(data=None if request.method == "POST" else ReturnForm.initial(
+        dossier, profile_address(current_user)))
     return _save_step(dossier, form, "citizen/return.html", "citizen.review",
                       lambda: ops.set_return_method(
                           dossier, ReturnMethod(form.return_method.data), form.postal_address()))

@@ -2,4 +2,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__)
 
-from portal.blueprints.public import api, routes  # noqa: E402,F401
+from portal.blueprints.public import addresses, api, routes  # noqa: E402,F401

@@ -30,6 +30,7 @@ from wtforms import (
 from wtforms.validators import Email, Optional
 
 from portal.accounts.models import Role
+from portal.blueprints.address_fields import profile_address
 from portal.blueprints.downloads import send_dossier_file
 from portal.blueprints.forms import (
     EmptyForm,
@@ -99,7 +100,7 @@ class IntakeForm(ReturnForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        if self.person_id.data:
+        if self.person_id.data or self.picking_address:
             return valid
         for name, what in self.APPLICANT_NEEDS:
             if not (self[name].data or "").strip() and not self[name].errors:
@@ -229,7 +230,8 @@ def intake_new():
     is lost; every error is listed at once (issue 18)."""
     form = IntakeForm()
     lists = _intake_lists(form)
-    if request.method == "GET" or "tim" in request.form:
+    _postal_from_account(form)
+    if request.method == "GET" or "tim" in request.form or form.picking_address:
         return _intake_page(form, lists, status=200)
     valid = form.validate_on_submit()
     version = intake.published_version(parse_int(form.version_id.data or "") or 0)
@@ -270,6 +272,18 @@ def _intake_lists(form: IntakeForm) -> dict:
         form.version_id.data = str(procedures[0].id)
     return dict(procedures=procedures, matches=found.total, people=people,
                 procedure_q=procedure_q, person_q=person_q)
+
+
+def _postal_from_account(form: IntakeForm) -> None:
+    """A chosen account fills the blanks (as for the applicant's details): the postal return
+    address left empty is the account's profile address (issue 15), the recipient and phone
+    its name and number."""
+    person = intake.applicant_account(parse_int(form.person_id.data or "") or 0)
+    if request.method != "POST" or person is None or not form.postal:
+        return
+    form.offer_address(profile_address(person))
+    form.recipient.data = form.recipient.data or person.full_name
+    form.phone.data = form.phone.data or person.phone
 
 
 def _intake_data(form: IntakeForm) -> intake.Intake:

@@ -11,6 +11,11 @@ document.addEventListener("DOMContentLoaded", () => {
     radios.forEach((r) => r.addEventListener("change", sync));
     sync();
   }
+  // The address selects (macros/address.html): with htmx the ward list follows the province
+  // and the search box by itself, so the no-JavaScript "Chọn" button is hidden.
+  if (window.htmx) {
+    document.querySelectorAll(".address-pick").forEach((pick) => { pick.hidden = true; });
+  }
   // Move focus to the error summary so screen readers announce it.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();

@@ -63,7 +63,7 @@ def test_postal_return_lists_each_missing_part_of_the_address(db_session):
         "Nguyễn Văn An", "0912345678", "Quảng Ngãi", "Sơn Tịnh", "Tịnh Phong", "Thôn 1"))
     dossier.postal_ward = dossier.postal_street = ""
     assert [(gap.field, str(gap)) for gap in missing(dossier).in_step(Step.RETURN)] == [
-        ("ward", "Vui lòng nhập phường, xã để nhận kết quả qua bưu chính."),
+        ("ward_code", "Vui lòng nhập phường, xã để nhận kết quả qua bưu chính."),
         ("street", "Vui lòng nhập số nhà, đường, thôn, xóm để nhận kết quả qua bưu chính.")]
 
 

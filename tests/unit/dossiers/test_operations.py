@@ -120,11 +120,14 @@ def test_return_method(db_session):
     assert (dossier.postal_province, dossier.postal_ward) == ("Quảng Ngãi", "Tịnh Phong")
     ops.set_return_method(dossier, "counter", None)
     assert dossier.return_method is ReturnMethod.COUNTER and dossier.postal_province == ""
-    for missing in ("recipient", "province", "district", "ward", "street"):
+    # No district since the two-level structure of 2025 (issue 15); the province and the
+    # ward are the address selects' fields.
+    for missing, field in (("recipient", "recipient"), ("province", "province_code"),
+                           ("ward", "ward_code"), ("street", "street")):
         address = ops.PostalAddress(**{**POSTAL.__dict__, missing: "  "})
         with pytest.raises(ops.DossierError, match="bưu chính") as refused:
             ops.set_return_method(dossier, ReturnMethod.POSTAL, address)
-        assert refused.value.field == missing
+        assert refused.value.field == field
     with pytest.raises(ops.DossierError):
         ops.set_return_method(dossier, ReturnMethod.POSTAL, None)
     with pytest.raises(ops.DossierError) as refused:
@@ -285,13 +288,13 @@ def test_submit_checks(db_session, storage):
         ops.submit(dossier, user, current_calendar(), WED_1530)
     assert refused.value.field == "return_method"
     ops.set_return_method(dossier, ReturnMethod.POSTAL, POSTAL)
-    dossier.postal_district = ""
+    dossier.postal_ward = ""
     with pytest.raises(ops.DossierError) as refused:
         ops.submit(dossier, user, current_calendar(), WED_1530)
-    assert refused.value.field == "district"
-    assert "quận, huyện" in str(refused.value.missing.gaps[0])
+    assert refused.value.field == "ward_code"
+    assert "phường, xã" in str(refused.value.missing.gaps[0])
     assert dossier.is_draft and dossier.code is None
-    dossier.postal_district = "Sơn Tịnh"
+    dossier.postal_ward = "Tịnh Phong"
     ops.submit(dossier, user, current_calendar(), WED_1530)
     with pytest.raises(ops.DossierError, match="Hồ sơ này đã được nộp"):
         ops.submit(dossier, user, current_calendar(), WED_1530)

@@ -66,7 +66,7 @@ def test_postal_intake_with_postal_return(world):
 def test_postal_return_needs_the_address(world):
     with pytest.raises(wf.WorkflowError) as refused:
         _intake(world, return_method=ReturnMethod.POSTAL, postal=None)
-    assert refused.value.field == "province"
+    assert refused.value.field == "province_code"
 
 
 @pytest.mark.parametrize("missing, field", [("name", "name"), ("id_number", "id_number")])

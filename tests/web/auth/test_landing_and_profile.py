@@ -120,7 +120,7 @@ def test_the_profile_is_edited_and_confirmed(app, citizen):
         id_number = user_by_email(citizen).id_number
     response = client.post(PROFILE, data={
         "full_name": "  Trần Văn An ", "phone": "+84 905 111 222",
-        "address": "12 Lê Lợi, phường Nghĩa Chánh, Quảng Ngãi",
+        "province_code": "51", "ward_code": "21025", "street": " 12 Lê Lợi ",
         "id_number": "999999999999", "email": "khac@example.vn"})
     assert response.status_code == 303 and response.headers["Location"] == PROFILE
     html = _profile_form(client)
@@ -129,7 +129,9 @@ def test_the_profile_is_edited_and_confirmed(app, citizen):
     with app.app_context():
         user = user_by_email(citizen)
         assert (user.full_name, user.phone, user.address) == (
-            "Trần Văn An", "0905111222", "12 Lê Lợi, phường Nghĩa Chánh, Quảng Ngãi")
+            "Trần Văn An", "0905111222", "12 Lê Lợi, Phường Cẩm Thành, Tỉnh Quảng Ngãi")
+        assert (user.address_province_code, user.address_ward_code, user.address_street) == (
+            "51", "21025", "12 Lê Lợi")
         # The identity and the login are not changed from here.
         assert user.id_number == id_number and user.email == citizen
     assert id_number in html and 'name="id_number"' not in html
@@ -140,7 +142,8 @@ def test_profile_errors_are_vietnamese_and_nothing_is_saved(app, citizen):
     with app.app_context():
         before = user_by_email(citizen).full_name
     response = client.post(PROFILE, data={"full_name": " ", "phone": "12345",
-                                          "address": "x" * 301})
+                                          "province_code": "51", "ward_code": "21025",
+                                          "street": "x" * 301})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     for message in ("Vui lòng sửa các lỗi sau", "Vui lòng nhập họ và tên.",

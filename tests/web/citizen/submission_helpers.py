@@ -17,7 +17,7 @@ APPLICANT = {"name": "Nguyễn Văn Bình", "id_number": "051095001234", "phone"
              "email": "binh@example.vn", "address": "12 Quang Trung, TP Quảng Ngãi",
              "representative": ""}
 POSTAL = {"return_method": "postal", "recipient": "Nguyễn Văn Bình", "phone": "0905111222",
-          "province": "Quảng Ngãi", "district": "TP Quảng Ngãi", "ward": "Phường Lê Hồng Phong",
+          "province_code": "51", "ward_code": "21025",  # Phường Cẩm Thành, Quảng Ngãi
           "street": "12 Quang Trung"}
 
 

@@ -55,11 +55,11 @@ def test_whole_journey_with_postal_return(citizen, app, setup):
     assert citizen.post(f"/ho-so/{dossier_id}/giay-to").status_code == 303
     missing = citizen.post(f"/ho-so/{dossier_id}/nhan-ket-qua", data={"return_method": "postal"})
     assert missing.status_code == 422
-    assert "Vui lòng nhập tỉnh, thành phố" in missing.get_data(as_text=True)
+    assert "Vui lòng chọn phường, xã trong danh sách" in missing.get_data(as_text=True)
     done = citizen.post(f"/ho-so/{dossier_id}/nhan-ket-qua", data=POSTAL)
     assert done.status_code == 303 and done.headers["Location"].endswith("/kiem-tra")
     review = citizen.get(f"/ho-so/{dossier_id}/kiem-tra").get_data(as_text=True)
-    for text in ["Nguyễn Văn Bình", "tờ khai.pdf", "cccd.png", "Phường Lê Hồng Phong",
+    for text in ["Nguyễn Văn Bình", "tờ khai.pdf", "cccd.png", "Phường Cẩm Thành",
                  "Nhận qua dịch vụ bưu chính", "Thay đổi"]:
         assert text in review, text
     submitted = citizen.post(f"/ho-so/{dossier_id}/nop")

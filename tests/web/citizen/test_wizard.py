@@ -124,11 +124,11 @@ def test_review_page_lists_the_missing_postal_address_parts(citizen, app, setup)
         db.session.execute(db.update(Dossier).where(Dossier.id == dossier_id).values(
             return_method="postal", postal_recipient="Nguyễn Văn Bình",
             postal_phone="0905111222", postal_province="Quảng Ngãi", postal_district="",
-            postal_ward="Phường Lê Hồng Phong", postal_street=""))
+            postal_ward="", postal_street=""))
         db.session.commit()
     page = citizen.get(f"/ho-so/{dossier_id}/kiem-tra").get_data(as_text=True)
     assert "Hồ sơ còn thiếu 2 mục" in page
-    assert f'/ho-so/{dossier_id}/nhan-ket-qua#district' in page
+    assert f'/ho-so/{dossier_id}/nhan-ket-qua#ward_code' in page
     assert f'/ho-so/{dossier_id}/nhan-ket-qua#street' in page
 
 

@@ -29,7 +29,7 @@ WALK_IN = {"name": "Trần Thị Hoa", "id_number": "051190001122", "applicant_p
            "email": "", "address": "Thôn 2, Tịnh Hà, Sơn Tịnh", "channel": "counter",
            "return_method": "counter", "person_id": ""}
 POSTAL = {"return_method": "postal", "recipient": "Trần Thị Hoa", "phone": "0905123456",
-          "province": "Quảng Ngãi", "district": "Sơn Tịnh", "ward": "Tịnh Hà",
+          "province_code": "51", "ward_code": "21028",  # Phường Nghĩa Lộ, Quảng Ngãi
           "street": "Thôn 2"}
 
 
@@ -119,7 +119,7 @@ def test_walk_in_intake_scan_and_receive(app, counter, setup):
     assert "Cấp Phiếu lý lịch tư pháp cho công dân" in html
     assert "Chứng thực bản sao" not in html and "Cấp chứng chỉ hành nghề" not in html
     assert 'name="csrf_token"' in html and "<script>" not in html
-    for name in ("name", "id_number", "applicant_phone", "province"):
+    for name in ("name", "id_number", "applicant_phone", "province_code", "ward_code"):
         assert f'for="{name}"' in html  # every input has its label
 
     dossier_id = _new(counter, setup.version_id, note="Nhận 1 bản chính tờ khai")
@@ -466,3 +466,54 @@ def test_anonymous_is_sent_to_login(client, scanned):
             response = client.get(url)
             assert response.status_code == 302 and "/tai-khoan/dang-nhap" in response.headers[
                 "Location"], url
+
+
+# --- addresses from the official list (issue 15) ---------------------------------------------
+
+def test_postal_intake_takes_the_address_from_the_list_and_shows_it(app, counter, setup):
+    bad = counter.post("/can-bo/tiep-nhan/moi", data=dict(
+        WALK_IN, version_id=setup.version_id, channel="postal",
+        **dict(POSTAL, ward_code="18100")))  # Phường Trần Phú is Hà Tĩnh's
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Phường Trần Phú không thuộc Tỉnh Quảng Ngãi" in html
+    assert 'value="Trần Thị Hoa"' in html and 'value="Thôn 2"' in html  # nothing lost
+    # Without JavaScript: "Chọn" brings Hà Tĩnh's wards back, creates nothing.
+    picked = counter.post("/can-bo/tiep-nhan/moi", data=dict(
+        WALK_IN, version_id=setup.version_id, channel="postal",
+        **dict(POSTAL, province_code="42", ward_code="", chon_dia_chi="1")))
+    html = picked.get_data(as_text=True)
+    assert picked.status_code == 200 and "Phường Trần Phú" in html
+    assert "Phường Nghĩa Lộ" not in html and 'value="Thôn 2"' in html
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(Dossier)) == 0
+
+    dossier_id = _new(counter, setup.version_id, channel="postal", **POSTAL)
+    d = _dossier(app, dossier_id)
+    assert (d.postal_province_code, d.postal_ward_code, d.postal_ward) == (
+        "51", "21028", "Phường Nghĩa Lộ")
+    line = "Thôn 2, Phường Nghĩa Lộ, Tỉnh Quảng Ngãi"
+    workspace = counter.get(f"/can-bo/ho-so/{dossier_id}").get_data(as_text=True)
+    assert line in workspace.split("ws-postal-address")[1].split("</dd>")[0]
+    queue = counter.get("/can-bo/hang-doi?loai=cho-tiep-nhan").get_data(as_text=True)
+    assert d.code in queue and line in queue and "queue-postal-address" in queue
+
+
+def test_a_chosen_account_fills_a_blank_postal_address_from_its_profile(app, counter, setup):
+    from portal.accounts import operations as account_ops
+    from portal.accounts.models import User
+
+    with app.app_context():
+        person = db.session.get(User, setup.person_id)
+        account_ops.update_profile(person, person.full_name, person.phone,
+                                   ("51", "21025", "12 Lê Lợi"))
+        db.session.commit()
+    blank = dict(POSTAL, recipient="", phone="", ward_code="", street="")
+    dossier_id = _new(counter, setup.version_id, channel="postal", person_id=setup.person_id,
+                      name="", id_number="", applicant_phone="", **blank)
+    d = _dossier(app, dossier_id)
+    assert (d.postal_recipient, d.postal_ward_code, d.postal_street) == (
+        "Nguyễn Thị Hoà", "21025", "12 Lê Lợi")
+    # An address typed at the counter wins over the profile's.
+    typed = _new(counter, setup.version_id, channel="postal", person_id=setup.person_id,
+                 name="", id_number="", applicant_phone="", **POSTAL)
+    assert _dossier(app, typed).postal_ward_code == "21028"
