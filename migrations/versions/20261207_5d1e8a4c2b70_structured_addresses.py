@@ -5,7 +5,7 @@ Issue 15: addresses from the official list of administrative units (two levels s
 code, a ward code and the street beside the text stored before, which stays readable.
 
 Revision ID: 5d1e8a4c2b70
-Revises: 3c7a9e1f5b24
+Revises: 6ba79efcd2dd
 Create Date: 2026-12-07 01:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5d1e8a4c2b70'
-down_revision = '3c7a9e1f5b24'
+down_revision = '6ba79efcd2dd'
 branch_labels = None
 depends_on = None
 
