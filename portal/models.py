@@ -21,6 +21,7 @@ from portal.catalog.models import (
     ProcedureVersion,
 )
 from portal.core.throttle import Throttle
+from portal.delivery.models import PostalBatch, Shipment, ShipmentEvent
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
 from portal.notifications.inbox import Notification
 from portal.notifications.jobs_models import (
@@ -50,4 +51,5 @@ __all__ = [
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
     "Obligation", "ObligationFile",
+    "PostalBatch", "Shipment", "ShipmentEvent",
 ]
