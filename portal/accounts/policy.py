@@ -7,7 +7,8 @@ Plain functions over a user, no HTTP: the web layer passes ``current_user``.
 A capacity comes from a ``RoleAssignment``. The agency roles (counter officer, specialist,
 leader) are held for one agency each, the postal officer's for each agency served by post;
 the supervisor and the administrator for none. Only a signed-in user holds any: ``None``, the
-anonymous user and a deactivated account (Flask-Login's ``is_authenticated`` is ``is_active``) hold none.
+anonymous user and a deactivated account (Flask-Login's ``is_authenticated`` is ``is_active``)
+hold none.
 
 The questions differ on purpose, and each caller asks the one its rule needs:
 
