@@ -88,6 +88,10 @@ class IntakeForm(ReturnForm):
         validators=[required(_l("cách nhận kết quả"))])
     note = TextAreaField(_l("Ghi chú của cán bộ tiếp nhận"),
                          validators=[Optional(), too_long(2000)])
+    envelope_tracking = StringField(
+        _l("Số hiệu bưu gửi trên phong bì (nếu nhận qua bưu chính)"), filters=[stripped],
+        validators=[Optional(), too_long(20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
     # The domain reports errors by its field names; the form's differ only for the phone.
     DOMAIN_FIELDS = {"phone": "applicant_phone"}
@@ -276,7 +280,8 @@ def _intake_data(form: IntakeForm) -> intake.Intake:
     person = intake.applicant_account(parse_int(form.person_id.data or "") or 0)
     return intake.Intake(channel=form.channel.data, applicant=form.applicant(),
                          return_method=form.return_method.data, postal=form.postal_address(),
-                         person=person, note=form.note.data or "")
+                         person=person, note=form.note.data or "",
+                         envelope_tracking=form.envelope_tracking.data or "")
 
 
 def _intake_page(form: IntakeForm, lists: dict, status: int | None = None):
