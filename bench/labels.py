@@ -29,8 +29,8 @@ from flask import render_template  # noqa: E402
 
 from portal import create_app  # noqa: E402
 from portal.config import Config  # noqa: E402
-from portal.core.pdf import render_pdf  # noqa: E402
 from portal.core.models import utcnow  # noqa: E402
+from portal.core.pdf import render_pdf  # noqa: E402
 from portal.delivery import labels, s10  # noqa: E402
 
 TARGET_SECONDS = 10.0

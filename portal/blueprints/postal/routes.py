@@ -84,7 +84,9 @@ def tracking(batch_id: int, shipment_id: int):
                 ops.set_tracking_number(shipment, form.tracking_number.data, current_user)
         except ops.DeliveryError as error:
             return refused(error, form, lambda code: _batch_page(batch, code, form, shipment.id))
-        return redirect(url_for("postal.batch", batch_id=batch.id) + "#items", 303)
+        # No fragment: a page opened at a #target skips autofocus (HTML spec), and the focus
+        # on the next empty field is what lets a scanner go on.
+        return redirect(url_for("postal.batch", batch_id=batch.id), 303)
     return _batch_page(batch, 422, form, shipment.id)
 
 
