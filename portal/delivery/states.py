@@ -72,3 +72,8 @@ TRANSITIONS: dict[ShipmentAction, ShipmentTransition] = {
 ACTIVE = frozenset({S.READY, S.IN_BATCH, S.DISPATCHED, S.FAILED_ATTEMPT})
 # The states in which the result has reached the applicant: the dossier is returned.
 DONE = frozenset({S.DELIVERED, S.COLLECTED})
+
+# The messages a shipment sends (notifications/defaults.py), beside the workflow's table of
+# action → message (``workflow.transitions.MESSAGES``).
+MESSAGES = frozenset({"postal_dispatched", "postal_failed", "postal_returned",
+                      "postal_delivered"})
