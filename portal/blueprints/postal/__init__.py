@@ -16,6 +16,16 @@ bp = Blueprint("postal", __name__)
 guard_blueprint(bp, lambda user: bool(policy.postal_agency_ids(user)))
 
 
+@bp.app_context_processor
+def _postal_link():
+    # base.html shows "Bưu điện" to postal officers of at least one agency (asked when drawn).
+    def may_use_postal_desk() -> bool:
+        return (current_user.is_authenticated and current_user.can_use_staff_area()
+                and bool(policy.postal_agency_ids(current_user)))
+
+    return {"may_use_postal_desk": may_use_postal_desk}
+
+
 def get_batch_or_404(batch_id: int) -> PostalBatch:
     batch = queries.get_batch(current_user, batch_id)
     if batch is None:
