@@ -39,6 +39,15 @@ def test_the_postal_officer_lands_on_the_desk_and_sees_only_their_agencies(as_, 
     assert "/can-bo/" not in html and "/tai-ve" not in html and "giay-to" not in html
 
 
+def test_the_postal_officer_opens_no_dossier_nor_its_files(as_, desk, app):
+    postal = as_("postal")
+    assert postal.get(f"/can-bo/ho-so/{desk.dossier_id}").status_code == 403
+    assert postal.get(f"/ho-so/{desk.dossier_id}").status_code == 404
+    with app.app_context():
+        file_id = db.session.get(Dossier, desk.dossier_id).files[0].id
+    assert postal.get(f"/ho-so/{desk.dossier_id}/tep/{file_id}").status_code in (403, 404)
+
+
 @pytest.mark.parametrize("who,status", [("counter", 403), ("leader", 403), ("applicant", 403),
                                         ("stranger", 403)])
 def test_others_may_not_enter(as_, who, status):
