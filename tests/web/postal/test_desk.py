@@ -150,3 +150,27 @@ def test_the_carrier_csv_is_all_or_nothing(as_, desk, app):
         content_type="multipart/form-data")
     assert response.status_code == 303, response.get_data(as_text=True)
     assert _state(app, desk.dossier_id) == (DossierState.RETURNED, ShipmentState.DELIVERED)
+
+
+def test_a_batch_item_goes_back_to_the_queue(as_, desk, app):
+    postal = as_("postal")
+    batch = _batch(as_, desk)
+    response = postal.post(f"/buu-dien/bang-ke/{batch}/bo/{desk.shipment_id}")
+    assert response.status_code == 303 and response.headers["Location"].endswith("/buu-dien/")
+    assert _state(app, desk.dossier_id)[1] is ShipmentState.READY
+    assert postal.get(f"/buu-dien/bang-ke/{batch}").status_code == 404  # nothing left in it
+
+
+def test_the_workspace_and_the_timeline_read_the_postal_events(as_, desk, app):
+    postal = as_("postal")
+    batch = _batch(as_, desk)
+    postal.post(f"/buu-dien/bang-ke/{batch}/so-hieu/{desk.shipment_id}",
+                data={"tracking_number": GOOD})
+    postal.post(f"/buu-dien/bang-ke/{batch}/giao")
+    postal.post(f"/buu-dien/buu-gui/{desk.shipment_id}/trang-thai",
+                data={"action": "return_to_centre"})
+    workspace = as_("counter").get(f"/can-bo/ho-so/{desk.dossier_id}")
+    assert workspace.status_code == 200
+    assert "Đã chuyển kết quả cho bộ phận bưu chính" in workspace.get_data(as_text=True)
+    page = as_("applicant").get(f"/ho-so/{desk.dossier_id}").get_data(as_text=True)
+    assert "chuyển hoàn kết quả về Trung tâm" in page
