@@ -7,6 +7,7 @@ from pathlib import Path
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from portal.accounts.models import Role
 from portal.blueprints.forms import EmptyForm
@@ -27,6 +28,22 @@ STATUS_FUNCTIONS = {"deliver": ops.deliver, "fail": ops.fail,
                     "return_to_centre": ops.return_to_centre}
 
 
+def _apply(change) -> ops.DeliveryError | None:
+    """Run one delivery operation and commit: the refusal to show, if any (nothing kept).
+    Another officer's commit on the same item first (its version column) is a refusal too."""
+    try:
+        with unit_of_work():
+            change()
+    except ops.Forbidden:
+        abort(403)
+    except ops.DeliveryError as error:
+        return error
+    except StaleDataError:
+        return ops.Conflict(_("Bưu gửi vừa được người khác cập nhật; vui lòng xem lại rồi thao "
+                              "tác lại."))
+    return None
+
+
 @bp.get("/", endpoint="queue")
 def queue():
     """Results ready to post, open batches, and what is in the post."""
@@ -45,15 +62,12 @@ def new_batch():
     items = queries.shipments_by_ids(current_user, ids)
     if len(items) != len(ids):
         abort(404)  # an id of another agency's shipment, or none at all
-    try:
-        with unit_of_work():
-            batch = ops.open_batch(current_user, items, utcnow())
-    except ops.DeliveryError as error:
-        if isinstance(error, ops.Forbidden):
-            abort(403)
+    made: list[PostalBatch] = []
+    error = _apply(lambda: made.append(ops.open_batch(current_user, items, utcnow())))
+    if error is not None:
         flash(str(error), "error")
         return redirect(url_for("postal.queue"), 303)
-    return redirect(url_for("postal.batch", batch_id=batch.id), 303)
+    return redirect(url_for("postal.batch", batch_id=made[0].id), 303)
 
 
 def _batch_page(batch: PostalBatch, status: int = 200, form: TrackingForm | None = None,
@@ -79,10 +93,9 @@ def tracking(batch_id: int, shipment_id: int):
         abort(404)
     form = TrackingForm()
     if form.validate_on_submit():
-        try:
-            with unit_of_work():
-                ops.set_tracking_number(shipment, form.tracking_number.data, current_user)
-        except ops.DeliveryError as error:
+        error = _apply(lambda: ops.set_tracking_number(shipment, form.tracking_number.data,
+                                                       current_user))
+        if error is not None:
             return refused(error, form, lambda code: _batch_page(batch, code, form, shipment.id))
         # No fragment: a page opened at a #target skips autofocus (HTML spec), and the focus
         # on the next empty field is what lets a scanner go on.
@@ -96,10 +109,8 @@ def unbatch(batch_id: int, shipment_id: int):
     shipment = get_shipment_or_404(shipment_id)
     if shipment.batch_id != batch.id or not EmptyForm().validate_on_submit():
         abort(404 if shipment.batch_id != batch.id else 400)
-    try:
-        with unit_of_work():
-            ops.remove_from_batch(shipment, current_user, utcnow())
-    except ops.DeliveryError as error:
+    error = _apply(lambda: ops.remove_from_batch(shipment, current_user, utcnow()))
+    if error is not None:
         flash(str(error), "error")
     if not queries.get_batch(current_user, batch_id):  # its last item went: back to the queue
         return redirect(url_for("postal.queue"), 303)
@@ -111,10 +122,8 @@ def dispatch(batch_id: int):
     batch = get_batch_or_404(batch_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        with unit_of_work():
-            ops.dispatch_batch(batch, current_user, utcnow())
-    except ops.DeliveryError as error:
+    error = _apply(lambda: ops.dispatch_batch(batch, current_user, utcnow()))
+    if error is not None:
         flash(str(error), "error")
         return redirect(url_for("postal.batch", batch_id=batch_id), 303)
     flash(_("Đã giao bảng kê số %(n)s cho bưu chính.", n=batch_id), "success")
@@ -150,13 +159,9 @@ def status(shipment_id: int):
     if not form.validate_on_submit():
         flash(_("Vui lòng chọn trạng thái hợp lệ."), "error")
         return redirect(target, 303)
-    try:
-        with unit_of_work():
-            STATUS_FUNCTIONS[form.action.data](shipment, current_user, utcnow(),
-                                               form.note.data or "")
-    except ops.DeliveryError as error:
-        if isinstance(error, ops.Forbidden):
-            abort(403)
+    error = _apply(lambda: STATUS_FUNCTIONS[form.action.data](
+        shipment, current_user, utcnow(), form.note.data or ""))
+    if error is not None:
         flash(str(error), "error")
         return redirect(target, 303)
     flash(_("Đã ghi trạng thái bưu gửi %(code)s.", code=shipment.tracking_number), "success")
@@ -180,6 +185,9 @@ def import_statuses():
         except carrier_csv.ImportRefused as error:
             show_refusal(form, error)
             problems = error.problems
+        except StaleDataError:  # an item changed by someone else meanwhile: try again
+            form.file.errors.append(_("Bưu gửi vừa được người khác cập nhật; vui lòng xem lại "
+                                      "rồi thao tác lại."))
         else:
             flash(_("Đã nhập %(n)s trạng thái bưu gửi.", n=count), "success")
             return redirect(url_for("postal.queue"), 303)
