@@ -189,6 +189,8 @@ def dispatch_batch(batch: PostalBatch, user: Any, at: datetime) -> None:
     """The batch goes to the post office. Of two officers dispatching it at once one wins:
     the batch is claimed by a conditional UPDATE (open → dispatched), which waits for the
     other's transaction on PostgreSQL and then finds nothing to claim."""
+    if any(ShipmentActor.POSTAL not in actors_for(user, s) for s in batch.shipments):
+        raise Forbidden(_l("Bạn không có quyền giao bảng kê này cho bưu chính."))
     missing = [s.dossier.code for s in batch.shipments if not s.tracking_number]
     if not batch.shipments:
         raise DeliveryError(_l("Bảng kê không còn bưu gửi nào."))
