@@ -309,8 +309,8 @@ class Player:
             wf.hand_over(d, self.ctx(staff.counter, at), ReturnMethod.POSTAL)
             # The post's part of that day, in one go: the result is returned when the
             # shipment is delivered (issue 15), here the same hour, as the 2019 books count it.
-            delivery.delivered_in_the_past(
-                d, staff.counter, at, s10.make("EB", f"{plan.number % 10**5:05d}{d.agency_id:03d}"))
+            serial = f"{plan.number % 10**5:05d}{d.agency_id % 1000:03d}"
+            delivery.delivered_in_the_past(d, staff.counter, at, s10.make("EB", serial))
             return at
         at = self.later(finish, rng.uniform(0.5, 40))
         if at >= self.cap:
