@@ -138,6 +138,8 @@ class Config:
     sms_brandname: str = ""
     zalo_zns_url: str = "https://business.openapi.zalo.me/message/template"
     zalo_access_token: str = ""
+    # The carrier's public tracking page; {code} is the tracking number (docs/delivery.md).
+    postal_tracking_url: str = "https://vnpost.vn/tra-cuu-hanh-trinh/buu-pham?key={code}"
     gateway_timeout: float = 10.0
     # Werkzeug's method for new password hashes. Under env="testing" it is a cheap one
     # (TESTING_PASSWORD_HASH): every fixture user and every login would otherwise cost a
@@ -170,6 +172,8 @@ class Config:
             "sms_brandname": env.get("SMS_BRANDNAME", ""),
             "zalo_zns_url": env.get("ZALO_ZNS_URL", "") or cls.zalo_zns_url,
             "zalo_access_token": env.get("ZALO_ACCESS_TOKEN", ""),
+            "postal_tracking_url": (env.get("POSTAL_TRACKING_URL", "")
+                                    or cls.postal_tracking_url),
         }
         if env.get("OUTBOX_MAX_ATTEMPTS", "").strip():
             values["outbox_max_attempts"] = int(_number(env["OUTBOX_MAX_ATTEMPTS"],

@@ -21,6 +21,7 @@ from portal.catalog.models import (
     ProcedureVersion,
 )
 from portal.core.throttle import Throttle
+from portal.delivery.models import PostalBatch, Shipment, ShipmentEvent
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
 from portal.feedback.complaints.models import Complaint, ComplaintFile
 from portal.notifications.inbox import Notification
@@ -52,4 +53,5 @@ __all__ = [
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
     "Obligation", "ObligationFile",
     "Complaint", "ComplaintFile",
+    "PostalBatch", "Shipment", "ShipmentEvent",
 ]

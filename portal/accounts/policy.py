@@ -5,9 +5,10 @@ here instead of reading role assignments themselves, so a new role or rule chang
 Plain functions over a user, no HTTP: the web layer passes ``current_user``.
 
 A capacity comes from a ``RoleAssignment``. The agency roles (counter officer, specialist,
-leader) are held for one agency each; the supervisor, the postal officer and the administrator
-for none. Only a signed-in user holds any: ``None``, the anonymous user and a deactivated
-account (Flask-Login's ``is_authenticated`` is ``is_active``) hold none.
+leader) are held for one agency each, the postal officer's for each agency served by post;
+the supervisor and the administrator for none. Only a signed-in user holds any: ``None``, the
+anonymous user and a deactivated account (Flask-Login's ``is_authenticated`` is ``is_active``)
+hold none.
 
 The questions differ on purpose, and each caller asks the one its rule needs:
 
@@ -79,6 +80,12 @@ def led_agency_ids(user: Any) -> set[int]:
     return _agency_ids(user, {Role.LEADER})
 
 
+def postal_agency_ids(user: Any) -> set[int]:
+    """The agencies whose dossiers a postal officer receives and returns by post (issue 15):
+    the postal desk (/buu-dien) shows only their postal dossiers, and none of their papers."""
+    return _agency_ids(user, {Role.POSTAL_OFFICER})
+
+
 def is_supervisor(user: Any) -> bool:
     """The centre's supervisor: sees every agency, acts on no dossier."""
     return any(r.role == Role.SUPERVISOR for r in assignments(user))
@@ -131,6 +138,8 @@ def landing_endpoint(user: Any) -> str:
         return "staff.dashboard"
     if is_supervisor(user):
         return "stats.monitoring"
+    if postal_agency_ids(user):
+        return "postal.queue"
     if submits_dossiers(user):
         return "citizen.dossiers"
-    return "auth.profile"  # a staff account without a role yet, a postal officer
+    return "auth.profile"  # a staff account without a role yet

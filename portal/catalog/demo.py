@@ -37,7 +37,7 @@ DEMO_STAFF = [
     ("motcua.stp@demo.hcc.vn", "Lê Văn Một Cửa", Role.COUNTER_OFFICER, "STP"),
     ("chuyenvien.stp@demo.hcc.vn", "Phạm Thị Chuyên Viên", Role.SPECIALIST, "STP"),
     ("lanhdao.stp@demo.hcc.vn", "Hoàng Văn Lãnh Đạo", Role.LEADER, "STP"),
-    ("buudien@demo.hcc.vn", "Võ Thị Bưu Điện", Role.POSTAL_OFFICER, None),
+    ("buudien@demo.hcc.vn", "Võ Thị Bưu Điện", Role.POSTAL_OFFICER, "STP"),
     # The Committee's office, where the inter-agency dossiers go (liên thông).
     ("chuyenvien.vpubnd@demo.hcc.vn", "Đặng Thị Thẩm Tra", Role.SPECIALIST, "VPUBND"),
     ("lanhdao.vpubnd@demo.hcc.vn", "Bùi Văn Chánh Văn Phòng", Role.LEADER, "VPUBND"),

@@ -271,4 +271,60 @@ EVENTS: dict[str, Event] = {e.key: e for e in (
             "{% endif %}\nThank you; you can rate our service on the portal.",
             "PASC: The result of dossier {{ code }} was {% if by_post %}posted, item "
             "{{ returned_to | ascii }}{% else %}handed over{% endif %}. Thank you.")),
+    # The postal channel (issue 15): the shipment of the result, from dispatch to its end.
+    _event("postal_dispatched", N_("Kết quả đã gửi qua bưu chính"),
+           {"tracking_number": (N_("Số hiệu bưu gửi"), "EB123456785VN"),
+            "note": (N_("Ghi chú"), "")},
+           "ket_qua_da_gui_buu_chinh", {**_CODE, "so_hieu": "tracking_number"},
+           ("[{{ code }}] Kết quả đã được gửi qua bưu chính",
+            "Kết quả hồ sơ {{ code }} ({{ procedure }}) đã được giao cho bưu chính, số hiệu bưu "
+            "gửi {{ tracking_number }}. Bạn có thể tra cứu hành trình bưu gửi và xác nhận đã "
+            "nhận kết quả trên trang hồ sơ.",
+            "TT PVHCC: Ket qua ho so {{ code }} da gui buu chinh, so hieu "
+            "{{ tracking_number | ascii }}."),
+           ("[{{ code }}] Your result has been posted",
+            "The result of dossier {{ code }} ({{ procedure }}) was handed to the post, item "
+            "number {{ tracking_number }}. You can follow the item and confirm receipt on the "
+            "dossier's page.",
+            "PASC: The result of dossier {{ code }} was posted, item "
+            "{{ tracking_number | ascii }}.")),
+    _event("postal_failed", N_("Phát kết quả không thành công"),
+           {"tracking_number": (N_("Số hiệu bưu gửi"), "EB123456785VN"),
+            "note": (N_("Ghi chú"), "Không có người nhận")},
+           "phat_khong_thanh_cong", {**_CODE, "so_hieu": "tracking_number"},
+           ("[{{ code }}] Bưu chính chưa phát được kết quả",
+            "Bưu chính chưa phát được kết quả hồ sơ {{ code }} (số hiệu {{ tracking_number }})"
+            "{% if note %}: {{ note }}{% endif %}. Bưu tá sẽ liên hệ để phát lại; vui lòng giữ "
+            "điện thoại liên lạc.",
+            "TT PVHCC: Buu chinh chua phat duoc ket qua ho so {{ code }}. Vui long giu lien lac."),
+           ("[{{ code }}] The post could not deliver your result",
+            "The post could not deliver the result of dossier {{ code }} (item "
+            "{{ tracking_number }}){% if note %}: {{ note }}{% endif %}. The postman will "
+            "contact you to try again.",
+            "PASC: The post could not deliver the result of dossier {{ code }}.")),
+    _event("postal_returned", N_("Kết quả chuyển hoàn về Trung tâm"),
+           {"tracking_number": (N_("Số hiệu bưu gửi"), "EB123456785VN"),
+            "note": (N_("Ghi chú"), "")},
+           "ket_qua_chuyen_hoan", {**_CODE, "so_hieu": "tracking_number"},
+           ("[{{ code }}] Kết quả đã chuyển hoàn về Trung tâm",
+            "Bưu chính không phát được kết quả hồ sơ {{ code }} ({{ procedure }}) và đã chuyển "
+            "hoàn về Trung tâm. Vui lòng đến quầy của Trung tâm để nhận kết quả, mang theo giấy "
+            "tờ tùy thân.",
+            "TT PVHCC: Ket qua ho so {{ code }} da chuyen hoan, moi Ong/Ba den Trung tam nhan."),
+           ("[{{ code }}] Your result is back at the centre",
+            "The post could not deliver the result of dossier {{ code }} ({{ procedure }}) and "
+            "brought it back. Please collect it at the centre's counter with your ID.",
+            "PASC: The result of dossier {{ code }} is back at the centre; please collect it.")),
+    _event("postal_delivered", N_("Kết quả đã phát thành công"),
+           {"tracking_number": (N_("Số hiệu bưu gửi"), "EB123456785VN")},
+           "ket_qua_da_phat", {**_CODE, "so_hieu": "tracking_number"},
+           ("[{{ code }}] Kết quả đã được phát",
+            "Kết quả hồ sơ {{ code }} ({{ procedure }}) đã được phát thành công (số hiệu "
+            "{{ tracking_number }}).\nCảm ơn bạn đã sử dụng dịch vụ; bạn có thể đánh giá mức độ "
+            "hài lòng trên Cổng.",
+            "TT PVHCC: Ket qua ho so {{ code }} da phat thanh cong. Cam on Ong/Ba."),
+           ("[{{ code }}] Your result was delivered",
+            "The result of dossier {{ code }} ({{ procedure }}) was delivered (item "
+            "{{ tracking_number }}).\nThank you; you can rate our service on the portal.",
+            "PASC: The result of dossier {{ code }} was delivered. Thank you.")),
 )}

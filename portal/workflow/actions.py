@@ -750,22 +750,57 @@ def confirm_withdrawal(dossier: Dossier, ctx: Context) -> None:
 
 def hand_over(dossier: Dossier, ctx: Context, method: ReturnMethod | str,
               collected_by: str = "", tracking_number: str = "") -> None:
-    """The result leaves the centre: collected at the counter, or handed to the post."""
+    """The result leaves the centre: collected at the counter, or handed to the post. By
+    post the dossier stays *result ready* with a shipment ready to post (issue 15): it is
+    returned when the delivery is confirmed (``record_postal_delivery``), never while the
+    paper is in the mail. ``tracking_number`` is no longer taken here: the postal officer
+    records it on the shipment (kept in the signature for old callers; ignored)."""
+    from portal.delivery import operations as delivery
+
     _begin(dossier, Action.HAND_OVER, ctx)
     method = ReturnMethod(method)
-    if method is ReturnMethod.COUNTER:
-        who = _text(collected_by, _l("họ tên, số giấy tờ của người nhận kết quả"), "collected_by",
-                    300)
-        text = f"Đã trả kết quả tại quầy cho {who}."
-    else:
-        who = _text(tracking_number, _l("số hiệu bưu gửi"), "tracking_number", 300)
-        text = f"Đã chuyển kết quả cho bưu chính, số hiệu bưu gửi {who}."
-    dossier.returned_at = ctx.now
+    try:
+        if method is ReturnMethod.POSTAL:
+            delivery.post_result(dossier, ctx.user, ctx.now)
+            add_event(dossier, "posted", "Đã chuyển kết quả cho bộ phận bưu chính để gửi đến "
+                      "địa chỉ người nhận.", ctx.user, ctx.now)
+            _flush(dossier)
+            return
+        delivery.collect(dossier, ctx.user, ctx.now)
+    except delivery.DeliveryError as error:
+        raise WorkflowError(error.message, error.field) from None
+    who = _text(collected_by, _l("họ tên, số giấy tờ của người nhận kết quả"), "collected_by",
+                300)
+    _returned(dossier, ctx.user, ctx.now, who, method, f"Đã trả kết quả tại quầy cho {who}.")
+    events.announce(dossier, Action.HAND_OVER, ctx, returned_to=who)
+    _flush(dossier)
+
+
+def _returned(dossier: Dossier, user: User | None, at: datetime, who: str,
+              method: ReturnMethod, text: str) -> None:
+    dossier.returned_at = at
     dossier.returned_to = who
     dossier.return_method = method  # how it actually left (the statistics count postal returns)
     move(dossier, Action.HAND_OVER)
-    add_event(dossier, Action.HAND_OVER.value, text, ctx.user, ctx.now)
-    events.announce(dossier, Action.HAND_OVER, ctx, returned_to=who)
+    add_event(dossier, Action.HAND_OVER.value, text, user, at)
+
+
+def record_postal_delivery(dossier: Dossier, user: User | None, at: datetime,
+                           tracking_number: str, *, by_applicant: bool = False,
+                           messages: bool = True) -> None:
+    """The post delivered the result (the postal officer, the carrier's status file or the
+    applicant confirmed it): the dossier is returned. Called only by
+    ``delivery.operations.deliver``, which checked who may confirm it."""
+    if dossier.state is not S.RESULT_READY:
+        raise WorkflowError(_l("Không thể “%(action)s” khi hồ sơ đang ở trạng thái “%(state)s”.",
+                               action=_l(Action.HAND_OVER.label),
+                               state=_l(dossier.state.label)))
+    text = (f"Người nhận xác nhận đã nhận kết quả qua bưu chính (số hiệu {tracking_number})."
+            if by_applicant else
+            f"Bưu chính đã phát kết quả thành công, số hiệu bưu gửi {tracking_number}.")
+    _returned(dossier, user, at, tracking_number, ReturnMethod.POSTAL, text)
+    if messages:
+        events.send(dossier, "postal_delivered", at, tracking_number=tracking_number)
     _flush(dossier)
 
 

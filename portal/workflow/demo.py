@@ -171,5 +171,14 @@ def seed_dossiers(users: dict[str, User], storage: Storage,
         dossier = _submitted(version, citizen, filed, storage, postal=index % 4 == 3)
         story(dossier, filed + timedelta(minutes=20))
         made += 1
+    # A result for the post (issue 15): in the demo postal officer's queue, ready to batch.
+    filed = calendar.next_working_instant(now - timedelta(days=6, hours=3))
+    dossier = _submitted(versions[0], citizen, filed, storage, postal=True)
+    t = filed + timedelta(minutes=20)
+    wf.receive(dossier, ctx(counter, t))
+    wf.take(dossier, ctx(specialist, t + timedelta(hours=1)))
+    result(dossier, t + timedelta(days=1))
+    wf.hand_over(dossier, ctx(counter, t + timedelta(days=2)), ReturnMethod.POSTAL)
+    made += 1
     db.session.flush()
     return made

@@ -48,6 +48,8 @@ class Intake:
     postal: dossier_ops.PostalAddress | None = None
     person: User | None = None  # an existing account to link the dossier to
     note: str = ""
+    # The tracking number (UPU S10) of the envelope a postal dossier came in; optional.
+    envelope_tracking: str = ""
 
 
 # --- reading -----------------------------------------------------------------------------
@@ -166,6 +168,13 @@ def create_intake(version: ProcedureVersion, officer: User, data: Intake,
     dossier.due_explanation = deadline.explanation_vi
     dossier_ops.add_event(dossier, "submitted",
                           f"{INTAKE_EVENT[channel]}, mã hồ sơ {dossier.code}.", officer, now)
+    if channel is Channel.POSTAL and data.envelope_tracking.strip():
+        from portal.delivery import operations as delivery
+
+        try:
+            delivery.record_inbound(dossier, data.envelope_tracking, officer, now)
+        except delivery.DeliveryError as error:
+            raise WorkflowError(error.message, error.field) from None
     db.session.flush()
     return dossier
 

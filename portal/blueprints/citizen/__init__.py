@@ -23,4 +23,10 @@ def _upload_settings():
     return upload_settings(current_app.config)
 
 
-from portal.blueprints.citizen import printing, progress, routes, uploads  # noqa: E402,F401
+from portal.blueprints.citizen import (  # noqa: E402,F401
+    printing,
+    progress,
+    routes,
+    shipments,
+    uploads,
+)

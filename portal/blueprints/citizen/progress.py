@@ -18,11 +18,13 @@ from portal.blueprints.citizen import bp
 from portal.blueprints.citizen.forms import SupplementForm, WithdrawForm
 from portal.blueprints.citizen.routes import get_dossier_or_404
 from portal.blueprints.downloads import send_stored_file
+from portal.blueprints.forms import EmptyForm
 from portal.blueprints.lookup_links import lookup_qr
 from portal.calendar.overrides import current_calendar
 from portal.core.frame import refused, unit_of_work
 from portal.core.htmx import htmx_redirect, is_partial_request
 from portal.core.models import utcnow
+from portal.delivery import queries as delivery_queries
 from portal.dossiers import operations as ops
 from portal.dossiers import queries
 from portal.dossiers.models import Dossier, DossierState
@@ -72,6 +74,9 @@ def page_context(dossier: Dossier, **extra) -> dict:
         "owes": obligations.owed(dossier),
         "clock": obligations.paused_clock(dossier, current_calendar()),
         "today": obligations.local_today(utcnow()),
+        # The result's way by post (issue 15): each shipment with its statuses.
+        "shipments": delivery_queries.shipments_of_dossier(dossier),
+        "receipt_form": EmptyForm(formdata=None),
     }
     context.update(extra)
     return context

@@ -89,6 +89,10 @@ class IntakeForm(ReturnForm):
         validators=[required(_l("cách nhận kết quả"))])
     note = TextAreaField(_l("Ghi chú của cán bộ tiếp nhận"),
                          validators=[Optional(), too_long(2000)])
+    envelope_tracking = StringField(
+        _l("Số hiệu bưu gửi trên phong bì (nếu nhận qua bưu chính)"), filters=[stripped],
+        validators=[Optional(), too_long(20)],
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
     # The domain reports errors by its field names; the form's differ only for the phone.
     DOMAIN_FIELDS = {"phone": "applicant_phone"}
@@ -150,15 +154,13 @@ class HandOverForm(LockedForm):
                                  validators=[too_long(200)])
     collector_id = StringField(_l("Số CCCD hoặc giấy tờ tùy thân của người nhận"),
                                validators=[too_long(40)])
-    tracking_number = StringField(_l("Số hiệu bưu gửi"),
-                                  validators=[fits(Dossier.returned_to, 100)])
-
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         needed = (("collector_name", _l("họ và tên người nhận kết quả")),
                   ("collector_id", _l("số giấy tờ tùy thân của người nhận")))
         if self.method.data == ReturnMethod.POSTAL.value:
-            needed = (("tracking_number", _l("số hiệu bưu gửi")),)
+            # The postal officer records the tracking number on the shipment (issue 15).
+            needed = ()
         for name, what in needed:
             if not (self[name].data or "").strip():
                 self[name].errors.append(_l("Vui lòng nhập %(what)s.", what=what))
@@ -292,7 +294,8 @@ def _intake_data(form: IntakeForm) -> intake.Intake:
     person = intake.applicant_account(parse_int(form.person_id.data or "") or 0)
     return intake.Intake(channel=form.channel.data, applicant=form.applicant(),
                          return_method=form.return_method.data, postal=form.postal_address(),
-                         person=person, note=form.note.data or "")
+                         person=person, note=form.note.data or "",
+                         envelope_tracking=form.envelope_tracking.data or "")
 
 
 def _intake_page(form: IntakeForm, lists: dict, status: int | None = None):
@@ -574,10 +577,11 @@ def hand_over(dossier_id: int):
                          f"{form.collector_id.data.strip()}")
         else:
             collected = ""
-        error = _act(form, lambda ctx: wf.hand_over(
-            dossier, ctx, form.method.data, collected, form.tracking_number.data or ""))
+        error = _act(form, lambda ctx: wf.hand_over(dossier, ctx, form.method.data, collected))
         if error is None:
-            flash(_("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code), "success")
+            flash(_("Đã chuyển kết quả hồ sơ %(code)s cho bưu chính.", code=dossier.code)
+                  if collected == "" else _("Đã trả kết quả hồ sơ %(code)s.", code=dossier.code),
+                  "success")
             return redirect(_workspace_url(dossier.id), 303)
         return _refused("staff/intake/hand_over.html", form, dossier, error)
     form.keep_version(dossier.lock_version)

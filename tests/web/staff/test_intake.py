@@ -371,11 +371,15 @@ def test_hand_over_by_post_is_the_default_for_postal_return(app, counter, setup)
     page = counter.get(f"/can-bo/ho-so/{dossier_id}/tra-ket-qua").get_data(as_text=True)
     assert re.search(r'value="postal"[^>]*checked|checked[^>]*value="postal"', page)
     response = counter.post(f"/can-bo/ho-so/{dossier_id}/tra-ket-qua", data={
-        "lock_version": _lock(app, dossier_id), "method": "postal",
-        "tracking_number": "EK123456789VN"})
+        "lock_version": _lock(app, dossier_id), "method": "postal"})
     assert response.status_code == 303
+    # Issue 15: handed to the post, not returned — a shipment waits for the postal officer.
     d = _dossier(app, dossier_id)
-    assert d.state is S.RETURNED and d.returned_to == "EK123456789VN"
+    assert d.state is S.RESULT_READY and d.returned_at is None
+    from portal.delivery.models import ShipmentState
+    from portal.delivery.operations import latest_outbound
+    with app.app_context():
+        assert latest_outbound(dossier_id).state is ShipmentState.READY
 
 
 def test_hand_over_before_the_result_is_refused_on_the_form(app, counter, setup):
