@@ -250,21 +250,6 @@ def _announce(shipment: Shipment, key: str, at: datetime, **extra: Any) -> None:
                 **{"note": "", **extra})
 
 
-def delivered_in_the_past(dossier: Dossier, user: Any, at: datetime, tracking: str) -> None:
-    """History (``flask demo replay-2019``): the result posted at the counter was delivered
-    the same hour, without messages. Same end states as the desk's: shipment delivered,
-    dossier returned."""
-    from portal.workflow.actions import record_postal_delivery
-
-    shipment = active_shipment(dossier)
-    assert shipment is not None and shipment.state is S.READY
-    shipment.tracking_number = tracking
-    for state in (S.IN_BATCH, S.DISPATCHED, S.DELIVERED):
-        shipment.events.append(ShipmentEvent(state=state, at=at, actor_id=user.id))
-    shipment.state, shipment.dispatched_at, shipment.delivered_at = S.DELIVERED, at, at
-    record_postal_delivery(dossier, user, at, tracking, messages=False)
-
-
 # --- inbound --------------------------------------------------------------------------------
 
 def record_inbound(dossier: Dossier, number: str, user: Any, at: datetime) -> Shipment | None:

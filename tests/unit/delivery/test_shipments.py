@@ -170,16 +170,3 @@ def test_inbound_envelope_is_recorded_when_valid(world):
         ops.record_inbound(d, "EB123", world.counter, at(12, 9))
     inbound = ops.record_inbound(d, "rr473124829gb", world.counter, at(12, 9))
     assert inbound.tracking_number == "RR473124829GB" and inbound.state is S.RECEIVED
-
-
-def test_history_delivered_in_the_past_ends_as_the_desk_would(world):
-    """What ``flask demo replay-2019`` uses for a result posted in 2019: delivered the same
-    hour, no message, dossier returned by post."""
-    d = world.posted()
-    before = len(_messages(d))
-    ops.delivered_in_the_past(d, world.counter, at(14, 9), "EB123456785VN")
-    s = _shipment(d)
-    assert s.state is S.DELIVERED and s.tracking_number == "EB123456785VN"
-    assert d.state is D.RETURNED and d.return_method is ReturnMethod.POSTAL
-    assert d.returned_at == at(14, 9) and d.returned_to == "EB123456785VN"
-    assert ops.dossier_problems(d) == [] and len(_messages(d)) == before
