@@ -175,9 +175,19 @@ def verify(params: Mapping[str, str], secret: str) -> bool:
     return hmac.compare_digest(given.lower().encode(), sign(params, secret).encode())
 
 
-def _checksum(values: Mapping[str, object], fields: tuple[str, ...], secret: str) -> str:
+def checksum(values: Mapping[str, object], fields: tuple[str, ...], secret: str) -> str:
+    """The merchant API's checksum: ``fields`` of ``values`` in order, joined with ``|``
+    (a missing field is empty), HMAC-SHA512 hex."""
     return _hmac512(secret, "|".join("" if values.get(f) is None else str(values.get(f))
                                      for f in fields))
+
+
+def verify_checksum(values: Mapping[str, object], fields: tuple[str, ...], secret: str) -> bool:
+    """True when values["vnp_SecureHash"] is the checksum of ``fields`` (constant time)."""
+    given = values.get("vnp_SecureHash")
+    if not isinstance(given, str) or not given:
+        return False
+    return hmac.compare_digest(given.lower().encode(), checksum(values, fields, secret).encode())
 
 
 # --- dates ----------------------------------------------------------------------------------
@@ -328,10 +338,7 @@ def _post(config: GatewayConfig, body: dict, http: Http | None) -> dict:
 
 
 def _verified_answer(answer: dict, fields: tuple[str, ...], secret: str) -> dict:
-    given = answer.get("vnp_SecureHash")
-    expected = _checksum(answer, fields, secret)
-    if not isinstance(given, str) or not hmac.compare_digest(given.lower().encode(),
-                                                             expected.encode()):
+    if not verify_checksum(answer, fields, secret):
         raise InvalidSignature("the gateway's answer has no valid vnp_SecureHash")
     return answer
 
@@ -350,7 +357,7 @@ def querydr_body(config: GatewayConfig, *, txn_ref: str, transaction_date: datet
         "vnp_CreateDate": format_date(now),
         "vnp_IpAddr": ip_addr,
     }
-    body["vnp_SecureHash"] = _checksum(body, QUERYDR_REQUEST_FIELDS, config.hash_secret)
+    body["vnp_SecureHash"] = checksum(body, QUERYDR_REQUEST_FIELDS, config.hash_secret)
     return body
 
 
@@ -407,7 +414,7 @@ def refund_body(config: GatewayConfig, *, txn_ref: str, amount_vnd: int,
         "vnp_CreateDate": format_date(now),
         "vnp_IpAddr": ip_addr,
     }
-    body["vnp_SecureHash"] = _checksum(body, REFUND_REQUEST_FIELDS, config.hash_secret)
+    body["vnp_SecureHash"] = checksum(body, REFUND_REQUEST_FIELDS, config.hash_secret)
     return body
 
 
