@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
+from portal.core.formatting import vn_money
 from portal.core.i18n import lazy_text as _l
 from portal.core.refusal import Refusal
 from portal.dossiers.models import Dossier
@@ -126,7 +127,7 @@ def request_at_submission(dossier: Dossier, now: datetime, actor: User | None
                             list(fee_rules.due_for(dossier).lines), now, actor)
     if request is not None:
         add_event(dossier, "payment_requested",
-                  f"Chờ thanh toán phí, lệ phí: {request.amount} đồng.", actor, now)
+                  f"Chờ thanh toán phí, lệ phí: {vn_money(request.amount)}.", actor, now)
         _announce_request(dossier, request, now)
     return request
 
@@ -214,7 +215,7 @@ def _settle_request(payment: Payment, now: datetime, actor: User | None) -> None
     receipt = receipts.issue(payment, now)
     dossier = request.dossier
     add_event(dossier, "payment_confirmed",
-              f"Đã thanh toán {payment.amount} đồng ({payment.method.label}); biên lai "
+              f"Đã thanh toán {vn_money(payment.amount)} ({payment.method.label}); biên lai "
               f"{receipt.symbol} số {receipt.number_text}.", actor, now)
     from portal.notifications import events
 
@@ -268,7 +269,7 @@ def refund(payment: Payment, amount: int, now: datetime, actor: User | None, rea
     _event(payment, "refunded", now, before=before, after=payment.state, amount=amount,
            source=source, detail=reason, actor=actor)
     add_event(payment.request.dossier, "payment_refunded",
-              f"Hoàn trả {amount} đồng: {reason}", actor, now)
+              f"Hoàn trả {vn_money(amount)}: {reason}", actor, now)
     db.session.flush()
 
 

@@ -35,6 +35,7 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications import events
+from portal.payments.queries import awaits_payment_at_submission
 from portal.workflow import appointments, inter_agency, obligations, papers
 from portal.workflow.models import (
     Consultation,
@@ -73,6 +74,10 @@ class NeedsConfirmation(WorkflowError):
     """Allowed, but the officer must confirm a warning first (e.g. little time left)."""
 
 
+# Issue 14: a version whose fees are due at submission is received only once they are paid.
+UNPAID_AT_SUBMISSION = _l("Chưa thể tiếp nhận: thủ tục này thu phí, lệ phí ngay khi nộp hồ sơ "
+                          "và hồ sơ đang chờ thanh toán. Đề nghị người nộp thanh toán trực "
+                          "tuyến, hoặc ghi nhận khoản thanh toán tại quầy rồi tiếp nhận.")
 CONFLICT_MESSAGE = _l("Hồ sơ vừa được người khác cập nhật trước thao tác của bạn. Trang đã "
                       "được tải lại với trạng thái mới nhất; vui lòng kiểm tra rồi thao tác lại.")
 
@@ -311,6 +316,8 @@ def receive(dossier: Dossier, ctx: Context, confirm_missing: bool | None = None)
     (issue 18). None: a caller replaying or generating history, where the papers are not
     known (``replay``, ``workflow.demo``), is not asked."""
     _begin(dossier, Action.RECEIVE, ctx)
+    if awaits_payment_at_submission(dossier.id):
+        raise WorkflowError(UNPAID_AT_SUBMISSION)
     if dossier.channel is not Channel.ONLINE and confirm_missing is False:
         if missing := papers.missing_mandatory(dossier):
             raise NeedsConfirmation(papers.missing_message(missing), papers.CONFIRM_FIELD)
