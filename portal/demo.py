@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from portal.catalog import demo as catalog_demo
 from portal.catalog.demo_data import AGENCIES
+from portal.payments.demo import seed_postage
 from portal.storage import Storage
 from portal.workflow.demo import seed_dossiers
 
@@ -16,6 +17,7 @@ def seed_all(total_procedures: int, storage: Storage | None = None) -> dict:
     users = catalog_demo.seed_accounts()
     admin = users["admin@demo.hcc.vn"]
     count = catalog_demo.seed_catalog(total_procedures, storage, admin.id)
+    seed_postage()
     dossiers = seed_dossiers(users, storage) if storage is not None else 0
     return {"agencies": len(AGENCIES), "procedures": count, "users": len(users),
             "dossiers": dossiers}

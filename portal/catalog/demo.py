@@ -43,6 +43,8 @@ DEMO_STAFF = [
     # The Committee's office, where the inter-agency dossiers go (liên thông).
     ("chuyenvien.vpubnd@demo.hcc.vn", "Đặng Thị Thẩm Tra", Role.SPECIALIST, "VPUBND"),
     ("lanhdao.vpubnd@demo.hcc.vn", "Bùi Văn Chánh Văn Phòng", Role.LEADER, "VPUBND"),
+    # The bank's collection counter inside the centre (issue 14): amounts due, no documents.
+    ("nganhang@demo.hcc.vn", "Ngô Thị Thu Ngân", Role.BANK_COLLECTOR, None),
 ]
 
 # The inter-agency chains (liên thông) that differ from the usual one: the Committee's office

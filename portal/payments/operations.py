@@ -37,6 +37,7 @@ from portal.payments.models import (
     PaymentRequest,
     PaymentRequestLine,
     PaymentState,
+    PostageRate,
     RequestReason,
     RequestState,
 )
@@ -94,6 +95,22 @@ def answer_fees(dossier: Dossier, quantities: dict[int, int], exemption_id: int 
     claim.exemption_id = exemption_id
     db.session.add(claim)
     db.session.flush()
+
+
+def set_postage(zone: str, province: str, amount: int) -> PostageRate:
+    """Add a zone of the postage tariff, or change the amount of the province's row."""
+    zone, province = zone.strip(), province.strip()
+    if not zone:
+        raise PaymentError(_l("Vui lòng nhập tên vùng."), "zone")
+    if amount < 0:
+        raise PaymentError(_l("Cước không được âm."), "amount")
+    row = db.session.scalar(select(PostageRate).where(PostageRate.province == province))
+    if row is None:
+        row = PostageRate(province=province)
+        db.session.add(row)
+    row.zone, row.amount = zone[:200], amount
+    db.session.flush()
+    return row
 
 
 # --- requests -----------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.payments.models import (
     Payment,
     PaymentRequest,
+    PostageRate,
     Receipt,
     RequestReason,
     RequestState,
@@ -86,3 +87,8 @@ def open_requests(q: str = "", agency_ids: set[int] | None = None, limit: int = 
 def open_request_by_id(request_id: int) -> PaymentRequest | None:
     return db.session.scalar(select(PaymentRequest).where(
         PaymentRequest.id == request_id, PaymentRequest.state == RequestState.OPEN))
+
+
+def postage_rates() -> list[PostageRate]:
+    return list(db.session.scalars(select(PostageRate).order_by(PostageRate.province.desc(),
+                                                                PostageRate.zone)))
