@@ -59,7 +59,10 @@ def test_the_dossier_waits_for_payment_and_the_counter_cannot_receive_it(app, wo
     page = _text(as_("owner").get(f"/ho-so/{world.dossier_id}"))
     assert '<dd class="dossier-state">Chờ thanh toán' in page
     assert f"/thanh-toan/{world.request_id}" in page
-    pay = _text(as_("owner").get(f"/thanh-toan/{world.request_id}"))
+    answer = as_("owner").get(f"/thanh-toan/{world.request_id}")
+    # The card form redirects to the gateway: only this page's form-action allows its origin.
+    assert "form-action 'self' http://127.0.0.1:5055;" in answer.headers["Content-Security-Policy"]
+    pay = _text(answer)
     assert "208.000\xa0₫" in pay and "Hai trăm lẻ tám nghìn đồng" in pay
     counter = as_("counter")
     with app.app_context():
