@@ -429,6 +429,10 @@ def create_sandbox_app(settings: SandboxSettings | Mapping | None = None) -> Fla
     def sandbox_css():
         return Response(CSS, mimetype="text/css")
 
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status=204)
+
     @app.get("/")
     def index():
         return _page("Cổng thanh toán thử nghiệm",
