@@ -136,8 +136,8 @@ class Sandbox:
         thread = threading.Thread(target=self._deliver, args=(settings, params),
                                   name=f"sandbox-ipn-{params['vnp_TxnRef']}", daemon=True)
         with self.lock:
-            self._threads.append(thread)
-        thread.start()
+            self._threads = [t for t in self._threads if t.is_alive()] + [thread]
+            thread.start()
 
     def _deliver(self, settings: SandboxSettings, params: dict[str, str]) -> None:
         if settings.ipn_delay_seconds > 0 and self._stop.wait(settings.ipn_delay_seconds):
@@ -428,6 +428,10 @@ def create_sandbox_app(settings: SandboxSettings | Mapping | None = None) -> Fla
     @app.get("/sandbox.css")
     def sandbox_css():
         return Response(CSS, mimetype="text/css")
+
+    @app.get("/favicon.ico")
+    def favicon():
+        return Response(status=204)
 
     @app.get("/")
     def index():
