@@ -34,7 +34,7 @@ from portal.core.models import utcnow
 from portal.core.pdf import pdf_response
 from portal.core.security import CSP
 from portal.dossiers import queries as dossier_queries
-from portal.payments import fees, queries, receipts, vnpay
+from portal.payments import fees, queries, receipts, vietqr, vnpay
 from portal.payments import operations as ops
 from portal.payments.models import PaymentMethod, PaymentState, RequestState
 from portal.payments.words import amount_in_words
@@ -182,19 +182,16 @@ def transfer(payment_id: int):
     settings = current_app.config["PORTAL"]
     dossier = payment.request.dossier
     return render_template("payments/transfer.html", payment=payment, dossier=dossier,
-                           qr=_vietqr_svg(settings, payment.amount, dossier.code),
+                           qr=_vietqr_image(settings, payment.amount, dossier.code),
+                           note=vietqr.transfer_note(dossier.code),
                            settings=settings, pending=payment.state is PaymentState.PENDING)
 
 
-def _vietqr_svg(settings, amount: int, note: str) -> str | None:
-    """The VietQR image (h-payproto's vietqr module), or None while it is not installed."""
-    try:
-        from portal.payments import vietqr
-    except ImportError:
-        return None
-    text = vietqr.payload(bin=settings.vietqr_bank_bin, account=settings.vietqr_account,
-                          amount_vnd=amount, note=note)
-    return segno.make(text, error="m").svg_data_uri(scale=4)
+def _vietqr_image(settings, amount: int, code: str) -> str:
+    """The dynamic VietQR (NAPAS, the centre's account, the amount, the code as note)."""
+    return vietqr.qr_data_uri(vietqr.payload(
+        bin=settings.vietqr_bank_bin, account=settings.vietqr_account, amount_vnd=amount,
+        note=code, merchant_name=settings.vietqr_account_name))
 
 
 @bp.get("/thanh-toan/bien-lai/<int:receipt_id>")

@@ -112,7 +112,9 @@ def test_another_citizen_gets_404_on_every_id_route(app, world, as_):
     owner = as_("owner")
     transfer = owner.post(f"/thanh-toan/{world.request_id}/chuyen-khoan")
     payment_id = int(re.search(r"/giao-dich/(\d+)/", transfer.headers["Location"]).group(1))
-    assert owner.get(transfer.headers["Location"]).status_code == 200
+    page = owner.get(transfer.headers["Location"])
+    assert page.status_code == 200
+    _check_vietqr(app, _text(page), world)
     with app.app_context():
         payment = db.session.get(Payment, payment_id)
         from portal.core.models import utcnow
@@ -213,3 +215,19 @@ def test_fee_answers_change_the_amount_on_the_review_page(app, as_, world):
                data={f"quantity_{fee_id}": "3", "exemption": str(exemption_id)})
     review = _text(owner.get(f"/ho-so/{draft_id}/kiem-tra"))
     assert "Hộ nghèo" in review and '<strong>0\xa0₫</strong>' in review
+
+
+def _check_vietqr(app, page: str, world) -> None:
+    """The transfer page's QR is the VietQR payload of the amount and the code as note."""
+    from portal.payments import vietqr
+
+    settings = app.config["PORTAL"]
+    note = vietqr.transfer_note(world.code)
+    assert f'transfer-note">{note}<' in page
+    expected = vietqr.payload(bin=settings.vietqr_bank_bin, account=settings.vietqr_account,
+                              amount_vnd=208000, note=world.code,
+                              merchant_name=settings.vietqr_account_name)
+    uri = re.search(r'<img class="vietqr" src="([^"]+)"', page).group(1)
+    assert uri == vietqr.qr_data_uri(expected)
+    fields = vietqr.decode(expected)
+    assert fields["54"] == "208000" and fields["62"]["08"] == note
