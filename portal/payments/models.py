@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     ForeignKey,
     Integer,
@@ -106,7 +107,7 @@ class PaymentRequest(db.Model):
     reason: Mapped[RequestReason] = mapped_column(str_enum(RequestReason, "request_reason"))
     state: Mapped[RequestState] = mapped_column(str_enum(RequestState, "request_state"),
                                                 default=RequestState.OPEN)
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -134,8 +135,8 @@ class PaymentRequestLine(db.Model):
     name: Mapped[str] = mapped_column(String(300))
     kind: Mapped[FeeKind] = mapped_column(str_enum(FeeKind, "fee_kind"))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
-    unit_amount: Mapped[int] = mapped_column(Integer)
-    amount: Mapped[int] = mapped_column(Integer)
+    unit_amount: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[int] = mapped_column(BigInteger)
     note: Mapped[str] = mapped_column(String(300), default="")
 
 
@@ -159,8 +160,8 @@ class Payment(db.Model):
     method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, "payment_method"))
     state: Mapped[PaymentState] = mapped_column(str_enum(PaymentState, "payment_state"),
                                                 default=PaymentState.CREATED, index=True)
-    amount: Mapped[int] = mapped_column(Integer)
-    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
     txn_ref: Mapped[str] = mapped_column(String(40))  # our reference, sent to the gateway
     gateway_txn_no: Mapped[str] = mapped_column(String(40), default="")
     bank_code: Mapped[str] = mapped_column(String(20), default="")
@@ -187,7 +188,7 @@ class PaymentEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(30))
     from_state: Mapped[str] = mapped_column(String(32), default="")
     to_state: Mapped[str] = mapped_column(String(32), default="")
-    amount: Mapped[int] = mapped_column(Integer, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
     source: Mapped[str] = mapped_column(String(30), default="")  # ipn, return, querydr, staff…
     detail: Mapped[str] = mapped_column(String(500), default="")
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
@@ -234,9 +235,9 @@ class Receipt(db.Model):
     payer_name: Mapped[str] = mapped_column(String(300))
     dossier_code: Mapped[str] = mapped_column(String(40))
     procedure_name: Mapped[str] = mapped_column(String(500))
-    amount: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(BigInteger)
     method: Mapped[PaymentMethod] = mapped_column(str_enum(PaymentMethod, "payment_method"))
-    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_amount: Mapped[int] = mapped_column(BigInteger, default=0)
 
     payment: Mapped[Payment] = relationship()
 

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
+from portal.catalog.models import FeeKind
 from portal.core.formatting import vn_money
 from portal.core.i18n import lazy_text as _l
 from portal.core.refusal import Refusal
@@ -147,6 +148,33 @@ def request_at_submission(dossier: Dossier, now: datetime, actor: User | None
                   f"Chờ thanh toán phí, lệ phí: {vn_money(request.amount)}.", actor, now)
         _announce_request(dossier, request, now)
     return request
+
+
+def request_for_obligation(dossier: Dossier, amount: int, payee: str, now: datetime,
+                           actor: User | None) -> PaymentRequest | None:
+    """Pay later (issue 14): the workflow's financial obligation becomes an amount the
+    applicant can pay by any method; its confirmation resumes the dossier (``resume``).
+    The obligation's own message already tells the applicant what and why: no second one."""
+    cancel_open(dossier, RequestReason.OBLIGATION, now, actor)  # a new notice replaces it
+    return issue_request(dossier, RequestReason.OBLIGATION, [fee_rules.DueLine(
+        f"Nghĩa vụ tài chính nộp cho {payee}"[:300], FeeKind.FEE, 1, amount)], now, actor,
+        note=f"Nghĩa vụ tài chính: {payee}")
+
+
+def cancel_open(dossier: Dossier, reason: RequestReason, now: datetime,
+                actor: User | None) -> int:
+    """Close what is no longer owed (an officer confirmed the obligation paid elsewhere, a
+    new notice replaced it): its open payments expire, the request is cancelled."""
+    requests = list(db.session.scalars(select(PaymentRequest).where(
+        PaymentRequest.dossier_id == dossier.id, PaymentRequest.reason == reason,
+        PaymentRequest.state == RequestState.OPEN)))
+    for request in requests:
+        for payment in request.payments:
+            if payment.state in OPEN_PAYMENT_STATES:
+                fail(payment, now, "staff", "request cancelled", expired=True)
+        request.state = RequestState.CANCELLED
+    db.session.flush()
+    return len(requests)
 
 
 def _announce_request(dossier: Dossier, request: PaymentRequest, now: datetime) -> None:

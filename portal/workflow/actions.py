@@ -35,6 +35,8 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications import events
+from portal.payments import operations as payment_ops
+from portal.payments.models import RequestReason
 from portal.payments.queries import awaits_payment_at_submission
 from portal.workflow import appointments, inter_agency, obligations, papers
 from portal.workflow.models import (
@@ -665,6 +667,9 @@ def request_obligation(dossier: Dossier, ctx: Context, terms: obligations.Terms,
     if notice is not None:
         item.files.append(notice)
     dossier.obligations.append(item)
+    if ctx.messages:  # issue 14: payable online; not for a replay of the past
+        payment_ops.request_for_obligation(dossier, terms.amount, terms.payee, ctx.now,
+                                           ctx.user)
     _pause(dossier, PauseKind.OBLIGATION, ctx)
     move(dossier, Action.REQUEST_OBLIGATION)
     what = (f"{vn_money(terms.amount)} nộp cho {terms.payee}, hạn nộp "
@@ -701,6 +706,8 @@ def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str = "",
         item.receipt_note = note
         if receipt is not None:
             item.files.append(receipt)
+        # Confirmed by an officer (paid elsewhere): nothing is owed through the portal now.
+        payment_ops.cancel_open(dossier, RequestReason.OBLIGATION, ctx.now, ctx.user)
     _resume(dossier, ctx)
     move(dossier, Action.OBLIGATION_FULFILLED)
     add_event(dossier, Action.OBLIGATION_FULFILLED.value,
