@@ -9,6 +9,7 @@ from portal.accounts.models import OrganisationMember, User
 from portal.dossiers.models import Dossier
 from portal.extensions import db
 from portal.payments.models import (
+    PAID_STATES,
     Payment,
     PaymentRequest,
     PostageRate,
@@ -92,3 +93,23 @@ def open_request_by_id(request_id: int) -> PaymentRequest | None:
 def postage_rates() -> list[PostageRate]:
     return list(db.session.scalars(select(PostageRate).order_by(PostageRate.province.desc(),
                                                                 PostageRate.zone)))
+
+
+def paid_payments(q: str, agency_ids: set[int] | None, limit: int = 50) -> list[Payment]:
+    """Confirmed payments of a dossier code (what a refund starts from)."""
+    q = q.strip()
+    if not q:
+        return []
+    statement = (select(Payment).join(PaymentRequest, Payment.request_id == PaymentRequest.id)
+                 .join(Dossier).where(Dossier.code == q,
+                                      Payment.state.in_([s.value for s in PAID_STATES]))
+                 .order_by(Payment.id).limit(limit))
+    if agency_ids is not None:
+        statement = statement.where(Dossier.agency_id.in_(agency_ids))
+    return list(db.session.scalars(statement))
+
+
+def payment_of_agencies(payment_id: int, agency_ids: set[int]) -> Payment | None:
+    return db.session.scalar(select(Payment).join(
+        PaymentRequest, Payment.request_id == PaymentRequest.id).join(Dossier).where(
+        Payment.id == payment_id, Dossier.agency_id.in_(agency_ids)))

@@ -12,6 +12,7 @@ import urllib.parse
 from datetime import timedelta
 
 import factories
+import pyotp
 import pytest
 from http_client import Browser
 from servers import serving
@@ -123,3 +124,33 @@ def test_a_failed_payment_leaves_the_request_open(app, live, request_id):
     assert [d.answer["RspCode"] for d in sandbox.wait_for_ipns()] == ["00"]
     assert "chưa thành công" in citizen.get(back).body
     assert _ledger(app)[:3] == (PaymentState.FAILED, RequestState.OPEN, 0)
+
+
+def test_a_card_payment_is_refunded_through_the_gateway(app, live, request_id):
+    from portal.accounts.models import Role
+
+    portal_base, sandbox = live
+    _pay(portal_base, request_id)
+    sandbox.wait_for_ipns()
+    with app.app_context():
+        payment = db.session.scalar(select(Payment))
+        officer = factories.staff(Role.COUNTER_OFFICER, payment.request.dossier.agency,
+                                  "motcua@example.vn")
+        officer.totp_secret, officer.totp_enabled = pyotp.random_base32(), True
+        db.session.commit()
+        code = factories.totp_code(officer)
+        payment_id = payment.id
+    staff = Browser(portal_base)
+    staff.get("/tai-khoan/dang-nhap")
+    second = staff.post("/tai-khoan/dang-nhap", {"email": "motcua@example.vn",
+                                                 "password": factories.PASSWORD})
+    staff.get(urllib.parse.urlsplit(second.headers["Location"]).path)
+    assert staff.post(urllib.parse.urlsplit(second.headers["Location"]).path,
+                      {"code": code}).status == 303
+    url = f"/thu-phi/giao-dich/{payment_id}/hoan-tien"
+    staff.get(url)
+    assert staff.post(url, {"amount": "50000", "reason": "Thu thừa"}).status == 303
+    with app.app_context():
+        payment = db.session.get(Payment, payment_id)
+        assert payment.state is PaymentState.PARTLY_REFUNDED and payment.refunded_amount == 50000
+        assert payment.events[-1].kind == "refunded"

@@ -5,19 +5,23 @@ they see is the request's code, payer, lines and amount: no document, no dossier
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+import secrets
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.accounts import policy
 from portal.blueprints.payments import bp
-from portal.blueprints.payments.forms import CollectForm
+from portal.blueprints.payments.forms import CollectForm, RefundForm
+from portal.config import gateway_config
 from portal.core.formatting import money
 from portal.core.frame import show_refusal, unit_of_work
+from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.extensions import login_manager
 from portal.payments import operations as ops
-from portal.payments import queries
+from portal.payments import queries, vnpay
 from portal.payments.models import PaymentMethod
 
 
@@ -43,8 +47,11 @@ def collection():
     if (refused := _may_collect()) is not None:
         return refused
     q = request.args.get("q", "")[:100]
-    rows = queries.open_requests(q, policy.collection_agency_ids(current_user))
-    return render_template("payments/collection.html", rows=rows, q=q)
+    agencies = policy.collection_agency_ids(current_user)
+    rows = queries.open_requests(q, agencies)
+    counter = policy.counter_agency_ids(current_user)  # refunds: the agency's own officers
+    paid = queries.paid_payments(q, counter) if counter else []
+    return render_template("payments/collection.html", rows=rows, q=q, paid=paid)
 
 
 @bp.route("/thu-phi/<int:request_id>", methods=["GET", "POST"])
@@ -75,3 +82,58 @@ def collect(request_id: int):
             return redirect(url_for("payments.collection"), 303)
     return render_template("payments/collect.html", payment_request=payment_request,
                            form=form), 422 if form.errors or form.form_errors else 200
+
+
+def _refundable_or_404(payment_id: int):
+    """A paid payment of a dossier of the counter officer's own agencies (refunds are the
+    agency's decision: the bank's collection officer does not make them)."""
+    agencies = policy.counter_agency_ids(current_user)
+    found = queries.payment_of_agencies(payment_id, agencies) if agencies else None
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.route("/thu-phi/giao-dich/<int:payment_id>/hoan-tien", methods=["GET", "POST"])
+@login_required
+def refund(payment_id: int):
+    """Money given back (a refused or withdrawn dossier, an overpayment): recorded against
+    the payment, through the gateway for a card payment; the receipt is marked."""
+    if (refused := _may_collect()) is not None:
+        return refused
+    payment = _refundable_or_404(payment_id)
+    form = RefundForm(data=None if request.method == "POST" else {
+        "amount": payment.amount - payment.refunded_amount})
+    if form.validate_on_submit():
+        try:
+            now = utcnow()
+            if payment.method is PaymentMethod.GATEWAY:
+                _refund_at_gateway(payment, form.amount.data, now)
+            with unit_of_work():
+                ops.refund(payment, form.amount.data, now, current_user, form.reason.data)
+        except ops.PaymentError as error:
+            show_refusal(form, error)
+        else:
+            flash(_("Đã ghi nhận hoàn trả %(amount)s; biên lai đã được đánh dấu.",
+                    amount=money(form.amount.data)), "success")
+            return redirect(url_for("payments.collection", q=payment.request.dossier.code), 303)
+    return render_template("payments/refund.html", payment=payment, form=form), (
+        422 if form.errors or form.form_errors else 200)
+
+
+def _refund_at_gateway(payment, amount: int, now) -> None:
+    """Ask the gateway first: only money it gave back is recorded as refunded."""
+    kind = vnpay.REFUND_FULL if amount == payment.amount else vnpay.REFUND_PARTIAL
+    try:
+        answer = vnpay.refund(gateway_config(current_app), txn_ref=payment.txn_ref,
+                              amount_vnd=amount, transaction_type=kind,
+                              transaction_date=payment.created_at,
+                              created_by=current_user.email, ip_addr=request.remote_addr
+                              or "127.0.0.1", request_id=secrets.token_hex(8), now=now,
+                              transaction_no=payment.gateway_txn_no)
+    except vnpay.GatewayError as error:
+        raise ops.PaymentError(_l("Cổng thanh toán không trả lời yêu cầu hoàn tiền; vui lòng "
+                                  "thử lại sau.")) from error
+    if not answer.success:
+        raise ops.PaymentError(_l("Cổng thanh toán từ chối hoàn tiền (mã %(code)s).",
+                                  code=answer.response_code))

@@ -231,3 +231,28 @@ def _check_vietqr(app, page: str, world) -> None:
     assert uri == vietqr.qr_data_uri(expected)
     fields = vietqr.decode(expected)
     assert fields["54"] == "208000" and fields["62"]["08"] == note
+
+
+def test_the_counter_officer_refunds_and_the_receipt_is_marked(app, world, as_, client):
+    counter = as_("counter")
+    counter.post(f"/thu-phi/{world.request_id}", data={
+        "method": "counter", "payer_name": "Nguyễn Thị Hồng", "bank_receipt_no": "BL-1"})
+    with app.app_context():
+        payment_id = db.session.scalar(select(Payment.id))
+        token = db.session.scalar(select(Receipt.token))
+    listing = _text(counter.get("/thu-phi", query_string={"q": world.code}))
+    assert f"/thu-phi/giao-dich/{payment_id}/hoan-tien" in listing
+    url = f"/thu-phi/giao-dich/{payment_id}/hoan-tien"
+    for who, status in (("bank", 404), ("foreign", 404), ("owner", 403)):
+        assert as_(who).get(url).status_code == status, who
+        assert as_(who).post(url, data={"amount": "1", "reason": "x"}).status_code == status
+    assert counter.post(url, data={"amount": "999999", "reason": "Thu thừa"}).status_code == 422
+    assert counter.post(url, data={"amount": "8000", "reason": "Thu thừa"}).status_code == 303
+    assert counter.post(url, data={"amount": "200000",
+                                   "reason": "Hồ sơ bị từ chối"}).status_code == 303
+    with app.app_context():
+        payment = db.session.get(Payment, payment_id)
+        assert payment.state is PaymentState.REFUNDED and payment.refunded_amount == 208000
+        assert [e.kind for e in payment.events][-2:] == ["refunded", "refunded"]
+    assert counter.get(url).status_code == 200  # still there: nothing is deleted
+    assert "Đã hoàn trả" in _text(client.get(f"/bien-lai/{token}"))
