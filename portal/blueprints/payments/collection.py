@@ -13,15 +13,21 @@ from flask_login import current_user, login_required
 
 from portal.accounts import policy
 from portal.blueprints.payments import bp
-from portal.blueprints.payments.forms import CollectForm, RefundForm
+from portal.blueprints.payments.forms import (
+    MAX_STATEMENT_BYTES,
+    CollectForm,
+    RefundForm,
+    StatementForm,
+)
 from portal.config import gateway_config
 from portal.core.formatting import money
 from portal.core.frame import show_refusal, unit_of_work
 from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
+from portal.core.uploads import accepts_files
 from portal.extensions import login_manager
 from portal.payments import operations as ops
-from portal.payments import queries, vnpay
+from portal.payments import queries, reconcile, statement, vnpay
 from portal.payments.models import PaymentMethod
 
 
@@ -137,3 +143,33 @@ def _refund_at_gateway(payment, amount: int, now) -> None:
     if not answer.success:
         raise ops.PaymentError(_l("Cổng thanh toán từ chối hoàn tiền (mã %(code)s).",
                                   code=answer.response_code))
+
+
+def _may_import_statement() -> None:
+    """The upload guard's rule, before the statement is read."""
+    if not current_user.can_use_staff_area() or not policy.may_collect_payments(current_user):
+        abort(403)
+
+
+@bp.route("/thu-phi/sao-ke", methods=["GET", "POST"])
+@login_required
+@accepts_files(_may_import_statement)
+def statement_import():
+    """The bank statement (CSV/XLSX): matched VietQR transfers confirm their payments; the
+    other lines are listed to resolve."""
+    if (refused := _may_collect()) is not None:
+        return refused
+    form = StatementForm()
+    result, problems = None, []
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            lines = statement.parse(upload.read(MAX_STATEMENT_BYTES + 1)[:MAX_STATEMENT_BYTES],
+                                    upload.filename or "")
+            with unit_of_work():
+                result = reconcile.record(lines, utcnow(), current_user,
+                                          policy.collection_agency_ids(current_user))
+        except statement.StatementError as error:
+            problems = error.problems
+    return render_template("payments/statement.html", form=form, result=result,
+                           problems=problems), 422 if problems or form.errors else 200

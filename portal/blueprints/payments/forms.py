@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, RadioField, SelectChoice, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -22,6 +23,14 @@ class CollectForm(FlaskForm):
         required(_l("họ tên người nộp tiền")), Length(max=300)])
     bank_receipt_no = StringField(_l("Số biên lai, chứng từ của ngân hàng"), validators=[
         required(_l("số biên lai, chứng từ của ngân hàng")), Length(max=40)])
+
+
+MAX_STATEMENT_BYTES = 5 * 1024 * 1024
+
+
+class StatementForm(FlaskForm):
+    file = FileField(_l("Tệp sao kê (CSV hoặc XLSX)"), validators=[
+        FileRequired(message=_l("Vui lòng chọn tệp sao kê."))])
 
 
 class RefundForm(FlaskForm):

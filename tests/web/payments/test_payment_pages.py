@@ -256,3 +256,33 @@ def test_the_counter_officer_refunds_and_the_receipt_is_marked(app, world, as_, 
         assert [e.kind for e in payment.events][-2:] == ["refunded", "refunded"]
     assert counter.get(url).status_code == 200  # still there: nothing is deleted
     assert "Đã hoàn trả" in _text(client.get(f"/bien-lai/{token}"))
+
+
+def test_a_statement_import_matches_the_transfer_once(app, world, as_):
+    import io
+
+    from portal.payments import vietqr
+
+    as_("owner").post(f"/thanh-toan/{world.request_id}/chuyen-khoan")
+    note = vietqr.transfer_note(world.code)
+    csv = (f"Ngày;Số tiền;Nội dung;Mã giao dịch\n"
+           f"07/12/2026;208.000;MBVCB.1 {note} chuyen tien;FT001\n"
+           f"07/12/2026;100.000;{note};FT002\n"
+           f"07/12/2026;50.000;Ung ho;FT003\n").encode()
+    bank = as_("bank")
+    first = bank.post("/thu-phi/sao-ke", data={"file": (io.BytesIO(csv), "saoke.csv")},
+                      content_type="multipart/form-data")
+    page = _text(first)
+    assert first.status_code == 200 and "Đã ghi nhận 1 khoản" in page
+    assert "Trùng: đã ghi nhận trước đó" in page and "Không xác định được hồ sơ" in page
+    with app.app_context():
+        payment = db.session.scalar(select(Payment))
+        assert payment.state is PaymentState.PAID and payment.bank_receipt_no == "FT001"
+        assert db.session.scalar(select(Receipt.amount)) == 208000
+    again = _text(bank.post("/thu-phi/sao-ke", data={"file": (io.BytesIO(csv), "saoke.csv")},
+                            content_type="multipart/form-data"))
+    assert "Đã ghi nhận 0 khoản" in again
+    bad = bank.post("/thu-phi/sao-ke", data={"file": (io.BytesIO(b"x;y\n"), "saoke.csv")},
+                    content_type="multipart/form-data")
+    assert bad.status_code == 422 and "Tệp không được nhận" in _text(bad)
+    assert as_("owner").get("/thu-phi/sao-ke").status_code == 403
