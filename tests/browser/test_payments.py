@@ -133,3 +133,32 @@ def test_the_bank_collects_at_the_centre(page: Page, app):
         payment = db.session.scalar(db.select(Payment))
         assert payment.state is PaymentState.PAID
         assert payment.bank_receipt_no == "VCB-2026-000123"
+
+
+def test_pay_by_vietqr_and_be_matched_by_the_statement(page: Page, app, tmp_path):
+    from portal.payments import vietqr
+
+    world = _world(app)
+    log_in(page, "hoa@example.vn", factories.PASSWORD)
+    page.goto(f"/thanh-toan/{world['request_id']}")
+    page.get_by_role("button", name="Chuyển khoản bằng mã VietQR").click()
+    expect(page.locator("img.vietqr")).to_be_visible()
+    note = vietqr.transfer_note(world["code"])
+    expect(page.locator(".transfer-note")).to_have_text(note)
+    helpers.check_page(page)
+    helpers.log_out(page)
+    statement = tmp_path / "sao-ke.csv"
+    statement.write_text(f"Ngày;Số tiền;Nội dung;Mã giao dịch\n"
+                         f"07/12/2026;205.000;{note};FT26341000001\n"
+                         f"07/12/2026;90.000;Khong ro;FT26341000002\n", encoding="utf-8")
+    helpers.staff_log_in(page, "nganhang@example.vn", world["secret"])
+    page.get_by_role("link", name="Đối chiếu sao kê ngân hàng").click()
+    helpers.check_page(page)
+    page.get_by_label("Tệp sao kê (CSV hoặc XLSX)").set_input_files(str(statement))
+    page.get_by_role("button", name="Nhập và đối chiếu").click()
+    expect(page.locator(".statement-matched")).to_contain_text("205.000")
+    expect(page.locator(".statement-to-resolve")).to_contain_text("Không xác định được hồ sơ")
+    helpers.check_page(page)
+    with app.app_context():
+        payment = db.session.scalar(db.select(Payment))
+        assert payment.state is PaymentState.PAID and payment.bank_receipt_no == "FT26341000001"

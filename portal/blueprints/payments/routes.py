@@ -23,6 +23,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import policy
 from portal.blueprints.documents import CSS_PATH
 from portal.blueprints.forms import EmptyForm
 from portal.blueprints.payments import bp
@@ -44,6 +45,12 @@ from portal.payments.words import amount_in_words
 def vnd(amount: int) -> str:
     """1.500.000 ₫ (0 ₫ too: a waived line shows its zero)."""
     return format_currency(amount or 0, "VND", locale="vi_VN")
+
+
+@bp.app_template_global()
+def is_bank_collector() -> bool:
+    """The bank's collection officer: the navbar's one work link is the collection counter."""
+    return current_user.is_authenticated and policy.is_bank_collector(current_user)
 
 
 @bp.app_template_global()
