@@ -8,20 +8,23 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import InputRequired, NumberRange
 
 from portal.blueprints.admin import bp
 from portal.blueprints.forms import required
+from portal.core.forms import fits
 from portal.core.frame import show_refusal, unit_of_work
 from portal.core.i18n import lazy_text as _l
 from portal.payments import operations as ops
+from portal.payments.models import PostageRate
 from portal.payments.queries import postage_rates
 
 
 class PostageForm(FlaskForm):
-    zone = StringField(_l("Vùng"), validators=[required(_l("tên vùng")), Length(max=200)])
+    zone = StringField(_l("Vùng"), validators=[required(_l("tên vùng")),
+                                              fits(PostageRate.zone)])
     province = StringField(_l("Tỉnh, thành phố (để trống: các tỉnh còn lại)"),
-                           validators=[Length(max=100)])
+                           validators=[fits(PostageRate.province)])
     amount = IntegerField(_l("Cước (đồng)"), validators=[
         InputRequired(message=_l("Vui lòng nhập cước.")),
         NumberRange(min=0, max=100_000_000, message=_l("Cước từ 0 đến 100.000.000 đồng."))])

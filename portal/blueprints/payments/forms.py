@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, RadioField, SelectChoice, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, NumberRange, Optional
 
 from portal.blueprints.forms import required
+from portal.core.forms import fits, too_long
 from portal.core.i18n import lazy_text as _l
-from portal.payments.models import PaymentMethod
+from portal.payments.models import Payment, PaymentMethod
 
 
 class CollectForm(FlaskForm):
@@ -20,9 +21,9 @@ class CollectForm(FlaskForm):
         for m in (PaymentMethod.COUNTER, PaymentMethod.BANK_COUNTER)],
         validators=[InputRequired(message=_l("Vui lòng chọn hình thức thu."))])
     payer_name = StringField(_l("Họ tên người nộp tiền"), validators=[
-        required(_l("họ tên người nộp tiền")), Length(max=300)])
+        required(_l("họ tên người nộp tiền")), fits(Payment.payer_name)])
     bank_receipt_no = StringField(_l("Số biên lai, chứng từ của ngân hàng"), validators=[
-        required(_l("số biên lai, chứng từ của ngân hàng")), Length(max=40)])
+        required(_l("số biên lai, chứng từ của ngân hàng")), fits(Payment.bank_receipt_no)])
 
 
 MAX_STATEMENT_BYTES = 5 * 1024 * 1024
@@ -38,7 +39,7 @@ class RefundForm(FlaskForm):
         InputRequired(message=_l("Vui lòng nhập số tiền hoàn.")),
         NumberRange(min=1, message=_l("Số tiền hoàn phải lớn hơn 0."))])
     reason = StringField(_l("Lý do hoàn tiền"), validators=[
-        required(_l("lý do hoàn tiền")), Length(max=300)])
+        required(_l("lý do hoàn tiền")), too_long(300)])
 
 
 def fee_answer_form(version, data=None):
