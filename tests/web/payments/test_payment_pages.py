@@ -65,6 +65,8 @@ def test_the_dossier_waits_for_payment_and_the_counter_cannot_receive_it(app, wo
     pay = _text(answer)
     assert "208.000\xa0₫" in pay and "Hai trăm lẻ tám nghìn đồng" in pay
     counter = as_("counter")
+    workspace = _text(counter.get(f"/can-bo/ho-so/{world.dossier_id}"))
+    assert "Chờ thanh toán:" in workspace and f"/thu-phi?q={world.code}" in workspace
     with app.app_context():
         lock = db.session.get(Dossier, world.dossier_id).lock_version
     refused = counter.post(f"/can-bo/ho-so/{world.dossier_id}/receive",
