@@ -6,6 +6,10 @@ import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from portal.payments.vnpay import GatewayConfig
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -13,6 +17,10 @@ DEV_SECRET = "dev-only-secret-change-me"
 # One PBKDF2 round: fast enough that tests create and log in hundreds of users; never
 # accepted in production (Config.validated).
 TESTING_PASSWORD_HASH = "pbkdf2:sha256:1"
+# The sandbox gateway's terminal and hash secret (portal/payments/sandbox.py): public, so
+# production refuses them (Config.validated).
+SANDBOX_TMN_CODE = "HCCDEMO1"
+SANDBOX_HASH_SECRET = "sandbox-secret-not-for-production"
 
 
 class ConfigError(RuntimeError):
@@ -141,6 +149,17 @@ class Config:
     # The carrier's public tracking page; {code} is the tracking number (docs/delivery.md).
     postal_tracking_url: str = "https://vnpost.vn/tra-cuu-hanh-trinh/buu-pham?key={code}"
     gateway_timeout: float = 10.0
+    # The payment gateway (VNPay 2.1.0 protocol, docs/payments.md): by default the sandbox
+    # that `make run` starts on port 5055.
+    payment_gateway_url: str = "http://127.0.0.1:5055/paymentv2/vpcpay.html"
+    payment_gateway_api_url: str = "http://127.0.0.1:5055/merchant_webapi/api/transaction"
+    payment_tmn_code: str = SANDBOX_TMN_CODE
+    payment_hash_secret: str = field(default=SANDBOX_HASH_SECRET, repr=False)
+    # The agency's account for VietQR transfers (docs/payments.md "VietQR"): the bank's
+    # NAPAS BIN (970436: Vietcombank), the account number and the name shown to the payer.
+    vietqr_bank_bin: str = "970436"
+    vietqr_account: str = "0123456789"
+    vietqr_account_name: str = "TRUNG TAM PHUC VU HANH CHINH CONG TINH QUANG NGAI"
     # Werkzeug's method for new password hashes. Under env="testing" it is a cheap one
     # (TESTING_PASSWORD_HASH): every fixture user and every login would otherwise cost a
     # full scrypt. Production refuses anything but scrypt.
@@ -175,6 +194,15 @@ class Config:
             "postal_tracking_url": (env.get("POSTAL_TRACKING_URL", "")
                                     or cls.postal_tracking_url),
         }
+        for key, name in (("payment_gateway_url", "PAYMENT_GATEWAY_URL"),
+                          ("payment_gateway_api_url", "PAYMENT_GATEWAY_API_URL"),
+                          ("payment_tmn_code", "PAYMENT_TMN_CODE"),
+                          ("payment_hash_secret", "PAYMENT_HASH_SECRET"),
+                          ("vietqr_bank_bin", "VIETQR_BANK_BIN"),
+                          ("vietqr_account", "VIETQR_ACCOUNT"),
+                          ("vietqr_account_name", "VIETQR_ACCOUNT_NAME")):
+            if env.get(name, "").strip():
+                values[key] = env[name].strip()
         if env.get("OUTBOX_MAX_ATTEMPTS", "").strip():
             values["outbox_max_attempts"] = int(_number(env["OUTBOX_MAX_ATTEMPTS"],
                                                         "OUTBOX_MAX_ATTEMPTS"))
@@ -227,6 +255,10 @@ class Config:
                 problems.append("production needs STORAGE_URL pointing to MinIO/S3")
             if not self.password_hash_method.startswith("scrypt"):
                 problems.append("production hashes passwords with scrypt")
+            if (self.payment_hash_secret == SANDBOX_HASH_SECRET
+                    or len(self.payment_hash_secret) < 16):
+                problems.append("PAYMENT_HASH_SECRET must be the gateway's hash secret in "
+                                "production, not the sandbox's")
         if not self.database_url.startswith(("sqlite", "postgresql")):
             problems.append("DATABASE_URL must be sqlite:/// or postgresql+psycopg://")
         if not 1 <= self.smtp_port <= 65535:
@@ -234,6 +266,7 @@ class Config:
         if not 0 < self.max_file_bytes <= self.max_dossier_bytes:
             problems.append("MAX_FILE_MB must be positive and not above MAX_DOSSIER_MB")
         problems += self._centre_problems()
+        problems += self._payment_problems()
         if self.max_files_per_requirement < 1:
             problems.append("max_files_per_requirement must be at least 1")
         if self.session_idle_minutes < 1 or self.remember_days < 1:
@@ -269,6 +302,20 @@ class Config:
             problems.append("CENTRE_EMAIL must be an e-mail address")
         if not (self.centre_address.strip() and self.centre_hours.strip()):
             problems.append("CENTRE_ADDRESS and CENTRE_HOURS must not be empty")
+        return problems
+
+    def _payment_problems(self) -> list[str]:
+        problems = []
+        for name, url in (("PAYMENT_GATEWAY_URL", self.payment_gateway_url),
+                          ("PAYMENT_GATEWAY_API_URL", self.payment_gateway_api_url)):
+            if not url.startswith(("http://", "https://")):
+                problems.append(f"{name} must be an http(s) URL")
+        if not self.payment_tmn_code.strip() or not self.payment_hash_secret:
+            problems.append("PAYMENT_TMN_CODE and PAYMENT_HASH_SECRET must not be empty")
+        if not (len(self.vietqr_bank_bin) == 6 and self.vietqr_bank_bin.isdigit()):
+            problems.append("VIETQR_BANK_BIN must be the bank's 6-digit NAPAS BIN")
+        if not (self.vietqr_account.isalnum() and len(self.vietqr_account) <= 19):
+            problems.append("VIETQR_ACCOUNT must be letters and digits, at most 19")
         return problems
 
     @property
@@ -319,5 +366,15 @@ class Config:
 
     def public_dict(self) -> dict:
         hidden = {"secret_key", "smtp_password", "sms_api_key", "sms_secret_key",
-                  "zalo_access_token"}
+                  "zalo_access_token", "payment_hash_secret"}
         return {k: ("***" if k in hidden else v) for k, v in asdict(self).items()}
+
+
+def gateway_config(app) -> GatewayConfig:
+    """The payment gateway's terminal as the app's configuration names it."""
+    from portal.payments.vnpay import GatewayConfig
+
+    config: Config = app.config["PORTAL"]
+    return GatewayConfig(url=config.payment_gateway_url, tmn_code=config.payment_tmn_code,
+                         hash_secret=config.payment_hash_secret,
+                         api_url=config.payment_gateway_api_url)

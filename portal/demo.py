@@ -7,6 +7,7 @@ from __future__ import annotations
 from portal.catalog import demo as catalog_demo
 from portal.catalog.demo_data import AGENCIES
 from portal.feedback.complaints.demo import seed_feedback
+from portal.payments.demo import seed_postage
 from portal.storage import Storage
 from portal.workflow.demo import seed_dossiers
 
@@ -17,6 +18,7 @@ def seed_all(total_procedures: int, storage: Storage | None = None) -> dict:
     users = catalog_demo.seed_accounts()
     admin = users["admin@demo.hcc.vn"]
     count = catalog_demo.seed_catalog(total_procedures, storage, admin.id)
+    seed_postage()
     dossiers = seed_dossiers(users, storage) if storage is not None else 0
     feedback = seed_feedback(users)
     return {"agencies": len(AGENCIES), "procedures": count, "users": len(users),

@@ -17,6 +17,7 @@ from portal.catalog.models import (
     Procedure,
     ProcedureDocument,
     ProcedureFee,
+    ProcedureFeeExemption,  # noqa: E402  (issue 14)
     ProcedureStep,
     ProcedureVersion,
 )
@@ -33,6 +34,16 @@ from portal.notifications.jobs_models import (
 )
 from portal.notifications.message_templates import MessageTemplate
 from portal.notifications.models import OutboxMessage
+from portal.payments.models import (  # noqa: E402  (issue 14)
+    DossierFeeAnswer,
+    Payment,
+    PaymentEvent,
+    PaymentRequest,
+    PaymentRequestLine,
+    PostageRate,
+    Receipt,
+    ReceiptSequence,
+)
 from portal.workflow.models import (
     Consultation,
     DossierStep,
@@ -54,4 +65,6 @@ __all__ = [
     "Obligation", "ObligationFile",
     "Complaint", "ComplaintFile",
     "PostalBatch", "Shipment", "ShipmentEvent",
+    "ProcedureFeeExemption", "DossierFeeAnswer", "Payment", "PaymentEvent", "PaymentRequest",
+    "PaymentRequestLine", "PostageRate", "Receipt", "ReceiptSequence",
 ]

@@ -34,6 +34,8 @@ class Role(LabelledEnum):
     SUPERVISOR = "supervisor", N_("Lãnh đạo Trung tâm")
     POSTAL_OFFICER = "postal_officer", N_("Nhân viên bưu điện")
     ADMIN = "admin", N_("Quản trị hệ thống")
+    # Issue 14: the bank's collection counter inside the centre (amounts due, never documents).
+    BANK_COLLECTOR = "bank_collector", N_("Cán bộ thu tiền của ngân hàng")
 
     @property
     def needs_agency(self) -> bool:

@@ -129,6 +129,22 @@ def submits_dossiers(user: Any) -> bool:
     return not user.is_staff
 
 
+def is_bank_collector(user: Any) -> bool:
+    """The bank's collection officer (issue 14): sees the amounts due by dossier code and
+    payer, records payments, and nothing of a dossier's documents or contents."""
+    return any(r.role == Role.BANK_COLLECTOR for r in assignments(user))
+
+
+def may_collect_payments(user: Any) -> bool:
+    """The bank's collection officer (every agency) and counter officers (their own)."""
+    return is_bank_collector(user) or bool(counter_agency_ids(user))
+
+
+def collection_agency_ids(user: Any) -> set[int] | None:
+    """Whose amounts due ``user`` collects: None for every agency (the bank's counter)."""
+    return None if is_bank_collector(user) else counter_agency_ids(user)
+
+
 def landing_endpoint(user: Any) -> str:
     """The page a login (or a registration) lands on, as an endpoint name: where this user
     works. A safe ``next`` given to the login page wins over it (the caller decides)."""
@@ -142,4 +158,6 @@ def landing_endpoint(user: Any) -> str:
         return "postal.queue"
     if submits_dossiers(user):
         return "citizen.dossiers"
-    return "auth.profile"  # a staff account without a role yet
+    if is_bank_collector(user):
+        return "payments.collection"
+    return "auth.profile"  # a staff account without a role yet, a postal officer

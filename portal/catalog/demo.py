@@ -17,6 +17,8 @@ from portal.catalog.models import (
     ApplicantType,
     Counter,
     DocumentForm,
+    FeeBasis,
+    FeeKind,
     Field,
     OnlineLevel,
     Procedure,
@@ -41,6 +43,8 @@ DEMO_STAFF = [
     # The Committee's office, where the inter-agency dossiers go (liên thông).
     ("chuyenvien.vpubnd@demo.hcc.vn", "Đặng Thị Thẩm Tra", Role.SPECIALIST, "VPUBND"),
     ("lanhdao.vpubnd@demo.hcc.vn", "Bùi Văn Chánh Văn Phòng", Role.LEADER, "VPUBND"),
+    # The bank's collection counter inside the centre (issue 14): amounts due, no documents.
+    ("nganhang@demo.hcc.vn", "Ngô Thị Thu Ngân", Role.BANK_COLLECTOR, None),
 ]
 
 # The inter-agency chains (liên thông) that differ from the usual one: the Committee's office
@@ -75,10 +79,30 @@ def procedure_data(raw: dict) -> ops.ProcedureData:
         documents=[ops.DocumentData(d["name"], DocumentForm(d["form"]), d["quantity"],
                                     d["mandatory"], d.get("template") or "")
                    for d in raw["documents"]],
-        fees=[ops.FeeData(f["name"], f["amount"], f.get("note", "")) for f in raw["fees"]],
+        fees=[_fee_of(f) for f in raw["fees"]],
+        exemptions=PAID_AT_SUBMISSION.get(raw["code"], []),
+        payment_due_at_submission=raw["code"] in PAID_AT_SUBMISSION,
         steps=[ops.StepData(s["name"], StepRole(s["role"]), s["hours"]) for s in raw["steps"]],
         chain=_chain_of(raw),
     )
+
+
+# Issue 14: demo procedures whose fees are paid online at submission, with the categories
+# their legal basis exempts (Thông tư 244/2016/TT-BTC; Thông tư 281/2016/TT-BTC).
+PAID_AT_SUBMISSION = {
+    "2.000635": [],
+    "2.000488": ["Trẻ em", "Người cao tuổi cô đơn", "Người khuyết tật", "Hộ nghèo"],
+}
+
+
+def _fee_of(raw: dict) -> ops.FeeData:
+    """A demo fee typed from its wording: "Lệ phí …" is a lệ phí, and one "tính cho mỗi"
+    copy is charged per copy (the applicant enters how many)."""
+    kind = FeeKind.CHARGE if raw["name"].startswith("Lệ phí") else FeeKind.FEE
+    per_copy = "tính cho mỗi" in raw.get("note", "").lower()
+    return ops.FeeData(raw["name"], raw["amount"], raw.get("note", ""), kind,
+                       FeeBasis.PER_UNIT if per_copy else FeeBasis.PER_DOSSIER,
+                       "bản" if per_copy else "")
 
 
 def _chain_of(raw: dict) -> list[ops.ChainData]:

@@ -13,6 +13,8 @@ from datetime import time
 from portal.catalog.models import (
     ApplicantType,
     DocumentForm,
+    FeeBasis,
+    FeeKind,
     OnlineLevel,
     ShareUnit,
     StepRole,
@@ -28,6 +30,8 @@ PROCEDURE, DOCUMENT, FEE, STEP = "thu_tuc", "giay_to", "phi", "buoc"
 # legal time (thoi_han, in don_vi_thoi_han: ngay or phan_tram). It reuses existing columns, so
 # files written before the chain existed still read.
 CHAIN = "lien_thong"
+# Issue 14: an exemption category (ten) of the version's phí and lệ phí.
+EXEMPTION = "mien_phi"
 
 COLUMNS: tuple[str, ...] = (
     "loai", "ma_thu_tuc", "ma_co_quan", "ma_linh_vuc", "ten",
@@ -36,16 +40,22 @@ COLUMNS: tuple[str, ...] = (
     "hinh_thuc", "so_luong", "bat_buoc", "mau_don",
     "muc_thu", "ghi_chu",
     "vai_tro", "so_gio",
+    # Issue 14, optional (files written before still read): a fee's type, how it is
+    # counted and per what unit; whether the fees are paid at submission.
+    "loai_phi", "cach_tinh", "don_vi_tinh", "thu_khi_nop",
 )
+REQUIRED_COLUMNS = COLUMNS[:24]
 
 # The columns each record type uses; every other column of that row must stay empty, so that a
 # value typed one column too far to the right is reported instead of silently dropped.
 USED: dict[str, frozenset[str]] = {
-    PROCEDURE: frozenset(COLUMNS[1:16]),
+    PROCEDURE: frozenset(COLUMNS[1:16]) | {"thu_khi_nop"},
     DOCUMENT: frozenset({"ma_thu_tuc", "ten", "hinh_thuc", "so_luong", "bat_buoc", "mau_don"}),
-    FEE: frozenset({"ma_thu_tuc", "ten", "muc_thu", "ghi_chu"}),
+    FEE: frozenset({"ma_thu_tuc", "ten", "muc_thu", "ghi_chu", "loai_phi", "cach_tinh",
+                    "don_vi_tinh"}),
     STEP: frozenset({"ma_thu_tuc", "ten", "vai_tro", "so_gio"}),
     CHAIN: frozenset({"ma_thu_tuc", "ma_co_quan", "thoi_han", "don_vi_thoi_han"}),
+    EXEMPTION: frozenset({"ma_thu_tuc", "ten"}),
 }
 
 YES, NO = "co", "khong"
@@ -64,6 +74,10 @@ CHOICES: dict[str, dict[str, object]] = {
     "lien_thong": {YES: True, NO: False},
     "giai_quyet_ngay": {YES: True, NO: False},
     "bat_buoc": {YES: True, NO: False},
+    "thu_khi_nop": {YES: True, NO: False},
+    "loai_phi": {"phi": FeeKind.FEE, "le_phi": FeeKind.CHARGE,
+                 "gia_dich_vu": FeeKind.SERVICE},
+    "cach_tinh": {"moi_ho_so": FeeBasis.PER_DOSSIER, "theo_ban": FeeBasis.PER_UNIT},
 }
 # The chain's share unit, read from don_vi_thoi_han on a lien_thong row.
 SHARE_UNITS: dict[str, object] = {"ngay": ShareUnit.DAYS, "phan_tram": ShareUnit.PERCENT}
@@ -76,7 +90,8 @@ MAX_LENGTH: dict[str, dict[str, int]] = {
     PROCEDURE: {"ma_thu_tuc": 32, "ma_co_quan": 16, "ma_linh_vuc": 32, "ten": 500,
                 "ket_qua": 500, "ghi_chu_thay_doi": 500},
     DOCUMENT: {"ma_thu_tuc": 32, "ten": 500, "mau_don": 200},
-    FEE: {"ma_thu_tuc": 32, "ten": 300, "ghi_chu": 500},
+    FEE: {"ma_thu_tuc": 32, "ten": 300, "ghi_chu": 500, "don_vi_tinh": 50},
+    EXEMPTION: {"ma_thu_tuc": 32, "ten": 300},
     STEP: {"ma_thu_tuc": 32, "ten": 300},
     CHAIN: {"ma_thu_tuc": 32, "ma_co_quan": 16},
 }
@@ -134,13 +149,18 @@ def rows_of(data: ProcedureData) -> Iterator[list]:
         lien_thong=YES if data.inter_agency else NO,
         giai_quyet_ngay=YES if data.on_the_spot else NO, ket_qua=data.result,
         can_cu_phap_ly=data.legal_basis, trinh_tu=data.description,
-        ghi_chu_thay_doi=data.change_note)
+        ghi_chu_thay_doi=data.change_note,
+        thu_khi_nop=YES if data.payment_due_at_submission else NO)
     for d in data.documents:
         yield _row(DOCUMENT, data.code, ten=d.name, hinh_thuc=_CODES["hinh_thuc"][d.form],
                    so_luong=d.quantity, bat_buoc=YES if d.mandatory else NO,
                    mau_don=d.template_label)
     for f in data.fees:
-        yield _row(FEE, data.code, ten=f.name, muc_thu=f.amount, ghi_chu=f.note)
+        yield _row(FEE, data.code, ten=f.name, muc_thu=f.amount, ghi_chu=f.note,
+                   loai_phi=_CODES["loai_phi"][f.kind], cach_tinh=_CODES["cach_tinh"][f.basis],
+                   don_vi_tinh=f.unit_label)
+    for name in data.exemptions:
+        yield _row(EXEMPTION, data.code, ten=name)
     for s in data.steps:
         yield _row(STEP, data.code, ten=s.name, vai_tro=_CODES["vai_tro"][s.role], so_gio=s.hours)
     for c in data.chain:
@@ -243,27 +263,33 @@ def _procedure(row: _Cells) -> ProcedureData | None:
         cutoff=row.clock("gio_chot"), inter_agency=row.choice("lien_thong", default=NO),
         on_the_spot=row.choice("giai_quyet_ngay", default=NO), result=row.text("ket_qua"),
         legal_basis=row.text("can_cu_phap_ly"), description=row.text("trinh_tu"),
-        change_note=row.text("ghi_chu_thay_doi"))
+        change_note=row.text("ghi_chu_thay_doi"),
+        payment_due_at_submission=row.choice("thu_khi_nop", default=NO))
     return None if row.failed else data
 
 
-def _child(row: _Cells) -> DocumentData | FeeData | StepData | ChainData | None:
+def _child(row: _Cells) -> DocumentData | FeeData | StepData | ChainData | str | None:
     if row.kind == CHAIN:
         link = ChainData(row.text("ma_co_quan", required=True), row.integer("thoi_han", 1),
                          row.choice("don_vi_thoi_han", "ngay", SHARE_UNITS))
         return None if row.failed else link
     name = row.text("ten", required=True)
+    if row.kind == EXEMPTION:
+        return None if row.failed else name
     if row.kind == DOCUMENT:
         item = DocumentData(name, row.choice("hinh_thuc"), row.integer("so_luong", 1),
                             row.choice("bat_buoc"), row.text("mau_don"))
     elif row.kind == FEE:
-        item = FeeData(name, row.amount("muc_thu"), row.text("ghi_chu"))
+        item = FeeData(name, row.amount("muc_thu"), row.text("ghi_chu"),
+                       row.choice("loai_phi", default="phi"),
+                       row.choice("cach_tinh", default="moi_ho_so"), row.text("don_vi_tinh"))
     else:
         item = StepData(name, row.choice("vai_tro"), row.integer("so_gio", 0))
     return None if row.failed else item
 
 
-_LISTS = {DOCUMENT: "documents", FEE: "fees", STEP: "steps", CHAIN: "chain"}
+_LISTS = {DOCUMENT: "documents", FEE: "fees", STEP: "steps", CHAIN: "chain",
+          EXEMPTION: "exemptions"}
 
 
 def _columns(header: Sequence[str], errors: list[RowError]) -> dict[str, int]:
@@ -274,7 +300,7 @@ def _columns(header: Sequence[str], errors: list[RowError]) -> dict[str, int]:
                                    _l("cột không có trong định dạng danh mục")))
         elif name and names.index(name) != index:
             errors.append(RowError(1, name, _l("cột bị lặp lại")))
-    for column in COLUMNS:
+    for column in REQUIRED_COLUMNS:
         if column not in names:
             errors.append(RowError(1, column, _l("thiếu cột này ở dòng tiêu đề")))
     return {name: index for index, name in enumerate(names) if name in COLUMNS}
@@ -370,7 +396,8 @@ def parse_table(rows: Iterable[Sequence[str]]) -> ParsedCatalog:
     if parser.errors:
         return parser.result  # without the right columns every row would only add noise
     for line, values in enumerate(rows, 2):
-        cells = {c: (values[i].strip() if i < len(values) else "") for c, i in index.items()}
+        cells = {c: (values[i].strip() if (i := index.get(c, len(values))) < len(values)
+                     else "") for c in COLUMNS}
         if any(cells.values()):
             parser.row(line, cells)
         if len(parser.errors) >= MAX_ERRORS:

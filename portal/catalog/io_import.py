@@ -34,7 +34,7 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # an XLSX is a zip: refuse "zip bombs"
 # Rows of the table, blank ones inside it included (the whole catalog of 1,402 procedures is
 # 13,517 rows). Rows are read one at a time; what stays in memory is the parsed procedures.
 MAX_ROWS = 50_000
-TOO_LARGE_HINT = _l("Bảng danh mục chỉ gồm 24 cột A–X và các dòng thủ tục; hãy chép bảng sang "
+TOO_LARGE_HINT = _l("Bảng danh mục chỉ gồm 28 cột A–AB và các dòng thủ tục; hãy chép bảng sang "
                     "một tệp Excel mới (chỉ dán giá trị) rồi nhập lại.")
 SHOWN_ERRORS = 200
 CREATE, UPDATE, UNCHANGED = "create", "update", "unchanged"

@@ -14,7 +14,7 @@ went wherever the sheet said. Now:
    any other part (styles, theme, workbook…) above MAX_PART_ELEMENTS elements, since openpyxl
    builds those whole.
 2. ``table_rows``: openpyxl's read-only (streaming) mode; the dimension the sheet declares is
-   ignored; only the format's columns (A–X) are read; the table ends at the first run of
+   ignored; only the format's columns (A–AB) are read; the table ends at the first run of
    BLANK_ROWS_END blank rows; more than ``max_rows`` rows is refused. Rows are yielded one by
    one, never kept.
 """
@@ -31,7 +31,7 @@ from portal.catalog.io_format import COLUMNS
 from portal.core.formatting import vn_number
 from portal.core.i18n import lazy_text as _l
 
-MAX_COLUMNS = len(COLUMNS)  # the table's 24 columns, A–X: nothing to the right is read
+MAX_COLUMNS = len(COLUMNS)  # the table's 28 columns, A–AB: nothing to the right is read
 BLANK_ROWS_END = 100  # this many blank rows in a row end the table
 MAX_DEPTH = 32  # OOXML parts nest about 8 deep
 # Cells written in one row, formatted empty ones included. The table has 24; Excel writes a

@@ -180,6 +180,8 @@ class ProcedureVersion(db.Model):
     cutoff: Mapped[time | None] = mapped_column(Time)
     inter_agency: Mapped[bool] = mapped_column(Boolean, default=False)
     on_the_spot: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The fees are paid before the counter receives the dossier (payments.operations).
+    payment_due_at_submission: Mapped[bool] = mapped_column(Boolean, default=False)
     result: Mapped[str] = mapped_column(String(500), default="")
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
@@ -202,6 +204,9 @@ class ProcedureVersion(db.Model):
     steps: Mapped[list[ProcedureStep]] = relationship(
         order_by="ProcedureStep.position", cascade="all, delete-orphan"
     )
+    exemptions: Mapped[list[ProcedureFeeExemption]] = relationship(
+        order_by="ProcedureFeeExemption.position", cascade="all, delete-orphan"
+    )
     # The inter-agency chain (liên thông): the other agencies the dossier goes to, in order.
     chain: Mapped[list[ProcedureInterAgency]] = relationship(
         order_by="ProcedureInterAgency.position", cascade="all, delete-orphan"
@@ -213,7 +218,8 @@ class ProcedureVersion(db.Model):
 
     @property
     def total_fee(self) -> int:
-        return sum(f.amount for f in self.fees)
+        """The fixed lines' sum: per-unit lines depend on the applicant's quantity."""
+        return sum(f.amount for f in self.fees if f.basis is not FeeBasis.PER_UNIT)
 
     def refresh_search_text(self) -> None:
         agency = self.procedure.agency if self.procedure else None
@@ -249,13 +255,45 @@ class ProcedureDocument(_VersionPart, db.Model):
     sample_filename: Mapped[str | None] = mapped_column(String(200))
 
 
+class FeeKind(LabelledEnum):
+    """What the law calls the amount (Law 97/2015/QH13 on fees and charges): *phí* pays for a
+    service, *lệ phí* for a state act; a service charge (e.g. the postal service) is neither."""
+
+    FEE = "fee", N_("Phí")
+    CHARGE = "charge", N_("Lệ phí")
+    SERVICE = "service", N_("Giá dịch vụ")
+
+
+class FeeBasis(LabelledEnum):
+    """Per dossier (one fixed amount) or per copy/unit (the applicant enters how many)."""
+
+    PER_DOSSIER = "per_dossier", N_("Mỗi hồ sơ")
+    PER_UNIT = "per_unit", N_("Theo số bản, đơn vị")
+
+
 class ProcedureFee(_VersionPart, db.Model):
+    """One typed fee line of a version (docs/payments.md, "The fee model"). Lines written
+    before fees were typed read as a fixed *phí* per dossier (the migration's defaults)."""
+
     __tablename__ = "procedure_fee"
     __table_args__ = (CheckConstraint("amount >= 0", name="amount_non_negative"),)
 
     name: Mapped[str] = mapped_column(String(300))
-    amount: Mapped[int] = mapped_column(Integer)  # VND
+    amount: Mapped[int] = mapped_column(Integer)  # VND, per dossier or per unit
     note: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[FeeKind] = mapped_column(str_enum(FeeKind, "fee_kind"), default=FeeKind.FEE)
+    basis: Mapped[FeeBasis] = mapped_column(str_enum(FeeBasis, "fee_basis"),
+                                            default=FeeBasis.PER_DOSSIER)
+    unit_label: Mapped[str] = mapped_column(String(50), default="")  # "bản", "trang"…
+
+
+class ProcedureFeeExemption(_VersionPart, db.Model):
+    """A category of applicants exempt from the version's phí and lệ phí (e.g. people with
+    meritorious service, poor households): the applicant ticks one and shows its proof."""
+
+    __tablename__ = "procedure_fee_exemption"
+
+    name: Mapped[str] = mapped_column(String(300))
 
 
 class ProcedureStep(_VersionPart, db.Model):
@@ -295,7 +333,8 @@ class PublishedVersionChanged(RuntimeError):
     """A published procedure version was about to change; that must never happen."""
 
 
-_FROZEN_CHILDREN = (ProcedureDocument, ProcedureFee, ProcedureStep, ProcedureInterAgency)
+_FROZEN_CHILDREN = (ProcedureDocument, ProcedureFee, ProcedureStep, ProcedureInterAgency,
+                    ProcedureFeeExemption)
 
 
 @event.listens_for(Session, "before_flush")

@@ -16,11 +16,14 @@ from portal.catalog.models import (
     Agency,
     ApplicantType,
     DocumentForm,
+    FeeBasis,
+    FeeKind,
     Field,
     OnlineLevel,
     Procedure,
     ProcedureDocument,
     ProcedureFee,
+    ProcedureFeeExemption,
     ProcedureInterAgency,
     ProcedureStep,
     ProcedureVersion,
@@ -54,6 +57,9 @@ class FeeData:
     name: str
     amount: int
     note: str = ""
+    kind: FeeKind = FeeKind.FEE
+    basis: FeeBasis = FeeBasis.PER_DOSSIER
+    unit_label: str = ""
 
 
 @dataclass
@@ -95,6 +101,8 @@ class ProcedureData:
     fees: list[FeeData] = field(default_factory=list)
     steps: list[StepData] = field(default_factory=list)
     chain: list[ChainData] = field(default_factory=list)
+    exemptions: list[str] = field(default_factory=list)
+    payment_due_at_submission: bool = False
 
     def problems(self) -> list[LazyText]:
         found = []
@@ -111,6 +119,8 @@ class ProcedureData:
             found.append(_l("Thủ tục phải có ít nhất một thành phần hồ sơ."))
         if any(f.amount < 0 for f in self.fees):
             found.append(_l("Mức phí, lệ phí không được âm."))
+        if self.payment_due_at_submission and not any(f.amount for f in self.fees):
+            found.append(_l("Thủ tục thu phí khi nộp hồ sơ phải có ít nhất một khoản thu."))
         if any(d.quantity < 1 for d in self.documents):
             found.append(_l("Số lượng giấy tờ phải từ 1 trở lên."))
         if any(s.hours < 0 for s in self.steps):
@@ -160,8 +170,12 @@ def _fill(version: ProcedureVersion, data: ProcedureData, field_: Field) -> None
     version.description = data.description.strip()
     version.change_note = data.change_note.strip()
     _replace_documents(version, data.documents)
-    version.fees = [ProcedureFee(position=i, name=f.name.strip(), amount=f.amount, note=f.note)
+    version.fees = [ProcedureFee(position=i, name=f.name.strip(), amount=f.amount, note=f.note,
+                                 kind=f.kind, basis=f.basis, unit_label=f.unit_label.strip())
                     for i, f in enumerate(data.fees, 1)]
+    version.exemptions = [ProcedureFeeExemption(position=i, name=name.strip())
+                          for i, name in enumerate(data.exemptions, 1) if name.strip()]
+    version.payment_due_at_submission = data.payment_due_at_submission
     version.steps = [ProcedureStep(position=i, name=s.name.strip(), role=s.role, hours=s.hours)
                      for i, s in enumerate(data.steps, 1)]
     version.chain = _chain(data.chain, version.procedure.agency_id)
@@ -297,7 +311,10 @@ def data_of(version: ProcedureVersion) -> ProcedureData:
         change_note=version.change_note,
         documents=[DocumentData(d.name, d.form, d.quantity, d.mandatory, d.template_label)
                    for d in version.documents],
-        fees=[FeeData(f.name, f.amount, f.note) for f in version.fees],
+        fees=[FeeData(f.name, f.amount, f.note, f.kind, f.basis, f.unit_label)
+              for f in version.fees],
+        exemptions=[e.name for e in version.exemptions],
+        payment_due_at_submission=version.payment_due_at_submission,
         steps=[StepData(s.name, s.role, s.hours) for s in version.steps],
         chain=[ChainData(c.agency.code, c.share, c.share_unit) for c in version.chain],
     )

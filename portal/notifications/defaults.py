@@ -327,4 +327,35 @@ EVENTS: dict[str, Event] = {e.key: e for e in (
             "The result of dossier {{ code }} ({{ procedure }}) was delivered (item "
             "{{ tracking_number }}).\nThank you; you can rate our service on the portal.",
             "PASC: The result of dossier {{ code }} was delivered. Thank you.")),
+    # Payments (issue 14): payment/notifications.py sends these.
+    _event("payment_requested", N_("Đề nghị thanh toán phí, lệ phí"),
+           {"amount": (N_("Số tiền"), "1.500.000 ₫"),
+            "reason": (N_("Khoản thu"), "Phí, lệ phí")},
+           "ho_so_cho_thanh_toan", {**_CODE, "so_tien": "amount"},
+           ("[{{ code }}] Đề nghị thanh toán {{ amount }}",
+            "Hồ sơ {{ code }} ({{ procedure }}) cần thanh toán {{ amount }} ({{ reason }}). "
+            "Bạn có thể thanh toán trực tuyến (thẻ, tài khoản, chuyển khoản VietQR) trong mục "
+            "Hồ sơ của tôi, hoặc tại quầy của Trung tâm.",
+            "TT PVHCC: Ho so {{ code }} can thanh toan {{ amount | ascii }}. Thanh toan tren "
+            "Cong DVC hoac tai quay."),
+           ("[{{ code }}] Payment of {{ amount }} requested",
+            "Dossier {{ code }} ({{ procedure }}) needs a payment of {{ amount }} "
+            "({{ reason }}). You can pay online (card, account, VietQR transfer) in My "
+            "dossiers, or at the centre's counter.",
+            "PASC: Dossier {{ code }} awaits a payment of {{ amount | ascii }}. Pay on the "
+            "portal or at the counter.")),
+    _event("payment_received", N_("Đã nhận thanh toán"),
+           {"amount": (N_("Số tiền"), "1.500.000 ₫"),
+            "receipt": (N_("Số biên lai"), "BLHCC/26E 0000001")},
+           "ho_so_da_thanh_toan", {**_CODE, "so_tien": "amount", "bien_lai": "receipt"},
+           ("[{{ code }}] Đã nhận thanh toán {{ amount }}",
+            "Trung tâm đã nhận khoản thanh toán {{ amount }} cho hồ sơ {{ code }} "
+            "({{ procedure }}). Biên lai điện tử số {{ receipt }} có trong mục Hồ sơ của tôi.",
+            "TT PVHCC: Da nhan thanh toan {{ amount | ascii }} cho ho so {{ code }}. Bien lai "
+            "{{ receipt | ascii }}."),
+           ("[{{ code }}] Payment of {{ amount }} received",
+            "The centre received your payment of {{ amount }} for dossier {{ code }} "
+            "({{ procedure }}). Electronic receipt {{ receipt }} is in My dossiers.",
+            "PASC: Payment of {{ amount | ascii }} received for dossier {{ code }}. Receipt "
+            "{{ receipt | ascii }}.")),
 )}

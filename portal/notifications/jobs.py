@@ -287,11 +287,20 @@ def vn_crontab(minute: str = "*", hour: str = "*", day_of_week: str = "*"
     return validate
 
 
+def gateway_status(now: datetime) -> int:
+    """Issue 14: card payments pending past their 15 minutes, asked of the gateway
+    (``querydr``) and settled (``payments.jobs``)."""
+    from portal.payments.jobs import settle_pending_gateway_payments
+
+    return settle_pending_gateway_payments(now)
+
+
 JOBS: dict[str, Callable[[datetime], int]] = {
     "overdue-scan": overdue_scan,
     "reminders": send_reminders,
     "digests": send_digests,
     "storage-sweep": sweep_storage,
+    "gateway-status": gateway_status,
 }
 NAMES = {function: name for name, function in JOBS.items()}
 
@@ -302,6 +311,7 @@ PERIODIC: list[tuple[Callable[[datetime], int], Callable[[datetime], bool]]] = [
     (send_reminders, vn_crontab(minute="0", hour="7")),
     (send_digests, vn_crontab(minute="15", hour="7")),
     (sweep_storage, vn_crontab(minute="30", hour="2")),
+    (gateway_status, vn_crontab(minute="*/5")),
 ]
 
 

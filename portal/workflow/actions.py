@@ -35,6 +35,9 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.states import PAUSED_STATES
 from portal.extensions import db
 from portal.notifications import events
+from portal.payments import operations as payment_ops
+from portal.payments.models import RequestReason
+from portal.payments.queries import awaits_payment_at_submission
 from portal.workflow import appointments, inter_agency, obligations, papers
 from portal.workflow.models import (
     Consultation,
@@ -73,6 +76,10 @@ class NeedsConfirmation(WorkflowError):
     """Allowed, but the officer must confirm a warning first (e.g. little time left)."""
 
 
+# Issue 14: a version whose fees are due at submission is received only once they are paid.
+UNPAID_AT_SUBMISSION = _l("Chưa thể tiếp nhận: thủ tục này thu phí, lệ phí ngay khi nộp hồ sơ "
+                          "và hồ sơ đang chờ thanh toán. Đề nghị người nộp thanh toán trực "
+                          "tuyến, hoặc ghi nhận khoản thanh toán tại quầy rồi tiếp nhận.")
 CONFLICT_MESSAGE = _l("Hồ sơ vừa được người khác cập nhật trước thao tác của bạn. Trang đã "
                       "được tải lại với trạng thái mới nhất; vui lòng kiểm tra rồi thao tác lại.")
 
@@ -311,6 +318,8 @@ def receive(dossier: Dossier, ctx: Context, confirm_missing: bool | None = None)
     (issue 18). None: a caller replaying or generating history, where the papers are not
     known (``replay``, ``workflow.demo``), is not asked."""
     _begin(dossier, Action.RECEIVE, ctx)
+    if awaits_payment_at_submission(dossier.id):
+        raise WorkflowError(UNPAID_AT_SUBMISSION)
     if dossier.channel is not Channel.ONLINE and confirm_missing is False:
         if missing := papers.missing_mandatory(dossier):
             raise NeedsConfirmation(papers.missing_message(missing), papers.CONFIRM_FIELD)
@@ -658,6 +667,9 @@ def request_obligation(dossier: Dossier, ctx: Context, terms: obligations.Terms,
     if notice is not None:
         item.files.append(notice)
     dossier.obligations.append(item)
+    if ctx.messages:  # issue 14: payable online; not for a replay of the past
+        payment_ops.request_for_obligation(dossier, terms.amount, terms.payee, ctx.now,
+                                           ctx.user)
     _pause(dossier, PauseKind.OBLIGATION, ctx)
     move(dossier, Action.REQUEST_OBLIGATION)
     what = (f"{vn_money(terms.amount)} nộp cho {terms.payee}, hạn nộp "
@@ -694,6 +706,8 @@ def obligation_fulfilled(dossier: Dossier, ctx: Context, note: str = "",
         item.receipt_note = note
         if receipt is not None:
             item.files.append(receipt)
+        # Confirmed by an officer (paid elsewhere): nothing is owed through the portal now.
+        payment_ops.cancel_open(dossier, RequestReason.OBLIGATION, ctx.now, ctx.user)
     _resume(dossier, ctx)
     move(dossier, Action.OBLIGATION_FULFILLED)
     add_event(dossier, Action.OBLIGATION_FULFILLED.value,

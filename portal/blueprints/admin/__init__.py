@@ -14,6 +14,7 @@ from portal.blueprints.admin import (  # noqa: E402,F401
     deliveries,
     messages,
     organisation,
+    postage,
     procedure_files,
     procedures,
     routes,

@@ -39,10 +39,13 @@ from portal.catalog.models import (
     Agency,
     ApplicantType,
     DocumentForm,
+    FeeBasis,
+    FeeKind,
     OnlineLevel,
     Procedure,
     ProcedureDocument,
     ProcedureFee,
+    ProcedureFeeExemption,
     ProcedureStep,
     ProcedureVersion,
     ShareUnit,
@@ -183,6 +186,19 @@ class FeeRow(_Row):
     amount = NumberField(_l("Mức thu (đồng)"), validators=[
         Needed(_l("mức thu"), flag=False), _not_negative(_l("Mức phí, lệ phí"))])
     note = StringField(_l("Ghi chú"), validators=[fits(ProcedureFee.note)])
+    kind = ChoiceField(_l("Loại khoản thu"),
+                       choices=options((k.value, _l(k.label)) for k in FeeKind),
+                       default=FeeKind.FEE.value)
+    basis = ChoiceField(_l("Cách tính"),
+                        choices=options((b.value, _l(b.label)) for b in FeeBasis),
+                        default=FeeBasis.PER_DOSSIER.value)
+    unit_label = StringField(_l("Đơn vị tính (nếu tính theo bản)"),
+                             validators=[fits(ProcedureFee.unit_label)])
+
+
+class ExemptionRow(_Row):
+    name = StringField(_l("Đối tượng được miễn"), validators=[
+        fits(ProcedureFeeExemption.name)])
 
 
 class StepRow(_Row):
@@ -242,6 +258,8 @@ class ProcedureForm(FlaskForm):
         too_long(5)])
     inter_agency = BooleanField(_l("Liên thông (chuyển hồ sơ qua các cơ quan khác)"))
     on_the_spot = BooleanField(_l("Giải quyết ngay tại quầy"))
+    payment_due_at_submission = BooleanField(
+        _l("Nộp phí, lệ phí ngay khi nộp hồ sơ (trước khi tiếp nhận)"))
     result = StringField(_l("Kết quả thực hiện"), validators=[fits(ProcedureVersion.result)])
     legal_basis = TextAreaField(_l("Căn cứ pháp lý"), validators=[too_long(LONG_TEXT)])
     description = TextAreaField(_l("Trình tự thực hiện"), validators=[too_long(LONG_TEXT)])
@@ -249,6 +267,7 @@ class ProcedureForm(FlaskForm):
                               validators=[fits(ProcedureVersion.change_note)])
     documents = FieldList(FormField(DocumentRow))
     fees = FieldList(FormField(FeeRow))
+    exemptions = FieldList(FormField(ExemptionRow))
     steps = FieldList(FormField(StepRow))
     chain = FieldList(FormField(ChainRow))
 
@@ -257,7 +276,7 @@ class ProcedureForm(FlaskForm):
                                         gettext("— Chọn lĩnh vực —"))
 
     def add_blank_rows(self, count: int = BLANK_ROWS) -> None:
-        for rows in (self.documents, self.fees, self.steps, self.chain):
+        for rows in (self.documents, self.fees, self.exemptions, self.steps, self.chain):
             for _ in range(count):
                 rows.append_entry()
 
@@ -277,8 +296,11 @@ class ProcedureForm(FlaskForm):
                                     r.quantity.data or 1, r.mandatory.data,
                                     r.template_label.data or "")
                        for r in _filled(self.documents)],
-            fees=[FeeData(r.name.data, r.amount.data, r.note.data or "")
+            fees=[FeeData(r.name.data, r.amount.data, r.note.data or "", FeeKind(r.kind.data),
+                          FeeBasis(r.basis.data), r.unit_label.data or "")
                   for r in _filled(self.fees)],
+            exemptions=[r.name.data for r in _filled(self.exemptions)],
+            payment_due_at_submission=self.payment_due_at_submission.data,
             steps=[StepData(r.name.data, StepRole(r.role.data), r.hours.data)
                    for r in _filled(self.steps)],
             chain=[ChainData(r.agency_code.data, r.share.data, ShareUnit(r.share_unit.data))
@@ -317,7 +339,10 @@ def form_data_of(version: ProcedureVersion) -> dict:
         "documents": [{"name": d.name, "copy_type": d.form.value, "quantity": d.quantity,
                        "mandatory": d.mandatory, "template_label": d.template_label}
                       for d in version.documents],
-        "fees": [{"name": f.name, "amount": f.amount, "note": f.note} for f in version.fees],
+        "fees": [{"name": f.name, "amount": f.amount, "note": f.note, "kind": f.kind.value,
+                  "basis": f.basis.value, "unit_label": f.unit_label} for f in version.fees],
+        "exemptions": [{"name": e.name} for e in version.exemptions],
+        "payment_due_at_submission": version.payment_due_at_submission,
         "steps": [{"name": s.name, "role": s.role.value, "hours": s.hours}
                   for s in version.steps],
         "chain": [{"agency_code": c.agency.code, "share": c.share,

@@ -41,7 +41,7 @@ from portal.storage import StorageError
 
 log = logging.getLogger(__name__)
 
-ROW_LISTS = ("documents", "fees", "steps", "chain")
+ROW_LISTS = ("documents", "fees", "exemptions", "steps", "chain")
 NOT_A_DRAFT = N_("Thủ tục không có bản nháp để sửa; phiên bản đã công bố không được sửa. "
                  "Hãy bấm “Tạo bản nháp mới”.")
 STALE_FORM = N_("Bản nháp bạn đang sửa đã được công bố hoặc hủy trong lúc bạn sửa nên thay đổi "

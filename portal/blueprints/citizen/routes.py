@@ -26,6 +26,7 @@ from portal.blueprints.citizen.forms import (
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
 from portal.catalog.models import ApplicantType
+from portal.core.formatting import money
 from portal.core.frame import show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.pagination import page_number
@@ -34,6 +35,7 @@ from portal.dossiers import queries
 from portal.dossiers.completeness import Step, missing
 from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
+from portal.payments import operations as payment_ops
 
 PAGE_SIZE = 20
 
@@ -208,7 +210,10 @@ def submit(dossier_id: int):
         return confirmation
     try:
         with unit_of_work():
-            ops.submit(dossier, current_user, current_calendar(), utcnow())
+            now = utcnow()
+            ops.submit(dossier, current_user, current_calendar(), now)
+            # Issue 14: fees due at submission → the dossier waits for payment.
+            payment_ops.request_at_submission(dossier, now, current_user)
     except StaleDataError:  # the other click won the optimistic lock
         return confirmation
     except ops.DossierError as error:
@@ -220,6 +225,10 @@ def submit(dossier_id: int):
         flash(str(error), "error")
         return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
     flash(_("Đã nộp hồ sơ thành công."), "success")
+    if (due := payment_ops.open_request_of(dossier)) is not None:
+        flash(_("Hồ sơ đang chờ thanh toán %(amount)s; hồ sơ được tiếp nhận sau khi thanh "
+                "toán.", amount=money(due.amount)), "warning")
+        return redirect(url_for("payments.pay", request_id=due.id), 303)
     return confirmation
 
 

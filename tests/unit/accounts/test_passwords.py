@@ -8,7 +8,7 @@ from portal.config import TESTING_PASSWORD_HASH, Config, ConfigError
 
 PRODUCTION = {"env": "production", "secret_key": "x" * 40,
               "database_url": "postgresql://portal@db/portal",
-              "storage_url": "s3://portal-files"}
+              "storage_url": "s3://portal-files", "payment_hash_secret": "p" * 32}
 
 
 def _hash_under(config: Config | None) -> str:
@@ -28,7 +28,8 @@ def test_production_and_development_hash_with_scrypt():
     assert Config.from_env({}).password_hash_method == "scrypt"
     assert Config.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "x" * 40,
                             "DATABASE_URL": PRODUCTION["database_url"],
-                            "STORAGE_URL": PRODUCTION["storage_url"]}
+                            "STORAGE_URL": PRODUCTION["storage_url"],
+                            "PAYMENT_HASH_SECRET": "p" * 32}
                            ).password_hash_method == "scrypt"
     assert _hash_under(Config.from_env({}, **PRODUCTION)).startswith("scrypt:")
 

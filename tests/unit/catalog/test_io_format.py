@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from portal.catalog.io_format import COLUMNS, RowError, parse_table, rows_of, token
+from portal.catalog.io_format import (
+    COLUMNS,
+    REQUIRED_COLUMNS,
+    RowError,
+    parse_table,
+    rows_of,
+    token,
+)
 from portal.catalog.models import ApplicantType, DocumentForm, OnlineLevel, StepRole, TimeUnit
 from portal.catalog.operations import DocumentData, FeeData, ProcedureData, StepData
 
@@ -135,8 +142,8 @@ def test_cross_row_rules():
         "Dòng 4, cột ma_thu_tuc: mã “1.999999” khác mã “1.004583” của dòng thu_tuc đứng trước",
         "Dòng 5, cột ma_thu_tuc: không được để trống; ghi mã của thủ tục đứng trước",
         "Dòng 6, cột ma_thu_tuc: mã thủ tục “1.004583” đã có ở dòng 3",
-        "Dòng 8, cột loai: giá trị “ghi_chu” không hợp lệ; dùng thu_tuc, giay_to, phi, buoc "
-        "hoặc lien_thong",
+        "Dòng 8, cột loai: giá trị “ghi_chu” không hợp lệ; dùng thu_tuc, giay_to, phi, buoc, "
+        "lien_thong hoặc mien_phi",
         "Dòng 9, cột muc_do: cột này không dùng cho dòng loại phi; hãy để trống",
     ]
 
@@ -191,7 +198,8 @@ def test_the_documented_example_is_a_valid_file():
     text = (Path(__file__).parents[3] / "docs" / "catalog-format.md").read_text("utf-8")
     example = text.split("```csv\n", 1)[1].split("```", 1)[0]
     rows = list(csv.reader(io.StringIO(example, newline="")))
-    assert all(len(row) == len(COLUMNS) for row in rows)
+    # Written before the payment columns (issue 14), which are optional: it still reads.
+    assert all(len(row) == len(REQUIRED_COLUMNS) for row in rows)
     parsed = parse_table(rows)
     assert parsed.errors == []
     first, second = (p.data for p in parsed.procedures)
@@ -224,3 +232,19 @@ def test_a_lien_thong_row_is_checked():
     plain = messages(table(PROCEDURE, DOCUMENT, {**link, "ten": "", "thoi_han": "3",
                                                   "don_vi_thoi_han": ""}))
     assert plain == ["Dòng 2: Chỉ khai báo cơ quan liên thông cho thủ tục liên thông."]
+
+
+def test_typed_fees_exemptions_and_payment_at_submission_go_out_and_back():
+    """Issue 14: the optional payment columns and the mien_phi rows."""
+    from portal.catalog.models import FeeBasis, FeeKind
+
+    data = ProcedureData(
+        code="2.000635", agency_code="STP", field_code="HT", name="Cấp bản sao trích lục",
+        online_level=OnlineLevel.PARTIAL, applicant=ApplicantType.CITIZEN, time_amount=0,
+        time_unit=TimeUnit.SAME_DAY, documents=[DocumentData("Tờ khai")],
+        fees=[FeeData("Phí cấp bản sao", 8000, "", FeeKind.FEE, FeeBasis.PER_UNIT, "bản"),
+              FeeData("Lệ phí", 10000, "", FeeKind.CHARGE)],
+        exemptions=["Hộ nghèo"], payment_due_at_submission=True)
+    rows = [list(COLUMNS), *([str(cell) for cell in row] for row in rows_of(data))]
+    parsed = parse_table(rows)
+    assert parsed.errors == [] and parsed.procedures[0].data == data

@@ -132,7 +132,7 @@ def test_a_row_with_more_cells_than_a_sheet_allows_is_refused(db_session):
     error, peak = _measured(crafted)
     assert isinstance(error, io_import.ImportFileError)
     assert "Một dòng của trang tính có hơn 1.024 ô" in str(error)
-    assert "24 cột A–X" in str(error)
+    assert "28 cột A–AB" in str(error)
     assert peak < PEAK_LIMIT
 
 

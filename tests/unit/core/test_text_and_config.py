@@ -72,7 +72,8 @@ def test_proxy_count_is_read_and_checked(raw, problem):
 def test_production_settings_are_hardened():
     config = Config.from_env({"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40,
                               "DATABASE_URL": "postgresql://u@h/db",
-                              "STORAGE_URL": "s3://a:b@h:9000/bucket"})
+                              "STORAGE_URL": "s3://a:b@h:9000/bucket",
+                              "PAYMENT_HASH_SECRET": "p" * 32})
     settings = config.flask_settings()
     assert settings["DEBUG"] is False and settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SESSION_COOKIE_HTTPONLY"] and settings["REMEMBER_COOKIE_SECURE"]

@@ -286,10 +286,11 @@ def test_a_huey_instance_runs_the_jobs_on_their_schedules(centre, app):
     # 09:05 in Viet Nam, as Huey's consumer sees it (naive UTC): the outbox pass (every
     # minute) and the scan are due.
     due = {task.name: task for task in huey.read_periodic(datetime(2025, 4, 29, 2, 5))}
-    assert set(due) == {"outbox_every_minute", "overdue-scan"}
+    # (and the gateway status job of issue 14, every 5 minutes)
+    assert set(due) == {"outbox_every_minute", "overdue-scan", "gateway-status"}
     due_0715 = huey.read_periodic(datetime(2025, 4, 29, 0, 15))  # 07:15: the digests too
     assert {task.name for task in due_0715} == {"outbox_every_minute", "digests",
-                                                "overdue-scan"}
+                                                "overdue-scan", "gateway-status"}
     # The task runs the job at the present (December 2026): long after the dossier's due
     # time, beyond the scan's look-back — nothing to tell, and the run is recorded.
     assert huey.execute(due["overdue-scan"]) == 0

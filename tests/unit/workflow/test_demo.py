@@ -15,7 +15,7 @@ def test_demo_seed_fills_every_queue_of_the_demo_agency(db_session, tmp_path):
     storage = LocalStorage(tmp_path / "store")
     summary = demo.seed_all(60, storage)
     db.session.commit()
-    assert summary["procedures"] == 60 and summary["users"] == 10
+    assert summary["procedures"] == 60 and summary["users"] == 11
     dossiers = db.session.scalars(select(Dossier)).all()
     assert summary["dossiers"] == len(dossiers) >= 10
     states = {d.state for d in dossiers}

@@ -360,3 +360,27 @@ def test_the_inter_agency_chain_in_the_version_form(csrf_client, app, admin):
     with app.app_context():
         version = db.session.get(Procedure, pid).draft
         assert [(c.share, c.share_unit.value) for c in version.chain] == [(20, "percent")]
+
+
+def test_typed_fee_lines_exemptions_and_payment_at_submission(csrf_client, client, app, admin):
+    """Issue 14: a draft's fee lines carry their type, basis and unit; exemption categories
+    and "payment due at submission" are edited on the draft and shown on the public page;
+    a new draft copies them, and the published version keeps them."""
+    pid = create(csrf_client, admin, **{
+        "fees-0-kind": "charge", "fees-1-name": "Phí cấp bản sao", "fees-1-amount": "5000",
+        "fees-1-kind": "fee", "fees-1-basis": "per_unit", "fees-1-unit_label": "bản",
+        "exemptions-0-name": "Hộ nghèo", "payment_due_at_submission": "y"})
+    csrf_client.post(f"{BASE}/{pid}/cong-bo")
+    public = client.get("/thu-tuc/1.009999").get_data(as_text=True)
+    assert "Lệ phí" in public and "5.000\xa0₫ / bản" in public
+    assert "Miễn phí, lệ phí cho: Hộ nghèo." in public and 'class="fee-due-now"' in public
+    csrf_client.post(f"{BASE}/{pid}/ban-nhap")
+    edit_page = csrf_client.get(f"{BASE}/{pid}/sua").get_data(as_text=True)
+    assert 'value="Hộ nghèo"' in edit_page and 'value="bản"' in edit_page
+    with app.app_context():
+        v1, v2 = db.session.get(Procedure, pid).versions
+        for version in (v1, v2):
+            assert [(f.kind.value, f.basis.value, f.unit_label) for f in version.fees] == [
+                ("charge", "per_dossier", ""), ("fee", "per_unit", "bản")]
+            assert [e.name for e in version.exemptions] == ["Hộ nghèo"]
+            assert version.payment_due_at_submission

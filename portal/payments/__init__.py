@@ -1,0 +1,1 @@
+"""Fees, payments, receipts (docs/payments.md)."""

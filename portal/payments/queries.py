@@ -1,0 +1,115 @@
+"""Reading the ledger: the visibility rules in the SQL ``WHERE`` (a foreign id is None, so
+the route answers 404 in one query), and the lists of each page."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+
+from portal.accounts.models import OrganisationMember, User
+from portal.dossiers.models import Dossier
+from portal.extensions import db
+from portal.payments.models import (
+    PAID_STATES,
+    Payment,
+    PaymentRequest,
+    PostageRate,
+    Receipt,
+    RequestReason,
+    RequestState,
+)
+
+
+def _own_dossiers(user: User):
+    """The dossiers a citizen sees: their own and their organisations'."""
+    organisations = select(OrganisationMember.organisation_id).where(
+        OrganisationMember.user_id == user.id)
+    return or_(Dossier.applicant_id == user.id, Dossier.organisation_id.in_(organisations))
+
+
+def request_for_applicant(user: User, request_id: int) -> PaymentRequest | None:
+    return db.session.scalar(select(PaymentRequest).join(Dossier).where(
+        PaymentRequest.id == request_id, _own_dossiers(user)))
+
+
+def payment_for_applicant(user: User, payment_id: int) -> Payment | None:
+    return db.session.scalar(select(Payment).join(
+        PaymentRequest, Payment.request_id == PaymentRequest.id).join(Dossier).where(
+        Payment.id == payment_id, _own_dossiers(user)))
+
+
+def receipt_for_applicant(user: User, receipt_id: int) -> Receipt | None:
+    return db.session.scalar(select(Receipt).join(Payment, Receipt.payment_id == Payment.id)
+                             .join(PaymentRequest, Payment.request_id == PaymentRequest.id)
+                             .join(Dossier).where(Receipt.id == receipt_id,
+                                                  _own_dossiers(user)))
+
+
+def requests_of(dossier: Dossier) -> list[PaymentRequest]:
+    return list(db.session.scalars(select(PaymentRequest).where(
+        PaymentRequest.dossier_id == dossier.id).order_by(PaymentRequest.id)))
+
+
+def receipts_of(dossier: Dossier) -> list[Receipt]:
+    return list(db.session.scalars(
+        select(Receipt).join(Payment, Receipt.payment_id == Payment.id)
+        .join(PaymentRequest, Payment.request_id == PaymentRequest.id)
+        .where(PaymentRequest.dossier_id == dossier.id).order_by(Receipt.id)))
+
+
+def awaits_payment_at_submission(dossier_id: int) -> bool:
+    """The fees due at submission are still unpaid: the counter may not receive it."""
+    return db.session.scalar(select(PaymentRequest.id).where(
+        PaymentRequest.dossier_id == dossier_id,
+        PaymentRequest.reason == RequestReason.SUBMISSION,
+        PaymentRequest.state == RequestState.OPEN).limit(1)) is not None
+
+
+def payment_by_txn_ref(txn_ref: str) -> Payment | None:
+    if not txn_ref or len(txn_ref) > 40:
+        return None
+    return db.session.scalar(select(Payment).where(Payment.txn_ref == txn_ref))
+
+
+def open_requests(q: str = "", agency_ids: set[int] | None = None, limit: int = 100
+                  ) -> list[PaymentRequest]:
+    """What the bank's collection counter sees: amounts due by dossier code and payer."""
+    statement = (select(PaymentRequest).join(Dossier)
+                 .where(PaymentRequest.state == RequestState.OPEN)
+                 .order_by(PaymentRequest.created_at.desc()).limit(limit))
+    q = q.strip()
+    if q:
+        statement = statement.where(or_(Dossier.code == q,
+                                         Dossier.applicant_name.ilike(f"%{q[:100]}%")))
+    if agency_ids is not None:
+        statement = statement.where(Dossier.agency_id.in_(agency_ids))
+    return list(db.session.scalars(statement))
+
+
+def open_request_by_id(request_id: int) -> PaymentRequest | None:
+    return db.session.scalar(select(PaymentRequest).where(
+        PaymentRequest.id == request_id, PaymentRequest.state == RequestState.OPEN))
+
+
+def postage_rates() -> list[PostageRate]:
+    return list(db.session.scalars(select(PostageRate).order_by(PostageRate.province.desc(),
+                                                                PostageRate.zone)))
+
+
+def paid_payments(q: str, agency_ids: set[int] | None, limit: int = 50) -> list[Payment]:
+    """Confirmed payments of a dossier code (what a refund starts from)."""
+    q = q.strip()
+    if not q:
+        return []
+    statement = (select(Payment).join(PaymentRequest, Payment.request_id == PaymentRequest.id)
+                 .join(Dossier).where(Dossier.code == q,
+                                      Payment.state.in_([s.value for s in PAID_STATES]))
+                 .order_by(Payment.id).limit(limit))
+    if agency_ids is not None:
+        statement = statement.where(Dossier.agency_id.in_(agency_ids))
+    return list(db.session.scalars(statement))
+
+
+def payment_of_agencies(payment_id: int, agency_ids: set[int]) -> Payment | None:
+    return db.session.scalar(select(Payment).join(
+        PaymentRequest, Payment.request_id == PaymentRequest.id).join(Dossier).where(
+        Payment.id == payment_id, Dossier.agency_id.in_(agency_ids)))
