@@ -22,6 +22,7 @@ from portal.catalog.models import (
 )
 from portal.core.throttle import Throttle
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
+from portal.feedback.models import CounterShift, Kiosk, Rating
 from portal.notifications.inbox import Notification
 from portal.notifications.jobs_models import (
     JobRun,
@@ -50,4 +51,5 @@ __all__ = [
     "Consultation", "DossierStep", "Notice", "NoticeSequence", "OutboxMessage", "Pause",
     "JobRun", "OverdueAlert", "StaffMailing", "StaffMailPreference",
     "Obligation", "ObligationFile",
+    "CounterShift", "Kiosk", "Rating",
 ]

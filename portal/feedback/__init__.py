@@ -1,0 +1,1 @@
+"""Satisfaction ratings, the counter kiosk, feedback and complaints (docs/feedback.md)."""
