@@ -103,6 +103,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.auth import bp as auth_bp
     from portal.blueprints.citizen import bp as citizen_bp
     from portal.blueprints.public import bp as public_bp
+    from portal.blueprints.satisfaction import bp as satisfaction_bp
     from portal.blueprints.staff import bp as staff_bp
     from portal.blueprints.stats import bp as stats_bp
 
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(citizen_bp, url_prefix="/ho-so")
     app.register_blueprint(staff_bp, url_prefix="/can-bo")
     app.register_blueprint(stats_bp, url_prefix="/thong-ke")
+    app.register_blueprint(satisfaction_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -16,10 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User
 from portal.catalog.models import Agency, Counter
-from portal.dossiers.models import Dossier
 from portal.extensions import db
 from portal.feedback.models import CRITERION_NAMES, Overall, Rating
 
@@ -143,9 +143,9 @@ def comments(start_at: datetime, end_at: datetime, scope: Scope, limit: int = 50
 def ratings_with_dossiers(start_at: datetime, end_at: datetime, scope: Scope,
                           overall: Overall | None = None):
     """The ratings behind a figure, newest first, with their dossier's id and code (the
-    drill-down, for leaders and the supervisor): a select to paginate."""
-    query = (select(Rating, Dossier.code)
-             .outerjoin(Dossier, Dossier.id == Rating.dossier_id)
+    drill-down, for leaders and the supervisor): a select to paginate; the dossier loaded with
+    each."""
+    query = (select(Rating).options(selectinload(Rating.dossier))
              .where(*_in(start_at, end_at, scope)))
     if overall is not None:
         query = query.where(Rating.overall == overall)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.catalog.models import Agency, Counter
 from portal.core.i18n import N_
 from portal.core.models import LabelledEnum, UTCDateTime, str_enum, utcnow
+from portal.dossiers.models import Dossier
 from portal.extensions import db
 
 
@@ -90,6 +91,7 @@ class Rating(db.Model):
 
     agency: Mapped[Agency] = relationship()
     counter: Mapped[Counter | None] = relationship()
+    dossier: Mapped[Dossier | None] = relationship()
 
     def scores(self) -> dict[str, int | None]:
         return {name: getattr(self, name) for name in CRITERION_NAMES}
