@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.accounts import policy
 from portal.blueprints.forms import EmptyForm
@@ -28,7 +29,7 @@ def _administrators_only() -> None:
 
 def _form() -> KioskForm:
     form = KioskForm()
-    form.counter.choices = [(c.id, f"{gettext('Quầy số %(n)s', n=c.number)} – {c.agency.name}")
+    form.counter.choices = [SelectChoice(c.id, f"{gettext('Quầy số %(n)s', n=c.number)} – {c.agency.name}")
                             for c in kiosks.active_counters()]
     return form
 

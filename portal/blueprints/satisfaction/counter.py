@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from portal.accounts import policy
 from portal.accounts.models import Role
@@ -23,7 +24,7 @@ from portal.feedback import kiosk
 
 def counter_form() -> CounterForm:
     form = CounterForm()
-    form.counter.choices = [(c.id, _counter_label(c))
+    form.counter.choices = [SelectChoice(c.id, _counter_label(c))
                             for c in kiosk.counters_of(policy.counter_agency_ids(current_user))]
     return form
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Optional
 
 from portal.core.forms import fits, stripped, too_long
@@ -18,7 +18,7 @@ def _score(value):
 
 class RatingForm(FlaskForm):
     overall = RadioField(_l("Mức độ hài lòng chung"),
-                         choices=[(o.value, o.label) for o in Overall],
+                         choices=[SelectChoice(o.value, o.label) for o in Overall],
                          validators=[DataRequired(message=_l(
                              "Vui lòng chọn mức độ hài lòng chung."))],
                          validate_choice=True,
@@ -32,7 +32,7 @@ class RatingForm(FlaskForm):
 
 for _name, _label in CRITERIA:
     setattr(RatingForm, _name, RadioField(
-        _l(_label), choices=[(v, label) for v, label in SCALE], coerce=_score,
+        _l(_label), choices=[SelectChoice(v, label) for v, label in SCALE], coerce=_score,
         validators=[Optional()], validate_choice=True,
         invalid_choice_message=_l("Chọn một mức cho tiêu chí này.")))
 
