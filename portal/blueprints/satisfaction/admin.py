@@ -29,8 +29,9 @@ def _administrators_only() -> None:
 
 def _form() -> KioskForm:
     form = KioskForm()
-    form.counter.choices = [SelectChoice(c.id, f"{gettext('Quầy số %(n)s', n=c.number)} – {c.agency.name}")
-                            for c in kiosks.active_counters()]
+    form.counter.choices = [
+        SelectChoice(c.id, f"{gettext('Quầy số %(n)s', n=c.number)} – {c.agency.name}")
+        for c in kiosks.active_counters()]
     return form
 
 

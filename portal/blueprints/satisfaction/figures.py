@@ -160,8 +160,9 @@ def appendix_2_rows(rows, total) -> list[list]:
     lines = []
     for n, row in enumerate([*rows, total], start=1):
         share = round(100 * row.share, 2) if row.share is not None else None
-        lines.append([n if row is not total else "", row.label, row.count, row.very_satisfied, row.satisfied,
-                      row.dissatisfied, row.satisfied_or_better, share])
+        lines.append([n if row is not total else "", row.label, row.count,
+                      row.very_satisfied, row.satisfied, row.dissatisfied,
+                      row.satisfied_or_better, share])
     return lines
 
 

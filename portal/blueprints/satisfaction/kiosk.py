@@ -14,6 +14,8 @@ officer the kiosk itself showed."""
 
 from __future__ import annotations
 
+import uuid
+
 from flask import (
     abort,
     current_app,
