@@ -191,5 +191,6 @@ def insert_once(values: dict) -> bool:
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(Rating).values(**values).on_conflict_do_nothing(index_elements=["uuid"])
-    return db.session.execute(statement).rowcount == 1
+    statement = (insert(Rating).values(**values)
+                 .on_conflict_do_nothing(index_elements=["uuid"]).returning(Rating.id))
+    return db.session.execute(statement).first() is not None

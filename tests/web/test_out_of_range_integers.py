@@ -129,7 +129,8 @@ def _paginated(world) -> list[tuple[str, str]]:
             ("counter", "/can-bo/tim-kiem?q=a"),
             ("counter", f"/can-bo/so-theo-doi?agency={world.agency_id}&{period}"),
             ("supervisor", f"/thong-ke/ho-so?{period}&o=received"),
-            ("supervisor", "/thong-ke/giam-sat/qua-han-chua-xin-loi")]
+            ("supervisor", "/thong-ke/giam-sat/qua-han-chua-xin-loi"),
+            ("supervisor", f"/thong-ke/hai-long/danh-gia?{period}")]
 
 
 def test_the_paginated_pages_are_all_listed(app, world):

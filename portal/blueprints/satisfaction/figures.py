@@ -22,6 +22,7 @@ from portal.calendar import VN_TZ
 from portal.catalog.models import Agency
 from portal.core import spreadsheet
 from portal.core.http import content_disposition
+from portal.core.i18n import N_
 from portal.core.numbers import parse_int
 from portal.core.pagination import page_number, paginate
 from portal.extensions import login_manager
@@ -151,8 +152,9 @@ def figures_xlsx():
 
 
 APPENDIX_2_HEADER = (
-    ("STT", "Cơ quan", "Tổng số lượt đánh giá", "Rất hài lòng", "Hài lòng",
-     "Không hài lòng", "Rất hài lòng và hài lòng", "Tỷ lệ rất hài lòng và hài lòng (%)"))
+    N_("STT"), N_("Cơ quan"), N_("Tổng số lượt đánh giá"), N_("Rất hài lòng"), N_("Hài lòng"),
+    N_("Không hài lòng"), N_("Rất hài lòng và hài lòng"),
+    N_("Tỷ lệ rất hài lòng và hài lòng (%)"))
 
 
 def appendix_2_rows(rows, total) -> list[list]:
