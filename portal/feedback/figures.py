@@ -46,15 +46,20 @@ class Scope:
 
 @dataclass
 class Row:
-    """One line of the table (Appendix 2's layout): a label and its counts."""
+    """One line of a table (Appendix 2's layout): a label and its counts. Criteria are kept
+    as sums and numbers of scores, so that lines add up exactly (``add``)."""
 
     key: int | None
     label: str
     count: int = 0
     very_satisfied: int = 0
     satisfied: int = 0
-    dissatisfied: int = 0
-    averages: dict[str, float | None] = field(default_factory=dict)
+    sums: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CRITERION_NAMES, 0))
+    scored: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CRITERION_NAMES, 0))
+
+    @property
+    def dissatisfied(self) -> int:
+        return self.count - self.very_satisfied - self.satisfied
 
     @property
     def satisfied_or_better(self) -> int:
@@ -65,21 +70,39 @@ class Row:
         """Very satisfied + satisfied over all ratings (None without ratings)."""
         return self.satisfied_or_better / self.count if self.count else None
 
+    @property
+    def averages(self) -> dict[str, float | None]:
+        """Each criterion's mean over the ratings that scored it (None: none did)."""
+        return {name: (self.sums[name] / self.scored[name] if self.scored[name] else None)
+                for name in CRITERION_NAMES}
+
+    def add(self, other: Row) -> Row:
+        self.count += other.count
+        self.very_satisfied += other.very_satisfied
+        self.satisfied += other.satisfied
+        for name in CRITERION_NAMES:
+            self.sums[name] += other.sums[name]
+            self.scored[name] += other.scored[name]
+        return self
+
 
 def _columns():
-    return (func.count(Rating.id),
-            func.coalesce(func.sum(case((Rating.overall == Overall.VERY_SATISFIED, 1),
-                                        else_=0)), 0),
-            func.coalesce(func.sum(case((Rating.overall == Overall.SATISFIED, 1), else_=0)), 0),
-            *(func.avg(getattr(Rating, name)) for name in CRITERION_NAMES))
+    columns = [func.count(Rating.id),
+               func.coalesce(func.sum(case((Rating.overall == Overall.VERY_SATISFIED, 1),
+                                           else_=0)), 0),
+               func.coalesce(func.sum(case((Rating.overall == Overall.SATISFIED, 1),
+                                           else_=0)), 0)]
+    for name in CRITERION_NAMES:
+        column = getattr(Rating, name)
+        columns += [func.coalesce(func.sum(column), 0), func.count(column)]
+    return columns
 
 
-def _fill(row: Row, values: Sequence[Any]) -> Row:
-    count, very, satisfied, *averages = values
-    row.count, row.very_satisfied, row.satisfied = int(count), int(very), int(satisfied)
-    row.dissatisfied = row.count - row.very_satisfied - row.satisfied
-    row.averages = {name: (float(a) if a is not None else None)
-                    for name, a in zip(CRITERION_NAMES, averages, strict=True)}
+def _row(key, label: str, values: Sequence[Any]) -> Row:
+    count, very, satisfied, *scores = values
+    row = Row(key, label, int(count), int(very), int(satisfied))
+    for n, name in enumerate(CRITERION_NAMES):
+        row.sums[name], row.scored[name] = int(scores[2 * n]), int(scores[2 * n + 1])
     return row
 
 
@@ -87,38 +110,69 @@ def _in(start_at: datetime, end_at: datetime, scope: Scope) -> list[Any]:
     return [Rating.rated_at >= start_at, Rating.rated_at < end_at, *scope.conditions()]
 
 
+def _grouped(start_at: datetime, end_at: datetime, scope: Scope, keys: Sequence[Any]):
+    """(key values, counts) per group of ``keys``: one pass over the period's ratings
+    (``ix_rating_figures`` covers it)."""
+    query = select(*keys, *_columns()).where(*_in(start_at, end_at, scope))
+    if keys:
+        query = query.group_by(*keys)
+    for found in db.session.execute(query):
+        yield tuple(found[:len(keys)]), tuple(found[len(keys):])
+
+
 def total(start_at: datetime, end_at: datetime, scope: Scope, label: str = "") -> Row:
-    values = db.session.execute(select(*_columns()).where(*_in(start_at, end_at, scope))).one()
-    return _fill(Row(None, label), values)
+    for _keys, values in _grouped(start_at, end_at, scope, ()):
+        return _row(None, label, values)
+    return Row(None, label)
 
 
 def by_agency(start_at: datetime, end_at: datetime, scope: Scope,
               agencies: Sequence[Agency]) -> list[Row]:
     """One row per agency of ``agencies`` (in their order), zero rows included."""
-    found = {key: values for key, *values in db.session.execute(
-        select(Rating.agency_id, *_columns()).where(*_in(start_at, end_at, scope))
-        .group_by(Rating.agency_id))}
-    return [_fill(Row(a.id, a.name), found.get(a.id, (0, 0, 0, *[None] * len(CRITERION_NAMES))))
+    found = {keys[0]: values
+             for keys, values in _grouped(start_at, end_at, scope, (Rating.agency_id,))}
+    return [_row(a.id, a.name, found[a.id]) if a.id in found else Row(a.id, a.name)
             for a in agencies]
 
 
-def by_counter(start_at: datetime, end_at: datetime, scope: Scope) -> list[Row]:
-    rows = db.session.execute(
-        select(Counter.id, Counter.number, Counter.name, *_columns())
-        .join(Counter, Counter.id == Rating.counter_id)
-        .where(*_in(start_at, end_at, scope))
-        .group_by(Counter.id, Counter.number, Counter.name).order_by(Counter.number))
-    return [_fill(Row(key, f"{number} – {name}" if name else str(number)), values)
-            for key, number, name, *values in rows]
+@dataclass
+class Summary:
+    """The whole page's numbers from one grouped query: the total, and the rows by agency,
+    by counter and by officer (labels looked up for the ids present)."""
+
+    total: Row
+    by_agency: list[Row]
+    by_counter: list[Row]
+    by_officer: list[Row]
 
 
-def by_officer(start_at: datetime, end_at: datetime, scope: Scope) -> list[Row]:
-    rows = db.session.execute(
-        select(User.id, User.full_name, *_columns())
-        .join(User, User.id == Rating.officer_id)
-        .where(*_in(start_at, end_at, scope))
-        .group_by(User.id, User.full_name).order_by(User.full_name))
-    return [_fill(Row(key, name), values) for key, name, *values in rows]
+def summary(start_at: datetime, end_at: datetime, scope: Scope, agencies: Sequence[Agency],
+            total_label: str = "") -> Summary:
+    keys = (Rating.agency_id, Rating.counter_id, Rating.officer_id)
+    whole = Row(None, total_label)
+    agency_rows = {a.id: Row(a.id, a.name) for a in agencies}
+    counter_rows: dict[int, Row] = {}
+    officer_rows: dict[int, Row] = {}
+    for (agency_id, counter_id, officer_id), values in _grouped(start_at, end_at, scope, keys):
+        part = _row(None, "", values)
+        whole.add(part)
+        if agency_id in agency_rows:
+            agency_rows[agency_id].add(part)
+        if counter_id is not None:
+            counter_rows.setdefault(counter_id, Row(counter_id, "")).add(part)
+        if officer_id is not None:
+            officer_rows.setdefault(officer_id, Row(officer_id, "")).add(part)
+    counters = db.session.execute(select(Counter.id, Counter.number, Counter.name).where(
+        Counter.id.in_(list(counter_rows) or [-1])).order_by(Counter.number)).all()
+    for key, number, name in counters:
+        counter_rows[key].label = f"{number} – {name}" if name else str(number)
+    names = dict(db.session.execute(select(User.id, User.full_name).where(
+        User.id.in_(list(officer_rows) or [-1]))).all())
+    for key, row in officer_rows.items():
+        row.label = names.get(key, "")
+    return Summary(whole, [agency_rows[a.id] for a in agencies],
+                   [counter_rows[key] for key, *_rest in counters],
+                   sorted(officer_rows.values(), key=lambda r: r.label))
 
 
 @dataclass(frozen=True)

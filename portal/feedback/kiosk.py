@@ -82,7 +82,7 @@ def kiosk_for(device_token: str | None, counter_id: int) -> Kiosk | None:
     """The live kiosk of ``counter_id`` holding ``device_token``, else None."""
     if not device_token:
         return None
-    return db.session.scalar(select(Kiosk).where(
+    return db.session.scalar(select(Kiosk).options(joinedload(Kiosk.counter)).where(
         Kiosk.token_hash == token_hash(device_token), Kiosk.counter_id == counter_id,
         Kiosk.revoked_at.is_(None)))
 
@@ -168,7 +168,7 @@ def valid_uuid(raw: str) -> str | None:
         return None
 
 
-def record(kiosk: Kiosk, agency_id: int, rating_uuid: str, overall: Overall, shift_id: int,
+def record(kiosk: Kiosk, rating_uuid: str, overall: Overall, shift_id: int,
            now: datetime) -> bool:
     """Store one kiosk rating; False when this UUID was stored already (a retry)."""
     shift = db.session.execute(
@@ -178,8 +178,9 @@ def record(kiosk: Kiosk, agency_id: int, rating_uuid: str, overall: Overall, shi
         raise KioskError(N_("Không có cán bộ nào đang phục vụ tại quầy này."), "shift")
     if shift.ended_at is not None and shift.ended_at < now - LATE_GRACE:
         raise KioskError(N_("Ca làm việc đã kết thúc từ lâu."), "shift")
-    values = {"uuid": rating_uuid, "channel": RatingChannel.KIOSK, "agency_id": agency_id,
-              "counter_id": kiosk.counter_id, "officer_id": shift.officer_id,
+    values = {"uuid": rating_uuid, "channel": RatingChannel.KIOSK,
+              "agency_id": kiosk.counter.agency_id, "counter_id": kiosk.counter_id,
+              "officer_id": shift.officer_id,
               "overall": overall, "rated_at": now, "comment": ""}
     return insert_once(values)
 

@@ -105,13 +105,12 @@ def figures_page():
     period, error = _period()
     scope = _narrowed(reader)
     start, end = period.start_at, period.end_at
+    numbers = figures.summary(start, end, scope, reader.agencies, gettext("Tổng cộng"))
     context = {
         "reader": reader, "period": period, "error": error, "criteria": CRITERIA,
-        "total": figures.total(start, end, scope, gettext("Tổng cộng")),
-        "by_agency": (figures.by_agency(start, end, scope, reader.agencies)
-                      if reader.drill_down else []),
-        "by_counter": figures.by_counter(start, end, scope) if reader.drill_down else [],
-        "by_officer": figures.by_officer(start, end, scope) if reader.drill_down else [],
+        "total": numbers.total, "by_agency": numbers.by_agency if reader.drill_down else [],
+        "by_counter": numbers.by_counter if reader.drill_down else [],
+        "by_officer": numbers.by_officer if reader.drill_down else [],
         "comments": figures.comments(start, end, scope),
         "args": _args(period),
     }

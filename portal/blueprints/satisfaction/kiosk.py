@@ -99,11 +99,9 @@ def kiosk_rate(counter_id: int):
         overall = None
     if rating_uuid is None or overall is None or not shift_id.isdigit() or len(shift_id) > 9:
         return jsonify({"ok": False, "error": "invalid"}), 422
-    counter = kiosks.counter_with_agency(counter_id)[0]
     try:
         with unit_of_work():
-            stored = kiosks.record(kiosk, counter.agency_id, rating_uuid, overall,
-                                   int(shift_id), utcnow())
+            stored = kiosks.record(kiosk, rating_uuid, overall, int(shift_id), utcnow())
     except kiosks.KioskError as error:
         return jsonify({"ok": False, "error": str(error)}), 409
     if request.accept_mimetypes.best == "application/json" or request.headers.get("X-Kiosk"):
