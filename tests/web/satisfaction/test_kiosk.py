@@ -22,7 +22,7 @@ def _pair(as_, world, counter="justice"):
     page = admin.post("/quan-tri/kiosk", data={"counter": world.counters[counter],
                                                "label": "Máy tính bảng 1"})
     assert page.status_code == 200
-    url = re.search(r'<code class="text-break" id="pairing-url">([^<]+)</code>',
+    url = re.search(r'<code class="text-break text-dark" id="pairing-url">([^<]+)</code>',
                     page.get_data(as_text=True)).group(1)
     return url
 
