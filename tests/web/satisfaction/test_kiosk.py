@@ -206,3 +206,13 @@ def test_an_officer_signs_in_only_to_a_counter_of_their_agency(as_, world, app):
 
 def test_the_overall_labels_are_the_measures(app):
     assert [o.label for o in Overall] == ["Rất hài lòng", "Hài lòng", "Không hài lòng"]
+
+
+@pytest.mark.parametrize("value", ["abc", str(2**64), "-1", ""])
+def test_a_garbled_counter_is_refused_not_a_server_error(as_, world, app, value):
+    response = as_("officer").post("/can-bo/quay", data={"counter": value})
+    assert response.status_code == 303
+    assert as_("admin").post("/quan-tri/kiosk", data={"counter": value}).status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CounterShift)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Kiosk)) == 0
