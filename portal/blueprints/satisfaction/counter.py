@@ -30,8 +30,9 @@ def counter_form() -> CounterForm:
 
 
 def _counter_label(counter: Counter) -> str:
-    name = f" – {counter.name}" if counter.name else ""
-    return gettext("Quầy số %(n)s", n=counter.number) + name
+    label = gettext("Quầy số %(n)s", n=counter.number)
+    # The demo's counters are named "Quầy số N" already: no need to say it twice.
+    return f"{label} – {counter.name}" if counter.name and counter.name != label else label
 
 
 @bp.app_context_processor
