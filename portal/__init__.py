@@ -104,9 +104,10 @@ def _register_blueprints(app: Flask) -> None:
     from portal.blueprints.citizen import bp as citizen_bp
     from portal.blueprints.complaints import bp as complaints_bp
     from portal.blueprints.complaints import staff_bp as complaints_staff_bp
-    from portal.blueprints.postal import bp as postal_bp
     from portal.blueprints.payments import bp as payments_bp
+    from portal.blueprints.postal import bp as postal_bp
     from portal.blueprints.public import bp as public_bp
+    from portal.blueprints.satisfaction import bp as satisfaction_bp
     from portal.blueprints.staff import bp as staff_bp
     from portal.blueprints.stats import bp as stats_bp
 
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(complaints_staff_bp, url_prefix="/can-bo/phan-anh")
     app.register_blueprint(postal_bp, url_prefix="/buu-dien")
     app.register_blueprint(payments_bp)  # /thanh-toan, /thu-phi, /bien-lai (issue 14)
+    app.register_blueprint(satisfaction_bp)
 
 
 def _register_template_helpers(app: Flask) -> None:

@@ -25,6 +25,7 @@ from portal.core.throttle import Throttle
 from portal.delivery.models import PostalBatch, Shipment, ShipmentEvent
 from portal.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierFile
 from portal.feedback.complaints.models import Complaint, ComplaintFile
+from portal.feedback.models import CounterShift, Kiosk, Rating
 from portal.notifications.inbox import Notification
 from portal.notifications.jobs_models import (
     JobRun,
@@ -67,4 +68,5 @@ __all__ = [
     "PostalBatch", "Shipment", "ShipmentEvent",
     "ProcedureFeeExemption", "DossierFeeAnswer", "Payment", "PaymentEvent", "PaymentRequest",
     "PaymentRequestLine", "PostageRate", "Receipt", "ReceiptSequence",
+    "CounterShift", "Kiosk", "Rating",
 ]

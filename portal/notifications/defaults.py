@@ -223,14 +223,14 @@ EVENTS: dict[str, Event] = {e.key: e for e in (
             "{% endif %}",
             "Hồ sơ {{ code }} ({{ procedure }}) không được {% if at_reception %}tiếp nhận"
             "{% else %}giải quyết{% endif %}.\nLý do: {{ reason }}.\nThông báo từ chối có trên "
-            "trang hồ sơ của bạn.",
+            "trang hồ sơ của bạn; tại đó bạn cũng có thể đánh giá mức độ hài lòng.",
             "TT PVHCC: Ho so {{ code }} bi tu choi {% if at_reception %}tiep nhan{% else %}"
             "giai quyet{% endif %}. Xem ly do tren Cong DVC."),
            ("[{{ code }}] Your dossier was {% if at_reception %}not accepted{% else %}refused"
             "{% endif %}",
             "Dossier {{ code }} ({{ procedure }}) was {% if at_reception %}not accepted"
             "{% else %}refused{% endif %}.\nReason: {{ reason }}.\nThe refusal notice is on "
-            "your dossier's page.",
+            "your dossier's page, where you can also rate our service.",
             "PASC: Dossier {{ code }} was {% if at_reception %}not accepted{% else %}refused"
             "{% endif %}. See the reason on the portal.")),
     _event("stopped", N_("Dừng xử lý"),
@@ -247,11 +247,13 @@ EVENTS: dict[str, Event] = {e.key: e for e in (
            "ho_so_da_rut", dict(_CODE),
            ("[{{ code }}] Hồ sơ đã được rút",
             "Theo đề nghị của bạn, hồ sơ {{ code }} ({{ procedure }}) đã được rút. Cơ quan "
-            "không tiếp tục giải quyết hồ sơ này.",
+            "không tiếp tục giải quyết hồ sơ này.\nBạn có thể đánh giá mức độ hài lòng trên "
+            "trang hồ sơ của bạn trong Cổng.",
             "TT PVHCC: Ho so {{ code }} da duoc rut theo de nghi cua Ong/Ba."),
            ("[{{ code }}] Your dossier was withdrawn",
             "As you asked, dossier {{ code }} ({{ procedure }}) has been withdrawn; it will "
-            "not be processed further.",
+            "not be processed further.\nYou can rate our service on your dossier's page on "
+            "the portal.",
             "PASC: Dossier {{ code }} withdrawn as you asked.")),
     _event("handed_over", N_("Đã trả kết quả"),
            {"by_post": (N_("Gửi qua bưu chính (đúng/sai)"), False),

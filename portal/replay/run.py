@@ -47,6 +47,8 @@ from portal.dossiers.models import (
     DossierFile,
 )
 from portal.extensions import db
+from portal.feedback.models import Rating
+from portal.replay import ratings
 from portal.replay.cast import ensure_cast, replay_emails_like
 from portal.replay.placing import Days, plan_agency
 from portal.replay.plan import CARRIED_FROM, PERIOD, Plan, ProcedureInfo, share_out
@@ -100,7 +102,8 @@ def analyze() -> None:
         return
     quote = db.session.get_bind().dialect.identifier_preparer.quote
     tables = [Dossier, DossierEvent, DossierFile, DossierStep, Pause, Notice,
-              DossierCodeSequence, NoticeSequence, User, Organisation, OrganisationMember]
+              DossierCodeSequence, NoticeSequence, User, Organisation, OrganisationMember,
+              Rating]
     db.session.execute(text("ANALYZE " + ", ".join(quote(t.__table__.name) for t in tables)))
     db.session.commit()
 
@@ -131,6 +134,7 @@ def forget(storage: Storage, agencies: list[Agency]) -> int:
         DossierCodeSequence.day.between(CARRIED_FROM - timedelta(days=3), PERIOD.end)))
     db.session.execute(delete(NoticeSequence).where(NoticeSequence.agency_id.in_(agency_ids),
                                                     NoticeSequence.year.in_([2018, 2019])))
+    ratings.forget(_replay_staff())
     db.session.commit()
     for key in keys:
         storage.delete(key)
@@ -350,6 +354,8 @@ def replay(storage: Storage, *, fresh: bool = False, batch: int = BATCH,
         gc.enable()
         gc.unfreeze()
         puts.close()
+    ratings.rate_year(agencies, cast, days)
+    db.session.commit()
     analyze()
     counts = {code: len(p) for code, p in plans.items()}
     return Summary(sum(counts.values()), counts, clock() - started)

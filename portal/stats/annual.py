@@ -14,6 +14,7 @@ from sqlalchemy import and_, case, func, select
 from portal.catalog.models import Agency, ProcedureVersion
 from portal.dossiers.models import Dossier, DossierEvent, DossierState, ReturnMethod
 from portal.extensions import db
+from portal.feedback import figures as satisfaction
 from portal.stats.figures import Cell, Period, period_frame, table
 
 S = DossierState
@@ -28,12 +29,19 @@ class InterAgency:
 
 
 @dataclass(frozen=True)
+class Satisfaction:
+    ratings: int  # given in the period (issue 16)
+    satisfied: int  # of which very satisfied or satisfied
+
+
+@dataclass(frozen=True)
 class Annual:
     period: Period
     totals: dict[Cell, int]
     postal_returned: int
     on_the_spot_by_procedure: list[tuple[str, str, int]]  # (agency, procedure, count)
     inter_agency: InterAgency
+    satisfaction: Satisfaction
 
     @property
     def on_time_rate(self) -> float | None:
@@ -69,8 +77,11 @@ def annual(period: Period, among: Sequence[Agency]) -> Annual:
                func.coalesce(func.sum(_as_int(frame.cells[Cell.PENDING])), 0))
         .select_from(frame.source)
         .where(in_scope, Dossier.id.in_(forwarded))).one()
+    rated = satisfaction.total(period.start_at, period.end_at,
+                               satisfaction.Scope(frozenset(a.id for a in among)))
     return Annual(period, totals, postal_returned, on_the_spot,
-                  InterAgency(int(inter[0]), int(inter[1]), int(inter[2])))
+                  InterAgency(int(inter[0]), int(inter[1]), int(inter[2])),
+                  Satisfaction(rated.count, rated.satisfied_or_better))
 
 
 def _as_int(condition):

@@ -159,6 +159,29 @@ def test_the_annual_figures_of_the_reports_text(replayed):
         assert math.floor(group_one.on_time_rate * 1000) / 10 == 95.2
 
 
+def test_the_years_ratings_reproduce_appendix_2(replayed):
+    """Issue 16: 26,294 ratings, 26,259 very satisfied or satisfied (99.86 %), over the 16
+    departments in proportion to the dossiers each received at its counter."""
+    from portal.feedback import figures as satisfaction
+
+    app, _ = replayed
+    with app.app_context():
+        served = agencies([AgencyKind.DEPARTMENT, AgencyKind.LAND])
+        year = annual(PERIOD, served)
+        assert (year.satisfaction.ratings, year.satisfaction.satisfied) == (26_294, 26_259)
+        rows = satisfaction.by_agency(PERIOD.start_at, PERIOD.end_at, satisfaction.Scope(),
+                                      served)
+        direct = {agency.name: published.expected_cells(row.key)[Cell.DIRECT]
+                  for row, agency in published.agency_rows(served)
+                  if agency.kind is AgencyKind.DEPARTMENT}
+        departments = [r for r in rows if r.label in direct and r.count]
+        assert len(departments) == 16
+        for row in departments:
+            assert abs(row.count - 26_294 * direct[row.label] / sum(
+                direct[r.label] for r in departments)) <= 1, row.label
+            assert row.averages and row.satisfied_or_better >= row.count - 35
+
+
 def test_a_sample_keeps_the_workflows_invariants(replayed):
     app, _ = replayed
     with app.app_context():

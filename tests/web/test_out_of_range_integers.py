@@ -131,7 +131,8 @@ def _paginated(world) -> list[tuple[str, str]]:
             ("supervisor", f"/thong-ke/ho-so?{period}&o=received"),
             ("supervisor", "/thong-ke/giam-sat/qua-han-chua-xin-loi"),
             ("anonymous", "/phan-anh/cong-khai?q=a"), ("supervisor", "/can-bo/phan-anh/"),
-            ("supervisor", f"/thong-ke/buu-chinh/ho-so?{period}&o=delivered")]
+            ("supervisor", f"/thong-ke/buu-chinh/ho-so?{period}&o=delivered"),
+            ("supervisor", f"/thong-ke/hai-long/danh-gia?{period}")]
 
 
 def test_the_paginated_pages_are_all_listed(app, world):

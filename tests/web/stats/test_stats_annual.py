@@ -1,6 +1,6 @@
 """The annual figures page: the table's headline figures (each a link to its list), the
-on-time rate as the report writes it, what the report states beside its table, and no
-ratings because the portal does not collect them yet."""
+on-time rate as the report writes it, what the report states beside its table, and the
+satisfaction ratings of the period (none in this world: issue 16's tests give some)."""
 
 from __future__ import annotations
 
@@ -30,8 +30,8 @@ def test_the_headline_figures_link_to_their_lists(as_, world):
         assert list_count(client.get(href).get_data(as_text=True)) == value, label
     assert _figure(page, "Tỷ lệ giải quyết đúng hạn") == "70,0 %"
     assert _figure(page, "Trả kết quả qua dịch vụ bưu chính") == "0"
-    assert ("Chưa ghi nhận — chức năng đánh giá sự hài lòng chưa được triển khai"
-            in page)
+    assert _figure(page, "Lượt đánh giá sự hài lòng") == "0"
+    assert _figure(page, "Tỷ lệ rất hài lòng và hài lòng") == "chưa có lượt đánh giá"
     # Resolved on the spot, by procedure.
     assert re.search(r"<td>Cấp Phiếu lý lịch tư pháp</td><td>Sở Tư pháp</td>"
                      r"<td[^>]*>1</td>", page)
