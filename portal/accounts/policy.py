@@ -160,4 +160,4 @@ def landing_endpoint(user: Any) -> str:
         return "citizen.dossiers"
     if is_bank_collector(user):
         return "payments.collection"
-    return "auth.profile"  # a staff account without a role yet, a postal officer
+    return "auth.profile"  # a staff account without a role yet
