@@ -39,6 +39,7 @@ from portal.dossiers.operations import add_event
 from portal.dossiers.queries import is_visible_to
 from portal.extensions import db
 from portal.notifications import events
+from portal.payments.fees import postage_for
 
 S = ShipmentState
 
@@ -114,8 +115,10 @@ def post_result(dossier: Dossier, user: Any, at: datetime) -> Shipment:
     if not address:
         raise DeliveryError(_l("Hồ sơ chưa có địa chỉ nhận kết quả qua bưu chính; hãy trả kết "
                                "quả tại quầy."), "method")
+    rate = postage_for(dossier.postal_province or "")
     shipment = Shipment(dossier=dossier, direction=Direction.OUTBOUND, state=S.READY,
                         recipient=recipient, phone=phone, address=address,
+                        postage_vnd=rate.amount if rate is not None else 0,
                         created_at=at, created_by_id=getattr(user, "id", None))
     shipment.events.append(ShipmentEvent(state=S.READY, at=at, actor_id=shipment.created_by_id))
     db.session.add(shipment)

@@ -13,6 +13,7 @@ from portal.delivery.states import TRANSITIONS, ShipmentAction, ShipmentActor
 from portal.dossiers.models import DossierState, ReturnMethod
 from portal.extensions import db
 from portal.notifications.models import OutboxMessage
+from portal.payments.models import PostageRate
 from portal.workflow import actions as wf
 
 S = ShipmentState
@@ -48,7 +49,7 @@ def test_hand_over_by_post_creates_a_shipment_and_the_dossier_is_not_returned(wo
     assert s.state is S.READY and s.direction is Direction.OUTBOUND
     assert s.recipient == "Nguyễn Văn An" and s.phone == "0912345678"
     assert s.address == "Thôn 1, Tịnh Phong, Sơn Tịnh, Quảng Ngãi"
-    assert s.postage_vnd == 0
+    assert s.postage_vnd == 0  # no tariff in this world
     assert ops.dossier_problems(d) == []
     # Not twice: the second hand-over by post is refused.
     with pytest.raises(wf.WorkflowError, match="đã được chuyển cho bưu chính"):
@@ -170,3 +171,13 @@ def test_inbound_envelope_is_recorded_when_valid(world):
         ops.record_inbound(d, "EB123", world.counter, at(12, 9))
     inbound = ops.record_inbound(d, "rr473124829gb", world.counter, at(12, 9))
     assert inbound.tracking_number == "RR473124829GB" and inbound.state is S.RECEIVED
+
+
+def test_the_shipment_carries_the_postage_of_the_tariff(world):
+    """The administrator's tariff (issue 14) prices the shipment: the province's row, else the
+    default row."""
+    db.session.add_all([PostageRate(zone="Nội tỉnh", province="Quảng Ngãi", amount=25000),
+                        PostageRate(zone="Ngoại tỉnh", province="", amount=40000)])
+    db.session.flush()
+    d = world.posted()
+    assert _shipment(d).postage_vnd == 25000
