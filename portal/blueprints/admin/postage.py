@@ -7,9 +7,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, NumberRange
 
+from portal import addresses
 from portal.blueprints.admin import bp
 from portal.blueprints.forms import required
 from portal.core.forms import fits
@@ -23,8 +24,10 @@ from portal.payments.queries import postage_rates
 class PostageForm(FlaskForm):
     zone = StringField(_l("Vùng"), validators=[required(_l("tên vùng")),
                                               fits(PostageRate.zone)])
-    province = StringField(_l("Tỉnh, thành phố (để trống: các tỉnh còn lại)"),
-                           validators=[fits(PostageRate.province)])
+    # A province of the official list, named as the postal return stores it (the tariff is
+    # looked up by that name), or none: every other province.
+    province = SelectField(_l("Tỉnh, thành phố"), default="", invalid_choice_message=_l(
+        "Chọn một tỉnh, thành phố trong danh sách."))
     amount = IntegerField(_l("Cước (đồng)"), validators=[
         InputRequired(message=_l("Vui lòng nhập cước.")),
         NumberRange(min=0, max=100_000_000, message=_l("Cước từ 0 đến 100.000.000 đồng."))])
@@ -33,6 +36,8 @@ class PostageForm(FlaskForm):
 @bp.route("/cuoc-buu-chinh", methods=["GET", "POST"])
 def postage():
     form = PostageForm()
+    form.province.choices = [("", _("Các tỉnh còn lại"))] + [
+        (p.name, p.name) for p in addresses.provinces()]
     if form.validate_on_submit():
         try:
             with unit_of_work():

@@ -27,6 +27,12 @@ def test_the_administrator_keeps_the_tariff(app, login, csrf_client):
     page = csrf_client.get(URL).get_data(as_text=True)
     assert "25.000\xa0₫" in page and "Các tỉnh còn lại" in page
     assert csrf_client.post(URL, data={"zone": "", "amount": "1"}).status_code == 422
+    # The province is one of the official list (the postal return stores that name).
+    refused = csrf_client.post(URL, data={"zone": "X", "province": "Tỉnh Không Có",
+                                          "amount": "1"})
+    assert refused.status_code == 422
+    assert "Chọn một tỉnh, thành phố trong danh sách." in refused.get_data(as_text=True)
+    assert len(_rates(app)) == 2
 
 
 def test_only_administrators(app, login, csrf_client):
