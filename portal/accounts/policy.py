@@ -145,6 +145,21 @@ def collection_agency_ids(user: Any) -> set[int] | None:
     return None if is_bank_collector(user) else counter_agency_ids(user)
 
 
+def reconciliation_agency_ids(user: Any) -> set[int] | None:
+    """Whose fees ``user`` reconciles (/thu-phi/doi-soat): None for every agency (the bank's
+    collection officer and the supervisor), else the agencies where ``user`` is a counter
+    officer or a leader (an empty set: none, the page answers 403)."""
+    if is_bank_collector(user) or is_supervisor(user):
+        return None
+    return _agency_ids(user, {Role.COUNTER_OFFICER, Role.LEADER})
+
+
+def may_reconcile(user: Any) -> bool:
+    """The reconciliation page: the bank's collection officer and the supervisor (every
+    agency), counter officers and leaders (their own)."""
+    return reconciliation_agency_ids(user) != set()
+
+
 def landing_endpoint(user: Any) -> str:
     """The page a login (or a registration) lands on, as an endpoint name: where this user
     works. A safe ``next`` given to the login page wins over it (the caller decides)."""

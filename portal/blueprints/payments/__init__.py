@@ -6,4 +6,9 @@ from flask import Blueprint
 
 bp = Blueprint("payments", __name__)
 
-from portal.blueprints.payments import collection, gateway, routes  # noqa: E402,F401
+from portal.blueprints.payments import (  # noqa: E402,F401
+    collection,
+    gateway,
+    reconciliation,
+    routes,
+)

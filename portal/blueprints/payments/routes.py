@@ -54,6 +54,19 @@ def is_bank_collector() -> bool:
 
 
 @bp.app_template_global()
+def payments_link() -> tuple[str, str] | None:
+    """The navbar's fees entry: the collection counter for those who collect (the bank's
+    officer, counter officers), else the reconciliation page (leaders, the supervisor)."""
+    if not current_user.is_authenticated or not current_user.can_use_staff_area():
+        return None
+    if policy.may_collect_payments(current_user):
+        return url_for("payments.collection"), _("Thu phí, lệ phí")
+    if policy.may_reconcile(current_user):
+        return url_for("payments.reconciliation"), _("Đối soát thu phí")
+    return None
+
+
+@bp.app_template_global()
 def fees_due(dossier):
     return fees.due_for(dossier)
 
