@@ -12,4 +12,9 @@ bp = Blueprint("stats", __name__)
 # second factor; anyone else signed in gets 403, anonymous visitors the login.
 guard_blueprint(bp, policy.may_read_statistics)
 
-from portal.blueprints.stats import monitoring, pages, postal  # noqa: E402,F401
+from portal.blueprints.stats import (  # noqa: E402,F401
+    monitoring,
+    online_payment,
+    pages,
+    postal,
+)
