@@ -132,7 +132,9 @@ def _paginated(world) -> list[tuple[str, str]]:
             ("supervisor", "/thong-ke/giam-sat/qua-han-chua-xin-loi"),
             ("anonymous", "/phan-anh/cong-khai?q=a"), ("supervisor", "/can-bo/phan-anh/"),
             ("supervisor", f"/thong-ke/buu-chinh/ho-so?{period}&o=delivered"),
-            ("supervisor", f"/thong-ke/hai-long/danh-gia?{period}")]
+            ("supervisor", f"/thong-ke/hai-long/danh-gia?{period}"),
+            ("supervisor", f"/thu-phi/doi-soat/gateway?{period}"),
+            ("supervisor", f"/thong-ke/thanh-toan/ho-so?{period}&o=paid")]
 
 
 def test_the_paginated_pages_are_all_listed(app, world):
