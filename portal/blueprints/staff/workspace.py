@@ -21,7 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import SelectField, TextAreaField
+from wtforms import SelectChoice, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Optional
 
 from portal.blueprints.downloads import send_dossier_file, send_stored_file
@@ -375,7 +375,8 @@ def _done(dossier_id: int, chosen: Action, agency_id: int):
 # --- the fee exemption claim (issue 14) -------------------------------------------------------
 
 class ExemptionDecisionForm(FlaskForm):
-    decision = SelectField(choices=[("confirm", "confirm"), ("reject", "reject")],
+    decision = SelectField(choices=[SelectChoice("confirm", "confirm"),
+                                    SelectChoice("reject", "reject")],
                            validators=[InputRequired()])
     reason = TextAreaField(_l("Lý do không xác nhận"), validators=[Optional(), too_long(500)])
 
