@@ -218,7 +218,8 @@ def test_fee_answers_change_the_amount_on_the_review_page(app, as_, world):
     # An exemption is claimed with its proof (issue 14).
     assert owner.post(f"/thanh-toan/ho-so/{draft_id}/phi",
                       data={"csrf_token": owner.token(), f"quantity_{fee_id}": "3",
-                            "exemption": str(exemption_id), "proof": (io.BytesIO(small_pdf()), "Sổ hộ nghèo.pdf")},
+                            "exemption": str(exemption_id),
+                            "proof": (io.BytesIO(small_pdf()), "Sổ hộ nghèo.pdf")},
                       content_type="multipart/form-data").status_code == 303
     review = _text(owner.get(f"/ho-so/{draft_id}/kiem-tra"))
     assert "Hộ nghèo" in review and '<strong>0\xa0₫</strong>' in review
