@@ -135,6 +135,8 @@ def decide_exemption(dossier: Dossier, confirmed: bool, reason: str, now: dateti
     request was already paid (a service charge), a request for the waived lines only is
     added. Never two open requests. The applicant is told through the outbox."""
     claim = fee_rules.claim_of(dossier)
+    if claim is not None:  # two officers at once: the second waits, then sees it decided
+        db.session.refresh(claim, with_for_update=True)
     if claim is None or claim.exemption_state != fee_rules.PENDING:
         raise PaymentError(_l("Hồ sơ không có đề nghị miễn phí, lệ phí đang chờ xác nhận."))
     if dossier.is_draft:
