@@ -7,6 +7,9 @@ median and p95 per kind, and ``/healthz`` measured by the same clients under the
         --orders orders.json --count 5000 --secret "$PAYMENT_HASH_SECRET"
     # or the orders from a callable of the app's code (``module:function`` -> list of dicts):
     .venv/bin/python bench/ipn_storm.py --base-url … --orders-from portal.payments.bench:orders
+    # the real thing (issue 14): a scratch PostgreSQL database, the orders created in it,
+    # the portal under gunicorn (4 workers) on it, the storm, then the ledger checked:
+    .venv/bin/python bench/ipn_storm.py --portal [--database-url postgresql://…/portal_bench_ipn]
     # a smoke run of the harness itself against an in-process stub merchant:
     .venv/bin/python bench/ipn_storm.py --stub --count 200
 
@@ -24,6 +27,7 @@ import argparse
 import http.client
 import importlib
 import json
+import os
 import random
 import statistics
 import sys
@@ -41,7 +45,7 @@ from portal.config import SANDBOX_HASH_SECRET, SANDBOX_TMN_CODE  # noqa: E402
 from portal.payments import vnpay  # noqa: E402
 
 IPN_PATH = "/thanh-toan/vnpay/ipn"
-RETURN_PATH = "/thanh-toan/vnpay/ve"
+RETURN_PATH = "/thanh-toan/vnpay/tra-ve"
 KINDS = ("ipn", "ipn-repeat", "ipn-tampered", "return", "healthz")
 
 
@@ -246,6 +250,189 @@ def stub_app(orders: list[dict], secret: str) -> Callable:
     return app
 
 
+# --- the real thing: the portal under gunicorn on PostgreSQL ----------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATABASE_URL = os.environ.get("BENCH_IPN_DATABASE_URL",
+                                      "postgresql://postgres@127.0.0.1/portal_bench_ipn")
+BENCH_SECRET_KEY = "bench-ipn-storm-secret-key-0123456789"
+
+
+def _ensure_database(url: str) -> None:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s",
+                                  (parsed.database,)).fetchone():
+            connection.execute(f'CREATE DATABASE "{parsed.database}"')
+
+
+def portal_app(url: str, storage_dir: str):
+    from portal import create_app
+    from portal.config import Config
+
+    return create_app(Config.from_env({}, env="testing", secret_key=BENCH_SECRET_KEY,
+                                      database_url=url, storage_url=f"file://{storage_dir}"))
+
+
+def seed_orders(app, count: int) -> list[dict]:
+    """A fresh schema, one agency and procedure whose fees are due at submission, one
+    submitted dossier made the ordinary way, cloned ``count`` times in SQL (each its own
+    code), each with its open payment request, its line and one pending gateway payment."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import factories
+    from sqlalchemy import text
+
+    from portal.catalog import operations as catalog_ops
+    from portal.dossiers.models import Dossier
+    from portal.extensions import db
+
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        agency = factories.agency("STP", "Sở Tư pháp")
+        version = factories.published_procedure(
+            agency, name="Cấp Phiếu lý lịch tư pháp", payment_due_at_submission=True,
+            fees=[catalog_ops.FeeData("Phí cung cấp thông tin lý lịch tư pháp", 200000)])
+        template = factories.submitted_dossier(version, factories.citizen())
+        db.session.commit()
+        columns = [c.name for c in Dossier.__table__.columns if c.name != "id"]
+        chosen = ", ".join(f'"{c}"' for c in columns)
+        values = ", ".join("code || '-' || n" if c == "code" else f'"{c}"' for c in columns)
+        db.session.execute(text(
+            f"INSERT INTO dossier ({chosen}) SELECT {values} FROM dossier, "
+            f"generate_series(1, :count) AS n WHERE id = :template"),
+            {"count": count, "template": template.id})
+        db.session.execute(text(
+            "INSERT INTO payment_request (dossier_id, reason, state, amount, note, created_at) "
+            "SELECT id, 'submission', 'open', 200000 + id, '', now() FROM dossier "
+            "WHERE id <> :template"), {"template": template.id})
+        db.session.execute(text(
+            "INSERT INTO payment_request_line (request_id, position, name, kind, quantity, "
+            "unit_amount, amount, note) SELECT id, 1, 'Phí cung cấp thông tin', 'fee', 1, "
+            "amount, amount, '' FROM payment_request"))
+        db.session.execute(text(
+            "INSERT INTO payment (request_id, method, state, amount, refunded_amount, txn_ref, "
+            "gateway_txn_no, bank_code, bank_receipt_no, payer_name, created_at) "
+            "SELECT id, 'gateway', 'pending', amount, 0, 'STORM' || lpad(id::text, 8, '0'), "
+            "'', '', '', 'Nguyễn Văn An', now() FROM payment_request"))
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+        rows = db.session.execute(text("SELECT txn_ref, amount FROM payment ORDER BY id"))
+        return [{"txn_ref": ref, "amount_vnd": int(amount)} for ref, amount in rows]
+
+
+def start_gunicorn(url: str, storage_dir: str, workers: int = 4) -> tuple[object, str]:
+    """The portal as in production: ``gunicorn wsgi:app``, ``workers`` sync workers, on a
+    socket bound here (listening before gunicorn starts); waits for /healthz."""
+    import socket
+    import subprocess
+
+    listener = socket.create_server(("127.0.0.1", 0), backlog=128)
+    listener.set_inheritable(True)
+    port = listener.getsockname()[1]
+    environment = {"PATH": os.environ.get("PATH", ""), "PORTAL_ENV": "testing",
+                   "SECRET_KEY": BENCH_SECRET_KEY, "DATABASE_URL": url,
+                   "STORAGE_URL": f"file://{storage_dir}", "LANG": "C.UTF-8",
+                   "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}",
+         "--workers", str(workers), "--chdir", str(ROOT), "--log-level", "warning",
+         "--error-logfile", "-", "wsgi:app"],
+        env=environment, pass_fds=[listener.fileno()], stdout=subprocess.DEVNULL)
+    listener.close()
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        if time.monotonic() > deadline or process.poll() is not None:
+            process.terminate()
+            raise SystemExit("gunicorn did not start")
+        time.sleep(0.2)
+    for _ in range(workers * 4):  # every worker imports and connects before the clock
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        connection.request("GET", "/healthz")
+        connection.getresponse().read()
+        connection.close()
+    return process, base
+
+
+def check_ledger(app, orders: list[dict], expected_paid: set[str]) -> dict:
+    """After the storm, from the database: every order that got its IPN is paid exactly once
+    (one *paid* event, one receipt, the request paid), none paid twice, nothing else paid."""
+    from sqlalchemy import text
+
+    from portal.extensions import db
+
+    with app.app_context():
+        rows = db.session.execute(text(
+            "SELECT p.txn_ref, p.state, r.state, "
+            "(SELECT count(*) FROM payment_event e WHERE e.payment_id = p.id "
+            " AND e.kind = 'paid'), "
+            "(SELECT count(*) FROM receipt b WHERE b.payment_id = p.id) "
+            "FROM payment p JOIN payment_request r ON r.id = p.request_id")).all()
+        numbers = db.session.execute(text(
+            "SELECT count(*), count(DISTINCT number) FROM receipt")).one()
+    by_ref = {row[0]: row for row in rows}
+    lost = [ref for ref in expected_paid
+            if by_ref[ref][1] != "paid" or by_ref[ref][2] != "paid"]
+    double = [ref for ref, row in by_ref.items() if row[3] > 1 or row[4] > 1]
+    unexpected = [ref for ref, row in by_ref.items()
+                  if ref not in expected_paid and row[1] != "pending"]
+    return {"orders": len(orders), "paid": sum(1 for r in rows if r[1] == "paid"),
+            "lost_confirmations": len(lost), "double_payments": len(double),
+            "unexpected_changes": len(unexpected),
+            "receipts": numbers[0], "receipt_numbers_distinct": numbers[1]}
+
+
+def run_portal(args) -> dict:
+    """The whole benchmark against the real portal; returns the figures."""
+    import logging
+    import tempfile
+
+    logging.disable(logging.WARNING)
+    _ensure_database(args.database_url)
+    storage_dir = tempfile.mkdtemp(prefix="bench-ipn-")
+    app = portal_app(args.database_url, storage_dir)
+    repeats, tampered = round(args.count * 0.10), round(args.count * 0.02)
+    firsts = args.count - repeats - tampered
+    started = time.perf_counter()
+    orders = seed_orders(app, firsts)
+    print(f"seeded {len(orders)} pending payments in {time.perf_counter() - started:.1f} s")
+    jobs = generate(orders, args.count, secret=args.secret, tmn_code=args.tmn_code,
+                    seed=args.seed, ipn_path=args.ipn_path, return_path=args.return_path)
+    process, base_url = start_gunicorn(args.database_url, storage_dir, args.workers)
+    try:
+        load_before = os.getloadavg()
+        report = run(base_url, jobs, clients=args.clients)
+        load_after = os.getloadavg()
+    finally:
+        process.terminate()
+        process.wait(30)
+    figures = report.summary()
+    figures["ledger"] = check_ledger(app, orders, {o["txn_ref"] for o in orders})
+    figures["load_average"] = {"before": [round(x, 2) for x in load_before],
+                               "after": [round(x, 2) for x in load_after]}
+    figures["wall_seconds"] = round(report.wall_seconds, 1)
+    figures["base_url"] = base_url
+    with app.app_context():
+        from portal.extensions import db
+
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
 def _load_orders(args) -> list[dict]:
     if args.orders_from:
         module, _, name = args.orders_from.partition(":")
@@ -273,7 +460,25 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--ipn-path", default=IPN_PATH)
     parser.add_argument("--return-path", default=RETURN_PATH)
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--portal", action="store_true",
+                        help="the real thing: seed a scratch PostgreSQL database, start the "
+                             "portal under gunicorn on it, storm it, check the ledger")
+    parser.add_argument("--database-url", default=DEFAULT_DATABASE_URL)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (--portal)")
     args = parser.parse_args(argv)
+    if args.portal:
+        figures = run_portal(args)
+        _print(args, figures["base_url"], figures["wall_seconds"], figures)
+        ledger = figures["ledger"]
+        print(f"  ledger: {ledger['paid']}/{ledger['orders']} paid; lost confirmations "
+              f"{ledger['lost_confirmations']}, double payments {ledger['double_payments']}, "
+              f"other changes {ledger['unexpected_changes']}; receipts {ledger['receipts']} "
+              f"({ledger['receipt_numbers_distinct']} distinct numbers)")
+        load = figures["load_average"]
+        print(f"  load average (1, 5, 15 min) before {load['before']}, after {load['after']}")
+        if args.json:
+            Path(args.json).write_text(json.dumps(figures, indent=2))
+        return figures
     orders = _load_orders(args)
     jobs = generate(orders, args.count, secret=args.secret, tmn_code=args.tmn_code,
                     seed=args.seed, ipn_path=args.ipn_path, return_path=args.return_path)
@@ -300,19 +505,24 @@ def main(argv: list[str] | None = None) -> dict:
             server.shutdown()
             server.server_close()
     figures = report.summary()
+    _print(args, base_url, report.wall_seconds, figures)
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2))
+    return figures
+
+
+def _print(args, base_url: str, wall_seconds: float, figures: dict) -> None:
     print(f"IPN storm: {args.count} IPNs + returns + /healthz, {args.clients} clients, "
-          f"{base_url}, {report.wall_seconds:.1f} s")
+          f"{base_url}, {wall_seconds:.1f} s")
     for kind, row in figures["kinds"].items():
         print(f"  {kind:13} n={row['n']:5}  median {row['median_ms']:8.2f} ms  "
               f"p95 {row['p95_ms']:8.2f} ms  HTTP {row['statuses']}")
     print(f"  IPN median {figures['ipn_median_ms']} ms, /healthz median "
           f"{figures['healthz_median_ms']} ms, ratio {figures['ratio_ipn_to_healthz']}")
-    print(f"  orders {figures['orders']}: lost {figures['orders_lost']}, double "
-          f"{figures['orders_double']}; tampered not answered 97: "
+    print(f"  orders {figures['orders']}: no IPN answered 00 {figures['orders_lost']} (the "
+          f"browser's return settled them first, or lost: the ledger decides), two 00 "
+          f"answers {figures['orders_double']}; tampered not answered 97: "
           f"{figures['tampered_not_97']}; errors {figures['errors'] or 'none'}")
-    if args.json:
-        Path(args.json).write_text(json.dumps(figures, indent=2))
-    return figures
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from portal.dossiers.models import Dossier, ReturnMethod
 from portal.extensions import db
 from portal.payments.models import DossierFeeAnswer, PostageRate
 
+PENDING, CONFIRMED, REJECTED = "pending", "confirmed", "rejected"
 POSTAGE_NAME = "Cước dịch vụ bưu chính trả kết quả"
 
 
@@ -37,6 +38,7 @@ class DueLine:
 class Due:
     lines: tuple[DueLine, ...]
     exemption: ProcedureFeeExemption | None = None
+    exemption_state: str = ""  # pending, confirmed, rejected (the counter's decision)
 
     @property
     def total(self) -> int:
@@ -54,9 +56,15 @@ def quantities_of(dossier: Dossier) -> dict[int, int]:
     return {a.fee_id: a.quantity for a in answers_of(dossier) if a.fee_id is not None}
 
 
-def exemption_of(dossier: Dossier) -> ProcedureFeeExemption | None:
+def claim_of(dossier: Dossier) -> DossierFeeAnswer | None:
+    """The exemption claim (its category, proof and the counter's decision), if any."""
     claim = next((a for a in answers_of(dossier) if a.fee_id is None), None)
-    if claim is None or claim.exemption_id is None:
+    return claim if claim is not None and claim.exemption_id is not None else None
+
+
+def exemption_of(dossier: Dossier) -> ProcedureFeeExemption | None:
+    claim = claim_of(dossier)
+    if claim is None:
         return None
     return db.session.get(ProcedureFeeExemption, claim.exemption_id)
 
@@ -77,10 +85,14 @@ def line_of(fee: ProcedureFee, quantity: int, exempt: bool) -> DueLine:
 def due_for(dossier: Dossier) -> Due:
     version = dossier.procedure_version
     quantities = quantities_of(dossier)
+    claim = claim_of(dossier)
     exemption = exemption_of(dossier)
-    lines = [line_of(fee, quantities.get(fee.id, 1), exemption is not None)
-             for fee in version.fees]
+    state = claim.exemption_state if claim is not None else ""
+    # A claim waives phí and lệ phí while it is pending and once confirmed; a rejected one
+    # does not (the full amount is due).
+    waived = exemption is not None and state != REJECTED
+    lines = [line_of(fee, quantities.get(fee.id, 1), waived) for fee in version.fees]
     if dossier.return_method is ReturnMethod.POSTAL and (
             rate := postage_for(dossier.postal_province)) is not None and rate.amount:
         lines.append(DueLine(POSTAGE_NAME, FeeKind.SERVICE, 1, rate.amount, note=rate.zone))
-    return Due(tuple(lines), exemption)
+    return Due(tuple(lines), exemption, state)

@@ -93,6 +93,16 @@ class DossierFeeAnswer(db.Model):
     fee_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_fee.id"))
     quantity: Mapped[int] = mapped_column(Integer, default=1)
     exemption_id: Mapped[int | None] = mapped_column(ForeignKey("procedure_fee_exemption.id"))
+    # The claim's proof and the counter's decision (issue 14): "" (no claim), pending,
+    # confirmed or rejected (then the full amount is due).
+    proof_file_id: Mapped[int | None] = mapped_column(
+        ForeignKey("dossier_file.id", ondelete="SET NULL"))
+    exemption_state: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decision_reason: Mapped[str] = mapped_column(String(500), default="", server_default="")
+
+    proof_file = relationship("DossierFile")
 
 
 class PaymentRequest(db.Model):

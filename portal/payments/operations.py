@@ -93,9 +93,89 @@ def answer_fees(dossier: Dossier, quantities: dict[int, int], exemption_id: int 
         row.quantity = quantity
         db.session.add(row)
     claim = rows.get(None) or DossierFeeAnswer(dossier_id=dossier.id, fee_id=None, quantity=0)
+    if claim.exemption_id != exemption_id:  # another category: its proof is asked again
+        claim.proof_file_id = None
     claim.exemption_id = exemption_id
+    claim.exemption_state = fee_rules.PENDING if exemption_id is not None else ""
     db.session.add(claim)
     db.session.flush()
+
+
+def attach_exemption_proof(dossier: Dossier, stream, filename: str, user: User, storage,
+                           limits) -> None:
+    """The proof of the claimed category: a dossier file of its own (no required document),
+    checked like every upload (type by content, size limits); it replaces an earlier one."""
+    from portal.dossiers import operations as dossier_ops
+
+    claim = fee_rules.claim_of(dossier)
+    if claim is None or not dossier.is_draft:
+        raise PaymentError(_l("Hãy chọn đối tượng miễn phí, lệ phí trước khi đính kèm giấy tờ "
+                              "chứng minh."), "proof")
+    try:
+        item = dossier_ops.add_file(dossier, None, stream, filename, user, storage, limits)
+    except dossier_ops.DossierError as error:
+        raise PaymentError(str(error), "proof") from error
+    claim.proof_file_id = item.id
+    db.session.flush()
+
+
+def require_exemption_proof(dossier: Dossier) -> None:
+    """A claimed exemption needs its proof before submission."""
+    claim = fee_rules.claim_of(dossier)
+    if claim is not None and claim.proof_file_id is None:
+        raise PaymentError(_l("Vui lòng đính kèm giấy tờ chứng minh thuộc đối tượng miễn phí, "
+                              "lệ phí."), "proof")
+
+
+def decide_exemption(dossier: Dossier, confirmed: bool, reason: str, now: datetime,
+                     actor: User) -> PaymentRequest | None:
+    """The counter officer's decision on a pending claim. Confirmed: phí and lệ phí stay
+    waived. Rejected (a reason is required): the full amount is due — the open submission
+    request is cancelled and one request for the full amount replaces it; when the waived
+    request was already paid (a service charge), a request for the waived lines only is
+    added. Never two open requests. The applicant is told through the outbox."""
+    claim = fee_rules.claim_of(dossier)
+    if claim is not None:  # two officers at once: the second waits, then sees it decided
+        db.session.refresh(claim, with_for_update=True)
+    if claim is None or claim.exemption_state != fee_rules.PENDING:
+        raise PaymentError(_l("Hồ sơ không có đề nghị miễn phí, lệ phí đang chờ xác nhận."))
+    if dossier.is_draft:
+        raise PaymentError(_l("Hồ sơ chưa được nộp."))
+    reason = (reason or "").strip()
+    if not confirmed and not reason:
+        raise PaymentError(_l("Vui lòng nêu lý do không xác nhận miễn phí, lệ phí."), "reason")
+    name = fee_rules.exemption_of(dossier).name
+    claim.exemption_state = fee_rules.CONFIRMED if confirmed else fee_rules.REJECTED
+    claim.decided_at, claim.decided_by_id = now, actor.id
+    claim.decision_reason = reason[:500]
+    db.session.flush()
+    if confirmed:
+        add_event(dossier, "exemption_confirmed",
+                  f"Đã xác nhận miễn phí, lệ phí: {name}.", actor, now)
+        return None
+    add_event(dossier, "exemption_rejected",
+              f"Không xác nhận miễn phí, lệ phí ({name}): {reason}", actor, now)
+    return _reissue_after_rejection(dossier, now, actor, reason)
+
+
+def _reissue_after_rejection(dossier: Dossier, now: datetime, actor: User,
+                             reason: str) -> PaymentRequest | None:
+    lines = list(fee_rules.due_for(dossier).lines)  # now at full amount
+    paid = db.session.scalar(select(PaymentRequest).where(
+        PaymentRequest.dossier_id == dossier.id,
+        PaymentRequest.reason == RequestReason.SUBMISSION,
+        PaymentRequest.state == RequestState.PAID).limit(1))
+    if paid is not None:  # what was paid stays paid: only the lines that were waived
+        waived = {(line.name, line.kind) for line in paid.lines if line.amount == 0}
+        lines = [line for line in lines if (line.name, line.kind) in waived]
+    cancel_open(dossier, RequestReason.SUBMISSION, now, actor)
+    request = issue_request(dossier, RequestReason.SUBMISSION, lines, now, actor,
+                            note=f"Không được miễn phí, lệ phí: {reason}")
+    if request is not None:
+        add_event(dossier, "payment_requested",
+                  f"Chờ thanh toán phí, lệ phí: {vn_money(request.amount)}.", actor, now)
+        _announce_request(dossier, request, now)
+    return request
 
 
 def set_postage(zone: str, province: str, amount: int) -> PostageRate:

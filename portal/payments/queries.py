@@ -64,6 +64,17 @@ def awaits_payment_at_submission(dossier_id: int) -> bool:
         PaymentRequest.state == RequestState.OPEN).limit(1)) is not None
 
 
+def exemption_pending_at_submission(dossier) -> bool:
+    """An exemption claim the counter has not decided, on a procedure whose fees are due at
+    submission: the dossier cannot be received until it is decided."""
+    from portal.payments import fees
+
+    if not dossier.procedure_version.payment_due_at_submission:
+        return False
+    claim = fees.claim_of(dossier)
+    return claim is not None and claim.exemption_state == fees.PENDING
+
+
 def payment_by_txn_ref(txn_ref: str) -> Payment | None:
     if not txn_ref or len(txn_ref) > 40:
         return None

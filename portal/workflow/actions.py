@@ -37,7 +37,10 @@ from portal.extensions import db
 from portal.notifications import events
 from portal.payments import operations as payment_ops
 from portal.payments.models import RequestReason
-from portal.payments.queries import awaits_payment_at_submission
+from portal.payments.queries import (
+    awaits_payment_at_submission,
+    exemption_pending_at_submission,
+)
 from portal.workflow import appointments, inter_agency, obligations, papers
 from portal.workflow.models import (
     Consultation,
@@ -80,6 +83,9 @@ class NeedsConfirmation(WorkflowError):
 UNPAID_AT_SUBMISSION = _l("Chưa thể tiếp nhận: thủ tục này thu phí, lệ phí ngay khi nộp hồ sơ "
                           "và hồ sơ đang chờ thanh toán. Đề nghị người nộp thanh toán trực "
                           "tuyến, hoặc ghi nhận khoản thanh toán tại quầy rồi tiếp nhận.")
+EXEMPTION_UNDECIDED = _l("Chưa thể tiếp nhận: người nộp đề nghị miễn phí, lệ phí và thủ tục "
+                         "thu phí, lệ phí ngay khi nộp hồ sơ. Hãy xem giấy tờ chứng minh và "
+                         "xác nhận hoặc không xác nhận miễn phí trước khi tiếp nhận.")
 CONFLICT_MESSAGE = _l("Hồ sơ vừa được người khác cập nhật trước thao tác của bạn. Trang đã "
                       "được tải lại với trạng thái mới nhất; vui lòng kiểm tra rồi thao tác lại.")
 
@@ -320,6 +326,8 @@ def receive(dossier: Dossier, ctx: Context, confirm_missing: bool | None = None)
     _begin(dossier, Action.RECEIVE, ctx)
     if awaits_payment_at_submission(dossier.id):
         raise WorkflowError(UNPAID_AT_SUBMISSION)
+    if exemption_pending_at_submission(dossier):
+        raise WorkflowError(EXEMPTION_UNDECIDED)
     if dossier.channel is not Channel.ONLINE and confirm_missing is False:
         if missing := papers.missing_mandatory(dossier):
             raise NeedsConfirmation(papers.missing_message(missing), papers.CONFIRM_FIELD)

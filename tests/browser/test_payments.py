@@ -15,6 +15,7 @@ import re
 import factories
 import pytest
 from playwright.sync_api import Page, expect
+from sample_files import small_pdf
 from servers import serving
 
 from portal.accounts.models import Role
@@ -71,7 +72,7 @@ def gateway(app, live_server, monkeypatch):
         sandbox_of(sandbox_app).stop()
 
 
-def test_check_your_answers_shows_the_fees(page: Page, app):
+def test_check_your_answers_shows_the_fees(page: Page, app, tmp_path):
     world = _world(app)
     log_in(page, "hoa@example.vn", factories.PASSWORD)
     helpers.check_page(page, f"/ho-so/{world['draft_id']}/kiem-tra")
@@ -82,6 +83,9 @@ def test_check_your_answers_shows_the_fees(page: Page, app):
     helpers.check_page(page)
     page.get_by_label(re.compile("Số phiếu")).fill("3")
     page.get_by_label("Hộ nghèo").check()
+    proof = tmp_path / "Sổ hộ nghèo.pdf"
+    proof.write_bytes(small_pdf())
+    page.get_by_label("Giấy tờ chứng minh thuộc đối tượng được miễn").set_input_files(str(proof))
     page.get_by_role("button", name="Lưu và quay lại trang kiểm tra").click()
     expect(page).to_have_url(re.compile(r"/kiem-tra$"))
     expect(page.locator(".fee-total")).to_have_text("0\xa0₫")

@@ -211,12 +211,13 @@ def submit(dossier_id: int):
     try:
         with unit_of_work():
             now = utcnow()
+            payment_ops.require_exemption_proof(dossier)
             ops.submit(dossier, current_user, current_calendar(), now)
             # Issue 14: fees due at submission → the dossier waits for payment.
             payment_ops.request_at_submission(dossier, now, current_user)
     except StaleDataError:  # the other click won the optimistic lock
         return confirmation
-    except ops.DossierError as error:
+    except (ops.DossierError, payment_ops.PaymentError) as error:
         db.session.refresh(dossier)
         if not dossier.is_draft:
             return confirmation

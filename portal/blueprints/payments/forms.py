@@ -61,4 +61,5 @@ def fee_answer_form(version, data=None):
             choices=[SelectChoice("", _l("Không thuộc đối tượng được miễn"))]
             + [SelectChoice(str(e.id), e.name) for e in version.exemptions],
             default="", validators=[Optional()])
+        FeeAnswerForm.proof = FileField(_l("Giấy tờ chứng minh thuộc đối tượng được miễn"))
     return FeeAnswerForm(data=data)

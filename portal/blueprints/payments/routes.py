@@ -34,7 +34,9 @@ from portal.core.frame import unit_of_work
 from portal.core.models import utcnow
 from portal.core.pdf import pdf_response
 from portal.core.security import CSP
+from portal.core.uploads import accepts_files
 from portal.dossiers import queries as dossier_queries
+from portal.dossiers.files import UploadLimits, type_names, whole_megabytes
 from portal.payments import fees, queries, receipts, vietqr, vnpay
 from portal.payments import operations as ops
 from portal.payments.models import PaymentMethod, PaymentState, RequestState
@@ -72,6 +74,12 @@ def fees_due(dossier):
 
 
 @bp.app_template_global()
+def exemption_reason(dossier) -> str:
+    claim = fees.claim_of(dossier)
+    return claim.decision_reason if claim is not None else ""
+
+
+@bp.app_template_global()
 def payment_requests(dossier):
     return queries.requests_of(dossier)
 
@@ -100,13 +108,20 @@ def _payment_or_404(payment_id: int):
     return found
 
 
-@bp.route("/thanh-toan/ho-so/<int:dossier_id>/phi", methods=["GET", "POST"])
-@login_required
-def fee_answers(dossier_id: int):
-    """The quantities of per-copy lines and an exemption claim, on a draft."""
+def _fee_draft_or_404(dossier_id: int):
+    """The applicant's own draft (the upload guard's rule too, before the body is read)."""
     dossier = dossier_queries.get_dossier_for(current_user, dossier_id)
     if dossier is None or not dossier.is_draft:
         abort(404)
+    return dossier
+
+
+@bp.route("/thanh-toan/ho-so/<int:dossier_id>/phi", methods=["GET", "POST"])
+@login_required
+@accepts_files(_fee_draft_or_404)
+def fee_answers(dossier_id: int):
+    """The quantities of per-copy lines and an exemption claim with its proof, on a draft."""
+    dossier = _fee_draft_or_404(dossier_id)
     version = dossier.procedure_version
     answers = fees.quantities_of(dossier)
     exemption = fees.exemption_of(dossier)
@@ -117,16 +132,30 @@ def fee_answers(dossier_id: int):
         quantities = {f.id: form[f"quantity_{f.id}"].data for f in version.fees
                       if f"quantity_{f.id}" in form}
         chosen = form.exemption.data if "exemption" in form else ""
+        proof = form.proof.data if "proof" in form else None
         try:
             with unit_of_work():
                 ops.answer_fees(dossier, quantities, int(chosen) if chosen else None)
+                if chosen and proof is not None and proof.filename:
+                    ops.attach_exemption_proof(
+                        dossier, proof.stream, proof.filename, current_user,
+                        current_app.extensions["storage"],
+                        UploadLimits.from_config(current_app.config["PORTAL"]))
+                if chosen:
+                    ops.require_exemption_proof(dossier)
         except ops.PaymentError as error:
-            flash(str(error), "error")
+            if error.field and error.field in form:
+                form[error.field].errors = [str(error)]
+            else:
+                flash(str(error), "error")
         else:
             flash(_("Đã lưu thông tin phí, lệ phí."), "success")
             return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)
     return render_template("payments/fee_answers.html", dossier=dossier, form=form,
-                           due=fees.due_for(dossier)), 422 if form.errors else 200
+                           due=fees.due_for(dossier), claim=fees.claim_of(dossier),
+                           upload_types=type_names(), upload_size=whole_megabytes(
+                               current_app.config["PORTAL"].max_file_bytes)), (
+        422 if form.errors else 200)
 
 
 @bp.get("/thanh-toan/<int:request_id>")

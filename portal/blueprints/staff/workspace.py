@@ -19,15 +19,20 @@ from __future__ import annotations
 from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms import SelectChoice, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Optional
 
 from portal.blueprints.downloads import send_dossier_file, send_stored_file
 from portal.blueprints.staff import bp, get_dossier_or_404
 from portal.blueprints.staff.forms import FORMS, ActionForm
 from portal.calendar.overrides import current_calendar
 from portal.catalog import queries as catalog_queries
+from portal.core.forms import too_long
 from portal.core.frame import refused, unit_of_work
 from portal.core.htmx import htmx_redirect, is_partial_request
+from portal.core.i18n import lazy_text as _l
 from portal.core.models import utcnow
 from portal.core.refusal import Refusal
 from portal.core.uploads import accepts_files
@@ -35,6 +40,8 @@ from portal.dossiers import operations as ops
 from portal.dossiers.files import UploadLimits
 from portal.dossiers.models import AGENCY_OUTPUT, Dossier, DossierFile, FileKind
 from portal.extensions import db
+from portal.payments import fees
+from portal.payments import operations as payment_ops
 from portal.workflow import actions as wf
 from portal.workflow import appointments, inter_agency, obligations, papers, queries
 from portal.workflow.models import InterAgencyLeg
@@ -179,6 +186,7 @@ def _render(dossier: Dossier, posted: ActionForm | None = None, message=None,
         legs=dossier.legs, holding_leg=inter_agency.open_leg(dossier),
         held_by_me=Actor.RECEIVER in _actors(dossier),
         read_only=not (_actors(dossier) - {Actor.APPLICANT}),
+        claim=fees.claim_of(dossier), may_decide_exemption=Actor.COUNTER in _actors(dossier),
         **_history(dossier, whole_history))
     template = "staff/_workspace.html" if is_partial_request() else "staff/workspace.html"
     return render_template(template, **context), status
@@ -360,5 +368,53 @@ def _done(dossier_id: int, chosen: Action, agency_id: int):
                              loai="lien-thong-den")
     if is_partial_request():
         return _render(fresh, message=("success", done))
+    flash(done, "success")
+    return redirect(url_for("staff.workspace", dossier_id=dossier_id), 303)
+
+
+# --- the fee exemption claim (issue 14) -------------------------------------------------------
+
+class ExemptionDecisionForm(FlaskForm):
+    decision = SelectField(choices=[SelectChoice("confirm", "confirm"),
+                                    SelectChoice("reject", "reject")],
+                           validators=[InputRequired()])
+    reason = TextAreaField(_l("Lý do không xác nhận"), validators=[Optional(), too_long(500)])
+
+
+def _exemption_claim_or_403(dossier_id: int):
+    """A dossier of the officer's agency (else 404) with its exemption claim, decided by its
+    counter officer (else 403)."""
+    if not current_user.can_use_staff_area():
+        abort(403)
+    dossier = get_dossier_or_404(dossier_id, own_agency=True, applicant=True)
+    if Actor.COUNTER not in _actors(dossier):
+        abort(403)
+    claim = fees.claim_of(dossier)
+    if claim is None:
+        abort(404)
+    return dossier, claim
+
+
+@bp.post("/ho-so/<int:dossier_id>/mien-phi")
+def decide_exemption(dossier_id: int):
+    """Confirm the claimed exemption (phí and lệ phí waived) or reject it with a reason (the
+    full amount is due; the applicant is told)."""
+    dossier, _claim = _exemption_claim_or_403(dossier_id)
+    form = ExemptionDecisionForm()
+    if not form.validate():
+        return _render(dossier, message=("error", _("Vui lòng chọn xác nhận hoặc không xác "
+                                                      "nhận.")), status=422)
+    confirmed = form.decision.data == "confirm"
+    try:
+        with unit_of_work():
+            payment_ops.decide_exemption(dossier, confirmed, form.reason.data or "", utcnow(),
+                                         _user())
+    except payment_ops.PaymentError as error:
+        return _render(get_dossier_or_404(dossier_id), message=("error", str(error)),
+                       status=422)
+    done = (_("Đã xác nhận miễn phí, lệ phí.") if confirmed else
+            _("Đã không xác nhận miễn phí, lệ phí; người nộp được thông báo nộp đủ phí, lệ phí."))
+    if is_partial_request():
+        return _render(get_dossier_or_404(dossier_id), message=("success", done))
     flash(done, "success")
     return redirect(url_for("staff.workspace", dossier_id=dossier_id), 303)

@@ -7,10 +7,12 @@ dossier; a citizen is refused the collection counter."""
 
 from __future__ import annotations
 
+import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from sample_files import small_pdf
 from sqlalchemy import select
 
 from portal.dossiers.models import Dossier
@@ -213,8 +215,12 @@ def test_fee_answers_change_the_amount_on_the_review_page(app, as_, world):
     assert owner.post(f"/thanh-toan/ho-so/{draft_id}/phi",
                       data={f"quantity_{fee_id}": "3", "exemption": ""}).status_code == 303
     assert "224.000\xa0₫" in _text(owner.get(f"/ho-so/{draft_id}/kiem-tra"))
-    owner.post(f"/thanh-toan/ho-so/{draft_id}/phi",
-               data={f"quantity_{fee_id}": "3", "exemption": str(exemption_id)})
+    # An exemption is claimed with its proof (issue 14).
+    assert owner.post(f"/thanh-toan/ho-so/{draft_id}/phi",
+                      data={"csrf_token": owner.token(), f"quantity_{fee_id}": "3",
+                            "exemption": str(exemption_id),
+                            "proof": (io.BytesIO(small_pdf()), "Sổ hộ nghèo.pdf")},
+                      content_type="multipart/form-data").status_code == 303
     review = _text(owner.get(f"/ho-so/{draft_id}/kiem-tra"))
     assert "Hộ nghèo" in review and '<strong>0\xa0₫</strong>' in review
 
