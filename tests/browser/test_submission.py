@@ -17,11 +17,11 @@ import factories
 import pytest
 from playwright.sync_api import Locator, Page, expect
 from sample_files import small_pdf, small_png
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from portal.calendar import VN_TZ
 from portal.catalog import demo
-from portal.catalog.models import Agency
+from portal.catalog.models import Agency, ProcedureVersion
 from portal.core.formatting import local_datetime
 from portal.dossiers import operations
 from portal.dossiers.codes import format_code
@@ -79,6 +79,9 @@ def catalog(app):
     with app.app_context():
         demo.seed_agencies()
         demo.seed_catalog(48, app.extensions["storage"])
+        # The demo's judicial record is paid at submission (issue 14): paying is
+        # tests/browser/test_payments.py's journey; this one ends at the submitted dossier.
+        db.session.execute(update(ProcedureVersion).values(payment_due_at_submission=False))
         db.session.commit()
 
 
