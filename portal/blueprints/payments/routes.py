@@ -30,7 +30,7 @@ from portal.blueprints.payments import bp
 from portal.blueprints.payments.forms import fee_answer_form
 from portal.config import gateway_config
 from portal.core import formatting
-from portal.core.frame import unit_of_work
+from portal.core.frame import show_refusal, unit_of_work
 from portal.core.models import utcnow
 from portal.core.pdf import pdf_response
 from portal.core.security import CSP
@@ -116,6 +116,31 @@ def _fee_draft_or_404(dossier_id: int):
     return dossier
 
 
+def _fee_data(dossier) -> dict:
+    """What the fee form shows of the draft's saved answers."""
+    answers = fees.quantities_of(dossier)
+    exemption = fees.exemption_of(dossier)
+    data = {f"quantity_{f.id}": answers.get(f.id, 1) for f in dossier.procedure_version.fees}
+    data["exemption"] = str(exemption.id) if exemption else ""
+    return data
+
+
+def _save_fee_answers(dossier, form) -> None:
+    """The quantities, the exemption claimed and its proof (a claim needs one)."""
+    version = dossier.procedure_version
+    quantities = {f.id: form[f"quantity_{f.id}"].data for f in version.fees
+                  if f"quantity_{f.id}" in form}
+    chosen = form.exemption.data if "exemption" in form else ""
+    proof = form.proof.data if "proof" in form else None
+    ops.answer_fees(dossier, quantities, int(chosen) if chosen else None)
+    if chosen and proof is not None and proof.filename:
+        ops.attach_exemption_proof(dossier, proof.stream, proof.filename, current_user,
+                                   current_app.extensions["storage"],
+                                   UploadLimits.from_config(current_app.config["PORTAL"]))
+    if chosen:
+        ops.require_exemption_proof(dossier)
+
+
 @bp.route("/thanh-toan/ho-so/<int:dossier_id>/phi", methods=["GET", "POST"])
 @login_required
 @accepts_files(_fee_draft_or_404)
@@ -123,31 +148,13 @@ def fee_answers(dossier_id: int):
     """The quantities of per-copy lines and an exemption claim with its proof, on a draft."""
     dossier = _fee_draft_or_404(dossier_id)
     version = dossier.procedure_version
-    answers = fees.quantities_of(dossier)
-    exemption = fees.exemption_of(dossier)
-    data = {f"quantity_{f.id}": answers.get(f.id, 1) for f in version.fees}
-    data["exemption"] = str(exemption.id) if exemption else ""
-    form = fee_answer_form(version, None if request.method == "POST" else data)
+    form = fee_answer_form(version, None if request.method == "POST" else _fee_data(dossier))
     if form.validate_on_submit():
-        quantities = {f.id: form[f"quantity_{f.id}"].data for f in version.fees
-                      if f"quantity_{f.id}" in form}
-        chosen = form.exemption.data if "exemption" in form else ""
-        proof = form.proof.data if "proof" in form else None
         try:
             with unit_of_work():
-                ops.answer_fees(dossier, quantities, int(chosen) if chosen else None)
-                if chosen and proof is not None and proof.filename:
-                    ops.attach_exemption_proof(
-                        dossier, proof.stream, proof.filename, current_user,
-                        current_app.extensions["storage"],
-                        UploadLimits.from_config(current_app.config["PORTAL"]))
-                if chosen:
-                    ops.require_exemption_proof(dossier)
+                _save_fee_answers(dossier, form)
         except ops.PaymentError as error:
-            if error.field and error.field in form:
-                form[error.field].errors = [str(error)]
-            else:
-                flash(str(error), "error")
+            show_refusal(form, error, flash_unplaced=True)
         else:
             flash(_("Đã lưu thông tin phí, lệ phí."), "success")
             return redirect(url_for("citizen.review", dossier_id=dossier.id), 303)

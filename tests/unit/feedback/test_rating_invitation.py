@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import factories
+from sqlalchemy import select
 
 from portal.dossiers.models import DossierState
+from portal.extensions import db
 from portal.feedback.ratings import RATEABLE_STATES
 from portal.notifications import events
+from portal.notifications.models import OutboxMessage
 
 ENDS = {"handed_over": DossierState.RETURNED, "refused": DossierState.REFUSED,
         "withdrawn": DossierState.WITHDRAWN}
@@ -21,7 +24,12 @@ def test_every_end_the_applicant_can_rate_has_an_inviting_message(db_session):
     dossier = factories.submitted_dossier()
     for key, state in ENDS.items():
         dossier.state = state
-        rows = events.send(dossier, key, datetime.now(UTC), reason="Thiếu giấy tờ",
-                           at_reception=False, by_post=False, returned_to="Nguyễn Văn An")
-        [mail] = [row for row in rows if row.channel == "email"]
+        written = events.send(dossier, key, datetime.now(UTC), reason="Thiếu giấy tờ",
+                              at_reception=False, by_post=False,
+                              returned_to="Nguyễn Văn An")
+        assert written  # events.send writes its rows in SQL and says how many
+        mail = db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.dossier_id == dossier.id,
+                                        OutboxMessage.channel == "email")
+            .order_by(OutboxMessage.id.desc()).limit(1)).one()
         assert "đánh giá mức độ hài lòng" in mail.body, key
