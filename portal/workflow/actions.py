@@ -9,6 +9,7 @@ commit by someone else fail instead of silently overwriting (``Conflict``)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -251,8 +252,10 @@ def _pause(dossier: Dossier, kind: PauseKind, ctx: Context) -> None:
     counting = max(ctx.now, _clock_start(dossier, ctx))
     if dossier.due_at is not None and dossier.due_at > counting:
         remaining = ctx.calendar.elapsed(counting, dossier.due_at)
+    # Whole seconds, rounded up: a pause never takes a fraction of a second off the applicant
+    # (resumed at once, the due time is not earlier than before).
     dossier.pauses.append(Pause(kind=kind, started_at=ctx.now,
-                                remaining_seconds=int(remaining.total_seconds())))
+                                remaining_seconds=math.ceil(remaining.total_seconds())))
 
 
 def _resume(dossier: Dossier, ctx: Context) -> None:
