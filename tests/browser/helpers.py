@@ -9,6 +9,9 @@ import factories
 import pyotp
 from playwright.sync_api import Page, expect
 
+from portal.catalog import operations as catalog_ops
+from portal.catalog.models import FeeBasis, FeeKind
+
 PHONE = {"width": 360, "height": 740}
 BLOCKING_IMPACTS = {"serious", "critical"}
 
@@ -128,3 +131,14 @@ def wrong_totp_code(secret: str) -> str:
     while f"{candidate:06d}" in valid:
         candidate = (candidate + 111111) % 1_000_000
     return f"{candidate:06d}"
+
+
+def fee_bearing_procedure(agency, name: str):
+    """A published procedure paid at submission (issue 14's journeys): a fixed phí of
+    200.000 ₫, a lệ phí of 5.000 ₫ per extra copy, two exemption categories."""
+    return factories.published_procedure(
+        agency, name=name, payment_due_at_submission=True,
+        fees=[catalog_ops.FeeData("Phí cung cấp thông tin lý lịch tư pháp", 200000),
+              catalog_ops.FeeData("Lệ phí cấp thêm Phiếu", 5000, kind=FeeKind.CHARGE,
+                                  basis=FeeBasis.PER_UNIT, unit_label="phiếu")],
+        exemptions=["Hộ nghèo", "Người khuyết tật"])

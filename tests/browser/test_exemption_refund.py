@@ -19,8 +19,6 @@ from sample_files import small_pdf
 
 from portal.accounts.models import Role, User
 from portal.calendar.overrides import current_calendar
-from portal.catalog import operations as catalog_ops
-from portal.catalog.models import FeeBasis, FeeKind
 from portal.core.models import utcnow
 from portal.dossiers import operations as dossier_ops
 from portal.dossiers.models import Dossier, DossierFile, ReturnMethod
@@ -44,12 +42,7 @@ PROOF = "Giấy chứng nhận hộ nghèo năm 2025.pdf"
 def _world(app) -> dict:
     with app.app_context():
         agency = factories.agency("STP", "Sở Tư pháp")
-        version = factories.published_procedure(
-            agency, name=PROCEDURE, payment_due_at_submission=True,
-            fees=[catalog_ops.FeeData("Phí cung cấp thông tin lý lịch tư pháp", 200000),
-                  catalog_ops.FeeData("Lệ phí cấp thêm Phiếu", 5000, kind=FeeKind.CHARGE,
-                                      basis=FeeBasis.PER_UNIT, unit_label="phiếu")],
-            exemptions=["Hộ nghèo", "Người khuyết tật"])
+        version = helpers.fee_bearing_procedure(agency, PROCEDURE)
         owner = factories.citizen("hoa@example.vn", full_name="Trần Thị Hoa")
         counter = factories.staff(Role.COUNTER_OFFICER, agency, "motcua@example.vn")
         secret = enable_totp(counter)

@@ -19,8 +19,6 @@ from sample_files import small_pdf
 from servers import serving
 
 from portal.accounts.models import Role
-from portal.catalog import operations as catalog_ops
-from portal.catalog.models import FeeBasis, FeeKind
 from portal.core.models import utcnow
 from portal.dossiers import operations as dossier_ops
 from portal.extensions import db
@@ -40,12 +38,7 @@ PROCEDURE = "Cấp Phiếu lý lịch tư pháp cho công dân"
 def _world(app) -> dict:
     with app.app_context():
         agency = factories.agency("STP", "Sở Tư pháp")
-        version = factories.published_procedure(
-            agency, name=PROCEDURE, payment_due_at_submission=True,
-            fees=[catalog_ops.FeeData("Phí cung cấp thông tin lý lịch tư pháp", 200000),
-                  catalog_ops.FeeData("Lệ phí cấp thêm Phiếu", 5000, kind=FeeKind.CHARGE,
-                                      basis=FeeBasis.PER_UNIT, unit_label="phiếu")],
-            exemptions=["Hộ nghèo", "Người khuyết tật"])
+        version = helpers.fee_bearing_procedure(agency, PROCEDURE)
         owner = factories.citizen("hoa@example.vn", full_name="Trần Thị Hoa")
         bank = factories.staff(Role.BANK_COLLECTOR, None, "nganhang@example.vn")
         secret = enable_totp(bank)
