@@ -7,15 +7,13 @@ of its own and the counter officer's workspace links to it."""
 
 from __future__ import annotations
 
-import http.client
 import re
-import uuid
-from urllib.parse import urlsplit
 
 import factories
 import pytest
 from sample_files import small_pdf
-from servers import serving
+from servers import multipart, serving
+from servers import raw_request as _request
 
 from portal.catalog import operations as catalog_ops
 from portal.catalog.models import FeeKind
@@ -25,7 +23,6 @@ from portal.extensions import db
 from portal.payments import fees
 
 NAME = "Giấy chứng nhận hộ nghèo – Phường Trần Phú.pdf"
-HANG = 60  # a socket read that never ends fails the test instead of blocking the suite
 
 
 @pytest.fixture
@@ -42,29 +39,10 @@ def draft(app) -> tuple[int, int]:
         return dossier.id, version.exemptions[0].id
 
 
-def _request(base: str, method: str, path: str, cookie: str, body: bytes = b"",
-             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HANG)
-    connection.request(method, path, body=body or None,
-                       headers={"Cookie": cookie, **(headers or {})})
-    response = connection.getresponse()
-    response.data = response.read()
-    connection.close()
-    return response
 
 
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
-    """The body as Chromium builds it: the fields in page order, the file name in UTF-8."""
-    boundary = "----portal" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields.items():
-        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n").encode()
-    out += (f'--{boundary}\r\nContent-Disposition: form-data; name="proof"; '
-            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode()
-    out += content + f"\r\n--{boundary}--\r\n".encode()
-    return out, f"multipart/form-data; boundary={boundary}"
+    return multipart(fields, "proof", filename, content)
 
 
 def test_the_proof_with_a_vietnamese_name_through_a_real_server(app, signed_in, draft):

@@ -6,21 +6,18 @@ it, the token before the file (the upload guard checks it there, core/uploads.py
 
 from __future__ import annotations
 
-import http.client
 import re
-import uuid
-from urllib.parse import urlsplit
 
 import factories
 import pytest
 from sample_files import small_pdf
-from servers import serving
+from servers import multipart, serving
+from servers import raw_request as _request
 
 from portal.extensions import db
 from portal.feedback.complaints.models import Complaint, ComplaintFile
 
 NAME = "Biên nhận hồ sơ – ảnh chụp.pdf"
-HANG = 60  # a socket read that never ends fails the test instead of blocking the suite
 
 
 @pytest.fixture
@@ -30,29 +27,10 @@ def agency(app) -> None:
         db.session.commit()
 
 
-def _request(base: str, method: str, path: str, cookie: str = "", body: bytes = b"",
-             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HANG)
-    connection.request(method, path, body=body or None,
-                       headers={**({"Cookie": cookie} if cookie else {}), **(headers or {})})
-    response = connection.getresponse()
-    response.data = response.read()
-    connection.close()
-    return response
 
 
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
-    """The body as Chromium builds it: the file name in raw UTF-8."""
-    boundary = "----portal" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields.items():
-        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n").encode()
-    out += (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
-            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode()
-    out += content + f"\r\n--{boundary}--\r\n".encode()
-    return out, f"multipart/form-data; boundary={boundary}"
+    return multipart(fields, "files", filename, content)
 
 
 def test_feedback_with_a_vietnamese_file_name_through_a_real_server(app, agency):

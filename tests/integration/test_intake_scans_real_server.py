@@ -8,16 +8,14 @@ cookie from the real login, and the CSRF token read from the page the server ren
 
 from __future__ import annotations
 
-import http.client
 import re
-import uuid
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 import factories
 import pytest
 from sample_files import small_pdf
-from servers import serving
+from servers import multipart, serving
+from servers import raw_request as _request
 
 from portal.accounts.models import Role
 from portal.calendar.overrides import current_calendar
@@ -30,7 +28,6 @@ from portal.extensions import db
 from portal.workflow import intake
 
 NAME = "Giấy chứng nhận quyền sử dụng đất – bản quét.pdf"
-HANG = 60  # a socket read that never ends fails the test instead of blocking the suite
 
 
 @dataclass
@@ -56,29 +53,10 @@ def world(app) -> World:
         return World(dossier.id, version.documents[0].id)
 
 
-def _request(base: str, method: str, path: str, cookie: str, body: bytes = b"",
-             headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
-    parts = urlsplit(base)
-    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=HANG)
-    connection.request(method, path, body=body or None,
-                       headers={"Cookie": cookie, **(headers or {})})
-    response = connection.getresponse()
-    response.data = response.read()
-    connection.close()
-    return response
 
 
 def _multipart(fields: dict[str, str], filename: str, content: bytes) -> tuple[bytes, str]:
-    """The body as Chromium builds it: the file name in raw UTF-8, quotes escaped."""
-    boundary = "----portal" + uuid.uuid4().hex
-    out = b""
-    for name, value in fields.items():
-        out += (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
-                f"{value}\r\n").encode()
-    out += (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
-            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n').encode()
-    out += content + f"\r\n--{boundary}--\r\n".encode()
-    return out, f"multipart/form-data; boundary={boundary}"
+    return multipart(fields, "files", filename, content)
 
 
 def test_a_scan_with_a_vietnamese_name_is_added_later_through_a_real_server(
