@@ -88,11 +88,14 @@ def staff_log_in(page: Page, email: str, secret: str) -> None:
 def open_nav_menu(page: Page, menu: str) -> None:
     """Open a menu of the navbar (a <details>: ``account-menu`` or ``work-menu``); on a
     phone the collapsed navbar opens first."""
+    # First the page's load: before its stylesheet applies, the phone's toggler shows on a
+    # desktop too (and leaves the accessibility tree when it does); a page still loading may
+    # also swallow the click.
+    page.wait_for_load_state()
     toggler = page.get_by_role("button", name="Mở menu")
     if toggler.is_visible() and toggler.get_attribute("aria-expanded") != "true":
         toggler.click()
     details = page.locator(f"header details.{menu}")
-    page.wait_for_load_state()  # a page still loading may swallow the click
     if details.get_attribute("open") is None:
         details.locator("summary").click()
     expect(details).to_have_attribute("open", "")

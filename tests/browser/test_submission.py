@@ -254,6 +254,7 @@ def _held_upload(page: Page, area_name: str, path: Path) -> None:
     pattern = re.compile(r"/giay-to/\d+$")
     page.route(pattern, lambda route: held.append(route))
     area = _area(page, area_name)
+    page.wait_for_load_state()  # upload.js (deferred) binds the input before the page's load
     _file_input(area).set_input_files(path)
     row = area.locator(".upload-progress li", has_text=path.name)
     expect(row).to_be_visible()
