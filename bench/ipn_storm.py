@@ -326,9 +326,13 @@ def seed_orders(app, count: int) -> list[dict]:
         return [{"txn_ref": ref, "amount_vnd": int(amount)} for ref, amount in rows]
 
 
-def start_gunicorn(url: str, storage_dir: str, workers: int = 4) -> tuple[object, str]:
+def start_gunicorn(url: str, storage_dir: str, workers: int = 4,
+                   access_log: str | None = None) -> tuple[object, str]:
     """The portal as in production: ``gunicorn wsgi:app``, ``workers`` sync workers, on a
-    socket bound here (listening before gunicorn starts); waits for /healthz."""
+    socket bound here (listening before gunicorn starts); waits for /healthz. With
+    ``access_log``, gunicorn writes each request's path and its handling time in microseconds
+    (``%(D)s``: from the worker's reading of the request to the end of its answer, without the
+    time it waited in the listen queue for a free worker)."""
     import socket
     import subprocess
 
@@ -342,7 +346,10 @@ def start_gunicorn(url: str, storage_dir: str, workers: int = 4) -> tuple[object
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"fd://{listener.fileno()}",
          "--workers", str(workers), "--chdir", str(ROOT), "--log-level", "warning",
-         "--error-logfile", "-", "wsgi:app"],
+         "--error-logfile", "-",
+         *(["--access-logfile", access_log, "--access-logformat", "%(U)s %(D)s"]
+           if access_log else []),
+         "wsgi:app"],
         env=environment, pass_fds=[listener.fileno()], stdout=subprocess.DEVNULL)
     listener.close()
     base = f"http://127.0.0.1:{port}"
@@ -365,6 +372,20 @@ def start_gunicorn(url: str, storage_dir: str, workers: int = 4) -> tuple[object
         connection.getresponse().read()
         connection.close()
     return process, base
+
+
+def handling_times(access_log: str, kinds: dict[str, str]) -> dict:
+    """Median and p95 of the server's own handling time per kind of request, in ms, from
+    gunicorn's access log (``path microseconds`` per line)."""
+    times: dict[str, list[float]] = defaultdict(list)
+    with open(access_log) as log:
+        for line in log:
+            path, _, micros = line.strip().rpartition(" ")
+            if path in kinds:
+                times[kinds[path]].append(int(micros) / 1000)
+    return {kind: {"n": len(values), "median_ms": round(statistics.median(values), 2),
+                   "p95_ms": round(statistics.quantiles(values, n=20)[-1], 2)}
+            for kind, values in times.items() if len(values) > 1}
 
 
 def check_ledger(app, orders: list[dict], expected_paid: set[str]) -> dict:
@@ -411,8 +432,11 @@ def run_portal(args) -> dict:
     print(f"seeded {len(orders)} pending payments in {time.perf_counter() - started:.1f} s")
     jobs = generate(orders, args.count, secret=args.secret, tmn_code=args.tmn_code,
                     seed=args.seed, ipn_path=args.ipn_path, return_path=args.return_path)
-    process, base_url = start_gunicorn(args.database_url, storage_dir, args.workers)
+    access_log = os.path.join(storage_dir, "access.log")
+    process, base_url = start_gunicorn(args.database_url, storage_dir, args.workers, access_log)
     try:
+        with open(access_log, "a") as log:
+            log.truncate(0)  # the warm-up's requests are not counted
         load_before = os.getloadavg()
         report = run(base_url, jobs, clients=args.clients)
         load_after = os.getloadavg()
@@ -420,6 +444,9 @@ def run_portal(args) -> dict:
         process.terminate()
         process.wait(30)
     figures = report.summary()
+    figures["handling"] = handling_times(access_log, {args.ipn_path: "ipn",
+                                                      args.return_path: "return",
+                                                      "/healthz": "healthz"})
     figures["ledger"] = check_ledger(app, orders, {o["txn_ref"] for o in orders})
     figures["load_average"] = {"before": [round(x, 2) for x in load_before],
                                "after": [round(x, 2) for x in load_after]}
@@ -474,6 +501,9 @@ def main(argv: list[str] | None = None) -> dict:
               f"{ledger['lost_confirmations']}, double payments {ledger['double_payments']}, "
               f"other changes {ledger['unexpected_changes']}; receipts {ledger['receipts']} "
               f"({ledger['receipt_numbers_distinct']} distinct numbers)")
+        for kind, row in figures["handling"].items():
+            print(f"  server handling {kind:8} n={row['n']:5}  median {row['median_ms']:7.2f} ms"
+                  f"  p95 {row['p95_ms']:7.2f} ms  (gunicorn's %(D)s: no time in the queue)")
         load = figures["load_average"]
         print(f"  load average (1, 5, 15 min) before {load['before']}, after {load['after']}")
         if args.json:

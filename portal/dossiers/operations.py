@@ -108,8 +108,11 @@ _POSTAL_WHAT = completeness.POSTAL_WHAT
 
 def add_event(dossier: Dossier, action: str, message: str, actor: User | None,
            at: datetime | None = None, public: bool = True) -> None:
-    dossier.events.append(DossierEvent(action=action, message=message[:500], public=public,
-                                       actor_id=actor.id if actor else None, at=at or utcnow()))
+    # Through the event's side: an unloaded ``dossier.events`` gets the row queued, not the
+    # dossier's whole history loaded first (as ``dossier.events.append`` would).
+    db.session.add(DossierEvent(dossier=dossier, action=action, message=message[:500],
+                                public=public, actor_id=actor.id if actor else None,
+                                at=at or utcnow()))
 
 
 def _require_draft(dossier: Dossier) -> None:

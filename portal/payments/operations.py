@@ -18,6 +18,7 @@ from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.accounts.models import User
 from portal.catalog.models import FeeKind
@@ -60,6 +61,13 @@ class Outcome(enum.StrEnum):
 class Result:
     outcome: Outcome
     payment: Payment
+
+
+def _committed(row, **values) -> None:
+    """Tell the session what an UPDATE statement just wrote to ``row`` (its rowcount said
+    so), instead of reading the row back."""
+    for key, value in values.items():
+        set_committed_value(row, key, value)
 
 
 def _event(payment: Payment, kind: str, now: datetime, *, before: PaymentState | None = None,
@@ -313,7 +321,12 @@ def confirm(payment: Payment, *, amount: int, now: datetime, source: str,
                detail="the request was already paid by another payment; refund this one")
         db.session.flush()
         return Result(Outcome.OTHER_PAID, payment)
-    db.session.refresh(payment)
+    if changed:  # what the UPDATE wrote, without reading the row back
+        _committed(payment, state=PaymentState.PAID, confirmed_request_id=payment.request_id,
+                   paid_at=now, gateway_txn_no=gateway_txn_no[:40], bank_code=bank_code[:20],
+                   bank_receipt_no=bank_receipt_no[:40])
+    else:
+        db.session.refresh(payment)
     if not changed:
         outcome = Outcome.ALREADY if payment.state in PAID_STATES else Outcome.NOT_OPEN
         _event(payment, "repeated" if outcome is Outcome.ALREADY else "late_success", now,
@@ -331,13 +344,17 @@ def _settle_request(payment: Payment, now: datetime, actor: User | None) -> None
     from portal.payments import receipts  # receipts read the ledger; imported on use
 
     request = payment.request
-    db.session.execute(update(PaymentRequest)
-                       .where(PaymentRequest.id == request.id,
-                              PaymentRequest.state == RequestState.OPEN)
-                       .values(state=RequestState.PAID, paid_at=now)
-                       .execution_options(synchronize_session=False))
-    db.session.refresh(request)
-    receipt = receipts.issue(payment, now)
+    settled = db.session.execute(update(PaymentRequest)
+                                 .where(PaymentRequest.id == request.id,
+                                        PaymentRequest.state == RequestState.OPEN)
+                                 .values(state=RequestState.PAID, paid_at=now)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if settled:
+        _committed(request, state=RequestState.PAID, paid_at=now)
+    else:
+        db.session.refresh(request)
+    # The payment has just become paid, under the unique confirmed request: no receipt yet.
+    receipt = receipts.issue(payment, now, fresh=True)
     dossier = request.dossier
     add_event(dossier, "payment_confirmed",
               f"Đã thanh toán {vn_money(payment.amount)} ({payment.method.label}); biên lai "

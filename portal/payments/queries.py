@@ -4,6 +4,7 @@ the route answers 404 in one query), and the lists of each page."""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import OrganisationMember, User
 from portal.dossiers.models import Dossier
@@ -78,7 +79,9 @@ def exemption_pending_at_submission(dossier) -> bool:
 def payment_by_txn_ref(txn_ref: str) -> Payment | None:
     if not txn_ref or len(txn_ref) > 40:
         return None
-    return db.session.scalar(select(Payment).where(Payment.txn_ref == txn_ref))
+    # With its request (and so its dossier): every gateway result that settles reads both.
+    return db.session.scalar(select(Payment).where(Payment.txn_ref == txn_ref)
+                             .options(joinedload(Payment.request)))
 
 
 def open_requests(q: str = "", agency_ids: set[int] | None = None, limit: int = 100

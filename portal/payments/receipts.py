@@ -20,10 +20,13 @@ from portal.payments.models import Payment, Receipt, ReceiptSequence
 SYMBOL = "BL{yy:02d}E"
 
 
-def issue(payment: Payment, now: datetime) -> Receipt:
-    existing = db.session.scalar(select(Receipt).where(Receipt.payment_id == payment.id))
-    if existing is not None:
-        return existing
+def issue(payment: Payment, now: datetime, *, fresh: bool = False) -> Receipt:
+    """The payment's receipt, issued now if it has none. ``fresh``: the caller has just
+    confirmed the payment, so it has none (the unique ``payment_id`` would refuse a second)."""
+    if not fresh:
+        existing = db.session.scalar(select(Receipt).where(Receipt.payment_id == payment.id))
+        if existing is not None:
+            return existing
     dossier = payment.request.dossier
     year = now.astimezone(VN_TZ).year
     number = bump_sequence(ReceiptSequence.__table__, agency_id=dossier.agency_id, year=year)
