@@ -4,9 +4,10 @@ commits (docs/messages.md)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import bindparam, insert
 
 from portal.core.models import utcnow
 from portal.extensions import db
@@ -43,11 +44,46 @@ def write(messages: list[dict[str, Any]], notifications: list[dict[str, Any]]) -
     if messages:
         wake_after_commit()
     outbox_table, inbox_table = OutboxMessage.__table__, Notification.__table__
-    if messages and notifications and db.session.get_bind().dialect.name == "postgresql":
-        queued = insert(outbox_table).values(messages).cte("queued")
-        db.session.execute(insert(inbox_table).values(notifications).add_cte(queued))
+    dialect = db.session.get_bind().dialect
+    if messages and notifications and dialect.name == "postgresql":
+        sql, processors = _combined(dialect, tuple(messages[0]), len(messages),
+                                    tuple(notifications[0]), len(notifications))
+        values = {**{f"m{n}_{key}": value for n, row in enumerate(messages)
+                     for key, value in row.items()},
+                  **{f"n{n}_{key}": value for n, row in enumerate(notifications)
+                     for key, value in row.items()}}
+        db.session.connection().exec_driver_sql(sql, {
+            name: processors[name](value) if processors.get(name) else value
+            for name, value in values.items()})
         return
     if messages:
         db.session.execute(insert(outbox_table), messages)
     if notifications:
         db.session.execute(insert(inbox_table), notifications)
+
+
+@lru_cache(maxsize=64)
+def _combined(dialect, message_keys: tuple[str, ...], messages: int,
+              note_keys: tuple[str, ...], notes: int) -> tuple[str, dict[str, Any]]:
+    """The one-statement INSERT of ``messages`` outbox rows and ``notes`` notifications,
+    compiled once per shape: SQLAlchemy does not cache a multi-row INSERT's compiled form, and
+    compiling it on every message cost more than its round trip. Returns the SQL (the
+    driver's parameter style) and each parameter's bind processor (the columns' types)."""
+    processors: dict[str, Any] = {}
+
+    def rows(table, keys, count, prefix):
+        found = []
+        for n in range(count):
+            row = {}
+            for key in keys:
+                name, column_type = f"{prefix}{n}_{key}", table.c[key].type
+                processors[name] = column_type.bind_processor(dialect)
+                row[key] = bindparam(name, type_=column_type)
+            found.append(row)
+        return found
+
+    queued = insert(OutboxMessage.__table__).values(
+        rows(OutboxMessage.__table__, message_keys, messages, "m")).cte("queued")
+    statement = insert(Notification.__table__).values(
+        rows(Notification.__table__, note_keys, notes, "n")).add_cte(queued)
+    return str(statement.compile(dialect=dialect)), processors
