@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 
 from flask import Flask, g, has_request_context, request, session
@@ -20,7 +19,12 @@ def create_app(config: Config | None = None) -> Flask:
     config = config or Config.from_env()
     app = Flask(__name__, instance_relative_config=True)
     app.config.from_mapping(config.flask_settings())
-    logging.basicConfig(level=logging.INFO if config.env != "testing" else logging.WARNING)
+    from portal.core import logs, metrics
+
+    logs.configure_logging(config)
+    # First: its after_request (the request id header, the access line) runs last.
+    logs.install(app, config)
+    metrics.install(app, config)
 
     _init_extensions(app, config)
     from portal.core.numbers import install_id_converter

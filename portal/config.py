@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import asdict, dataclass, field, replace
 from datetime import timedelta
@@ -61,6 +62,20 @@ def _number(value: str, name: str) -> float:
         return float(value)
     except ValueError:
         raise ConfigError(f"{name} must be a number, not {value!r}") from None
+
+
+def _observability_settings(env) -> dict:
+    """METRICS_ALLOWED_NETWORKS (comma-separated; set but empty: no network, the token
+    alone), METRICS_TOKEN and LOG_FORMAT, when set."""
+    values: dict = {}
+    if "METRICS_ALLOWED_NETWORKS" in env:
+        values["metrics_allowed_networks"] = tuple(
+            part.strip() for part in env["METRICS_ALLOWED_NETWORKS"].split(",") if part.strip())
+    if env.get("METRICS_TOKEN", "").strip():
+        values["metrics_token"] = env["METRICS_TOKEN"].strip()
+    if env.get("LOG_FORMAT", "").strip():
+        values["log_format"] = env["LOG_FORMAT"].strip().lower()
+    return values
 
 
 @dataclass(frozen=True)
@@ -164,6 +179,16 @@ class Config:
     # (TESTING_PASSWORD_HASH): every fixture user and every login would otherwise cost a
     # full scrypt. Production refuses anything but scrypt.
     password_hash_method: str = "scrypt"
+    # Health, metrics and logs (docs/OPERATIONS.md "Health, metrics and logs"). GET /metrics
+    # answers a client whose address (after ProxyFix) is in one of these networks, or one
+    # sending "Authorization: Bearer <metrics_token>" when a token is set; anyone else gets
+    # 404, as if it did not exist. Empty networks: the token alone.
+    metrics_allowed_networks: tuple[str, ...] = ("127.0.0.0/8", "::1")
+    metrics_token: str = field(default="", repr=False)
+    # "json": one JSON object per line on stderr, with an access line per request (gunicorn's
+    # own access log can be off); "text": the plain lines of development. Empty: json in
+    # production, text otherwise.
+    log_format: str = ""
     # Raw Flask settings for tests (e.g. WTF_CSRF_ENABLED).
     extra: dict = field(default_factory=dict)
 
@@ -219,6 +244,7 @@ class Config:
                           ("feedback_max_per_address", "FEEDBACK_MAX_PER_ADDRESS")):
             if env.get(name, "").strip():
                 values[key] = int(_number(env[name], name))
+        values.update(_observability_settings(env))
         proxies = env.get("PROXY_COUNT", "").strip()
         if proxies:
             if not proxies.isdigit():
@@ -267,6 +293,7 @@ class Config:
             problems.append("MAX_FILE_MB must be positive and not above MAX_DOSSIER_MB")
         problems += self._centre_problems()
         problems += self._payment_problems()
+        problems += self._observability_problems()
         if self.max_files_per_requirement < 1:
             problems.append("max_files_per_requirement must be at least 1")
         if self.session_idle_minutes < 1 or self.remember_days < 1:
@@ -303,6 +330,28 @@ class Config:
         if not (self.centre_address.strip() and self.centre_hours.strip()):
             problems.append("CENTRE_ADDRESS and CENTRE_HOURS must not be empty")
         return problems
+
+    def _observability_problems(self) -> list[str]:
+        problems = []
+        for network in self.metrics_allowed_networks:
+            try:
+                ipaddress.ip_network(network, strict=False)
+            except ValueError:
+                problems.append("METRICS_ALLOWED_NETWORKS must be comma-separated addresses or "
+                                f"networks (127.0.0.0/8, ::1, 10.0.5.0/24), not {network!r}")
+        if self.metrics_token and len(self.metrics_token) < 16:
+            problems.append("METRICS_TOKEN must be at least 16 characters (or empty)")
+        if self.log_format not in {"", "text", "json"}:
+            problems.append(f"LOG_FORMAT must be json or text, not {self.log_format!r}")
+        return problems
+
+    @property
+    def json_logs(self) -> bool:
+        return (self.log_format or ("json" if self.env == "production" else "text")) == "json"
+
+    @property
+    def metrics_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(n, strict=False) for n in self.metrics_allowed_networks)
 
     def _payment_problems(self) -> list[str]:
         problems = []
@@ -366,7 +415,7 @@ class Config:
 
     def public_dict(self) -> dict:
         hidden = {"secret_key", "smtp_password", "sms_api_key", "sms_secret_key",
-                  "zalo_access_token", "payment_hash_secret"}
+                  "zalo_access_token", "payment_hash_secret", "metrics_token"}
         return {k: ("***" if k in hidden else v) for k, v in asdict(self).items()}
 
 

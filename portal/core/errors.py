@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal.core.metrics import count_unhandled
 from portal.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -63,6 +64,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error):
         log.exception("unhandled error")
+        count_unhandled(error)
         db.session.rollback()
         return render_error(500)
 

@@ -3,7 +3,9 @@ the route answers 404 in one query), and the lists of each page."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from datetime import datetime
+
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import OrganisationMember, User
@@ -12,7 +14,9 @@ from portal.extensions import db
 from portal.payments.models import (
     PAID_STATES,
     Payment,
+    PaymentMethod,
     PaymentRequest,
+    PaymentState,
     PostageRate,
     Receipt,
     RequestReason,
@@ -127,3 +131,14 @@ def payment_of_agencies(payment_id: int, agency_ids: set[int]) -> Payment | None
     return db.session.scalar(select(Payment).join(
         PaymentRequest, Payment.request_id == PaymentRequest.id).join(Dossier).where(
         Payment.id == payment_id, Dossier.agency_id.in_(agency_ids)))
+
+
+def pending_by_method() -> dict[PaymentMethod, tuple[int, datetime]]:
+    """Per method, the payments still waiting for the gateway's or the bank's word (state
+    pending: a card payment whose IPN has not come, a VietQR transfer not yet matched) and
+    when the oldest of them started; one statement over ``ix_payment_state`` (the metrics,
+    docs/OPERATIONS.md)."""
+    rows = db.session.execute(
+        select(Payment.method, func.count(Payment.id), func.min(Payment.created_at))
+        .where(Payment.state == PaymentState.PENDING).group_by(Payment.method))
+    return {method: (int(count), oldest) for method, count, oldest in rows}

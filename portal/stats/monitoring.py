@@ -206,6 +206,19 @@ def agency_loads(scope: Scope, agencies: Sequence[Agency]) -> list[AgencyLoad]:
                                         order[x.agency.id]))
 
 
+def overdue_total(now: datetime) -> int:
+    """The dossiers overdue at ``now`` in every agency: the sum of the dashboard's overdue
+    column for a reader who sees them all (``agency_loads``), by the same two conditions —
+    the running dossiers past their due time (ix_dossier_clock_running) and those waiting by
+    a pause that holds nothing — in one statement (the metrics, docs/OPERATIONS.md)."""
+    d = Dossier
+    running = (select(func.count()).select_from(d)
+               .where(_clock_running(), d.due_at < now).scalar_subquery())
+    waiting = (select(func.count()).select_from(d)
+               .where(paused_overdue_now(now)).scalar_subquery())
+    return int(db.session.scalar(select(running + waiting)) or 0)
+
+
 # --- 2. overdue without apology -----------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -563,5 +576,5 @@ def board(scope: Scope, agencies: Sequence[Agency], size: int = 10) -> Board:
 __all__ = ["DEFAULT_PERIOD_DAYS", "INTER_AGENCY_MIN_DAYS", "PERIOD_CHOICES",
            "SUPPLEMENT_MAX_DAYS", "AgencyLoad", "Board", "Scope", "Watch", "agency_loads",
            "board", "late_inter_agency", "late_legs", "late_supplement_requests",
-           "overdue_consultations", "overdue_without_apology", "steps_by_officer",
+           "overdue_consultations", "overdue_total", "overdue_without_apology", "steps_by_officer",
            "stopped_late", "watch_page"]

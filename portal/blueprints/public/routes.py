@@ -221,14 +221,26 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Readiness: the database and the object storage answer; 503 naming the part that
-    does not (portal/core/health.py)."""
+    """Readiness: the database, the object storage and the queue answer; 503 naming the part
+    that does not (portal/core/health.py)."""
     from portal.core.health import readiness
 
-    checks = readiness(current_app.extensions["storage"])
+    checks = readiness(current_app.extensions["storage"], current_app.extensions["tasks"].huey,
+                       current_app.config["PORTAL"])
     ready = all(checks.values())
     body = {"status": "ready" if ready else "unavailable",
             "checks": {part: "ok" if ok else "failed" for part, ok in checks.items()}}
     return body, 200 if ready else 503, {"Cache-Control": "no-store"}
 
 
+
+
+@bp.get("/metrics")
+def metrics():
+    """Prometheus metrics for the monitoring network only (portal/core/metrics.py): anyone
+    else gets the 404 page, as for a path that does not exist."""
+    from portal.core import metrics as portal_metrics
+
+    if not portal_metrics.allowed():
+        abort(404)
+    return portal_metrics.scrape()
