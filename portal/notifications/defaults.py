@@ -346,6 +346,29 @@ EVENTS: dict[str, Event] = {e.key: e for e in (
             "dossiers, or at the centre's counter.",
             "PASC: Dossier {{ code }} awaits a payment of {{ amount | ascii }}. Pay on the "
             "portal or at the counter.")),
+    _event("exemption_rejected", N_("Không xác nhận miễn phí, lệ phí"),
+           {"exemption": (N_("Đối tượng miễn phí, lệ phí đã đề nghị"), "Hộ nghèo"),
+            "reason": (N_("Lý do không xác nhận"), "Giấy chứng nhận hộ nghèo đã hết hạn"),
+            "amount": (N_("Số tiền phải nộp"), "108.000 ₫")},
+           "mien_phi_khong_xac_nhan", {**_CODE, "so_tien": "amount"},
+           ("[{{ code }}] Không được miễn phí, lệ phí",
+            "Đề nghị miễn phí, lệ phí ({{ exemption }}) của hồ sơ {{ code }} ({{ procedure }}) "
+            "không được xác nhận. Lý do: {{ reason }}.\n"
+            "{% if amount %}Số tiền bạn cần nộp bây giờ là {{ amount }}. Bạn có thể thanh toán "
+            "trực tuyến (thẻ, tài khoản, chuyển khoản VietQR) trong mục Hồ sơ của tôi, hoặc tại "
+            "quầy của Trung tâm.{% else %}Bạn không phải nộp thêm khoản nào.{% endif %}",
+            "TT PVHCC: Ho so {{ code }} khong duoc mien phi, le phi. "
+            "{% if amount %}Can nop {{ amount | ascii }} tren Cong DVC hoac tai quay."
+            "{% endif %}"),
+           ("[{{ code }}] Fee exemption not accepted",
+            "The fee exemption you claimed ({{ exemption }}) for dossier {{ code }} "
+            "({{ procedure }}) was not accepted. Reason: {{ reason }}.\n"
+            "{% if amount %}You now need to pay {{ amount }}. You can pay online (card, "
+            "account, VietQR transfer) in My dossiers, or at the centre's counter."
+            "{% else %}Nothing more is due.{% endif %}",
+            "PASC: Fee exemption for dossier {{ code }} not accepted. "
+            "{% if amount %}Please pay {{ amount | ascii }} on the portal or at the counter."
+            "{% endif %}")),
     _event("payment_received", N_("Đã nhận thanh toán"),
            {"amount": (N_("Số tiền"), "1.500.000 ₫"),
             "receipt": (N_("Số biên lai"), "BLHCC/26E 0000001")},

@@ -5,12 +5,14 @@ refund is an event and an amount on the payment, never a removed row."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     UniqueConstraint,
@@ -266,3 +268,59 @@ class ReceiptSequence(db.Model):
     agency_id: Mapped[int] = mapped_column(ForeignKey("agency.id"))
     year: Mapped[int] = mapped_column(Integer)
     last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StatementImport(db.Model):
+    """One bank statement file the accountant imported (``/thu-phi/sao-ke``): who, when, how
+    many lines it held and how many confirmed a payment."""
+
+    __tablename__ = "statement_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    line_count: Mapped[int] = mapped_column(Integer, default=0)
+    matched_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    imported_by = relationship("User")
+
+
+class StatementLineRecord(db.Model):
+    """A statement line a person must resolve (docs/payments.md "Unmatched statement
+    lines"): short, excess, unknown, or a second transfer for a code already paid. Written in
+    the import's transaction; the bank's reference is unique, so a statement imported again
+    adds nothing. Resolved once (``resolved_at``, who, a required note), never deleted.
+    ``agency_id`` is the agency of the dossier the line names, when it names one."""
+
+    __tablename__ = "statement_line"
+    __table_args__ = (UniqueConstraint("reference", name="uq_statement_line_reference"),
+                      CheckConstraint("amount > 0", name="amount_positive"),
+                      Index("ix_statement_line_open", "resolved_at", "imported_at"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("statement_import.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(String(100))
+    booked_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    description: Mapped[str] = mapped_column(String(500), default="")
+    kind: Mapped[str] = mapped_column(String(20))  # short, excess, duplicate, unknown
+    dossier_code: Mapped[str] = mapped_column(String(40), default="")
+    expected_amount: Mapped[int | None] = mapped_column(BigInteger)
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agency.id"), index=True)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    resolution_note: Mapped[str] = mapped_column(String(500), default="")
+
+    statement_import: Mapped[StatementImport] = relationship()
+    imported_by = relationship("User", foreign_keys=[imported_by_id])
+    resolved_by = relationship("User", foreign_keys=[resolved_by_id])
+    agency = relationship("Agency")
+
+    @property
+    def difference(self) -> int:
+        """Paid minus due (negative: short), 0 when the line names no amount due."""
+        return 0 if self.expected_amount is None else self.amount - self.expected_amount

@@ -163,11 +163,16 @@ def decide_exemption(dossier: Dossier, confirmed: bool, reason: str, now: dateti
         return None
     add_event(dossier, "exemption_rejected",
               f"Không xác nhận miễn phí, lệ phí ({name}): {reason}", actor, now)
-    return _reissue_after_rejection(dossier, now, actor, reason)
+    return _reissue_after_rejection(dossier, now, actor, reason, name)
 
 
 def _reissue_after_rejection(dossier: Dossier, now: datetime, actor: User,
-                             reason: str) -> PaymentRequest | None:
+                             reason: str, exemption: str) -> PaymentRequest | None:
+    """The full amount due again, and the applicant told once, by the rejection's own
+    message (``exemption_rejected``: the category, the reason, the amount now due and how to
+    pay), not by ``payment_requested``."""
+    from portal.notifications import events  # messages are a layer above the ledger
+
     lines = list(fee_rules.due_for(dossier).lines)  # now at full amount
     paid = db.session.scalar(select(PaymentRequest).where(
         PaymentRequest.dossier_id == dossier.id,
@@ -182,7 +187,8 @@ def _reissue_after_rejection(dossier: Dossier, now: datetime, actor: User,
     if request is not None:
         add_event(dossier, "payment_requested",
                   f"Chờ thanh toán phí, lệ phí: {vn_money(request.amount)}.", actor, now)
-        _announce_request(dossier, request, now)
+    events.send(dossier, "exemption_rejected", now, exemption=exemption, reason=reason,
+                amount=request.amount if request is not None else "")
     return request
 
 

@@ -1,12 +1,17 @@
 """The reconciliation page's figures (issue 14, docs/payments.md "Reconciliation"): per
 agency and period, what was asked (requests issued), what came in by each method (payments
 confirmed), what went back (refunds), and what a person still has to settle (gateway
-transactions still pending, second payments of a request already paid). Every figure is a
-count and an amount, and has the list behind it (``listing``).
+transactions still pending, second payments of a request already paid, bank statement lines
+not matched and not yet resolved). Every figure is a count and an amount, and has the list
+behind it (``listing``).
 
 The day a payment counts on is its confirmation time (``Payment.paid_at``) in Vietnam's time
 zone (``Period.start_at``/``end_at``); a refund counts on its own date (the event's), not the
-payment's; a request on the day it was issued."""
+payment's; a request on the day it was issued. An unmatched statement line counts while it
+is unresolved, in every period that ends after it was imported (like a pending gateway
+transaction): it is work still to do, not money of a day. A line that names a dossier's code
+belongs to that dossier's agency; one that names none (``agency_id`` empty) is counted only
+for a reader of every agency looking at all of them (``untied``)."""
 
 from __future__ import annotations
 
@@ -14,7 +19,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 
 from portal.catalog.models import Agency
 from portal.core.i18n import N_
@@ -28,6 +33,7 @@ from portal.payments.models import (
     PaymentRequest,
     PaymentState,
     RequestState,
+    StatementLineRecord,
 )
 from portal.stats.figures import Period
 
@@ -40,6 +46,7 @@ class Figure(enum.StrEnum):
     REFUNDS = "refunds"
     PENDING = "pending"
     PAID_TWICE = "paid_twice"
+    UNMATCHED = "unmatched"
 
 
 LABELS = {Figure.EXPECTED: N_("Phải thu (yêu cầu thanh toán đã phát hành)"),
@@ -48,12 +55,13 @@ LABELS = {Figure.EXPECTED: N_("Phải thu (yêu cầu thanh toán đã phát hà
           Figure.COUNTER: N_("Đã thu tại quầy"),
           Figure.REFUNDS: N_("Đã hoàn trả"),
           Figure.PENDING: N_("Giao dịch cổng thanh toán còn chờ xác nhận"),
-          Figure.PAID_TWICE: N_("Thanh toán trùng cần hoàn trả")}
+          Figure.PAID_TWICE: N_("Thanh toán trùng cần hoàn trả"),
+          Figure.UNMATCHED: N_("Dòng sao kê chưa khớp cần xử lý")}
 
-# What each list shows: a request, a payment or a ledger event.
+# What each list shows: a request, a payment, a ledger event or a statement line.
 KIND = {Figure.EXPECTED: "request", Figure.GATEWAY: "payment", Figure.VIETQR: "payment",
         Figure.COUNTER: "payment", Figure.PENDING: "payment", Figure.REFUNDS: "event",
-        Figure.PAID_TWICE: "event"}
+        Figure.PAID_TWICE: "event", Figure.UNMATCHED: "line"}
 
 _METHODS = {Figure.GATEWAY: [PaymentMethod.GATEWAY], Figure.VIETQR: [PaymentMethod.VIETQR],
             Figure.COUNTER: [PaymentMethod.COUNTER, PaymentMethod.BANK_COUNTER]}
@@ -63,9 +71,17 @@ def _within(column, period: Period):
     return (column >= period.start_at) & (column < period.end_at)
 
 
-def _base(figure: Figure, period: Period, agency_ids: Sequence[int], *columns) -> Select:
-    """``columns`` of the rows behind ``figure`` (joined down to the dossier)."""
+def _base(figure: Figure, period: Period, agency_ids: Sequence[int], *columns,
+          untied: bool = False) -> Select:
+    """``columns`` of the rows behind ``figure`` (joined down to the dossier; a statement
+    line by its own agency, and those of none when ``untied``)."""
     ids = list(agency_ids) or [-1]
+    if figure is Figure.UNMATCHED:
+        line = StatementLineRecord
+        mine = line.agency_id.in_(ids)
+        return (select(*columns).select_from(line)
+                .where(or_(mine, line.agency_id.is_(None)) if untied else mine,
+                       line.resolved_at.is_(None), line.imported_at < period.end_at))
     if figure is Figure.EXPECTED:
         return (select(*columns).select_from(PaymentRequest)
                 .join(Dossier, PaymentRequest.dossier_id == Dossier.id)
@@ -92,21 +108,23 @@ def _base(figure: Figure, period: Period, agency_ids: Sequence[int], *columns) -
                    _within(PaymentEvent.at, period)))
 
 
-_ENTITY = {"request": PaymentRequest, "payment": Payment, "event": PaymentEvent}
+_ENTITY = {"request": PaymentRequest, "payment": Payment, "event": PaymentEvent,
+           "line": StatementLineRecord}
 _ORDER = {"request": PaymentRequest.created_at, "payment": Payment.created_at,
-          "event": PaymentEvent.at}
+          "event": PaymentEvent.at, "line": StatementLineRecord.imported_at}
 
 
 def _amount(figure: Figure):
     return _ENTITY[KIND[figure]].amount
 
 
-def listing(figure: Figure, period: Period, agency_ids: Sequence[int]) -> Select:
+def listing(figure: Figure, period: Period, agency_ids: Sequence[int],
+            untied: bool = False) -> Select:
     """The rows behind one figure (the drill-down), newest first."""
     kind = KIND[figure]
     entity = _ENTITY[kind]
-    return _base(figure, period, agency_ids, entity).order_by(_ORDER[kind].desc(),
-                                                              entity.id.desc())
+    return _base(figure, period, agency_ids, entity, untied=untied).order_by(
+        _ORDER[kind].desc(), entity.id.desc())
 
 
 def dossier_codes(items: Sequence) -> dict[int, tuple[str, int]]:
@@ -114,6 +132,8 @@ def dossier_codes(items: Sequence) -> dict[int, tuple[str, int]]:
     if not items:
         return {}
     first = items[0]
+    if isinstance(first, StatementLineRecord):
+        return {line.id: (line.dossier_code, line.agency_id) for line in items}
     if isinstance(first, PaymentRequest):
         key, ids = PaymentRequest.id, [r.id for r in items]
         query = select(PaymentRequest.id, Dossier.code, Dossier.agency_id).join(
@@ -138,6 +158,7 @@ class Row:
     agency: Agency | None  # None: the total
     counts: dict[Figure, int] = field(default_factory=lambda: dict.fromkeys(Figure, 0))
     amounts: dict[Figure, int] = field(default_factory=lambda: dict.fromkeys(Figure, 0))
+    untied: int = 0  # statement lines tied to no agency (counted in the total only)
 
     @property
     def collected(self) -> int:
@@ -146,15 +167,22 @@ class Row:
                 + self.amounts[Figure.COUNTER] - self.amounts[Figure.REFUNDS])
 
 
-def table(period: Period, among: Sequence[Agency]) -> tuple[list[Row], Row]:
-    """One row per agency of ``among`` and the total."""
+def table(period: Period, among: Sequence[Agency], untied: bool = False
+          ) -> tuple[list[Row], Row]:
+    """One row per agency of ``among`` and the total (which also counts the statement lines
+    tied to no agency when ``untied``)."""
     rows = {a.id: Row(a) for a in among}
     total = Row(None)
     for figure in Figure:
-        query = _base(figure, period, list(rows), Dossier.agency_id, func.count(),
-                      func.coalesce(func.sum(_amount(figure)), 0)).group_by(Dossier.agency_id)
+        agency = (StatementLineRecord.agency_id if figure is Figure.UNMATCHED
+                  else Dossier.agency_id)
+        query = _base(figure, period, list(rows), agency, func.count(),
+                      func.coalesce(func.sum(_amount(figure)), 0),
+                      untied=untied).group_by(agency)
         for agency_id, n, amount in db.session.execute(query):
-            for row in (rows[agency_id], total):
+            if agency_id is None:
+                total.untied += int(n)
+            for row in ([rows[agency_id]] if agency_id is not None else []) + [total]:
                 row.counts[figure] += int(n)
                 row.amounts[figure] += int(amount)
     return list(rows.values()), total

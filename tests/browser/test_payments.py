@@ -23,7 +23,7 @@ from portal.core.models import utcnow
 from portal.dossiers import operations as dossier_ops
 from portal.extensions import db
 from portal.payments import operations as ops
-from portal.payments.models import Payment, PaymentState, Receipt
+from portal.payments.models import Payment, PaymentState, Receipt, StatementLineRecord
 from portal.payments.sandbox import create_sandbox_app, sandbox_of
 
 from . import helpers
@@ -159,3 +159,29 @@ def test_pay_by_vietqr_and_be_matched_by_the_statement(page: Page, app, tmp_path
     with app.app_context():
         payment = db.session.scalar(db.select(Payment))
         assert payment.state is PaymentState.PAID and payment.bank_receipt_no == "FT26341000001"
+    # The unknown transfer waits on the reconciliation page until a person resolves it.
+    page.goto("/thu-phi/doi-soat")
+    unmatched = page.locator(".reconciliation-total td[data-figure='unmatched']")
+    expect(unmatched).to_contain_text("90.000")
+    expect(unmatched).to_contain_text("1 khoản")
+    helpers.check_page(page)
+    unmatched.get_by_role("link").click()
+    expect(page.locator(".statement-lines")).to_contain_text("FT26341000002")
+    expect(page.locator(".statement-lines")).to_contain_text("Khong ro")
+    helpers.check_page(page)
+    page.get_by_role("link", name="Đánh dấu đã xử lý dòng FT26341000002").click()
+    helpers.check_page(page)
+    page.get_by_role("button", name="Đánh dấu đã xử lý").click()
+    expect(page.locator("#note-error, .invalid-feedback").first).to_contain_text(
+        "Vui lòng nhập ghi chú cách xử lý")
+    helpers.check_page(page)  # the form showing its error
+    page.get_by_label("Ghi chú cách xử lý").fill("Đã hoàn trả cho người chuyển khoản")
+    page.get_by_role("button", name="Đánh dấu đã xử lý").click()
+    expect(page.locator(".alert-success")).to_contain_text(
+        "Đã đánh dấu đã xử lý dòng sao kê FT26341000002")
+    expect(page.locator(".empty-state")).to_have_text("Không có dòng nào cần xử lý.")
+    helpers.check_page(page)
+    with app.app_context():
+        line = db.session.scalar(db.select(StatementLineRecord))
+        assert line.reference == "FT26341000002" and line.resolved_at is not None
+        assert line.resolution_note == "Đã hoàn trả cho người chuyển khoản"

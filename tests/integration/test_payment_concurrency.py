@@ -5,7 +5,9 @@ TEST_DATABASE_URL, and SQLite, whose database lock serialises writers):
   confirmation, one "paid" event, one receipt, one dossier event;
 - two payments of the same request (a card and a transfer) are confirmed at once: only one
   is, the unique ``confirmed_request_id`` refuses the other;
-- many payments of one agency are confirmed at once: their receipts are numbered 1…n."""
+- many payments of one agency are confirmed at once: their receipts are numbered 1…n;
+- one bank statement imported several times at once keeps each unmatched line once, and
+  several people marking one line resolved at once resolve it once."""
 
 from __future__ import annotations
 
@@ -118,3 +120,54 @@ def test_receipts_confirmed_at_once_are_numbered_without_gaps(app):
     with app.app_context():
         numbers = db.session.scalars(select(Receipt.number).order_by(Receipt.number)).all()
         assert numbers == list(range(1, 13))
+
+
+def _statement_lines():
+    from datetime import date
+
+    from portal.payments.statement import StatementLine
+
+    return [StatementLine(1, date(2025, 3, 12), 50000, "Ung ho", "FT-RACE-1"),
+            StatementLine(2, date(2025, 3, 12), 70000, "Khong ro", "FT-RACE-2")]
+
+
+def test_one_statement_imported_twice_at_once_keeps_each_line_once(app):
+    from portal.payments import reconcile
+    from portal.payments.models import StatementImport, StatementLineRecord
+
+    results = _race(app, [lambda: len(reconcile.record(_statement_lines(), NOW, None).lines)
+                          for _ in range(3)])
+    assert results == [2, 2, 2]  # no error: the later ones skip what the first kept
+    with app.app_context():
+        references = db.session.scalars(select(StatementLineRecord.reference)).all()
+        assert sorted(references) == ["FT-RACE-1", "FT-RACE-2"]
+        assert db.session.scalar(select(func.count(StatementImport.id))) == 3
+
+
+def test_two_people_resolving_one_line_at_once_resolve_it_once(app):
+    from portal.payments import reconcile
+    from portal.payments.models import StatementLineRecord
+
+    with app.app_context():
+        reconcile.record(_statement_lines()[:1], NOW, None)
+        people = [factories.citizen().id for _ in range(4)]
+        db.session.commit()
+        line_id = db.session.scalar(select(StatementLineRecord.id))
+
+    def resolve(person_id):
+        from portal.accounts.models import User
+
+        try:
+            reconcile.resolve(line_id, f"Xử lý bởi {person_id}", NOW,
+                              db.session.get(User, person_id), None)
+        except reconcile.LineAlreadyResolved:
+            return "already"
+        return person_id
+
+    answers = _race(app, [lambda p=p: resolve(p) for p in people])
+    winners = [a for a in answers if a != "already"]
+    assert len(winners) == 1 and answers.count("already") == 3
+    with app.app_context():
+        line = db.session.get(StatementLineRecord, line_id)
+        assert line.resolved_by_id == winners[0]
+        assert line.resolution_note == f"Xử lý bởi {winners[0]}"

@@ -156,7 +156,7 @@ def _may_import_statement() -> None:
 @accepts_files(_may_import_statement)
 def statement_import():
     """The bank statement (CSV/XLSX): matched VietQR transfers confirm their payments; the
-    other lines are listed to resolve."""
+    other lines are listed, and kept for a person to resolve on the reconciliation page."""
     if (refused := _may_collect()) is not None:
         return refused
     form = StatementForm()
@@ -168,8 +168,10 @@ def statement_import():
                                     upload.filename or "")
             with unit_of_work():
                 result = reconcile.record(lines, utcnow(), current_user,
-                                          policy.collection_agency_ids(current_user))
+                                          policy.collection_agency_ids(current_user),
+                                          filename=upload.filename or "")
         except statement.StatementError as error:
             problems = error.problems
     return render_template("payments/statement.html", form=form, result=result,
-                           problems=problems), 422 if problems or form.errors else 200
+                           problems=problems, may_reconcile=policy.may_reconcile(current_user)
+                           ), 422 if problems or form.errors else 200

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, RadioField, SelectChoice, StringField
+from wtforms import IntegerField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from portal.blueprints.forms import required
@@ -32,6 +32,13 @@ MAX_STATEMENT_BYTES = 5 * 1024 * 1024
 class StatementForm(FlaskForm):
     file = FileField(_l("Tệp sao kê (CSV hoặc XLSX)"), validators=[
         FileRequired(message=_l("Vui lòng chọn tệp sao kê."))])
+
+
+class ResolveLineForm(FlaskForm):
+    """An unmatched bank statement line marked resolved: what was done about it."""
+
+    note = TextAreaField(_l("Ghi chú cách xử lý"), validators=[
+        required(_l("ghi chú cách xử lý")), too_long(500)])
 
 
 class RefundForm(FlaskForm):

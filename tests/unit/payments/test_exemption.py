@@ -100,11 +100,31 @@ def test_a_rejection_reissues_the_full_amount_as_the_one_open_request(db_session
     assert queries.awaits_payment_at_submission(dossier.id)
     assert fees.due_for(dossier).total == 108000
     told = db.session.scalars(select(OutboxMessage).where(
-        OutboxMessage.dossier_id == dossier.id, OutboxMessage.subject.contains("108.000")))
+        OutboxMessage.dossier_id == dossier.id, OutboxMessage.body.contains("108.000")))
     assert list(told)
     kinds = [e.action for e in db.session.scalars(select(DossierEvent).where(
         DossierEvent.dossier_id == dossier.id))]
     assert "exemption_rejected" in kinds
+
+
+def test_a_rejection_writes_its_own_message_and_not_the_payment_request(db_session):
+    dossier, request = _claimed()
+    before = max(db.session.scalars(select(OutboxMessage.id)).all(), default=0)
+    ops.decide_exemption(dossier, False, "Giấy chứng nhận hộ nghèo đã hết hạn", NOW,
+                         factories.citizen())
+    rows = list(db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.id > before, OutboxMessage.dossier_id == dossier.id)))
+    emails = [r for r in rows if r.channel == "email"]
+    assert len(emails) == 1, [r.subject for r in rows]
+    told = emails[0]
+    assert told.recipient == dossier.applicant.email
+    assert told.subject == f"[{dossier.code}] Không được miễn phí, lệ phí"
+    assert "Hộ nghèo" in told.body and "không được xác nhận" in told.body
+    assert "Lý do: Giấy chứng nhận hộ nghèo đã hết hạn." in told.body
+    assert "Số tiền bạn cần nộp bây giờ là 108.000 ₫." in told.body
+    assert "Hồ sơ của tôi" in told.body and "tại quầy" in told.body
+    assert not any("Đề nghị thanh toán" in r.subject or "cần thanh toán" in r.body
+                   for r in rows)
 
 
 def test_a_rejection_after_the_service_charge_was_paid_adds_only_the_waived_lines(db_session):

@@ -32,8 +32,8 @@ def test_the_list_names_every_event_in_both_languages(csrf_client, app, login):
     logged_in_admin(app, login, csrf_client)
     page = csrf_client.get(LIST).get_data(as_text=True)
     assert "Hồ sơ đã được tiếp nhận" in page and "Xin lỗi vì trễ hạn, hẹn lại" in page
-    # 18 events (4 of the postal channel, 2 of payments) × 2 languages
-    assert page.count('href="/quan-tri/tin-nhan/') == 36
+    # 19 events (4 of the postal channel, 3 of payments) × 2 languages
+    assert page.count('href="/quan-tri/tin-nhan/') == 38
     assert LIST in csrf_client.get("/quan-tri/").get_data(as_text=True)
 
 

@@ -159,8 +159,9 @@ def test_a_rejection_needs_a_reason_then_the_full_amount_is_due(app, world, as_,
         open_ = list(db.session.scalars(select(PaymentRequest).where(
             PaymentRequest.dossier_id == claimed, PaymentRequest.state == RequestState.OPEN)))
         assert [r.amount for r in open_] == [208000]
-        assert db.session.scalar(select(OutboxMessage.id).where(
-            OutboxMessage.dossier_id == claimed, OutboxMessage.subject.contains("208.000")))
+        told = db.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.dossier_id == claimed, OutboxMessage.body.contains("208.000")))
+        assert told.subject.endswith("Không được miễn phí, lệ phí")  # exemption_rejected
     page = _text(as_("owner").get(f"/ho-so/{claimed}"))
     assert "Giấy chứng nhận đã hết hạn" in page and "208.000\xa0₫" in page
     assert "Chờ thanh toán" in page
