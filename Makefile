@@ -9,7 +9,8 @@ export FLASK_APP := wsgi:app
 # the extra worker fills that time (tests/conftest.py starts the longest modules first).
 WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 
-.PHONY: run test install assets db seed lint bench clean translations messages
+.PHONY: run test install assets db seed lint bench clean translations messages prod prod-stop \
+	prod-replay
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +43,22 @@ seed: db
 # The web server and the background worker (Procfile) in one terminal; Ctrl-C stops both.
 run: seed
 	$(BIN)/honcho start -f Procfile
+
+# Production on this machine (deploy/local/prod.sh): nginx on 127.0.0.1:8080 in front of two
+# gunicorn instances (8001, 8002), the worker on Redis, PostgreSQL database portal_prod, the
+# S3 store on 127.0.0.1:9000 (MinIO, or moto_server standing in). Ctrl-C stops them.
+prod: install
+	deploy/local/prod.sh
+
+prod-stop:
+	deploy/local/prod-stop.sh
+
+# The year 2019 replayed into `make prod`'s database (minutes; for the load tests). Run it
+# while `make prod` runs, or after it has set up instance/prod/portal.env.
+prod-replay: install
+	@test -s instance/prod/portal.env || { echo "run make prod first"; exit 1; }
+	set -a && . instance/prod/portal.env && set +a && PYTHONPATH=$(CURDIR) \
+		$(BIN)/flask demo replay-2019
 
 test: install
 	$(BIN)/ruff check .

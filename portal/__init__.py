@@ -129,8 +129,9 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from portal.core import formatting
+    from portal.core import formatting, static_urls
 
+    static_urls.install(app)  # url_for('static', …) carries ?v=<hash> (long cache at nginx)
     app.jinja_env.filters.update(formatting.FILTERS)
     app.jinja_env.globals.update(csrf_token=generate_csrf, duration_label=formatting.duration_label)
     from portal.addresses import dossier_delivery_address

@@ -57,6 +57,15 @@ class CentreContact:
         return _tel_uri(self.hotline)
 
 
+def _is_loopback_http(url: str) -> bool:
+    """http://127.x.x.x[:port]/… or http://localhost[:port]/…: a browser on this machine."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.scheme == "http" and (parts.hostname == "localhost"
+                                       or (parts.hostname or "").startswith("127."))
+
+
 def _number(value: str, name: str) -> float:
     try:
         return float(value)
@@ -108,6 +117,10 @@ class Config:
     # which anyone can write, is ignored. Wrong in either direction, every client shares the
     # proxy's address, or any client picks its own (docs/OPERATIONS.md).
     proxy_count: int = 0
+    # Production over plain http, for `make prod` on one machine's loopback only: cookies
+    # without the Secure flag and http URLs. Refused unless BASE_URL is a loopback http
+    # address, so a real deployment cannot be weakened by it (docs/OPERATIONS.md).
+    loopback_http: bool = False
     # Throttling (portal/core/throttle.py, docs/OPERATIONS.md "Throttling"). Per account:
     # login_max_failures attempts, then a back-off from 1 minute doubling up to
     # login_window_minutes; failures are forgotten login_window_minutes after the last block.
@@ -245,6 +258,7 @@ class Config:
             if env.get(name, "").strip():
                 values[key] = int(_number(env[name], name))
         values.update(_observability_settings(env))
+        values["loopback_http"] = _bool(env.get("LOOPBACK_HTTP"))
         proxies = env.get("PROXY_COUNT", "").strip()
         if proxies:
             if not proxies.isdigit():
@@ -285,6 +299,7 @@ class Config:
                     or len(self.payment_hash_secret) < 16):
                 problems.append("PAYMENT_HASH_SECRET must be the gateway's hash secret in "
                                 "production, not the sandbox's")
+        problems += self._loopback_problems()
         if not self.database_url.startswith(("sqlite", "postgresql")):
             problems.append("DATABASE_URL must be sqlite:/// or postgresql+psycopg://")
         if not 1 <= self.smtp_port <= 65535:
@@ -320,6 +335,12 @@ class Config:
         if problems:
             raise ConfigError("; ".join(problems))
         return self
+
+    def _loopback_problems(self) -> list[str]:
+        if self.loopback_http and not _is_loopback_http(self.base_url):
+            return ["LOOPBACK_HTTP is only for a demo on this machine: BASE_URL must then be "
+                    "http://127.0.0.1:… or http://localhost:…"]
+        return []
 
     def _centre_problems(self) -> list[str]:
         problems = []
@@ -389,6 +410,7 @@ class Config:
 
     def flask_settings(self) -> dict:
         production = self.env == "production"
+        secure = production and not self.loopback_http
         settings = {
             "SECRET_KEY": self.secret_key,
             "SQLALCHEMY_DATABASE_URI": self.sqlalchemy_url,
@@ -397,12 +419,12 @@ class Config:
             "TESTING": self.env == "testing",
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
-            "SESSION_COOKIE_SECURE": production,
+            "SESSION_COOKIE_SECURE": secure,
             "REMEMBER_COOKIE_HTTPONLY": True,
-            "REMEMBER_COOKIE_SECURE": production,
+            "REMEMBER_COOKIE_SECURE": secure,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_DURATION": timedelta(days=self.remember_days),
-            "PREFERRED_URL_SCHEME": "https" if production else "http",
+            "PREFERRED_URL_SCHEME": "https" if secure else "http",
             # One file plus the form around it; the domain enforces the exact limits.
             "MAX_CONTENT_LENGTH": self.max_file_bytes + 1024 * 1024,
             "BABEL_DEFAULT_LOCALE": self.default_locale,

@@ -80,6 +80,34 @@ def test_production_settings_are_hardened():
     assert "***" == config.public_dict()["secret_key"]
 
 
+PRODUCTION = {"PORTAL_ENV": "production", "SECRET_KEY": "s" * 40,
+              "DATABASE_URL": "postgresql://u@h/db", "STORAGE_URL": "s3://a:b@h:9000/bucket",
+              "PAYMENT_HASH_SECRET": "p" * 32}
+
+
+@pytest.mark.parametrize("base_url", ["http://127.0.0.1:8080", "http://localhost:8080/"])
+def test_loopback_http_drops_secure_cookies_only_for_this_machine(base_url):
+    """`make prod` serves production over plain http on 127.0.0.1 (LOOPBACK_HTTP): a client
+    would never send a Secure cookie back there."""
+    config = Config.from_env({**PRODUCTION, "LOOPBACK_HTTP": "1", "BASE_URL": base_url})
+    settings = config.flask_settings()
+    assert settings["SESSION_COOKIE_SECURE"] is False
+    assert settings["REMEMBER_COOKIE_SECURE"] is False
+    assert settings["PREFERRED_URL_SCHEME"] == "http"
+
+
+@pytest.mark.parametrize("base_url", ["https://dichvucong.quangngai.gov.vn",
+                                      "http://dichvucong.quangngai.gov.vn",
+                                      "http://10.0.0.5:8080", "https://127.0.0.1:8443"])
+def test_loopback_http_is_refused_for_any_other_address(base_url):
+    with pytest.raises(ConfigError, match="LOOPBACK_HTTP is only for a demo on this machine"):
+        Config.from_env({**PRODUCTION, "LOOPBACK_HTTP": "yes", "BASE_URL": base_url})
+    # Without it, production keeps its secure cookies whatever BASE_URL says.
+    settings = Config.from_env({**PRODUCTION, "BASE_URL": base_url}).flask_settings()
+    assert settings["SESSION_COOKIE_SECURE"] is True
+    assert settings["PREFERRED_URL_SCHEME"] == "https"
+
+
 def test_centre_contact_is_read_from_the_environment_and_checked():
     config = Config.from_env({"CENTRE_HOTLINE": " +84 255 3 822 888 ", "CENTRE_EMAIL": "a@b.vn",
                               "CENTRE_ADDRESS": "54 Hùng Vương", "CENTRE_HOURS": "07:30–17:00"})

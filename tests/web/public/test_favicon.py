@@ -1,11 +1,17 @@
 """The portal's icon: an SVG linked from every page, also answered at /favicon.ico (browsers
 ask for it whatever the page links) instead of a 404."""
 
+import hashlib
+import re
+from pathlib import Path
+
 
 def test_favicon_is_linked_and_served_at_favicon_ico(client):
     page = client.get("/tra-cuu").get_data(as_text=True)
-    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
-    linked = client.get("/static/favicon.svg")
+    found = re.search(r'<link rel="icon" href="(/static/favicon.svg\?v=[0-9a-f]{12})" '
+                      r'type="image/svg\+xml">', page)
+    assert found, "the icon is linked with its fingerprint (static_urls)"
+    linked = client.get(found.group(1))
     icon = client.get("/favicon.ico")
     try:
         assert linked.status_code == 200 and linked.mimetype == "image/svg+xml"
@@ -16,3 +22,15 @@ def test_favicon_is_linked_and_served_at_favicon_ico(client):
     finally:
         linked.close()
         icon.close()
+
+
+def test_static_urls_carry_the_files_hash(app):
+    """A changed file gets a new URL: nginx may let browsers keep /static/ for a year."""
+    from flask import url_for
+
+    content = (Path(app.static_folder) / "css" / "portal.css").read_bytes()
+    digest = hashlib.sha256(content).hexdigest()[:12]
+    with app.test_request_context():
+        assert url_for("static", filename="css/portal.css") == f"/static/css/portal.css?v={digest}"
+        # A name that is no file keeps its plain URL (answered 404 as before).
+        assert url_for("static", filename="css/none.css") == "/static/css/none.css"
