@@ -13,8 +13,11 @@ from __future__ import annotations
 import io
 import json
 import os
+import subprocess
+import sys
 import uuid
 from datetime import datetime
+from pathlib import Path
 
 import factories
 import pytest
@@ -48,6 +51,7 @@ from portal.workflow import actions as wf
 MiB = 1024 * 1024
 LIMITS = UploadLimits(max_file=40 * MiB, max_dossier=100 * MiB)
 NOW = datetime(2025, 3, 12, 9, 0, tzinfo=VN_TZ)
+ROOT = Path(__file__).resolve().parents[2]
 SECRET = "test-secret-key-that-is-long-enough-1234"
 
 
@@ -253,3 +257,38 @@ def test_invariant_checker_names_what_a_broken_world_breaks(app, source_storage)
         db.session.rollback()
         assert db.session.scalar(select(DossierFile.id).where(
             DossierFile.storage_key == world["extra"])) is not None
+
+
+def test_restore_drill_script_restores_verifies_and_cleans_up(app, backend, source_storage,
+                                                              tmp_path):
+    """scripts/restore_drill.sh against the world as a running portal sees it (its
+    DATABASE_URL and STORAGE_URL): backup, restore into `…_restore_<stamp>` and a fresh
+    bucket/directory, verification with the manifest, clean-up."""
+    with app.app_context():
+        _world(source_storage)
+        db.session.remove()
+    live_store = (storage_url(f"http://{source_storage.endpoint}", source_storage.bucket)
+                  if backend == "postgresql" else f"file://{source_storage.root}")
+    env = {**os.environ, "DATABASE_URL": app.config["PORTAL"].database_url,
+           "STORAGE_URL": live_store, "DRILL_DIR": str(tmp_path / "drill"),
+           "PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "restore_drill.sh")], env=env,
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "đã đọc và băm 4 tệp" in done.stdout
+    assert "dossier 2," in done.stdout and "complaint_file 1" in done.stdout
+    assert "every file's checksum matched" in done.stdout.splitlines()[-1]
+    assert "(table count): 0" in done.stdout
+    # Cleaned up: no backup left, no restored database or bucket/directory.
+    assert list((tmp_path / "drill").iterdir()) == []
+    if backend == "postgresql":
+        import psycopg
+
+        base = make_url(os.environ["TEST_DATABASE_URL"])
+        admin = base.set(drivername="postgresql", database="postgres").render_as_string(False)
+        with psycopg.connect(admin) as connection:
+            left = connection.execute("SELECT datname FROM pg_database WHERE datname LIKE %s",
+                                      (f"{base.database}_restore_%",)).fetchall()
+        assert left == []
+        buckets = [b.name for b in source_storage._client.list_buckets()]
+        assert not [name for name in buckets if name.startswith(f"{source_storage.bucket}-")]
