@@ -1,8 +1,8 @@
 """What must hold in the data whatever failed (issue 17's fault drills run
 ``flask ops check-invariants`` after each): each check is one SQL query over the whole table,
 portable to SQLite and PostgreSQL, returning the offending rows; the checker counts them and
-shows the first few. On the 2019 replay (~90,000 dossiers, ~1,000,000 events) each runs in
-about a second on PostgreSQL.
+shows the first few. On 100,000 dossiers and 930,000 events (copies of the demo's, PostgreSQL
+on the shared 2-core machine under load) the seven checks take 4.7 s together.
 
 The checks and why they hold (docs/OPERATIONS.md, "Backups" → the invariant checker):
 
@@ -14,8 +14,13 @@ The checks and why they hold (docs/OPERATIONS.md, "Backups" → the invariant ch
   ``answer_consultation`` leads back to in_progress only once every consultation is
   answered, so it allows both.
 - **half_saved** — a dossier past the draft has its code, its submission time, its due time
-  and its ``submitted`` event; one received has its reception time; one finished, its end
-  time; a draft has no code.
+  and its ``submitted`` event; one received has its reception time; a draft has no code.
+- **workflow_records** — ``workflow.actions.invariant_problems``, which the workflow's tests
+  check after every action, over every dossier: an end time exactly when finished, a result
+  (file or note) when ready or returned, a hand-over time when returned, one open clock pause
+  exactly in the paused states, at most one open step and none once finished, a due time once
+  received, at most one open inter-agency leg and only in that state, an open consultation
+  while awaiting one.
 - **payment_paid_twice** / **receipt_twice** / **request_paid_twice** /
   **paid_without_receipt** — the ledger (docs/payments.md): one ``paid`` event per payment,
   one receipt per confirmed payment, one confirmed payment per request, a receipt for each.
@@ -31,8 +36,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, exists, func, or_, select
 
-from portal.dossiers.models import Dossier, DossierEvent
+from portal.dossiers.models import Dossier, DossierEvent, DossierFile, FileKind
 from portal.dossiers.states import (
+    PAUSED_STATES,
     RESOLVED_STATES,
     RESULT_STATES,
     UNRESOLVED_RECEIVED,
@@ -41,6 +47,7 @@ from portal.dossiers.states import (
 from portal.extensions import db
 from portal.ops.backup import Finding
 from portal.payments.models import PAID_STATES, Payment, PaymentEvent, Receipt
+from portal.workflow.models import Consultation, DossierStep, InterAgencyLeg, Pause
 from portal.workflow.transitions import TRANSITIONS, Action
 
 S = DossierState
@@ -90,13 +97,12 @@ def _half_saved() -> Select:
     submitted = exists().where(e.c.dossier_id == d.c.id, e.c.action == "submitted")
     past_draft = d.c.state != S.DRAFT
     return (select(d.c.id, d.c.code, d.c.state, d.c.submitted_at, d.c.due_at, d.c.received_at,
-                   d.c.finished_at, submitted.label("has_submitted"))
+                   submitted.label("has_submitted"))
             .where(or_(
                 and_(past_draft, or_(d.c.code.is_(None), d.c.submitted_at.is_(None),
                                      d.c.due_at.is_(None), ~submitted)),
                 and_(d.c.state == S.DRAFT, d.c.code.is_not(None)),
-                and_(d.c.state.in_(sorted(RECEIVED_STATES)), d.c.received_at.is_(None)),
-                and_(d.c.state.in_(sorted(RESOLVED_STATES)), d.c.finished_at.is_(None))))
+                and_(d.c.state.in_(sorted(RECEIVED_STATES)), d.c.received_at.is_(None))))
             .order_by(d.c.id))
 
 
@@ -112,10 +118,68 @@ def _describe_half_saved(row) -> str:
             ("sự kiện submitted", not row.has_submitted)) if missing]
     if state in RECEIVED_STATES and row.received_at is None:
         lacks.append("thời điểm tiếp nhận")
-    if state in RESOLVED_STATES and row.finished_at is None:
-        lacks.append("thời điểm kết thúc")
     return f"hồ sơ #{row.id} {row.code or '(chưa có mã)'} ({state.value}): thiếu " \
            + ", ".join(lacks)
+
+
+def _open(model, finished) -> object:
+    """(dossier_id, n) of the dossiers with ``n`` rows of ``model`` still open."""
+    table = model.__table__
+    return (select(table.c.dossier_id, func.count().label("n"))
+            .where(table.c[finished].is_(None)).group_by(table.c.dossier_id).subquery())
+
+
+def _workflow_records() -> Select:
+    """``workflow.actions.invariant_problems`` — what every action leaves true, checked after
+    each action by the workflow's tests — as one query over every dossier: the open pauses,
+    steps, legs and consultations are counted per dossier once (outer joins to small
+    aggregates: only open rows), not looked up dossier by dossier."""
+    d, f = Dossier.__table__, DossierFile.__table__
+    pauses, steps = _open(Pause, "ended_at"), _open(DossierStep, "finished_at")
+    legs, asks = _open(InterAgencyLeg, "returned_at"), _open(Consultation, "answered_at")
+    results = (select(f.c.dossier_id, func.count().label("n")).where(f.c.kind == FileKind.RESULT)
+               .group_by(f.c.dossier_id).subquery())
+    n = {name: func.coalesce(sub.c.n, 0) for name, sub in
+         (("pauses", pauses), ("steps", steps), ("legs", legs), ("asks", asks),
+          ("results", results))}
+    resolved = d.c.state.in_(sorted(RESOLVED_STATES))
+    paused = d.c.state.in_(sorted(PAUSED_STATES))
+    problems = or_(
+        and_(resolved, d.c.finished_at.is_(None)),
+        and_(~resolved, d.c.finished_at.is_not(None)),
+        and_(d.c.state.in_(sorted(RESULT_STATES)), n["results"] == 0, d.c.result_note == ""),
+        and_(d.c.state == S.RETURNED, d.c.returned_at.is_(None)),
+        and_(paused, n["pauses"] != 1), and_(~paused, n["pauses"] > 0),
+        n["steps"] > 1, and_(resolved, n["steps"] > 0),
+        and_(d.c.received_at.is_not(None), d.c.due_at.is_(None)),
+        n["legs"] > 1, and_(n["legs"] > 0, d.c.state != S.INTER_AGENCY),
+        and_(d.c.state == S.AWAITING_CONSULTATION, n["asks"] == 0))
+    joined = d
+    for sub in (pauses, steps, legs, asks, results):
+        joined = joined.outerjoin(sub, sub.c.dossier_id == d.c.id)
+    return (select(d.c.id, d.c.code, d.c.state, d.c.finished_at, d.c.returned_at,
+                   d.c.received_at, d.c.due_at, d.c.result_note,
+                   *(value.label(name) for name, value in n.items()))
+            .select_from(joined).where(problems).order_by(d.c.id))
+
+
+def _describe_workflow_records(row) -> str:
+    state = S(row.state)
+    resolved, paused = state in RESOLVED_STATES, state in PAUSED_STATES
+    found = [text for text, wrong in (
+        ("kết thúc mà không có thời điểm kết thúc", resolved and row.finished_at is None),
+        ("chưa kết thúc mà có thời điểm kết thúc", not resolved and row.finished_at is not None),
+        ("có kết quả mà không có tệp hay ghi chú kết quả",
+         state in RESULT_STATES and not row.results and not row.result_note),
+        ("đã trả mà không có thời điểm trả", state is S.RETURNED and row.returned_at is None),
+        (f"{row.pauses} lần tạm dừng đang mở", (row.pauses != 1) if paused else row.pauses > 0),
+        (f"{row.steps} bước đang mở", row.steps > 1 or (resolved and row.steps > 0)),
+        ("tiếp nhận mà không có hạn", row.received_at is not None and row.due_at is None),
+        (f"{row.legs} lượt liên thông đang mở",
+         row.legs > 1 or (row.legs > 0 and state is not S.INTER_AGENCY)),
+        ("chờ ý kiến mà không còn yêu cầu nào mở",
+         state is S.AWAITING_CONSULTATION and not row.asks)) if wrong]
+    return f"hồ sơ #{row.id} {row.code or '(chưa có mã)'} ({state.value}): " + "; ".join(found)
 
 
 def _payment_paid_twice() -> Select:
@@ -156,6 +220,8 @@ CHECKS: tuple[Check, ...] = (
     Check("state_events", "Trạng thái hồ sơ khác sự kiện cuối cùng (state vs events)",
           _state_events, _describe_state_events),
     Check("half_saved", "Hồ sơ lưu dở (half-saved dossier)", _half_saved, _describe_half_saved),
+    Check("workflow_records", "Bước, tạm dừng, liên thông, kết quả khác trạng thái hồ sơ "
+          "(workflow records)", _workflow_records, _describe_workflow_records),
     Check("payment_paid_twice", "Khoản thanh toán có hai sự kiện paid (paid twice)",
           _payment_paid_twice, lambda r: f"thanh toán #{r.payment_id}: {r.n} sự kiện paid"),
     Check("receipt_twice", "Khoản thanh toán có hai biên lai (two receipts)", _receipt_twice,

@@ -242,8 +242,12 @@ def test_invariant_checker_names_what_a_broken_world_breaks(app, source_storage)
         assert "VI PHẠM" in output
         assert "(state vs events): 1" in output
         assert f"{world['code']}: trạng thái returned, sự kiện cuối receive" in output
-        assert "(half-saved dossier): 2" in output  # received without finished_at; draft coded
-        assert "bản nháp đã có mã" in output and "thời điểm kết thúc" in output
+        assert "(half-saved dossier): 1" in output and "bản nháp đã có mã" in output
+        # "Returned" without an end time, a result, a hand-over time, and with its step open.
+        assert "(workflow records): 1" in output
+        assert (f"{world['code']} (returned): kết thúc mà không có thời điểm kết thúc; có kết "
+                "quả mà không có tệp hay ghi chú kết quả; đã trả mà không có thời điểm trả; "
+                "1 bước đang mở") in output
         assert "(missing object): 1" in output and world["extra"] in output
         assert "(paid twice): 1" in output and f"thanh toán #{payment.id}: 2 sự kiện paid" \
             in output
