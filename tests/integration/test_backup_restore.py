@@ -172,6 +172,26 @@ def test_backup_restore_and_verify_on_a_fresh_database_and_store(app, source_sto
             item = db.session.scalar(select(ComplaintFile))
             assert b"".join(stored.open(item.storage_key)) == small_png()
 
+            # The restored copy changed after the restore: verification against the manifest
+            # names the object and the table.
+            stored.put(world["attachment"], io.BytesIO(small_png()[:-1] + b"\0"),
+                       content_type="image/png")
+            db.session.execute(text("DELETE FROM notification"))
+            db.session.commit()
+            code, output = _flask(restored, "backup", "verify", "--manifest", str(backup),
+                                  "--no-checksums")
+            assert code == 1, output
+            lines = output.splitlines()
+            at = lines.index(next(line for line in lines if "(manifest object): 1" in line))
+            assert lines[at + 1].startswith(f"    - {world['attachment']}: ")
+            # The manifest's objects are read even with --no-checksums, so its row is
+            # compared too.
+            assert "(checksum mismatch): 1" in output
+            assert manifest["tables"]["notification"] >= 1
+            assert "(table count): 1" in output
+            assert f"notification: 0 dòng, manifest {manifest['tables']['notification']}" \
+                in output
+
             # A restore never mixes with data already there.
             code, output = _flask(restored, "backup", "restore", str(backup),
                                   "--database-url", database_url,
@@ -190,10 +210,12 @@ def test_verify_names_a_corrupted_a_missing_and_an_orphaned_object(app, source_s
         code, output = _flask(app, "backup", "verify", "--grace-hours", "0")
         assert code == 0, output
 
-        source_storage.put(world["first"], io.BytesIO(PDF + b"tampered"))
+        # Same size, one byte changed: only the SHA-256 tells.
+        source_storage.put(world["first"], io.BytesIO(PDF[:-2] + b"?\n"))
         code, output = _flask(app, "backup", "verify", "--grace-hours", "0")
         assert code == 1
-        assert "checksum mismatch): 1" in output and world["first"] in output
+        assert "checksum mismatch): 1" in output
+        assert f"{world['first']} (dossier_file.storage_key#" in output and "SHA-256" in output
         assert "every file's checksum matched" not in output
 
         source_storage.delete(world["attachment"])
