@@ -32,3 +32,14 @@ def test_every_state_changing_action_has_the_state_its_event_leads_to():
     assert after["created"] == {DossierState.DRAFT}
     assert after["answer_consultation"] == {DossierState.IN_PROGRESS,
                                             DossierState.AWAITING_CONSULTATION}
+
+
+def test_the_sweep_knows_every_column_naming_an_object():
+    """`flask storage sweep` deletes what no row of its prefix names: a column missing there
+    would leave its orphans for ever (the verification reports them), one wrongly there
+    would not protect its objects."""
+    from portal.dossiers.cli import REFERENCES
+
+    swept = {f"{column.table.name}.{column.name}" for columns in REFERENCES.values()
+             for column in columns}
+    assert swept == {c.name for c in key_columns()}
