@@ -91,7 +91,10 @@ def verify_command(manifest_path: Path | None, checksums: bool, grace_hours: flo
                    limit: int) -> None:
     """Check the portal's database (DATABASE_URL) against its store (STORAGE_URL): every
     row's object exists with the recorded size and checksum, every object is referenced."""
-    manifest = ops_backup.load_manifest(manifest_path) if manifest_path else None
+    try:
+        manifest = ops_backup.load_manifest(manifest_path) if manifest_path else None
+    except (BackupError, ValueError) as exc:  # ValueError: not JSON
+        raise click.ClickException(f"Không đọc được manifest {manifest_path}: {exc}") from exc
     findings, summary = _file_findings(checksums, _grace(grace_hours), limit, manifest)
     if manifest is not None:
         from portal.ops.backup import compare_counts, schema_revision, table_counts
