@@ -20,7 +20,6 @@ import contextlib
 import hashlib
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import tempfile
@@ -35,7 +34,7 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
 from portal.extensions import db
-from portal.ops.references import references_query
+from portal.ops.references import key_columns, references_query
 from portal.storage import ObjectNotFound, Storage, StorageError
 
 MANIFEST = "manifest.json"
@@ -370,13 +369,14 @@ def verify_files(storage: Storage, *, checksums: bool = True, grace: timedelta,
     ``manifest``, every object it lists is in the store with its size and checksum.
 
     Memory: one entry per key (the rows' keys, then the store's listing), not per byte."""
-    now = now or datetime.now(UTC)
-    cutoff = now - grace
+    cutoff = (now or datetime.now(UTC)) - grace
     report = FileReport()
     missing = Finding("Dòng dữ liệu trỏ tới tệp không có trong kho (missing object)")
     mismatch = Finding("Tệp khác kích thước hoặc SHA-256 dòng dữ liệu ghi (checksum mismatch)")
     orphans = Finding("Tệp không dòng nào trỏ tới, cũ hơn thời gian chờ (orphan)")
     unreadable = Finding("Tệp không đọc được (unreadable object)")
+    in_manifest = Finding("Tệp trong manifest không có trong kho hoặc khác nội dung "
+                          "(manifest object)")
     report.findings = [missing, mismatch, orphans, unreadable]
 
     refs: dict[str, list[tuple[int | None, str | None, str]]] = {}
@@ -384,54 +384,78 @@ def verify_files(storage: Storage, *, checksums: bool = True, grace: timedelta,
         refs.setdefault(key, []).append((size, sha, f"{source}#{row_id}"))
         report.rows += 1
     report.keys = len(refs)
-
-    listed: dict[str, datetime] = {}
     try:
-        for key, modified in storage.list(""):
-            listed[key] = modified
+        listed = dict(storage.list(""))
     except StorageError as exc:
         raise BackupError(f"Kho lưu trữ không phản hồi: {exc}") from exc
     report.objects = len(listed)
 
-    for key in sorted(refs.keys() - listed.keys()):
-        for _size, _sha, where in refs[key]:
-            missing.add(f"{key} ({where})", limit)
+    # The portal keeps writing while this runs. The rows were read first: an object stored
+    # since is listed but has no row here (an upload, younger than the grace period), and a
+    # row deleted since may have lost its object meanwhile. So each candidate is looked at
+    # again — still named by a row? still missing? — before it is reported.
+    gone = refs.keys() - listed.keys()
+    still_named = _referenced_now(gone)
+    for key in sorted(gone):
+        if key in still_named and storage.stat(key) is None:
+            for _size, _sha, where in refs[key]:
+                missing.add(f"{key} ({where})", limit)
+    unnamed = [key for key in sorted(listed) if key not in refs]
+    named_since = _referenced_now({key for key in unnamed if listed[key] < cutoff})
+    for key in unnamed:
+        if key in named_since:
+            continue  # its row was committed after the rows were read
+        if listed[key] < cutoff:
+            orphans.add(f"{key} (sửa lần cuối {listed[key]:%Y-%m-%d %H:%M} UTC)", limit)
+        else:
+            report.young_orphans += 1
 
     expected: dict[str, tuple[int, str]] = {}
-    in_manifest = Finding("Tệp trong manifest không có trong kho hoặc khác nội dung "
-                          "(manifest object)")
     if manifest is not None:
         report.findings.append(in_manifest)
-        for item in manifest["objects"]:
-            expected[item["key"]] = (item["size"], item["sha256"])
+        expected = {item["key"]: (item["size"], item["sha256"]) for item in manifest["objects"]}
         for key in sorted(expected.keys() - listed.keys()):
             in_manifest.add(f"{key}: có trong manifest, không có trong kho", limit)
 
     for key in sorted(listed):
-        if key not in refs:
-            if listed[key] < cutoff:
-                orphans.add(f"{key} (sửa lần cuối {listed[key]:%Y-%m-%d %H:%M} UTC)", limit)
-            else:
-                report.young_orphans += 1
-        if not checksums and key not in expected:
-            continue
-        try:
-            size, sha = hash_object(storage, key)
-        except StorageError as exc:
-            unreadable.add(f"{key}: {exc}", limit)
-            continue
-        report.hashed += 1
-        report.bytes += size
-        for want_size, want_sha, where in refs.get(key, ()):
-            if want_size is not None and want_size != size:
-                mismatch.add(f"{key} ({where}): {size} byte, dòng ghi {want_size}", limit)
-            elif want_sha and want_sha != sha:
-                mismatch.add(f"{key} ({where}): SHA-256 {sha[:16]}…, dòng ghi "
-                             f"{want_sha[:16]}…", limit)
-        if key in expected and expected[key] != (size, sha):
-            in_manifest.add(f"{key}: {size} byte {sha[:16]}…, manifest "
-                                    f"{expected[key][0]} byte {expected[key][1][:16]}…", limit)
+        if checksums or key in expected:
+            _check_bytes(storage, key, refs.get(key, []), expected.get(key), report,
+                         (mismatch, unreadable, in_manifest), limit)
     return report
+
+
+def _check_bytes(storage: Storage, key: str, rows: list, expected: tuple[int, str] | None,
+                 report: FileReport, findings: tuple[Finding, Finding, Finding],
+                 limit: int) -> None:
+    """Read the object once; compare its size and SHA-256 with its rows and the manifest."""
+    mismatch, unreadable, in_manifest = findings
+    try:
+        size, sha = hash_object(storage, key)
+    except StorageError as exc:
+        unreadable.add(f"{key}: {exc}", limit)
+        return
+    report.hashed += 1
+    report.bytes += size
+    for want_size, want_sha, where in rows:
+        if want_size is not None and want_size != size:
+            mismatch.add(f"{key} ({where}): {size} byte, dòng ghi {want_size}", limit)
+        elif want_sha and want_sha != sha:
+            mismatch.add(f"{key} ({where}): SHA-256 {sha[:16]}…, dòng ghi {want_sha[:16]}…",
+                         limit)
+    if expected is not None and expected != (size, sha):
+        in_manifest.add(f"{key}: {size} byte {sha[:16]}…, manifest {expected[0]} byte "
+                        f"{expected[1][:16]}…", limit)
+
+
+def _referenced_now(keys: set[str]) -> set[str]:
+    """Which of ``keys`` a row names now (a few queries of 500 keys per column)."""
+    found: set[str] = set()
+    ordered = sorted(keys)
+    for column in key_columns():
+        for start in range(0, len(ordered), 500):
+            batch = ordered[start:start + 500]
+            found.update(db.session.scalars(select(column.key).where(column.key.in_(batch))))
+    return found
 
 
 def compare_counts(counts: dict[str, int], manifest: dict[str, Any], limit: int = 20) -> Finding:
@@ -453,7 +477,3 @@ def print_findings(findings: list[Finding], echo: Echo) -> None:
                 echo(f"    … và {finding.count - len(finding.examples):,} trường hợp khác")
         else:
             echo(f"✓ {finding.title}: 0")
-
-
-def remove_backup(path: Path) -> None:
-    shutil.rmtree(path, ignore_errors=True)

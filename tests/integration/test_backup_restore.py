@@ -10,6 +10,7 @@ consistent world and names what a broken one breaks."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
@@ -318,3 +319,34 @@ def test_restore_drill_script_restores_verifies_and_cleans_up(app, backend, sour
         assert left == []
         buckets = [b.name for b in source_storage._client.list_buckets()]
         assert not [name for name in buckets if name.startswith(f"{source_storage.bucket}-")]
+
+
+def test_verify_while_the_portal_writes_reports_no_false_problem(app, source_storage,
+                                                                 monkeypatch):
+    """Rows are read first, then the store is listed; meanwhile an applicant removes a file
+    (its row committed away, then its object deleted) and another upload completes (object,
+    then row). Neither is a problem, even with no grace period."""
+    with app.app_context():
+        world = _world(source_storage)
+        listing = type(source_storage).list
+        content = PDF + b"%moi\n"
+        new_key = f"dossiers/{world['dossier']}/moi-tai-len"
+
+        def list_while_writing(self, prefix=""):
+            with db.engine.begin() as connection:
+                connection.execute(DossierFile.__table__.delete().where(
+                    DossierFile.storage_key == world["extra"]))
+            self.delete(world["extra"])
+            self.put(new_key, io.BytesIO(content), content_type="application/pdf")
+            yield from listing(self, prefix)
+            with db.engine.begin() as connection:
+                connection.execute(DossierFile.__table__.insert().values(
+                    dossier_id=world["dossier"], storage_key=new_key,
+                    original_name="Mới tải lên.pdf", content_type="application/pdf",
+                    size=len(content), sha256=hashlib.sha256(content).hexdigest()))
+
+        monkeypatch.setattr(type(source_storage), "list", list_while_writing)
+        code, output = _flask(app, "backup", "verify", "--grace-hours", "0")
+        assert code == 0, output
+        assert "(missing object): 0" in output and "(orphan): 0" in output
+        assert "kho có 4 tệp" in output  # the attachment, the draft's, the first and the new
