@@ -1,5 +1,6 @@
 """Command-line tools: `flask demo seed` and `replay-2019`, `flask catalog import/export`,
-`flask storage sweep`, `flask messages run-job` (the periodic jobs)."""
+`flask storage sweep`, `flask messages run-job` (the periodic jobs), `flask backup …` and
+`flask ops check-invariants` (portal/ops)."""
 
 from __future__ import annotations
 
@@ -67,3 +68,7 @@ def register_cli(app: Flask) -> None:
     from portal.notifications.jobs_cli import messages_cli
 
     app.cli.add_command(messages_cli)
+    from portal.ops.cli import backup_cli, ops_cli
+
+    app.cli.add_command(backup_cli)
+    app.cli.add_command(ops_cli)

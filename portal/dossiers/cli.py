@@ -24,6 +24,7 @@ from portal.core.models import utcnow
 from portal.dossiers.models import DossierFile
 from portal.dossiers.operations import discard_objects
 from portal.extensions import db
+from portal.feedback.complaints.models import ComplaintFile
 from portal.storage import Storage, StorageError
 from portal.workflow.obligations import PREFIX as OBLIGATIONS
 from portal.workflow.obligations import ObligationFile
@@ -34,6 +35,7 @@ REFERENCES = {
     "dossiers/": (DossierFile.storage_key,),
     "catalog/": (ProcedureDocument.template_key, ProcedureDocument.sample_key),
     OBLIGATIONS: (ObligationFile.storage_key,),  # the tax notices and receipts (issue 18)
+    "feedback/": (ComplaintFile.storage_key,),  # complaint attachments (issue 17 found it missing)
 }
 _BATCH = 500
 
