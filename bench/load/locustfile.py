@@ -63,6 +63,9 @@ SEARCHES = ["ly lich tu phap", "khai sinh", "đăng ký kết hôn", "chứng th
 FILE_NAMES = ["Tờ khai yêu cầu – {n}.pdf", "Bản chụp căn cước công dân mặt trước {n}.pdf",
               "Giấy xác nhận nơi cư trú (bản sao) {n}.pdf",
               "Đơn đề nghị của ông Nguyễn Văn Ấn {n}.pdf"]
+# The test (tests/integration/test_load_mix.py) shortens the waits and runs one user of each class.
+WAIT_SCALE = float(os.environ.get("LOAD_WAIT_SCALE", "1"))
+ONE_EACH = os.environ.get("LOAD_ONE_EACH") == "1"
 CODE = re.compile(r"\b[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[0-9A-Z]{3}-\d{6}-\d{4}\b")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -171,7 +174,7 @@ class Anonymous(PortalUser):
     """Visitors who only read: the home page, catalog searches, procedure pages, lookups."""
 
     weight = 50
-    wait_time = between(2, 8)
+    wait_time = between(2 * WAIT_SCALE, 8 * WAIT_SCALE)
 
     @task(2)
     def home(self):
@@ -207,7 +210,7 @@ class Citizen(PortalUser):
     """A citizen logged in: saves drafts, submits with two files, reads their dossiers."""
 
     weight = 30
-    wait_time = between(3, 10)
+    wait_time = between(3 * WAIT_SCALE, 10 * WAIT_SCALE)
 
     def on_start(self):
         self.email = next_account("citizens")
@@ -307,7 +310,7 @@ class Officer(PortalUser):
     gets 409 (the fresh dossier and the conflict message) — an expected answer."""
 
     weight = 15
-    wait_time = between(2, 6)
+    wait_time = between(2 * WAIT_SCALE, 6 * WAIT_SCALE)
 
     def on_start(self):
         account = next_account("officers")
@@ -362,7 +365,7 @@ class Supervisor(PortalUser):
     """The centre's supervisor: the statistics table, charts, the monitoring dashboard."""
 
     weight = 5
-    wait_time = between(5, 15)
+    wait_time = between(5 * WAIT_SCALE, 15 * WAIT_SCALE)
 
     def on_start(self):
         account = next_account("supervisors")
@@ -383,3 +386,9 @@ class Supervisor(PortalUser):
     def charts(self):
         if self.logged_in:
             self.client.get("/thong-ke/bieu-do", name="/thong-ke/bieu-do")
+
+
+if ONE_EACH:  # one user of each class, whatever the weights (the test's --users 4)
+    for _user_class in (Anonymous, Citizen, Officer, Supervisor):
+        _user_class.fixed_count = 1
+    del _user_class  # a module-level name Locust would take for a fifth class
