@@ -123,10 +123,13 @@ def markdown(runs: list[dict]) -> str:
             lines += [f"- {f['Method']} {f['Name']}: {f['Error']} × {f['Occurrences']}"
                       for f in run["failures"]]
         if run.get("rss"):
-            lines += ["", "| process | RSS at start (MB) | RSS at end (MB) |", "|---|---:|---:|"]
+            lines += ["", "| process | RSS at start (MB) | RSS at end (MB) | change (MB) |",
+                      "|---|---:|---:|---:|"]
             start, end = run["rss"]
-            for key in sorted(set(start) | set(end)):
-                lines.append(f"| {key} | {_mb(start.get(key))} | {_mb(end.get(key))} |")
+            for key in sorted(set(start) | set(end), key=lambda k: int(k.split()[0])):
+                change = (_mb(end[key] - start[key]) if key in start and key in end else "–")
+                lines.append(f"| {key} | {_mb(start.get(key))} | {_mb(end.get(key))} | "
+                             f"{change} |")
         lines.append("")
     if len(runs) == 2:
         both, one = (_total(r) for r in runs)
@@ -148,7 +151,8 @@ def _total(run: dict) -> dict:
 
 def svg(runs: list[dict]) -> str:
     """Horizontal bars: median and p95 per route, one colour per run (hand-written SVG)."""
-    names = [r["name"] for r in runs[0]["stats"] if r["name"] not in ("Aggregated", "Tổng")]
+    names = [r["name"] for r in runs[0]["stats"]
+             if r["name"] not in ("Aggregated", "Tổng") and r["type"] != "OUTCOME"]
     top = max([r["p95"] or 0 for run in runs for r in run["stats"]] + [1])
     bar, gap, left, width = 8, 6, 330, 520
     height = 40 + len(names) * (len(runs) * 2 * bar + gap)
