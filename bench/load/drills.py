@@ -186,7 +186,7 @@ def fetch(url: str, timeout: float = 5) -> tuple[int, str]:
 
 
 class Probe(threading.Thread):
-    """GET ``url`` every ``every`` s; the answers with their time."""
+    """GET ``url`` every ``every`` s; the answers with the time each was asked."""
 
     def __init__(self, url: str, every: float = 0.2):
         super().__init__(daemon=True)
@@ -194,8 +194,9 @@ class Probe(threading.Thread):
 
     def run(self):
         while not self.stop.is_set():
+            asked = time.time()  # the time a request was sent, not answered
             status, body = fetch(self.url)
-            self.answers.append((time.time(), status, PAGE_503 in body))
+            self.answers.append((asked, status, PAGE_503 in body))
             self.stop.wait(self.every)
 
 
@@ -263,9 +264,9 @@ def drill_postgres(args, env) -> list[str]:
     time.sleep(args.fault_at)
     probe.start()
     began = time.time()
-    done = subprocess.run(["pg_ctlcluster", version, "main", "restart"], capture_output=True,
-                          text=True)
-    print(f"  pg_ctlcluster {version} main restart: exit {done.returncode} in "
+    done = subprocess.run(["pg_ctlcluster", version, args.pg_cluster, "restart"],
+                          capture_output=True, text=True)
+    print(f"  pg_ctlcluster {version} {args.pg_cluster} restart: exit {done.returncode} in "
           f"{time.time() - began:.1f}s {done.stderr.strip()[:200]}")
     time.sleep(args.settle)
     probe.stop.set()
@@ -410,16 +411,15 @@ def drill_redis(args, env) -> list[str]:
     print(f"  SIGSTOP {pid} (redis-server) for {args.pause}s")
     try:
         time.sleep(args.pause)
+        with engine.connect() as db:  # still stopped: what was written meanwhile waits
+            made = db.execute(text(
+                "SELECT count(*), count(*) FILTER (WHERE state <> 'sent') FROM outbox_message "
+                "WHERE created_at >= to_timestamp(:a)"), {"a": stopped}).one()
     finally:
         os.kill(pid, signal.SIGCONT)
-    print(f"  SIGCONT {pid}")
-    with engine.connect() as db:
-        made = db.execute(text("SELECT count(*), count(*) FILTER (WHERE state <> 'sent') FROM "
-                               "outbox_message WHERE created_at >= to_timestamp(:a) AND "
-                               "created_at < to_timestamp(:b)"),
-                          {"a": stopped, "b": stopped + args.pause}).one()
-    print(f"  outbox rows made while Redis was stopped: {made[0]}, not sent at SIGCONT: "
-          f"{made[1]}")
+    print(f"  SIGCONT {pid}; outbox rows made while Redis was stopped: {made[0]}, of them "
+          f"{made[1]} waiting at that moment (the others went out without the queue: the "
+          "worker's minute-by-minute pass, or a wake queued before the stop)")
     load.wait()
     deadline, waiting = time.time() + args.settle, None
     while time.time() < deadline:
@@ -440,7 +440,10 @@ def drill_redis(args, env) -> list[str]:
           f"{sent[2]} ({sent[1]} distinct)")
     if waiting:
         problems.append(f"{waiting} outbox messages not sent {args.settle}s after the load")
-    if sent[1] != sent[2]:
+    if sent[2] > 1 and sent[1] == 1:
+        print("  the provider gives every message the same id (the console channel): "
+              "nothing twice is then shown by the outbox alone (one row, one 'sent')")
+    elif sent[1] != sent[2]:
         problems.append("a provider message id appears twice: a message went out twice")
     if made[0] == 0:
         problems.append("no outbox row was made while Redis was stopped: the drill proved "
@@ -472,6 +475,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="kill: the instance to kill")
     parser.add_argument("--pid", type=int)
     parser.add_argument("--pg-version", help="postgres: default the newest in /etc/postgresql")
+    parser.add_argument("--pg-cluster", default="main",
+                        help="postgres: the cluster restarted (pg_lsclusters)")
     parser.add_argument("--s3-pidfile")
     parser.add_argument("--s3-pid", type=int)
     parser.add_argument("--redis-pidfile")

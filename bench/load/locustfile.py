@@ -24,7 +24,7 @@ Why this mix — the seed year (report 62/BC-HCC, /work/shared/seed/appendix1-20
 So, per dossier submitted: ~10 catalog/procedure pages, ~3 lookups, ~3 officer page views and
 one "receive", ~0.2 statistics pages. The Locust user classes and their wait times are set so
 that a run keeps those ratios: Anonymous (weight 50: catalog, procedure pages, lookups),
-Citizen (30: one in four of their tasks a full submission with two 1–5 MB files, the others a
+Citizen (30: one in three of their tasks a full submission with two 1–5 MB files, the others a
 saved draft or their list of dossiers), Officer (15: queue, workspace, receive) and Supervisor
 (5: statistics, monitoring). A 300-user run is far above the seed year's real rate (its
 purpose is to find the limits); the ratios are the seed year's.
