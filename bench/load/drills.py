@@ -459,8 +459,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("drill", choices=sorted(DRILLS))
     parser.add_argument("--host", default="http://127.0.0.1:8080")
     parser.add_argument("--env-file", default="instance/prod/portal.env")
-    parser.add_argument("--invariants", default="flask ops check-invariants",
-                        help="the invariant checker, run with the environment file's variables")
+    parser.add_argument("--invariants",
+                        default=f"{Path(sys.executable).parent / 'flask'} ops check-invariants",
+                        help="the invariant checker, run with the environment file's variables "
+                        "(default: this venv's `flask ops check-invariants`)")
     parser.add_argument("--users", type=int, default=60)
     parser.add_argument("--spawn-rate", type=float, default=10)
     parser.add_argument("--run-time", type=int, default=120, help="seconds of load")
