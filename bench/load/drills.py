@@ -479,7 +479,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pg-version", help="postgres: default the newest in /etc/postgresql")
     parser.add_argument("--pg-cluster", default="main",
                         help="postgres: the cluster restarted (pg_lsclusters)")
-    parser.add_argument("--s3-pidfile")
+    parser.add_argument("--s3-pidfile", default="instance/prod/s3.pid",
+                        help="s3: the store's pidfile (make prod writes this one)")
     parser.add_argument("--s3-pid", type=int)
     parser.add_argument("--redis-pidfile")
     parser.add_argument("--redis-pid", type=int)
