@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.accounts.models import User
@@ -111,24 +111,27 @@ class LineAlreadyResolved(ops.PaymentError):
 
 def resolve(line_id: int, note: str, now: datetime, actor: User,
             agency_ids: set[int] | None) -> StatementLineRecord | None:
-    """Mark a kept line resolved, once, with the person's note (required). The row is locked
-    first: of two people at once, the second waits and then is told it is done. None when the
-    line is not one of ``agency_ids``' (None: every line)."""
-    line = db.session.scalar(select(StatementLineRecord).where(
-        StatementLineRecord.id == line_id).with_for_update()
-        .execution_options(populate_existing=True))  # what the lock holder committed
+    """Mark a kept line resolved, once, with the person's note (required). One conditional
+    UPDATE (``resolved_at IS NULL``) decides: of two people at once, on PostgreSQL the second
+    waits for the first's row lock and on SQLite for its write lock, then changes nothing
+    and is told it is done. None when the line is not one of ``agency_ids``' (None: every
+    line)."""
+    line = db.session.get(StatementLineRecord, line_id)
     if line is None or (agency_ids is not None and line.agency_id not in agency_ids):
         return None
-    if line.resolved_at is not None:
+    note = (note or "").strip()
+    if not note and line.resolved_at is None:
+        raise ops.PaymentError(_l("Vui lòng ghi rõ cách đã xử lý dòng sao kê này."), "note")
+    changed = db.session.execute(
+        update(StatementLineRecord)
+        .where(StatementLineRecord.id == line_id, StatementLineRecord.resolved_at.is_(None))
+        .values(resolved_at=now, resolved_by_id=actor.id, resolution_note=note[:500])
+        .execution_options(synchronize_session=False)).rowcount
+    db.session.refresh(line)  # what this UPDATE wrote, or what the first one committed
+    if not changed:
         raise LineAlreadyResolved(_l(
             "Dòng sao kê %(reference)s đã được %(who)s đánh dấu đã xử lý lúc %(when)s "
             "(ghi chú: “%(note)s”); không cần xử lý lại.", reference=line.reference,
             who=line.resolved_by.full_name if line.resolved_by else "—",
             when=local_datetime(line.resolved_at), note=line.resolution_note))
-    note = (note or "").strip()
-    if not note:
-        raise ops.PaymentError(_l("Vui lòng ghi rõ cách đã xử lý dòng sao kê này."), "note")
-    line.resolved_at, line.resolved_by_id = now, actor.id
-    line.resolution_note = note[:500]
-    db.session.flush()
     return line
