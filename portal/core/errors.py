@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, flash, g, render_template
+from flask import Flask, flash, g, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
@@ -51,6 +51,8 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):
+        if error.code == 413:
+            _drain_body()
         return render_error(error.code or 500)
 
     @app.errorhandler(OperationalError)
@@ -67,6 +69,27 @@ def register_error_handlers(app: Flask) -> None:
         count_unhandled(error)
         db.session.rollback()
         return render_error(500)
+
+
+# A body refused as too large is read (and dropped) before the answer, up to this much — a
+# little over nginx's own limit (deploy/nginx: client_max_body_size 25m). Behind nginx the
+# whole body is already on its way: an app that answers and closes with it unread resets the
+# connection, and nginx then shows its own 502 instead of our Vietnamese 413 page.
+DRAIN_LIMIT = 32 * 1024 * 1024
+
+
+def _drain_body() -> None:
+    environ = request.environ
+    # Only where reading to the end stops at the body's end (gunicorn says so): the
+    # development server's input is the socket itself, where reading on would wait.
+    if not environ.get("wsgi.input_terminated") or (request.content_length or 0) > DRAIN_LIMIT:
+        return
+    stream, left = environ["wsgi.input"], DRAIN_LIMIT
+    try:
+        while left > 0 and (chunk := stream.read(min(left, 1 << 16))):
+            left -= len(chunk)
+    except OSError:  # the client went away: nothing to answer anyway
+        pass
 
 
 def too_many(template: str, decision, message: str, **context):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import BinaryIO
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import addresses
@@ -108,11 +108,16 @@ _POSTAL_WHAT = completeness.POSTAL_WHAT
 
 def add_event(dossier: Dossier, action: str, message: str, actor: User | None,
            at: datetime | None = None, public: bool = True) -> None:
-    # Through the event's side: an unloaded ``dossier.events`` gets the row queued, not the
-    # dossier's whole history loaded first (as ``dossier.events.append`` would).
-    db.session.add(DossierEvent(dossier=dossier, action=action, message=message[:500],
-                                public=public, actor_id=actor.id if actor else None,
-                                at=at or utcnow()))
+    event = DossierEvent(action=action, message=message[:500], public=public,
+                         actor_id=actor.id if actor else None, at=at or utcnow())
+    state = inspect(dossier)
+    if state.persistent and "events" in state.unloaded:
+        # Through the event's side: the row is queued on the unloaded collection, without
+        # loading the dossier's whole history first (as ``dossier.events.append`` would).
+        event.dossier = dossier
+        db.session.add(event)
+    else:  # a dossier not in the session yet (the replay adds its own) stays out of it
+        dossier.events.append(event)
 
 
 def _require_draft(dossier: Dossier) -> None:
