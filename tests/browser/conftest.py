@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from playwright.sync_api._generated import PageAssertions
 from servers import serving
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -20,6 +21,21 @@ VENDOR = Path(__file__).resolve().parents[2] / "portal" / "static" / "vendor"
 # Assertions wait up to 10 s (Playwright's default is 5): CI runs three xdist workers on two
 # cores, and an htmx search answered while the replay halves run can take longer than 5 s.
 expect.set_options(timeout=10_000)
+
+
+def _then_loaded(to_have_url):
+    """``expect(page).to_have_url(…)`` also waits for the page's ``load``: the URL is there
+    as soon as the document commits, but htmx, upload.js and the stylesheet (deferred, or
+    still arriving) are not, and a journey that types or clicks then loses the keystroke to
+    an unbound element (CI saw a search, a file choice and a menu lost this way)."""
+    def checked(self, *args, **kwargs):
+        to_have_url(self, *args, **kwargs)
+        # The sync API's own bridge from the wrapper to the page it asserts on.
+        self._sync(self._impl_obj._actual_page.wait_for_load_state(state=None, timeout=None))
+    return checked
+
+
+PageAssertions.to_have_url = _then_loaded(PageAssertions.to_have_url)
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -23,6 +23,10 @@ AXE_RUN = """() => axe.run(document, {resultTypes: ["violations"]}).then(r => r.
            targets: v.nodes.slice(0, 3).map(n => n.target.join(" "))})))"""
 
 
+SETTLED = """() => document.getAnimations().every(
+    a => a.playState !== "running" || a.effect.getTiming().iterations === Infinity)"""
+
+
 def axe_violations(page: Page) -> list[dict]:
     """Violations of impact serious or critical on the page as it is now."""
     if not page.evaluate("() => typeof axe !== 'undefined'"):
@@ -43,6 +47,10 @@ def check_page(page: Page, url: str | None = None) -> None:
     if url is not None:
         page.goto(url)
     page.wait_for_load_state()  # never measure a document that is still being replaced
+    # Nor colours half way through a transition: the pointer leaves whatever the last click
+    # hovered (Bootstrap's buttons fade in 0.15 s), and the finite animations end first.
+    page.mouse.move(0, 0)
+    page.wait_for_function(SETTLED)
     where = page.url
     default = page.viewport_size
     problems = []
