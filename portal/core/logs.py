@@ -83,8 +83,15 @@ class _JsonHandler(logging.StreamHandler):
     second one)."""
 
 
+# Libraries that narrate their work at INFO: one line per step of every PDF (WeasyPrint's
+# "Step 2 - Fetching and parsing CSS"), which drowned the access lines. Their warnings stay.
+CHATTY = ("weasyprint", "fontTools")
+
+
 def configure_logging(config: Config) -> None:
     level = logging.INFO if config.env != "testing" else logging.WARNING
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(logging.WARNING)
     if not config.json_logs:
         logging.basicConfig(level=level)
         return
