@@ -153,6 +153,7 @@ def _area(page: Page, name: str) -> Locator:
 
 
 def _file_input(area: Locator) -> Locator:
+    area.page.wait_for_load_state()  # upload.js (deferred) binds the input before the load
     return area.get_by_label(re.compile("^Chọn tệp"))
 
 
