@@ -5,6 +5,7 @@ not (up to ``--limit`` examples per check)."""
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,15 @@ from portal.storage import storage_from_url
 backup_cli = AppGroup("backup", help="Backups: database dump + every stored file, restore, "
                                      "verification (the restore drill).")
 ops_cli = AppGroup("ops", help="Operations checks: the invariant checker of the fault drills.")
+
+
+@contextmanager
+def _refusals_as_click_errors():
+    """A backup refusal (its message is for the operator) ends the command with status 1."""
+    try:
+        yield
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 def _grace(hours: float | None) -> timedelta:
@@ -45,12 +55,10 @@ def create_command(dest_dir: Path) -> None:
     object into DEST_DIR/objects/, then write DEST_DIR/manifest.json."""
     config = current_app.config["PORTAL"]
     db.session.remove()  # the dump takes its own connection
-    try:
+    with _refusals_as_click_errors():
         manifest = ops_backup.create_backup(config.database_url,
                                             current_app.extensions["storage"], dest_dir,
                                             echo=click.echo)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"Bản sao lưu hoàn tất: {dest_dir} — {manifest['object_count']:,} tệp, "
                f"{sum(manifest['tables'].values()):,} dòng trong {len(manifest['tables'])} bảng, "
                f"phiên bản lược đồ {manifest['database']['alembic_revision']}.")
@@ -70,10 +78,8 @@ def restore_command(src_dir: Path, database_url: str, storage_url: str) -> None:
         storage = storage_from_url(storage_url)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--storage-url") from exc
-    try:
+    with _refusals_as_click_errors():
         manifest = ops_backup.restore_backup(src_dir, database_url, storage, echo=click.echo)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
     click.echo(f"Khôi phục hoàn tất: {manifest['object_count']:,} tệp, "
                f"{sum(manifest['tables'].values()):,} dòng. Kiểm tra bằng: DATABASE_URL=… "
                f"STORAGE_URL=… flask backup verify --manifest {src_dir / ops_backup.MANIFEST}")
@@ -122,11 +128,9 @@ def verify_command(manifest_path: Path | None, checksums: bool, grace_hours: flo
 def _file_findings(checksums: bool, grace: timedelta, limit: int,
                    manifest=None) -> tuple[list[Finding], str]:
     started = time.monotonic()
-    try:
+    with _refusals_as_click_errors():
         report = ops_backup.verify_files(current_app.extensions["storage"], checksums=checksums,
                                          grace=grace, manifest=manifest, limit=limit)
-    except BackupError as exc:
-        raise click.ClickException(str(exc)) from exc
     summary = (f"{report.rows:,} dòng trỏ tới {report.keys:,} tệp; kho có {report.objects:,} tệp"
                + (f", đã đọc và băm {report.hashed:,} tệp ({report.bytes:,} byte)"
                   if report.hashed else "")
