@@ -17,10 +17,16 @@ def install(app: Flask) -> None:
     # (name, size, mtime) -> digest: a file replaced while the process runs (development)
     # gets its new hash; otherwise each file is read once per process.
     digests: dict[tuple[str, int, int], str] = {}
+    # name -> its path inside the static folder (None: outside it). Resolving a path walks
+    # every directory of it; a page names the same few files on every request.
+    paths: dict[str, Path | None] = {}
 
     def fingerprint(filename: str) -> str | None:
-        path = (root / filename).resolve()
-        if not path.is_relative_to(root):
+        if filename not in paths:
+            path = (root / filename).resolve()
+            paths[filename] = path if path.is_relative_to(root) else None
+        path = paths[filename]
+        if path is None:
             return None
         try:
             stat = path.stat()

@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.accounts.models import OrganisationMember, User
+from portal.catalog.models import ProcedureVersion
 from portal.dossiers.models import Dossier
 from portal.extensions import db
 from portal.payments.models import (
@@ -40,6 +41,15 @@ def payment_for_applicant(user: User, payment_id: int) -> Payment | None:
     return db.session.scalar(select(Payment).join(
         PaymentRequest, Payment.request_id == PaymentRequest.id).join(Dossier).where(
         Payment.id == payment_id, _own_dossiers(user)))
+
+
+def payment_for_applicant_by_txn_ref(user: User, txn_ref: str) -> Payment | None:
+    if not txn_ref or len(txn_ref) > 40:
+        return None
+    return db.session.scalar(select(Payment).join(
+        PaymentRequest, Payment.request_id == PaymentRequest.id).join(Dossier).where(
+        Payment.txn_ref == txn_ref, _own_dossiers(user)).options(contains_eager(
+            Payment.request)))
 
 
 def receipt_for_applicant(user: User, receipt_id: int) -> Receipt | None:
@@ -85,9 +95,12 @@ def payment_by_txn_ref(txn_ref: str) -> Payment | None:
         return None
     # With its request, its dossier and the applicant: a gateway result that settles reads
     # all three (the applicant is told), so one query instead of three round trips.
+    # Of the procedure only its name (the receipt, the message), not its whole text.
+    dossier = joinedload(Payment.request).joinedload(PaymentRequest.dossier)
     return db.session.scalar(select(Payment).where(Payment.txn_ref == txn_ref).options(
-        joinedload(Payment.request).joinedload(PaymentRequest.dossier)
-        .joinedload(Dossier.applicant)))
+        dossier.joinedload(Dossier.applicant),
+        dossier.joinedload(Dossier.procedure_version).load_only(ProcedureVersion.name)
+        .lazyload(ProcedureVersion.field)))
 
 
 def open_requests(q: str = "", agency_ids: set[int] | None = None, limit: int = 100

@@ -58,8 +58,7 @@ def gateway_return():
     if refusal:
         return render_template("payments/result.html", valid=False), 400
     _apply(result, "return")
-    payment = queries.payment_by_txn_ref(result.txn_ref)
     own = None
-    if payment is not None and current_user.is_authenticated:
-        own = queries.payment_for_applicant(current_user, payment.id)
+    if current_user.is_authenticated:  # a browser without the session is shown no dossier
+        own = queries.payment_for_applicant_by_txn_ref(current_user, result.txn_ref)
     return render_template("payments/result.html", valid=True, result=result, payment=own)

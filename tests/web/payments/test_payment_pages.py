@@ -94,6 +94,10 @@ def test_pay_through_the_gateway_then_the_receipt(app, world, as_, client):
                       ).get_json()["RspCode"] == "02"
     back = owner.get("/thanh-toan/vnpay/tra-ve", query_string=_signed(app, payment))
     assert back.status_code == 200 and "Thanh toán thành công" in _text(back)
+    assert f"/ho-so/{world.dossier_id}" in _text(back)  # the applicant's way back
+    stranger = client.get("/thanh-toan/vnpay/tra-ve", query_string=_signed(app, payment))
+    assert "Thanh toán thành công" in _text(stranger)
+    assert f"/ho-so/{world.dossier_id}" not in _text(stranger)
     assert client.get("/thanh-toan/vnpay/tra-ve", query_string=tampered).status_code == 400
     with app.app_context():
         receipt = db.session.scalar(select(Receipt))
