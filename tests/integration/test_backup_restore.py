@@ -296,11 +296,17 @@ def test_restore_drill_script_restores_verifies_and_cleans_up(app, backend, sour
         db.session.remove()
     live_store = (storage_url(f"http://{source_storage.endpoint}", source_storage.bucket)
                   if backend == "postgresql" else f"file://{source_storage.root}")
-    env = {**os.environ, "DATABASE_URL": app.config["PORTAL"].database_url,
-           "STORAGE_URL": live_store, "DRILL_DIR": str(tmp_path / "drill"),
-           "PYTHON": sys.executable, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(["bash", str(ROOT / "scripts" / "restore_drill.sh")], env=env,
-                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    # Its environment file named, as an operator does: a checkout where `make prod` has run
+    # has a default one (instance/prod/portal.env) that is not this world's.
+    env_file = tmp_path / "portal.env"
+    env_file.write_text(f"DATABASE_URL='{app.config['PORTAL'].database_url}'\n"
+                        f"STORAGE_URL='{live_store}'\n")
+    env = {key: value for key, value in os.environ.items()
+           if key not in ("DATABASE_URL", "STORAGE_URL")}
+    env |= {"DRILL_DIR": str(tmp_path / "drill"), "PYTHON": sys.executable,
+            "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(["bash", str(ROOT / "scripts" / "restore_drill.sh"), str(env_file)],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "đã đọc và băm 4 tệp" in done.stdout
     assert "dossier 2," in done.stdout and "complaint_file 1" in done.stdout
