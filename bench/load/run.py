@@ -13,7 +13,8 @@ Modes
   cores; the report says which was measured;
 - ``--soak-minutes N``: half the users for N minutes; the RSS of every process of the stack
   (the pidfiles given with ``--pidfile``, their children, and the children of ``--honcho-pid``)
-  sampled from /proc once the users are spawned and again just before the end.
+  sampled from /proc once the users are spawned, then every minute until just before the end
+  (``soak-rss.svg``: one line per process).
 
 Usage (against make prod, after bench/load/prepare.py):
   PYTHONPATH=. .venv/bin/python bench/load/run.py --host http://127.0.0.1:8080 \
@@ -123,13 +124,19 @@ def markdown(runs: list[dict]) -> str:
             lines += [f"- {f['Method']} {f['Name']}: {f['Error']} × {f['Occurrences']}"
                       for f in run["failures"]]
         if run.get("rss"):
-            lines += ["", "| process | RSS at start (MB) | RSS at end (MB) | change (MB) |",
-                      "|---|---:|---:|---:|"]
-            start, end = run["rss"]
+            lines += ["", "| process | RSS at start (MB) | RSS at end (MB) | change (MB) | "
+                      "highest (MB) |", "|---|---:|---:|---:|---:|"]
+            start, end, *rest = run["rss"]
+            series = rest[0] if rest else []
             for key in sorted(set(start) | set(end), key=lambda k: int(k.split()[0])):
                 change = (_mb(end[key] - start[key]) if key in start and key in end else "–")
+                highest = max((kb for _, taken in series if (kb := taken.get(key))), default=None)
                 lines.append(f"| {key} | {_mb(start.get(key))} | {_mb(end.get(key))} | "
-                             f"{change} |")
+                             f"{change} | {_mb(highest)} |")
+            if series:
+                lines += ["", f"{len(series)} samples, every minute from second {series[0][0]} "
+                          f"to {series[-1][0]}; the whole series in report.json and "
+                          "soak-rss.svg."]
         lines.append("")
     if len(runs) == 2:
         both, one = (_total(r) for r in runs)
@@ -175,6 +182,27 @@ def svg(runs: list[dict]) -> str:
                            f"{value:.0f}</text>")
                 y += bar
         y += gap
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def rss_svg(series: list) -> str:
+    """One line per process of the stack: its RSS (MB) minute by minute (hand-written SVG)."""
+    keys = sorted({key for _, taken in series for key in taken}, key=lambda k: int(k.split()[0]))
+    top = max([kb for _, taken in series for kb in taken.values()] + [1]) / 1024
+    end = max(series[-1][0], 1)
+    left, width, height = 60, 640, 320
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" '
+           f'height="{height + 40 + 14 * len(keys)}" font-family="sans-serif" font-size="11">',
+           f'<text x="4" y="14">RSS per process (MB, 0–{top:.0f}) over {end // 60} min</text>']
+    for i, key in enumerate(keys):
+        colour = f"hsl({i * 360 // max(len(keys), 1)}, 60%, 40%)"
+        points = " ".join(f"{left + width * second / end:.1f},"
+                          f"{20 + height - height * taken[key] / 1024 / top:.1f}"
+                          for second, taken in series if key in taken)
+        out.append(f'<polyline fill="none" stroke="{colour}" points="{points}"/>')
+        out.append(f'<text x="4" y="{height + 36 + 14 * i}" fill="{colour}">'
+                   f"{_escape(key)}</text>")
     out.append("</svg>")
     return "\n".join(out)
 
@@ -262,11 +290,17 @@ def main(argv: list[str] | None = None) -> int:
         seconds = int(args.soak_minutes * 60)
 
         def sample(process):
+            """Every process's RSS once the users are spawned, then every minute, the last
+            just before the end: (start, end, every sample as (second, {process: kB}))."""
             warm = min(60, seconds // 4, int(users / args.spawn_rate) + 10)
             time.sleep(warm)
-            start = sample_rss(args.pidfile, args.honcho_pid)
-            time.sleep(max(0, seconds - warm - 15))
-            return start, sample_rss(args.pidfile, args.honcho_pid)
+            series = [(warm, sample_rss(args.pidfile, args.honcho_pid))]
+            last = max(warm, seconds - 15)
+            while series[-1][0] < last:
+                step = min(60, last - series[-1][0])
+                time.sleep(step)
+                series.append((series[-1][0] + step, sample_rss(args.pidfile, args.honcho_pid)))
+            return series[0][1], series[-1][1], series
 
         runs.append(run_once(args, args.host, users, f"{seconds}s", "soak", sample))
     else:
@@ -278,6 +312,9 @@ def main(argv: list[str] | None = None) -> int:
     report = markdown(runs)
     (args.out / "report.md").write_text(report, encoding="utf-8")
     (args.out / "report.svg").write_text(svg(runs), encoding="utf-8")
+    for run in runs:
+        if run.get("rss") and len(run["rss"]) > 2:
+            (args.out / "soak-rss.svg").write_text(rss_svg(run["rss"][2]), encoding="utf-8")
     (args.out / "report.json").write_text(json.dumps(runs, ensure_ascii=False, indent=1),
                                           encoding="utf-8")
     print(report)
