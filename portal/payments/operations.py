@@ -341,7 +341,8 @@ def confirm(payment: Payment, *, amount: int, now: datetime, source: str,
         return Result(outcome, payment)
     _event(payment, "paid", now, before=PaymentState.PENDING, after=PaymentState.PAID,
            amount=amount, source=source, actor=actor)
-    _settle_request(payment, now, actor)
+    with db.session.no_autoflush:  # the event, the receipt and the dossier's event: one flush
+        _settle_request(payment, now, actor)
     db.session.flush()
     return Result(Outcome.CONFIRMED, payment)
 

@@ -38,8 +38,7 @@ def issue(payment: Payment, now: datetime, *, fresh: bool = False) -> Receipt:
                       dossier_code=dossier.code or "",
                       procedure_name=dossier.procedure_version.name[:500],
                       amount=payment.amount, method=payment.method)
-    db.session.add(receipt)
-    db.session.flush()
+    db.session.add(receipt)  # written with the caller's next flush
     return receipt
 
 
