@@ -51,6 +51,29 @@ SECRET = "bench-secret-key-long-enough-0123456789abcdef"
 TOTP_SECRET = "BENCHWORKFLOWQUEUE234567ABCDEFGH"
 PROCEDURES = 1400
 HEAVY_DOSSIERS = 5
+# The seed's province (unit codes …H48, Quảng Ngãi): with ``provinces`` > 1 the seed's agencies
+# are copied for the other former provinces (unit code …Hkk, k = 1–63 but 48) and the dossiers
+# spread over them by population: a national database (``--provinces 63``).
+SEED_PROVINCE = 48
+# The 63 former provinces (before the 2025 merger) and their population in 100,000s
+# (approximate, 2019 census): the share of the country's dossiers each one files.
+PROVINCES = (
+    ("Hà Nội", 83), ("TP Hồ Chí Minh", 90), ("Hải Phòng", 20), ("Đà Nẵng", 11),
+    ("Cần Thơ", 12), ("Hà Giang", 9), ("Cao Bằng", 5), ("Bắc Kạn", 3), ("Tuyên Quang", 8),
+    ("Lào Cai", 7), ("Điện Biên", 6), ("Lai Châu", 5), ("Sơn La", 12), ("Yên Bái", 8),
+    ("Hòa Bình", 9), ("Thái Nguyên", 13), ("Lạng Sơn", 8), ("Quảng Ninh", 13),
+    ("Bắc Giang", 18), ("Phú Thọ", 15), ("Vĩnh Phúc", 12), ("Bắc Ninh", 14),
+    ("Hải Dương", 19), ("Hưng Yên", 13), ("Thái Bình", 19), ("Hà Nam", 9), ("Nam Định", 18),
+    ("Ninh Bình", 10), ("Thanh Hóa", 37), ("Nghệ An", 33), ("Hà Tĩnh", 13),
+    ("Quảng Bình", 9), ("Quảng Trị", 6), ("Thừa Thiên Huế", 11), ("Quảng Nam", 15),
+    ("Quảng Ngãi", 12), ("Bình Định", 15), ("Phú Yên", 9), ("Khánh Hòa", 12),
+    ("Ninh Thuận", 6), ("Bình Thuận", 12), ("Kon Tum", 5), ("Gia Lai", 15), ("Đắk Lắk", 19),
+    ("Đắk Nông", 6), ("Lâm Đồng", 13), ("Bình Phước", 10), ("Tây Ninh", 12),
+    ("Bình Dương", 26), ("Đồng Nai", 31), ("Bà Rịa – Vũng Tàu", 12), ("Long An", 17),
+    ("Tiền Giang", 18), ("Bến Tre", 13), ("Trà Vinh", 10), ("Vĩnh Long", 10),
+    ("Đồng Tháp", 16), ("An Giang", 19), ("Kiên Giang", 17), ("Hậu Giang", 7),
+    ("Sóc Trăng", 12), ("Bạc Liêu", 9), ("Cà Mau", 12),
+)
 
 # Share of dossiers per agency code (relative weights). A provincial centre's volume is
 # dominated by judicial records / civil status and land registration; the rest is a long tail.
@@ -75,6 +98,31 @@ class Generated:
     anchor: str  # ISO time the history ends at ("now" when it was generated)
     seconds: float  # wall time of the generation
     reused: bool  # True when an existing database matched and nothing was generated
+    provinces: int = 1  # the seed's agencies copied for this many former provinces
+
+
+def provinces_used(provinces: int) -> list[tuple[int, str, int]]:
+    """(k, name, population) of the ``provinces`` first former provinces, the seed's (k = 48)
+    first; the others numbered 1–63 in the list's order, 48 skipped."""
+    if not 1 <= provinces <= len(PROVINCES):
+        raise SystemExit(f"--provinces must be 1–{len(PROVINCES)}")
+    seed = next(p for p in PROVINCES if p[0] == "Quảng Ngãi")
+    numbers = (k for k in range(1, len(PROVINCES) + 1) if k != SEED_PROVINCE)
+    others = [(next(numbers), name, people) for name, people in PROVINCES if name != seed[0]]
+    return [(SEED_PROVINCE, *seed), *others][:provinces]
+
+
+def agency_code(code: str, k: int) -> str:
+    """The bench's code of a seed agency's copy in province ``k`` (the seed's keep theirs)."""
+    return code if k == SEED_PROVINCE else f"{code}{k:02d}"
+
+
+def agency_weights(provinces: int) -> list[tuple[str, int]]:
+    """(agency code, relative share of the dossiers): the agency's weight times its
+    province's population."""
+    return [(agency_code(code, k), weight * people)
+            for k, _, people in provinces_used(provinces)
+            for code, weight in AGENCY_WEIGHTS.items()]
 
 
 def _plain_url(url: str) -> str:
@@ -131,23 +179,27 @@ def bench_app(url: str, storage_dir: Path | None = None):
 
 
 def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False,
-           log=print) -> Generated:
-    """The database at ``url`` with ``rows`` generated dossiers: reused when its marker says
-    so (unless ``fresh``), otherwise dropped, recreated and generated."""
+           log=print, provinces: int = 1) -> Generated:
+    """The database at ``url`` with ``rows`` generated dossiers over ``provinces`` former
+    provinces: reused when its marker says so (unless ``fresh``), otherwise dropped,
+    recreated and generated."""
     _database_name(url)
+    provinces_used(provinces)
     marker = None if fresh else _marker(url)
     if (marker and marker.get("generator") == GENERATOR_VERSION and marker.get("rows") == rows
-            and _catch_up_schema(url, log)):
-        log(f"  reusing {_database_name(url)}: {rows:,} dossiers generated "
-            f"{marker['anchor']} in {marker['seconds']:.0f} s (--fresh rebuilds)")
+            and marker.get("provinces", 1) == provinces and _catch_up_schema(url, log)):
+        log(f"  reusing {_database_name(url)}: {rows:,} dossiers ({provinces} province(s)) "
+            f"generated {marker['anchor']} in {marker['seconds']:.0f} s (--fresh rebuilds)")
         age = datetime.now(UTC) - datetime.fromisoformat(marker["anchor"])
         if age.days >= 7:
             # The open dossiers were placed around the generation time: a week later many
             # more are overdue and "due soon" is nearly empty.
             log(f"  WARNING: generated {age.days} days ago; the queues no longer look like "
                 "a working day's (use --fresh)")
-        return Generated(url, rows, marker["anchor"], marker["seconds"], reused=True)
-    log(f"  (re)creating database {_database_name(url)} for {rows:,} dossiers")
+        return Generated(url, rows, marker["anchor"], marker["seconds"], reused=True,
+                         provinces=provinces)
+    log(f"  (re)creating database {_database_name(url)} for {rows:,} dossiers over "
+        f"{provinces} province(s)")
     started = time.perf_counter()
     _recreate_database(url)
     app = bench_app(url)
@@ -157,20 +209,23 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
 
         db.create_all()
         log(f"  schema (db.create_all)   {time.perf_counter() - started:6.1f} s since start")
-        _seed_catalog_and_staff(log)
+        _seed_catalog_and_staff(log, provinces)
         db.session.remove()
         db.engine.dispose()
     log(f"  catalog and staff ready   {time.perf_counter() - started:6.1f} s since start")
-    _generate(url, rows, anchor, log)
+    _generate(url, rows, anchor, log, provinces)
+    _rebuild_rollup(url, log)
     seconds = time.perf_counter() - started
     marker = {"generator": GENERATOR_VERSION, "rows": rows, "anchor": anchor.isoformat(),
               "seconds": round(seconds, 1)}
+    if provinces != 1:
+        marker["provinces"] = provinces
     import psycopg
 
     with psycopg.connect(_plain_url(url), autocommit=True) as connection:
         connection.execute(f"COMMENT ON TABLE dossier IS '{json.dumps(marker)}'")
     log(f"  generated in {seconds:.0f} s")
-    return Generated(url, rows, anchor.isoformat(), seconds, reused=False)
+    return Generated(url, rows, anchor.isoformat(), seconds, reused=False, provinces=provinces)
 
 
 def _catch_up_schema(url: str, log) -> bool:
@@ -208,7 +263,7 @@ def _catch_up_schema(url: str, log) -> bool:
     return True
 
 
-def _seed_catalog_and_staff(log) -> None:
+def _seed_catalog_and_staff(log, provinces: int = 1) -> None:
     from portal.demo import seed_all
     from portal.extensions import db
 
@@ -217,21 +272,50 @@ def _seed_catalog_and_staff(log) -> None:
     db.session.commit()
     log(f"  demo seed: {seeded['agencies']} agencies, {seeded['procedures']} procedures, "
         f"{seeded['users']} accounts in {time.perf_counter() - started:.0f} s")
+    if provinces > 1:
+        _copy_agencies(provinces, log)
     # Extra staff in SQL (one scrypt hash copied from a demo account: hashing ~150 passwords
     # would take longer than the whole dossier load).
     with db.engine.begin() as connection:
         sql = connection.exec_driver_sql
         sql("CREATE TEMP TABLE wanted (code text, counters int, specialists int, leaders int)")
-        for code in AGENCY_WEIGHTS:
-            counters, specialists, leaders = STAFF_PER_AGENCY.get(code, STAFF_DEFAULT)
-            sql("INSERT INTO wanted VALUES (%s, %s, %s, %s)",
-                (code, counters, specialists, leaders))
+        for k, _, _ in provinces_used(provinces):
+            for code in AGENCY_WEIGHTS:
+                counters, specialists, leaders = STAFF_PER_AGENCY.get(code, STAFF_DEFAULT)
+                sql("INSERT INTO wanted VALUES (%s, %s, %s, %s)",
+                    (agency_code(code, k), counters, specialists, leaders))
         sql(STAFF_SQL)
         sql("UPDATE \"user\" SET totp_secret = %s, totp_enabled = true WHERE kind = 'staff'",
             (TOTP_SECRET,))
         count = connection.exec_driver_sql(
             "SELECT count(*) FROM \"user\" WHERE kind = 'staff'").scalar_one()
     log(f"  staff accounts: {count} (two-factor secret {TOTP_SECRET})")
+
+
+def _copy_agencies(provinces: int, log) -> None:
+    """The seed's agencies again for each other province: code STP01, unit code
+    000.00.10.H01, name "Sở Tư pháp (Hà Nội)". They share the seed's procedures (the
+    national catalogue's procedures are the same in every province); the dossiers of a copy
+    name one of the seed agency's procedure versions."""
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        sql = connection.exec_driver_sql
+        sql("CREATE TEMP TABLE province (k int, name text)")
+        for k, name, _ in provinces_used(provinces)[1:]:
+            sql("INSERT INTO province VALUES (%s, %s)", (k, name))
+        copied = sql(f"""
+            INSERT INTO agency (code, unit_code, name, name_en, kind, position, active,
+                                created_at, updated_at)
+            SELECT a.code || lpad(p.k::text, 2, '0'),
+                   regexp_replace(a.unit_code, 'H{SEED_PROVINCE}$',
+                                  'H' || lpad(p.k::text, 2, '0')),
+                   left(a.name || ' (' || p.name || ')', 200), a.name_en, a.kind, a.position,
+                   a.active, now(), now()
+            FROM agency a CROSS JOIN province p
+            WHERE a.code = ANY(%s) AND a.unit_code LIKE '%%.H{SEED_PROVINCE}'
+            ORDER BY p.k, a.id""", (list(AGENCY_WEIGHTS),)).rowcount
+    log(f"  agencies copied for {provinces - 1} more provinces: {copied}")
 
 
 # Extra staff: for each agency and role, as many accounts as wanted minus those that exist
@@ -266,7 +350,7 @@ SELECT i.id, m.role, m.agency_id FROM inserted i JOIN missing m ON m.email = i.e
 """
 
 
-def _generate(url: str, rows: int, anchor: datetime, log) -> None:
+def _generate(url: str, rows: int, anchor: datetime, log, provinces: int = 1) -> None:
     import psycopg
 
     # Client-side binding: a step may hold several statements.
@@ -294,9 +378,19 @@ def _generate(url: str, rows: int, anchor: datetime, log) -> None:
             (list(BULK_TABLES),)).fetchall()
         for name, _ in indexes:
             connection.execute(f"DROP INDEX {name}")
+        # The statistics' rollup trigger (issue 19), if the models have one: off during the
+        # load (the rollup is rebuilt from the dossiers after it, ``_rebuild_rollup``).
+        # ``session_replication_role = replica`` already keeps ordinary triggers quiet; this
+        # also covers one made ENABLE ALWAYS.
+        triggers = user_triggers(connection)
+        if triggers:
+            connection.execute("ALTER TABLE dossier DISABLE TRIGGER USER")
+            log(f"  trigger(s) {', '.join(triggers)} on dossier disabled during the load")
         params = {"rows": rows, "anchor": anchor}
-        for label, statement in GENERATION_STEPS:
+        for label, statement in generation_steps(provinces):
             run(label, statement, params)
+        if triggers:
+            connection.execute("ALTER TABLE dossier ENABLE TRIGGER USER")
         started = time.perf_counter()
         for _, definition in indexes:
             connection.execute(definition)
@@ -306,6 +400,40 @@ def _generate(url: str, rows: int, anchor: datetime, log) -> None:
         started = time.perf_counter()
         connection.execute("VACUUM (ANALYZE)")
         log(f"  {'VACUUM (ANALYZE)':34} {'':>10} {time.perf_counter() - started:6.1f} s")
+
+
+def user_triggers(connection) -> list[str]:
+    """The names of the user (not constraint) triggers on ``dossier``; ``connection`` is a
+    psycopg connection or a SQLAlchemy one."""
+    statement = ("SELECT tgname FROM pg_trigger WHERE tgrelid = 'public.dossier'::regclass "
+                 "AND NOT tgisinternal ORDER BY tgname")
+    if hasattr(connection, "exec_driver_sql"):
+        return list(connection.exec_driver_sql(statement).scalars())
+    return [name for (name,) in connection.execute(statement).fetchall()]
+
+
+def _rebuild_rollup(url: str, log) -> None:
+    """Recompute the statistics' daily rollup from the generated dossiers, where the code
+    has one (``portal.stats.days.rebuild``, issue 19); nothing otherwise."""
+    try:
+        from portal.stats.days import rebuild
+    except ImportError:
+        log("  no statistics rollup in this code (portal.stats.days.rebuild): nothing to rebuild")
+        return
+    started = time.perf_counter()
+    app = bench_app(url)
+    with app.app_context():
+        from portal.extensions import db
+
+        result = rebuild()
+        db.session.commit()
+        with db.engine.begin() as connection:
+            if connection.exec_driver_sql("SELECT to_regclass('public.stats_day')").scalar():
+                connection.exec_driver_sql("ANALYZE stats_day")
+        db.session.remove()
+        db.engine.dispose()
+    log(f"  {'statistics rollup rebuilt':34} {result if isinstance(result, int) else '':>10} "
+        f"{time.perf_counter() - started:6.1f} s")
 
 
 # --- the generation, one statement per step ------------------------------------------------
@@ -325,7 +453,11 @@ ordered AS (
            sum(w.weight) OVER () AS total
     FROM agency a JOIN w ON w.code = a.code
 )
-SELECT id, code, unit_code, k, (upto - weight)::float8 / total AS lo FROM ordered;
+SELECT o.id, o.code, o.unit_code, o.k, (o.upto - o.weight)::float8 / o.total AS lo,
+       -- a province's copy of a seed agency files the seed agency's procedures
+       (SELECT s.id FROM agency s
+        WHERE s.unit_code = regexp_replace(o.unit_code, 'H[0-9]{{2}}$', 'H{seed}')) AS origin_id
+FROM ordered o;
 CREATE TEMP TABLE gen_staff AS
 SELECT ra.agency_id,
        array_agg(ra.user_id ORDER BY ra.user_id) FILTER (WHERE ra.role = 'counter_officer')
@@ -344,6 +476,10 @@ LANGUAGE sql IMMUTABLE AS $$
             + interval '7 hours 30 minutes' + r * interval '9 hours')
            AT TIME ZONE 'Asia/Ho_Chi_Minh'
 $$;
+-- The portal's ``format_code`` (portal/dossiers/codes.py): the day's number on at least four
+-- digits, five from the 10,000th (lpad alone would cut 10000 to '1000': a duplicate).
+CREATE FUNCTION pg_temp.dossier_code(unit text, day date, n bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ {code_sql} $$;
 CREATE TEMP TABLE gen_proc AS
 SELECT p.agency_id, array_agg(p.published_version_id ORDER BY p.code) AS versions
 FROM procedure p WHERE p.published_version_id IS NOT NULL GROUP BY p.agency_id;
@@ -361,14 +497,14 @@ WITH base AS (
              + make_interval(days => ((g::bigint - 1) * 730 / %(rows)s)::int) AS day
     FROM generate_series(1, %(rows)s) AS g
 ), placed AS (
-    SELECT b.*, a.id AS agency_id, a.unit_code,
+    SELECT b.*, a.id AS agency_id, a.unit_code, a.origin_id,
            pg_temp.office_time(b.day AT TIME ZONE 'Asia/Ho_Chi_Minh', b.r_time) AS at
     FROM base b
     JOIN gen_agency a ON a.k = width_bucket(b.r_agency,
                                             (SELECT array_agg(lo ORDER BY k) FROM gen_agency))
 ), chosen AS MATERIALIZED (
     SELECT p.id, p.r_state, p.r_channel, p.r_speed, p.r_holder, p.r_misc, p.r_age,
-           p.r_time, p.r_open, p.agency_id,
+           p.r_time, p.r_open, p.agency_id, p.origin_id,
            p.unit_code, v.id AS procedure_version_id, v.on_the_spot,
            p.at,
            -- younger dossiers are more likely still open (about 5 %% in all); a few old
@@ -384,7 +520,7 @@ WITH base AS (
              WHEN 'hours' THEN make_interval(days => (v.time_amount + 7) / 8)
              ELSE interval '8 hours' END AS duration
     FROM placed p
-    JOIN gen_proc pr ON pr.agency_id = p.agency_id
+    JOIN gen_proc pr ON pr.agency_id = p.origin_id
     -- popular procedures first: the square skews the choice towards the agency's first ones
     JOIN procedure_version v
       ON v.id = pr.versions[1 + floor(array_length(pr.versions, 1) * p.r_proc * p.r_proc)::int]
@@ -553,10 +689,11 @@ INSERT INTO dossier (
     holder_id, supplement_round, lock_version, created_at, updated_at)
 SELECT g.id,
        CASE WHEN g.submitted_at IS NOT NULL THEN
-         g.unit_code || '-' || to_char(g.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYMMDD')
-         || '-' || lpad(row_number() OVER (
+         pg_temp.dossier_code(g.unit_code,
+                              (g.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+                              row_number() OVER (
               PARTITION BY g.agency_id, (g.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-              ORDER BY g.submitted_at, g.id)::text, 4, '0') END,
+              ORDER BY g.submitted_at, g.id)) END,
        g.procedure_version_id, g.agency_id, g.state, g.channel, NULL, NULL,
        n.family[1 + floor(power(g.r_misc, 1.5) * 20)::int] || ' ' ||
          n.middle[1 + floor(g.r_holder * 16)::int] || ' ' ||
@@ -730,7 +867,8 @@ SELECT g.id, other.id,
        CASE WHEN g.state = 'awaiting_consultation' THEN NULL
             ELSE (SELECT s.specialists[1] FROM gen_staff s WHERE s.agency_id = other.id) END
 FROM gen g
-JOIN gen_agency other ON other.k = 1 + (g.agency_id + 1 + g.id %% 17) %% 19
+JOIN gen_agency other ON other.k = 1 + (g.agency_id + 1 + g.id %% 17)
+                                       %% (SELECT count(*) FROM gen_agency)
                      AND other.id <> g.agency_id
 WHERE g.state = 'awaiting_consultation'
    OR (g.state = 'returned' AND g.r_misc > 0.98)
@@ -802,7 +940,7 @@ WHERE e.at > %(anchor)s::timestamptz - interval '14 days' AND e.public
 _CODE_SEQUENCES = """
 INSERT INTO dossier_code_sequence (agency_id, day, last_number)
 SELECT agency_id, (submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-       max(right(code, 4)::int)
+       max(substring(code FROM '-([0-9]+)$')::int)
 FROM dossier WHERE code IS NOT NULL GROUP BY 1, 2
 """
 
@@ -856,10 +994,20 @@ SELECT setval(pg_get_serial_sequence('dossier', 'id'), (SELECT max(id) FROM doss
 DROP TABLE gen, gen_agency, gen_staff, gen_proc, gen_name, gen_heavy;
 """
 
+# The dossier code in SQL, ``pg_temp.dossier_code(unit, day, n)`` (tests/unit/dossiers/
+# test_bench_codes.py holds it to the portal's ``format_code``).
+CODE_SQL = ("SELECT unit || '-' || to_char(day, 'YYMMDD') || '-' "
+            "|| CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END")
+
+
+def generation_steps(provinces: int = 1) -> list[tuple[str, str]]:
+    prepare = _PREPARE.format(
+        weights=", ".join(f"('{code}', {weight})" for code, weight in agency_weights(provinces)),
+        code_sql=CODE_SQL, seed=SEED_PROVINCE)
+    return [("plan: agencies, staff, procedures", prepare), *GENERATION_STEPS]
+
+
 GENERATION_STEPS: list[tuple[str, str]] = [
-    ("plan: agencies, staff, procedures",
-     _PREPARE.format(weights=", ".join(f"('{code}', {weight})"
-                                       for code, weight in AGENCY_WEIGHTS.items()))),
     ("plan: one row per dossier", _DOSSIER_PLAN),
     ("names", _NAMES),
     ("dossier", _DOSSIERS),
@@ -880,10 +1028,13 @@ GENERATION_STEPS: list[tuple[str, str]] = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="dossiers to generate")
+    parser.add_argument("--provinces", type=int, default=1,
+                        help="former provinces the seed's agencies are copied for (63: the "
+                             "country)")
     parser.add_argument("--fresh", action="store_true", help="rebuild even if it matches")
     parser.add_argument("--url", default=os.environ.get("BENCH_WF_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
-    generated = ensure(args.url, args.rows, args.fresh)
+    generated = ensure(args.url, args.rows, args.fresh, provinces=args.provinces)
     print(f"{generated.rows:,} dossiers in {_database_name(generated.url)}, history ending "
           f"{generated.anchor}, generated in {generated.seconds:.0f} s"
           + (" (reused)" if generated.reused else ""))
