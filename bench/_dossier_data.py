@@ -1,20 +1,26 @@
 """A dedicated PostgreSQL database with the demo catalog and a large, realistic dossier history
-for the workflow benchmarks (issue #4, ``bench/workflow_queue.py``). Reusable on its own:
+for the workflow and statistics benchmarks (issues #4, #19). Reusable on its own:
 
-    .venv/bin/python bench/_dossier_data.py [--rows 1000000] [--fresh] [--url postgresql://…]
+    .venv/bin/python bench/_dossier_data.py [--rows 1000000] [--provinces 1] [--days 730]
+                                            [--fresh] [--url postgresql://…]
+
+A national year: ``--rows 5500000 --provinces 63 --days 365``.
 
 What it builds, in ``BENCH_WF_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1/
 portal_bench_wf``; the database is created, and recreated whenever its content does not match):
 
 - the schema from the models (``db.create_all()``, like ``bench/catalog_search.py``), the demo
-  seed ``seed_all(1400)`` (19 agencies, 1,400 procedures, the demo accounts), then extra
-  staff per agency (``STAFF_PER_AGENCY``) so that "my dossiers" is a realistic share;
-  every staff account gets two-factor login enabled with the known secret ``TOTP_SECRET``;
-- ``rows`` dossiers over the two years before the generation time (the *anchor*), skewed over
-  agencies (``AGENCY_WEIGHTS``: the Department of Justice and the city land registry branch hold
-  more than half) and over each agency's procedures; about 95 % finished (mostly returned), the
-  rest open in every state, the youngest ones most likely open; due and end times from the
-  procedure's legal duration, about 7 % finished late;
+  seed ``seed_all(1400)`` (19 agencies, 1,400 procedures, the demo accounts); with
+  ``provinces`` > 1 the 19 agencies again for each other former province (``PROVINCES``,
+  unit codes …Hkk, sharing the seed's procedures); then extra staff per agency
+  (``STAFF_PER_AGENCY``) so that "my dossiers" is a realistic share; every staff account gets
+  two-factor login enabled with the known secret ``TOTP_SECRET``;
+- ``rows`` dossiers over the ``days`` (two years) before the generation time (the *anchor*),
+  skewed over agencies (``AGENCY_WEIGHTS``: the Department of Justice and the city land
+  registry branch hold more than half; times the province's population) and over each
+  agency's procedures; about 95 % finished (mostly returned), the rest open in every state,
+  the youngest ones most likely open; due and end times from the procedure's legal duration,
+  about 7 % finished late;
 - for each dossier the rows the workflow engine would have written: events (a lifecycle per
   state, 1–7), internal steps (2–3 once received), files (1–3 applicant files, an e-result for
   half of the returned online ones; rows only, no stored objects), pauses, consultations and
@@ -23,7 +29,11 @@ portal_bench_wf``; the database is created, and recreated whenever its content d
   events, 30 more files, supplement rounds, consultations, notices): the workspace's worst case.
 
 Everything is set-based SQL (``INSERT … SELECT generate_series``) with the secondary indexes
-dropped during the load and rebuilt after, then ``VACUUM (ANALYZE)``. The randomness is seeded:
+dropped during the load and rebuilt after (and the user triggers on ``dossier`` disabled: the
+statistics rollup's), then ``VACUUM (ANALYZE)``, then the rollup rebuilt from the dossiers
+where the code has one (``portal.stats.days.rebuild``). Codes are the portal's
+``<unit code>-YYMMDD-NNNN``, numbered per agency and local day (five digits from the 10,000th,
+as ``portal.dossiers.codes.format_code`` does). The randomness is seeded:
 the same ``rows`` and anchor give the same data. The table comment on ``dossier`` records what
 was generated; ``ensure()`` skips the work when it matches.
 """
@@ -46,6 +56,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 GENERATOR_VERSION = 1
 DEFAULT_URL = "postgresql://postgres@127.0.0.1/portal_bench_wf"
 DEFAULT_ROWS = 1_000_000
+DEFAULT_DAYS = 730  # the history's length
 SECRET = "bench-secret-key-long-enough-0123456789abcdef"
 # Base32 secret of every staff account in the bench database (never use outside it).
 TOTP_SECRET = "BENCHWORKFLOWQUEUE234567ABCDEFGH"
@@ -99,6 +110,7 @@ class Generated:
     seconds: float  # wall time of the generation
     reused: bool  # True when an existing database matched and nothing was generated
     provinces: int = 1  # the seed's agencies copied for this many former provinces
+    days: int = DEFAULT_DAYS  # the history's length, ending at the anchor
 
 
 def provinces_used(provinces: int) -> list[tuple[int, str, int]]:
@@ -179,7 +191,7 @@ def bench_app(url: str, storage_dir: Path | None = None):
 
 
 def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False,
-           log=print, provinces: int = 1) -> Generated:
+           log=print, provinces: int = 1, days: int = DEFAULT_DAYS) -> Generated:
     """The database at ``url`` with ``rows`` generated dossiers over ``provinces`` former
     provinces: reused when its marker says so (unless ``fresh``), otherwise dropped,
     recreated and generated."""
@@ -187,7 +199,8 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
     provinces_used(provinces)
     marker = None if fresh else _marker(url)
     if (marker and marker.get("generator") == GENERATOR_VERSION and marker.get("rows") == rows
-            and marker.get("provinces", 1) == provinces and _catch_up_schema(url, log)):
+            and marker.get("provinces", 1) == provinces
+            and marker.get("days", DEFAULT_DAYS) == days and _catch_up_schema(url, log)):
         log(f"  reusing {_database_name(url)}: {rows:,} dossiers ({provinces} province(s)) "
             f"generated {marker['anchor']} in {marker['seconds']:.0f} s (--fresh rebuilds)")
         age = datetime.now(UTC) - datetime.fromisoformat(marker["anchor"])
@@ -197,9 +210,9 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
             log(f"  WARNING: generated {age.days} days ago; the queues no longer look like "
                 "a working day's (use --fresh)")
         return Generated(url, rows, marker["anchor"], marker["seconds"], reused=True,
-                         provinces=provinces)
+                         provinces=provinces, days=days)
     log(f"  (re)creating database {_database_name(url)} for {rows:,} dossiers over "
-        f"{provinces} province(s)")
+        f"{provinces} province(s) and {days} days")
     started = time.perf_counter()
     _recreate_database(url)
     app = bench_app(url)
@@ -213,19 +226,22 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
         db.session.remove()
         db.engine.dispose()
     log(f"  catalog and staff ready   {time.perf_counter() - started:6.1f} s since start")
-    _generate(url, rows, anchor, log, provinces)
+    _generate(url, rows, anchor, log, provinces, days)
     _rebuild_rollup(url, log)
     seconds = time.perf_counter() - started
     marker = {"generator": GENERATOR_VERSION, "rows": rows, "anchor": anchor.isoformat(),
               "seconds": round(seconds, 1)}
     if provinces != 1:
         marker["provinces"] = provinces
+    if days != DEFAULT_DAYS:
+        marker["days"] = days
     import psycopg
 
     with psycopg.connect(_plain_url(url), autocommit=True) as connection:
         connection.execute(f"COMMENT ON TABLE dossier IS '{json.dumps(marker)}'")
     log(f"  generated in {seconds:.0f} s")
-    return Generated(url, rows, anchor.isoformat(), seconds, reused=False, provinces=provinces)
+    return Generated(url, rows, anchor.isoformat(), seconds, reused=False, provinces=provinces,
+                     days=days)
 
 
 def _catch_up_schema(url: str, log) -> bool:
@@ -350,7 +366,8 @@ SELECT i.id, m.role, m.agency_id FROM inserted i JOIN missing m ON m.email = i.e
 """
 
 
-def _generate(url: str, rows: int, anchor: datetime, log, provinces: int = 1) -> None:
+def _generate(url: str, rows: int, anchor: datetime, log, provinces: int = 1,
+              days: int = DEFAULT_DAYS) -> None:
     import psycopg
 
     # Client-side binding: a step may hold several statements.
@@ -386,7 +403,7 @@ def _generate(url: str, rows: int, anchor: datetime, log, provinces: int = 1) ->
         if triggers:
             connection.execute("ALTER TABLE dossier DISABLE TRIGGER USER")
             log(f"  trigger(s) {', '.join(triggers)} on dossier disabled during the load")
-        params = {"rows": rows, "anchor": anchor}
+        params = {"rows": rows, "anchor": anchor, "days": days}
         for label, statement in generation_steps(provinces):
             run(label, statement, params)
         if triggers:
@@ -491,10 +508,10 @@ WITH base AS (
     SELECT g AS id, random() AS r_agency, random() AS r_proc, random() AS r_open,
            random() AS r_state, random() AS r_channel, random() AS r_time, random() AS r_speed,
            random() AS r_holder, random() AS r_misc, random() AS r_age,
-           -- a working day of the two years before the anchor, in order of id
+           -- a working day of the ``days`` (two years) before the anchor, in order of id
            date_trunc('day', %(anchor)s::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')
-             - interval '730 days'
-             + make_interval(days => ((g::bigint - 1) * 730 / %(rows)s)::int) AS day
+             - make_interval(days => %(days)s)
+             + make_interval(days => ((g::bigint - 1) * %(days)s / %(rows)s)::int) AS day
     FROM generate_series(1, %(rows)s) AS g
 ), placed AS (
     SELECT b.*, a.id AS agency_id, a.unit_code, a.origin_id,
@@ -1031,10 +1048,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provinces", type=int, default=1,
                         help="former provinces the seed's agencies are copied for (63: the "
                              "country)")
+    parser.add_argument("--days", type=int, default=DEFAULT_DAYS,
+                        help="the history's length in days, ending now (365: a year)")
     parser.add_argument("--fresh", action="store_true", help="rebuild even if it matches")
     parser.add_argument("--url", default=os.environ.get("BENCH_WF_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
-    generated = ensure(args.url, args.rows, args.fresh, provinces=args.provinces)
+    generated = ensure(args.url, args.rows, args.fresh, provinces=args.provinces,
+                       days=args.days)
     print(f"{generated.rows:,} dossiers in {_database_name(generated.url)}, history ending "
           f"{generated.anchor}, generated in {generated.seconds:.0f} s"
           + (" (reused)" if generated.reused else ""))
