@@ -204,6 +204,10 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
         log(f"  reusing {_database_name(url)}: {rows:,} dossiers ({provinces} province(s)) "
             f"generated {marker['anchor']} in {marker['seconds']:.0f} s (--fresh rebuilds)")
         age = datetime.now(UTC) - datetime.fromisoformat(marker["anchor"])
+        if _rollup_stale(url):
+            # Generated before the code had a rollup: ``_catch_up_schema`` made its table,
+            # empty; the figures would read zeros.
+            _rebuild_rollup(url, log)
         if age.days >= 7:
             # The open dossiers were placed around the generation time: a week later many
             # more are overdue and "due soon" is nearly empty.
@@ -427,6 +431,23 @@ def user_triggers(connection) -> list[str]:
     if hasattr(connection, "exec_driver_sql"):
         return list(connection.exec_driver_sql(statement).scalars())
     return [name for (name,) in connection.execute(statement).fetchall()]
+
+
+def _rollup_stale(url: str) -> bool:
+    """True when the code has the statistics rollup and its table is empty while there are
+    dossiers (a database generated before the rollup existed)."""
+    import psycopg
+
+    try:
+        import portal.stats.days  # noqa: F401
+    except ImportError:
+        return False
+    with psycopg.connect(_plain_url(url)) as connection:
+        if not connection.execute("SELECT to_regclass('public.stats_day')").fetchone()[0]:
+            return False
+        return bool(connection.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM stats_day) AND EXISTS (SELECT 1 FROM dossier)"
+        ).fetchone()[0])
 
 
 def _rebuild_rollup(url: str, log) -> None:

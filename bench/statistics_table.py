@@ -41,6 +41,7 @@ Exit status: 1 when a set misses its target (with --strict) or cannot run.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import logging
 import os
 import statistics
@@ -390,6 +391,10 @@ def run_national(rows: int, url: str, args) -> dict:
               f"{on * 1000:.2f} ms / off {off * 1000:.2f} ms (n = {len(action['on'])} each): "
               f"ratio {action['ratio']:.2f}")
     else:
+        if importlib.util.find_spec("portal.stats.days") is not None:
+            print("  WARNING: the code has the statistics rollup (portal.stats.days) but this "
+                  "database has no trigger on dossier (made by a migration only? the bench "
+                  "databases come from db.create_all): the action's cost is not measured")
         print(f"  action (receive): no user trigger on dossier in this code — ratio 1.0 (no "
               f"aggregate kept by the workflow); measured both sides alike {on * 1000:.2f} / "
               f"{off * 1000:.2f} ms (this run's noise: {action['noise']:.2f})")
