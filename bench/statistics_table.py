@@ -296,7 +296,7 @@ def time_action(app, rounds: int, warmup: int = 4) -> dict:
             db.session.commit()
 
         try:
-            for turn in range(warmup + 2 * rounds):
+            for turn in range(warmup + rounds):
                 dossier_id, officer_id = candidates[turn % len(candidates)]
                 # ABBA: on, off / off, on — each dossier is received both ways.
                 for enabled in ((True, False) if turn % 2 == 0 else (False, True)):
