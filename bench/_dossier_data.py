@@ -231,21 +231,29 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
         db.engine.dispose()
     log(f"  catalog and staff ready   {time.perf_counter() - started:6.1f} s since start")
     _generate(url, rows, anchor, log, provinces, days)
-    _rebuild_rollup(url, log)
-    seconds = time.perf_counter() - started
     marker = {"generator": GENERATOR_VERSION, "rows": rows, "anchor": anchor.isoformat(),
-              "seconds": round(seconds, 1)}
+              "seconds": round(time.perf_counter() - started, 1)}
     if provinces != 1:
         marker["provinces"] = provinces
     if days != DEFAULT_DAYS:
         marker["days"] = days
+    # Marked before the rollup's rebuild: should it fail, a national load (half an hour) is
+    # kept, and the next run rebuilds the (still empty) rollup of the reused database.
+    _write_marker(url, marker)
+    if _rebuild_rollup(url, log):
+        seconds = time.perf_counter() - started
+        _write_marker(url, {**marker, "seconds": round(seconds, 1)})
+    seconds = time.perf_counter() - started
+    log(f"  generated in {seconds:.0f} s")
+    return Generated(url, rows, anchor.isoformat(), seconds, reused=False, provinces=provinces,
+                     days=days)
+
+
+def _write_marker(url: str, marker: dict) -> None:
     import psycopg
 
     with psycopg.connect(_plain_url(url), autocommit=True) as connection:
         connection.execute(f"COMMENT ON TABLE dossier IS '{json.dumps(marker)}'")
-    log(f"  generated in {seconds:.0f} s")
-    return Generated(url, rows, anchor.isoformat(), seconds, reused=False, provinces=provinces,
-                     days=days)
 
 
 def _catch_up_schema(url: str, log) -> bool:
@@ -492,14 +500,14 @@ def _rollup_stale(url: str) -> bool:
         ).fetchone()[0])
 
 
-def _rebuild_rollup(url: str, log) -> None:
+def _rebuild_rollup(url: str, log) -> bool:
     """Recompute the statistics' daily rollup from the generated dossiers, where the code
-    has one (``portal.stats.days.rebuild``, issue 19); nothing otherwise."""
+    has one (``portal.stats.days.rebuild``, issue 19; True); nothing otherwise (False)."""
     try:
         from portal.stats.days import rebuild
     except ImportError:
         log("  no statistics rollup in this code (portal.stats.days.rebuild): nothing to rebuild")
-        return
+        return False
     started = time.perf_counter()
     app = bench_app(url)
     with app.app_context():
@@ -514,6 +522,7 @@ def _rebuild_rollup(url: str, log) -> None:
         db.engine.dispose()
     log(f"  {'statistics rollup rebuilt':34} {result if isinstance(result, int) else '':>10} "
         f"{time.perf_counter() - started:6.1f} s")
+    return True
 
 
 # --- the generation, one statement per step ------------------------------------------------

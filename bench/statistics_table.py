@@ -235,7 +235,7 @@ def time_pages(app, paths: dict[str, str], rounds: int,
     times: dict[str, list[float]] = {label: [] for label in [*paths, "/healthz"]}
     with Server(timing) as server:
         client = FormClient(server.port)
-        client.login(SUPERVISOR)
+        _login(client, SUPERVISOR)
         try:
             for number in range(rounds + warmup):
                 for label, path in [*paths.items(), ("/healthz", "/healthz")]:
@@ -248,6 +248,19 @@ def time_pages(app, paths: dict[str, str], rounds: int,
         finally:
             client.close()
     return times
+
+
+def _login(client, email: str) -> None:
+    """The real login; once more in the next 30-second window when the second factor's code
+    was just used (a run started right after another on the same database: the portal
+    refuses a code twice)."""
+    try:
+        client.login(email)
+    except RuntimeError as exc:
+        if "second factor" not in str(exc):
+            raise
+        time.sleep(31 - time.time() % 30)
+        client.login(email)
 
 
 def time_action(app, rounds: int, warmup: int = 4) -> dict:
