@@ -495,6 +495,9 @@ def main(argv: list[str] | None = None) -> int:
     missed = []
     for name in args.sets.split(","):
         if name == "national":
+            if "{size}" not in args.national_url and "," in args.sizes:
+                parser.error("--national-url needs {size} for more than one size (a database "
+                             "each)")
             results = []
             for size in args.sizes.split(","):
                 rows = parse_size(size)
