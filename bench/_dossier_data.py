@@ -1,20 +1,26 @@
 """A dedicated PostgreSQL database with the demo catalog and a large, realistic dossier history
-for the workflow benchmarks (issue #4, ``bench/workflow_queue.py``). Reusable on its own:
+for the workflow and statistics benchmarks (issues #4, #19). Reusable on its own:
 
-    .venv/bin/python bench/_dossier_data.py [--rows 1000000] [--fresh] [--url postgresql://…]
+    .venv/bin/python bench/_dossier_data.py [--rows 1000000] [--provinces 1] [--days 730]
+                                            [--fresh] [--url postgresql://…]
+
+A national year: ``--rows 5500000 --provinces 63 --days 365``.
 
 What it builds, in ``BENCH_WF_DATABASE_URL`` (default ``postgresql://postgres@127.0.0.1/
 portal_bench_wf``; the database is created, and recreated whenever its content does not match):
 
 - the schema from the models (``db.create_all()``, like ``bench/catalog_search.py``), the demo
-  seed ``seed_all(1400)`` (19 agencies, 1,400 procedures, the demo accounts), then extra
-  staff per agency (``STAFF_PER_AGENCY``) so that "my dossiers" is a realistic share;
-  every staff account gets two-factor login enabled with the known secret ``TOTP_SECRET``;
-- ``rows`` dossiers over the two years before the generation time (the *anchor*), skewed over
-  agencies (``AGENCY_WEIGHTS``: the Department of Justice and the city land registry branch hold
-  more than half) and over each agency's procedures; about 95 % finished (mostly returned), the
-  rest open in every state, the youngest ones most likely open; due and end times from the
-  procedure's legal duration, about 7 % finished late;
+  seed ``seed_all(1400)`` (19 agencies, 1,400 procedures, the demo accounts); with
+  ``provinces`` > 1 the 19 agencies again for each other former province (``PROVINCES``,
+  unit codes …Hkk, sharing the seed's procedures); then extra staff per agency
+  (``STAFF_PER_AGENCY``) so that "my dossiers" is a realistic share; every staff account gets
+  two-factor login enabled with the known secret ``TOTP_SECRET``;
+- ``rows`` dossiers over the ``days`` (two years) before the generation time (the *anchor*),
+  skewed over agencies (``AGENCY_WEIGHTS``: the Department of Justice and the city land
+  registry branch hold more than half; times the province's population) and over each
+  agency's procedures; about 95 % finished (mostly returned), the rest open in every state,
+  the youngest ones most likely open; due and end times from the procedure's legal duration,
+  about 7 % finished late;
 - for each dossier the rows the workflow engine would have written: events (a lifecycle per
   state, 1–7), internal steps (2–3 once received), files (1–3 applicant files, an e-result for
   half of the returned online ones; rows only, no stored objects), pauses, consultations and
@@ -23,7 +29,11 @@ portal_bench_wf``; the database is created, and recreated whenever its content d
   events, 30 more files, supplement rounds, consultations, notices): the workspace's worst case.
 
 Everything is set-based SQL (``INSERT … SELECT generate_series``) with the secondary indexes
-dropped during the load and rebuilt after, then ``VACUUM (ANALYZE)``. The randomness is seeded:
+dropped during the load and rebuilt after (and the user triggers on ``dossier`` disabled: the
+statistics rollup's), then ``VACUUM (ANALYZE)``, then the rollup rebuilt from the dossiers
+where the code has one (``portal.stats.days.rebuild``). Codes are the portal's
+``<unit code>-YYMMDD-NNNN``, numbered per agency and local day (five digits from the 10,000th,
+as ``portal.dossiers.codes.format_code`` does). The randomness is seeded:
 the same ``rows`` and anchor give the same data. The table comment on ``dossier`` records what
 was generated; ``ensure()`` skips the work when it matches.
 """
@@ -46,11 +56,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 GENERATOR_VERSION = 1
 DEFAULT_URL = "postgresql://postgres@127.0.0.1/portal_bench_wf"
 DEFAULT_ROWS = 1_000_000
+DEFAULT_DAYS = 730  # the history's length
 SECRET = "bench-secret-key-long-enough-0123456789abcdef"
 # Base32 secret of every staff account in the bench database (never use outside it).
 TOTP_SECRET = "BENCHWORKFLOWQUEUE234567ABCDEFGH"
 PROCEDURES = 1400
 HEAVY_DOSSIERS = 5
+# The seed's province (unit codes …H48, Quảng Ngãi): with ``provinces`` > 1 the seed's agencies
+# are copied for the other former provinces (unit code …Hkk, k = 1–63 but 48) and the dossiers
+# spread over them by population: a national database (``--provinces 63``).
+SEED_PROVINCE = 48
+# The 63 former provinces (before the 2025 merger) and their population in 100,000s
+# (approximate, 2019 census): the share of the country's dossiers each one files.
+PROVINCES = (
+    ("Hà Nội", 83), ("TP Hồ Chí Minh", 90), ("Hải Phòng", 20), ("Đà Nẵng", 11),
+    ("Cần Thơ", 12), ("Hà Giang", 9), ("Cao Bằng", 5), ("Bắc Kạn", 3), ("Tuyên Quang", 8),
+    ("Lào Cai", 7), ("Điện Biên", 6), ("Lai Châu", 5), ("Sơn La", 12), ("Yên Bái", 8),
+    ("Hòa Bình", 9), ("Thái Nguyên", 13), ("Lạng Sơn", 8), ("Quảng Ninh", 13),
+    ("Bắc Giang", 18), ("Phú Thọ", 15), ("Vĩnh Phúc", 12), ("Bắc Ninh", 14),
+    ("Hải Dương", 19), ("Hưng Yên", 13), ("Thái Bình", 19), ("Hà Nam", 9), ("Nam Định", 18),
+    ("Ninh Bình", 10), ("Thanh Hóa", 37), ("Nghệ An", 33), ("Hà Tĩnh", 13),
+    ("Quảng Bình", 9), ("Quảng Trị", 6), ("Thừa Thiên Huế", 11), ("Quảng Nam", 15),
+    ("Quảng Ngãi", 12), ("Bình Định", 15), ("Phú Yên", 9), ("Khánh Hòa", 12),
+    ("Ninh Thuận", 6), ("Bình Thuận", 12), ("Kon Tum", 5), ("Gia Lai", 15), ("Đắk Lắk", 19),
+    ("Đắk Nông", 6), ("Lâm Đồng", 13), ("Bình Phước", 10), ("Tây Ninh", 12),
+    ("Bình Dương", 26), ("Đồng Nai", 31), ("Bà Rịa – Vũng Tàu", 12), ("Long An", 17),
+    ("Tiền Giang", 18), ("Bến Tre", 13), ("Trà Vinh", 10), ("Vĩnh Long", 10),
+    ("Đồng Tháp", 16), ("An Giang", 19), ("Kiên Giang", 17), ("Hậu Giang", 7),
+    ("Sóc Trăng", 12), ("Bạc Liêu", 9), ("Cà Mau", 12),
+)
 
 # Share of dossiers per agency code (relative weights). A provincial centre's volume is
 # dominated by judicial records / civil status and land registration; the rest is a long tail.
@@ -75,6 +109,32 @@ class Generated:
     anchor: str  # ISO time the history ends at ("now" when it was generated)
     seconds: float  # wall time of the generation
     reused: bool  # True when an existing database matched and nothing was generated
+    provinces: int = 1  # the seed's agencies copied for this many former provinces
+    days: int = DEFAULT_DAYS  # the history's length, ending at the anchor
+
+
+def provinces_used(provinces: int) -> list[tuple[int, str, int]]:
+    """(k, name, population) of the ``provinces`` first former provinces, the seed's (k = 48)
+    first; the others numbered 1–63 in the list's order, 48 skipped."""
+    if not 1 <= provinces <= len(PROVINCES):
+        raise SystemExit(f"--provinces must be 1–{len(PROVINCES)}")
+    seed = next(p for p in PROVINCES if p[0] == "Quảng Ngãi")
+    numbers = (k for k in range(1, len(PROVINCES) + 1) if k != SEED_PROVINCE)
+    others = [(next(numbers), name, people) for name, people in PROVINCES if name != seed[0]]
+    return [(SEED_PROVINCE, *seed), *others][:provinces]
+
+
+def agency_code(code: str, k: int) -> str:
+    """The bench's code of a seed agency's copy in province ``k`` (the seed's keep theirs)."""
+    return code if k == SEED_PROVINCE else f"{code}{k:02d}"
+
+
+def agency_weights(provinces: int) -> list[tuple[str, int]]:
+    """(agency code, relative share of the dossiers): the agency's weight times its
+    province's population."""
+    return [(agency_code(code, k), weight * people)
+            for k, _, people in provinces_used(provinces)
+            for code, weight in AGENCY_WEIGHTS.items()]
 
 
 def _plain_url(url: str) -> str:
@@ -131,23 +191,32 @@ def bench_app(url: str, storage_dir: Path | None = None):
 
 
 def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False,
-           log=print) -> Generated:
-    """The database at ``url`` with ``rows`` generated dossiers: reused when its marker says
-    so (unless ``fresh``), otherwise dropped, recreated and generated."""
+           log=print, provinces: int = 1, days: int = DEFAULT_DAYS) -> Generated:
+    """The database at ``url`` with ``rows`` generated dossiers over ``provinces`` former
+    provinces: reused when its marker says so (unless ``fresh``), otherwise dropped,
+    recreated and generated."""
     _database_name(url)
+    provinces_used(provinces)
     marker = None if fresh else _marker(url)
     if (marker and marker.get("generator") == GENERATOR_VERSION and marker.get("rows") == rows
-            and _catch_up_schema(url, log)):
-        log(f"  reusing {_database_name(url)}: {rows:,} dossiers generated "
-            f"{marker['anchor']} in {marker['seconds']:.0f} s (--fresh rebuilds)")
+            and marker.get("provinces", 1) == provinces
+            and marker.get("days", DEFAULT_DAYS) == days and _catch_up_schema(url, log)):
+        log(f"  reusing {_database_name(url)}: {rows:,} dossiers ({provinces} province(s)) "
+            f"generated {marker['anchor']} in {marker['seconds']:.0f} s (--fresh rebuilds)")
         age = datetime.now(UTC) - datetime.fromisoformat(marker["anchor"])
+        if _rollup_stale(url):
+            # Generated before the code had a rollup: ``_catch_up_schema`` made its table,
+            # empty; the figures would read zeros.
+            _rebuild_rollup(url, log)
         if age.days >= 7:
             # The open dossiers were placed around the generation time: a week later many
             # more are overdue and "due soon" is nearly empty.
             log(f"  WARNING: generated {age.days} days ago; the queues no longer look like "
                 "a working day's (use --fresh)")
-        return Generated(url, rows, marker["anchor"], marker["seconds"], reused=True)
-    log(f"  (re)creating database {_database_name(url)} for {rows:,} dossiers")
+        return Generated(url, rows, marker["anchor"], marker["seconds"], reused=True,
+                         provinces=provinces, days=days)
+    log(f"  (re)creating database {_database_name(url)} for {rows:,} dossiers over "
+        f"{provinces} province(s) and {days} days")
     started = time.perf_counter()
     _recreate_database(url)
     app = bench_app(url)
@@ -157,20 +226,34 @@ def ensure(url: str = DEFAULT_URL, rows: int = DEFAULT_ROWS, fresh: bool = False
 
         db.create_all()
         log(f"  schema (db.create_all)   {time.perf_counter() - started:6.1f} s since start")
-        _seed_catalog_and_staff(log)
+        _seed_catalog_and_staff(log, provinces)
         db.session.remove()
         db.engine.dispose()
     log(f"  catalog and staff ready   {time.perf_counter() - started:6.1f} s since start")
-    _generate(url, rows, anchor, log)
-    seconds = time.perf_counter() - started
+    _generate(url, rows, anchor, log, provinces, days)
     marker = {"generator": GENERATOR_VERSION, "rows": rows, "anchor": anchor.isoformat(),
-              "seconds": round(seconds, 1)}
+              "seconds": round(time.perf_counter() - started, 1)}
+    if provinces != 1:
+        marker["provinces"] = provinces
+    if days != DEFAULT_DAYS:
+        marker["days"] = days
+    # Marked before the rollup's rebuild: should it fail, a national load (half an hour) is
+    # kept, and the next run rebuilds the (still empty) rollup of the reused database.
+    _write_marker(url, marker)
+    if _rebuild_rollup(url, log):
+        seconds = time.perf_counter() - started
+        _write_marker(url, {**marker, "seconds": round(seconds, 1)})
+    seconds = time.perf_counter() - started
+    log(f"  generated in {seconds:.0f} s")
+    return Generated(url, rows, anchor.isoformat(), seconds, reused=False, provinces=provinces,
+                     days=days)
+
+
+def _write_marker(url: str, marker: dict) -> None:
     import psycopg
 
     with psycopg.connect(_plain_url(url), autocommit=True) as connection:
         connection.execute(f"COMMENT ON TABLE dossier IS '{json.dumps(marker)}'")
-    log(f"  generated in {seconds:.0f} s")
-    return Generated(url, rows, anchor.isoformat(), seconds, reused=False)
 
 
 def _catch_up_schema(url: str, log) -> bool:
@@ -208,7 +291,7 @@ def _catch_up_schema(url: str, log) -> bool:
     return True
 
 
-def _seed_catalog_and_staff(log) -> None:
+def _seed_catalog_and_staff(log, provinces: int = 1) -> None:
     from portal.demo import seed_all
     from portal.extensions import db
 
@@ -217,21 +300,50 @@ def _seed_catalog_and_staff(log) -> None:
     db.session.commit()
     log(f"  demo seed: {seeded['agencies']} agencies, {seeded['procedures']} procedures, "
         f"{seeded['users']} accounts in {time.perf_counter() - started:.0f} s")
+    if provinces > 1:
+        _copy_agencies(provinces, log)
     # Extra staff in SQL (one scrypt hash copied from a demo account: hashing ~150 passwords
     # would take longer than the whole dossier load).
     with db.engine.begin() as connection:
         sql = connection.exec_driver_sql
         sql("CREATE TEMP TABLE wanted (code text, counters int, specialists int, leaders int)")
-        for code in AGENCY_WEIGHTS:
-            counters, specialists, leaders = STAFF_PER_AGENCY.get(code, STAFF_DEFAULT)
-            sql("INSERT INTO wanted VALUES (%s, %s, %s, %s)",
-                (code, counters, specialists, leaders))
+        for k, _, _ in provinces_used(provinces):
+            for code in AGENCY_WEIGHTS:
+                counters, specialists, leaders = STAFF_PER_AGENCY.get(code, STAFF_DEFAULT)
+                sql("INSERT INTO wanted VALUES (%s, %s, %s, %s)",
+                    (agency_code(code, k), counters, specialists, leaders))
         sql(STAFF_SQL)
         sql("UPDATE \"user\" SET totp_secret = %s, totp_enabled = true WHERE kind = 'staff'",
             (TOTP_SECRET,))
         count = connection.exec_driver_sql(
             "SELECT count(*) FROM \"user\" WHERE kind = 'staff'").scalar_one()
     log(f"  staff accounts: {count} (two-factor secret {TOTP_SECRET})")
+
+
+def _copy_agencies(provinces: int, log) -> None:
+    """The seed's agencies again for each other province: code STP01, unit code
+    000.00.10.H01, name "Sở Tư pháp (Hà Nội)". They share the seed's procedures (the
+    national catalogue's procedures are the same in every province); the dossiers of a copy
+    name one of the seed agency's procedure versions."""
+    from portal.extensions import db
+
+    with db.engine.begin() as connection:
+        sql = connection.exec_driver_sql
+        sql("CREATE TEMP TABLE province (k int, name text)")
+        for k, name, _ in provinces_used(provinces)[1:]:
+            sql("INSERT INTO province VALUES (%s, %s)", (k, name))
+        copied = sql(f"""
+            INSERT INTO agency (code, unit_code, name, name_en, kind, position, active,
+                                created_at, updated_at)
+            SELECT a.code || lpad(p.k::text, 2, '0'),
+                   regexp_replace(a.unit_code, 'H{SEED_PROVINCE}$',
+                                  'H' || lpad(p.k::text, 2, '0')),
+                   left(a.name || ' (' || p.name || ')', 200), a.name_en, a.kind, a.position,
+                   a.active, now(), now()
+            FROM agency a CROSS JOIN province p
+            WHERE a.code = ANY(%s) AND a.unit_code LIKE '%%.H{SEED_PROVINCE}'
+            ORDER BY p.k, a.id""", (list(AGENCY_WEIGHTS),)).rowcount
+    log(f"  agencies copied for {provinces - 1} more provinces: {copied}")
 
 
 # Extra staff: for each agency and role, as many accounts as wanted minus those that exist
@@ -266,19 +378,14 @@ SELECT i.id, m.role, m.agency_id FROM inserted i JOIN missing m ON m.email = i.e
 """
 
 
-def _generate(url: str, rows: int, anchor: datetime, log) -> None:
+def _generate(url: str, rows: int, anchor: datetime, log, provinces: int = 1,
+              days: int = DEFAULT_DAYS) -> None:
     import psycopg
 
-    # Client-side binding: a step may hold several statements.
-    with psycopg.connect(_plain_url(url), autocommit=True,
-                         cursor_factory=psycopg.ClientCursor) as connection:
-        def run(label: str, statement: str, params: dict | None = None) -> None:
-            started = time.perf_counter()
-            cursor = connection.execute(statement, params or {})
-            count = cursor.rowcount
-            log(f"  {label:34} {count if count >= 0 else '':>10} "
-                f"{time.perf_counter() - started:6.1f} s")
-
+    def connect():
+        # Client-side binding: a step may hold several statements.
+        connection = psycopg.connect(_plain_url(url), autocommit=True,
+                                     cursor_factory=psycopg.ClientCursor)
         for setting in ("SET synchronous_commit = off", "SET work_mem = '256MB'",
                         "SET temp_buffers = '1GB'",  # before the first temporary table
                         "SET jit = off",  # compiling these long expressions costs more
@@ -287,6 +394,18 @@ def _generate(url: str, rows: int, anchor: datetime, log) -> None:
                         # key triggers during the load (superuser only, this session only).
                         "SET session_replication_role = replica"):
             connection.execute(setting)
+        return connection
+
+    def run(connection, label: str, statement: str, params: dict | None = None) -> None:
+        started = time.perf_counter()
+        cursor = connection.execute(statement, params or {})
+        count = cursor.rowcount
+        log(f"  {label:34} {count if count >= 0 else '':>10} "
+            f"{time.perf_counter() - started:6.1f} s")
+
+    # Two sessions: the big independent steps (each reads the plan and writes its own table)
+    # and the index rebuilds run two at a time, one per core.
+    with connect() as connection, connect() as second:
         indexes = connection.execute(
             """SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid)
                FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
@@ -294,18 +413,116 @@ def _generate(url: str, rows: int, anchor: datetime, log) -> None:
             (list(BULK_TABLES),)).fetchall()
         for name, _ in indexes:
             connection.execute(f"DROP INDEX {name}")
-        params = {"rows": rows, "anchor": anchor}
-        for label, statement in GENERATION_STEPS:
-            run(label, statement, params)
+        # The statistics' rollup trigger (issue 19), if the models have one: off during the
+        # load (the rollup is rebuilt from the dossiers after it, ``_rebuild_rollup``).
+        # ``session_replication_role = replica`` already keeps ordinary triggers quiet; this
+        # also covers one made ENABLE ALWAYS.
+        triggers = user_triggers(connection)
+        if triggers:
+            connection.execute("ALTER TABLE dossier DISABLE TRIGGER USER")
+            log(f"  trigger(s) {', '.join(triggers)} on dossier disabled during the load")
+        params = {"rows": rows, "anchor": anchor, "days": days}
+        steps = generation_steps(provinces)
+        laned = [i for i, (label, _) in enumerate(steps) if label in FIRST_LANE + SECOND_LANE]
+        assert laned == list(range(laned[0], laned[-1] + 1)), "the lanes' steps follow each other"
+        for step in steps[:laned[0]]:
+            run(connection, *step, params)
+        middle = steps[laned[0]:laned[-1] + 1]
+        _in_parallel(lambda: [run(connection, *s, params) for s in middle if s[0] in FIRST_LANE],
+                     lambda: [run(second, *s, params) for s in middle if s[0] in SECOND_LANE])
+        for step in steps[laned[-1] + 1:]:
+            run(connection, *step, params)
+        if triggers:
+            connection.execute("ALTER TABLE dossier ENABLE TRIGGER USER")
         started = time.perf_counter()
-        for _, definition in indexes:
-            connection.execute(definition)
+        _in_parallel(lambda: [connection.execute(d) for _, d in indexes[0::2]],
+                     lambda: [second.execute(d) for _, d in indexes[1::2]])
         log(f"  {'rebuild ' + str(len(indexes)) + ' secondary indexes':34} {'':>10} "
             f"{time.perf_counter() - started:6.1f} s")
         connection.execute("SET session_replication_role = origin")
         started = time.perf_counter()
-        connection.execute("VACUUM (ANALYZE)")
+        tables = [name for (name,) in connection.execute(
+            "SELECT relname FROM pg_class WHERE relkind = 'r' AND relnamespace = "
+            "'public'::regnamespace ORDER BY pg_relation_size(oid) DESC").fetchall()]
+        # The big tables first, each to the session that is free (largest first, alternated).
+        _in_parallel(lambda: [connection.execute(f'VACUUM (ANALYZE) "{t}"') for t in tables[0::2]],
+                     lambda: [second.execute(f'VACUUM (ANALYZE) "{t}"') for t in tables[1::2]])
         log(f"  {'VACUUM (ANALYZE)':34} {'':>10} {time.perf_counter() - started:6.1f} s")
+
+
+def _in_parallel(first, second) -> None:
+    """Run ``first`` here and ``second`` in a thread (each on its own connection); the first
+    error of either is raised."""
+    import threading
+
+    errors: list[BaseException] = []
+
+    def guarded():
+        try:
+            second()
+        except BaseException as exc:  # re-raised below, in the caller's thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=guarded)
+    thread.start()
+    try:
+        first()
+    finally:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def user_triggers(connection) -> list[str]:
+    """The names of the user (not constraint) triggers on ``dossier``; ``connection`` is a
+    psycopg connection or a SQLAlchemy one."""
+    statement = ("SELECT tgname FROM pg_trigger WHERE tgrelid = 'public.dossier'::regclass "
+                 "AND NOT tgisinternal ORDER BY tgname")
+    if hasattr(connection, "exec_driver_sql"):
+        return list(connection.exec_driver_sql(statement).scalars())
+    return [name for (name,) in connection.execute(statement).fetchall()]
+
+
+def _rollup_stale(url: str) -> bool:
+    """True when the code has the statistics rollup and its table is empty while there are
+    dossiers (a database generated before the rollup existed)."""
+    import psycopg
+
+    try:
+        import portal.stats.days  # noqa: F401
+    except ImportError:
+        return False
+    with psycopg.connect(_plain_url(url)) as connection:
+        if not connection.execute("SELECT to_regclass('public.stats_day')").fetchone()[0]:
+            return False
+        return bool(connection.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM stats_day) AND EXISTS (SELECT 1 FROM dossier)"
+        ).fetchone()[0])
+
+
+def _rebuild_rollup(url: str, log) -> bool:
+    """Recompute the statistics' daily rollup from the generated dossiers, where the code
+    has one (``portal.stats.days.rebuild``, issue 19; True); nothing otherwise (False)."""
+    try:
+        from portal.stats.days import rebuild
+    except ImportError:
+        log("  no statistics rollup in this code (portal.stats.days.rebuild): nothing to rebuild")
+        return False
+    started = time.perf_counter()
+    app = bench_app(url)
+    with app.app_context():
+        from portal.extensions import db
+
+        result = rebuild()
+        db.session.commit()
+        with db.engine.begin() as connection:
+            if connection.exec_driver_sql("SELECT to_regclass('public.stats_day')").scalar():
+                connection.exec_driver_sql("ANALYZE stats_day")
+        db.session.remove()
+        db.engine.dispose()
+    log(f"  {'statistics rollup rebuilt':34} {result if isinstance(result, int) else '':>10} "
+        f"{time.perf_counter() - started:6.1f} s")
+    return True
 
 
 # --- the generation, one statement per step ------------------------------------------------
@@ -315,8 +532,8 @@ def _generate(url: str, rows: int, anchor: datetime, log) -> None:
 
 _PREPARE = """
 SELECT setseed(0.4242);
-DROP TABLE IF EXISTS gen_agency, gen_staff, gen_proc, gen;
-CREATE TEMP TABLE gen_agency AS
+DROP TABLE IF EXISTS gen_agency, gen_staff, gen_proc, gen, gen_name;
+CREATE UNLOGGED TABLE gen_agency AS
 WITH w(code, weight) AS (VALUES {weights}),
 ordered AS (
     SELECT a.id, a.code, a.unit_code, w.weight,
@@ -325,8 +542,12 @@ ordered AS (
            sum(w.weight) OVER () AS total
     FROM agency a JOIN w ON w.code = a.code
 )
-SELECT id, code, unit_code, k, (upto - weight)::float8 / total AS lo FROM ordered;
-CREATE TEMP TABLE gen_staff AS
+SELECT o.id, o.code, o.unit_code, o.k, (o.upto - o.weight)::float8 / o.total AS lo,
+       -- a province's copy of a seed agency files the seed agency's procedures
+       (SELECT s.id FROM agency s
+        WHERE s.unit_code = regexp_replace(o.unit_code, 'H[0-9]{{2}}$', 'H{seed}')) AS origin_id
+FROM ordered o;
+CREATE UNLOGGED TABLE gen_staff AS
 SELECT ra.agency_id,
        array_agg(ra.user_id ORDER BY ra.user_id) FILTER (WHERE ra.role = 'counter_officer')
            AS counters,
@@ -344,31 +565,35 @@ LANGUAGE sql IMMUTABLE AS $$
             + interval '7 hours 30 minutes' + r * interval '9 hours')
            AT TIME ZONE 'Asia/Ho_Chi_Minh'
 $$;
-CREATE TEMP TABLE gen_proc AS
+-- The portal's ``format_code`` (portal/dossiers/codes.py): the day's number on at least four
+-- digits, five from the 10,000th (lpad alone would cut 10000 to '1000': a duplicate).
+CREATE FUNCTION pg_temp.dossier_code(unit text, day date, n bigint) RETURNS text
+LANGUAGE sql IMMUTABLE AS $$ {code_sql} $$;
+CREATE UNLOGGED TABLE gen_proc AS
 SELECT p.agency_id, array_agg(p.published_version_id ORDER BY p.code) AS versions
 FROM procedure p WHERE p.published_version_id IS NOT NULL GROUP BY p.agency_id;
 """
 
 _DOSSIER_PLAN = """
-CREATE TEMP TABLE gen AS
+CREATE UNLOGGED TABLE gen AS
 WITH base AS (
     SELECT g AS id, random() AS r_agency, random() AS r_proc, random() AS r_open,
            random() AS r_state, random() AS r_channel, random() AS r_time, random() AS r_speed,
            random() AS r_holder, random() AS r_misc, random() AS r_age,
-           -- a working day of the two years before the anchor, in order of id
+           -- a working day of the ``days`` (two years) before the anchor, in order of id
            date_trunc('day', %(anchor)s::timestamptz AT TIME ZONE 'Asia/Ho_Chi_Minh')
-             - interval '730 days'
-             + make_interval(days => ((g::bigint - 1) * 730 / %(rows)s)::int) AS day
+             - make_interval(days => %(days)s)
+             + make_interval(days => ((g::bigint - 1) * %(days)s / %(rows)s)::int) AS day
     FROM generate_series(1, %(rows)s) AS g
 ), placed AS (
-    SELECT b.*, a.id AS agency_id, a.unit_code,
+    SELECT b.*, a.id AS agency_id, a.unit_code, a.origin_id,
            pg_temp.office_time(b.day AT TIME ZONE 'Asia/Ho_Chi_Minh', b.r_time) AS at
     FROM base b
     JOIN gen_agency a ON a.k = width_bucket(b.r_agency,
                                             (SELECT array_agg(lo ORDER BY k) FROM gen_agency))
 ), chosen AS MATERIALIZED (
     SELECT p.id, p.r_state, p.r_channel, p.r_speed, p.r_holder, p.r_misc, p.r_age,
-           p.r_time, p.r_open, p.agency_id,
+           p.r_time, p.r_open, p.agency_id, p.origin_id,
            p.unit_code, v.id AS procedure_version_id, v.on_the_spot,
            p.at,
            -- younger dossiers are more likely still open (about 5 %% in all); a few old
@@ -384,7 +609,7 @@ WITH base AS (
              WHEN 'hours' THEN make_interval(days => (v.time_amount + 7) / 8)
              ELSE interval '8 hours' END AS duration
     FROM placed p
-    JOIN gen_proc pr ON pr.agency_id = p.agency_id
+    JOIN gen_proc pr ON pr.agency_id = p.origin_id
     -- popular procedures first: the square skews the choice towards the agency's first ones
     JOIN procedure_version v
       ON v.id = pr.versions[1 + floor(array_length(pr.versions, 1) * p.r_proc * p.r_proc)::int]
@@ -523,7 +748,7 @@ ANALYZE gen;
 """
 
 _NAMES = """
-CREATE TEMP TABLE gen_name AS SELECT
+CREATE UNLOGGED TABLE gen_name AS SELECT
   ARRAY['Nguyễn','Nguyễn','Nguyễn','Trần','Lê','Phạm','Huỳnh','Hoàng','Võ','Phan','Trương',
         'Bùi','Đặng','Đỗ','Ngô','Hồ','Dương','Đinh','Lý','Tạ'] AS family,
   ARRAY['Văn','Thị','Minh','Ngọc','Thanh','Đức','Hữu','Quang','Thu','Hoài','Anh','Xuân',
@@ -553,10 +778,11 @@ INSERT INTO dossier (
     holder_id, supplement_round, lock_version, created_at, updated_at)
 SELECT g.id,
        CASE WHEN g.submitted_at IS NOT NULL THEN
-         g.unit_code || '-' || to_char(g.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh', 'YYMMDD')
-         || '-' || lpad(row_number() OVER (
+         pg_temp.dossier_code(g.unit_code,
+                              (g.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
+                              row_number() OVER (
               PARTITION BY g.agency_id, (g.submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date
-              ORDER BY g.submitted_at, g.id)::text, 4, '0') END,
+              ORDER BY g.submitted_at, g.id)) END,
        g.procedure_version_id, g.agency_id, g.state, g.channel, NULL, NULL,
        n.family[1 + floor(power(g.r_misc, 1.5) * 20)::int] || ' ' ||
          n.middle[1 + floor(g.r_holder * 16)::int] || ' ' ||
@@ -730,7 +956,8 @@ SELECT g.id, other.id,
        CASE WHEN g.state = 'awaiting_consultation' THEN NULL
             ELSE (SELECT s.specialists[1] FROM gen_staff s WHERE s.agency_id = other.id) END
 FROM gen g
-JOIN gen_agency other ON other.k = 1 + (g.agency_id + 1 + g.id %% 17) %% 19
+JOIN gen_agency other ON other.k = 1 + (g.agency_id + 1 + g.id %% 17)
+                                       %% (SELECT count(*) FROM gen_agency)
                      AND other.id <> g.agency_id
 WHERE g.state = 'awaiting_consultation'
    OR (g.state = 'returned' AND g.r_misc > 0.98)
@@ -802,7 +1029,7 @@ WHERE e.at > %(anchor)s::timestamptz - interval '14 days' AND e.public
 _CODE_SEQUENCES = """
 INSERT INTO dossier_code_sequence (agency_id, day, last_number)
 SELECT agency_id, (submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date,
-       max(right(code, 4)::int)
+       max(substring(code FROM '-([0-9]+)$')::int)
 FROM dossier WHERE code IS NOT NULL GROUP BY 1, 2
 """
 
@@ -856,10 +1083,28 @@ SELECT setval(pg_get_serial_sequence('dossier', 'id'), (SELECT max(id) FROM doss
 DROP TABLE gen, gen_agency, gen_staff, gen_proc, gen_name, gen_heavy;
 """
 
+# The dossier code in SQL, ``pg_temp.dossier_code(unit, day, n)`` (tests/unit/dossiers/
+# test_bench_codes.py holds it to the portal's ``format_code``).
+CODE_SQL = ("SELECT unit || '-' || to_char(day, 'YYMMDD') || '-' "
+            "|| CASE WHEN n < 10000 THEN lpad(n::text, 4, '0') ELSE n::text END")
+
+
+# The steps run two at a time (a session each): after the plan each reads only the plan
+# tables (``gen``…, unlogged tables, not temporary ones, so that both sessions see them) and
+# writes its own table. Balanced by their times at 500k rows (dossier 25 s, files 17 s,
+# pauses and consultations 2 s; events 30 s, steps 10 s, notices 2 s).
+FIRST_LANE = ("dossier", "dossier_file", "dossier_pause", "consultation")
+SECOND_LANE = ("dossier_event", "dossier_step", "dossier_notice")
+
+
+def generation_steps(provinces: int = 1) -> list[tuple[str, str]]:
+    prepare = _PREPARE.format(
+        weights=", ".join(f"('{code}', {weight})" for code, weight in agency_weights(provinces)),
+        code_sql=CODE_SQL, seed=SEED_PROVINCE)
+    return [("plan: agencies, staff, procedures", prepare), *GENERATION_STEPS]
+
+
 GENERATION_STEPS: list[tuple[str, str]] = [
-    ("plan: agencies, staff, procedures",
-     _PREPARE.format(weights=", ".join(f"('{code}', {weight})"
-                                       for code, weight in AGENCY_WEIGHTS.items()))),
     ("plan: one row per dossier", _DOSSIER_PLAN),
     ("names", _NAMES),
     ("dossier", _DOSSIERS),
@@ -880,10 +1125,16 @@ GENERATION_STEPS: list[tuple[str, str]] = [
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=DEFAULT_ROWS, help="dossiers to generate")
+    parser.add_argument("--provinces", type=int, default=1,
+                        help="former provinces the seed's agencies are copied for (63: the "
+                             "country)")
+    parser.add_argument("--days", type=int, default=DEFAULT_DAYS,
+                        help="the history's length in days, ending now (365: a year)")
     parser.add_argument("--fresh", action="store_true", help="rebuild even if it matches")
     parser.add_argument("--url", default=os.environ.get("BENCH_WF_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
-    generated = ensure(args.url, args.rows, args.fresh)
+    generated = ensure(args.url, args.rows, args.fresh, provinces=args.provinces,
+                       days=args.days)
     print(f"{generated.rows:,} dossiers in {_database_name(generated.url)}, history ending "
           f"{generated.anchor}, generated in {generated.seconds:.0f} s"
           + (" (reused)" if generated.reused else ""))

@@ -249,6 +249,11 @@ def _codes_in(description: str, known: Mapping[str, str]) -> list[str]:
     """The known codes (by canonical form) the description holds, in order of appearance."""
     squeezed = canonical(description)
     found = [(squeezed.find(key), key) for key in known if key and key in squeezed]
+    # A code inside a longer one found where it is, is that longer one: from the 10,000th
+    # dossier of a day the number has five digits, and …-1000 is the start of …-10000.
+    found = [(at, key) for at, key in found
+             if not any(len(other) > len(key) and there <= at
+                        and at + len(key) <= there + len(other) for there, other in found)]
     return [known[key] for _, key in sorted(found)]
 
 

@@ -166,6 +166,17 @@ def test_a_short_transfer_does_not_settle_the_code():
     assert [m.kind for m in result.lines] == [LineKind.SHORT, LineKind.MATCHED]
 
 
+def test_the_10000th_code_of_a_day_is_not_the_1000th():
+    """From the 10,000th dossier of an agency's day the number has five digits: the 1,000th's
+    code is the start of the 10,000th's, which the line names (docs/dossiers.md)."""
+    thousandth, ten_thousandth = "000.00.17.H48-261207-1000", "000.00.17.H48-261207-10000"
+    expected = {thousandth: 50_000, ten_thousandth: 70_000}
+    result = statement.match([_line(1, 70_000, f"hs {ten_thousandth} nop phi"),
+                              _line(2, 50_000, f"HS {thousandth.replace('-', ' ')}")], expected)
+    assert [(m.kind, m.code) for m in result.lines] == [(LineKind.MATCHED, ten_thousandth),
+                                                       (LineKind.MATCHED, thousandth)]
+
+
 def _mangle(code: str, data) -> str:
     """The code as a bank may pass it on: case changed, dots/dashes dropped or spaced."""
     out = []
