@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
-from flask import abort, make_response, render_template, request, url_for
+from flask import abort, g, make_response, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup
@@ -255,13 +256,20 @@ def annual():
 
 def cell_url(period_args: dict, cell: Cell, agency_id: int | None = None,
              group: str | None = None) -> str:
-    """The list behind one number."""
-    args = {**period_args, "o": cell.value}
+    """The list behind one number. A national table links some twenty thousand numbers:
+    the list's address and the period's part of the query are built once per page (what
+    ``url_for`` would give, its arguments in another order), each number adds its own."""
+    key = tuple(period_args.items())
+    prefixes = g.setdefault("stats_cell_url_prefixes", {})
+    if key not in prefixes:
+        common = {k: v for k, v in period_args.items() if k not in ("o", "co-quan", "nhom")}
+        prefixes[key] = f"{url_for('stats.dossiers')}?{urlencode(common)}&"
+    url = f"{prefixes[key]}o={cell.value}"  # a cell's name: [a-z_]
     if agency_id is not None:
-        args["co-quan"] = agency_id
-    if group is not None:
-        args["nhom"] = group
-    return url_for("stats.dossiers", **args)
+        url += f"&co-quan={int(agency_id)}"
+    if group is not None or "nhom" in period_args:
+        url += "&nhom=" + quote(period_args["nhom"] if group is None else group, safe="")
+    return url
 
 
 @bp.context_processor
