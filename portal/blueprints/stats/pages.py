@@ -272,6 +272,17 @@ def cell_url(period_args: dict, cell: Cell, agency_id: int | None = None,
     return url
 
 
+def cell_number(value: int, links: bool, period_args: dict, cell: Cell,
+                agency_id: int | None = None, group: str | None = None) -> Markup:
+    """One number of the table: a link to its list, except 0 (and except in print). Python,
+    not a template macro: a national table draws some twenty thousand."""
+    text = vn_number(value)
+    if not (links and value):
+        return Markup(text)
+    return Markup('<a href="{}">{}</a>').format(cell_url(period_args, cell, agency_id, group),
+                                                text)
+
+
 @bp.context_processor
 def _helpers():
-    return {"cell_url": cell_url}
+    return {"cell_url": cell_url, "cell_number": cell_number}
