@@ -321,7 +321,7 @@ def differences(limit: int | None = None) -> list:
 
 def describe(row) -> str:
     """One difference for a person: the day, the agency, the columns off and by how much."""
-    off = ", ".join(f"{c} {getattr(row, c):+d}" for c in COLUMNS if getattr(row, c))
+    off = ", ".join(f"{c} {int(getattr(row, c)):+d}" for c in COLUMNS if getattr(row, c))
     return f"cơ quan #{row.agency_id}, ngày {row.day}: {off} (bảng tổng hợp − tính trực tiếp)"
 
 
