@@ -294,9 +294,9 @@ def rebuild() -> int:
     commits). Returns the number of rows written."""
     table = StatsDay.__table__
     db.session.execute(table.delete())
-    result = db.session.execute(table.insert().from_select(["agency_id", "day", *COLUMNS],
-                                                           contributions()))
-    return result.rowcount or 0
+    db.session.execute(table.insert().from_select(["agency_id", "day", *COLUMNS],
+                                                  contributions()))
+    return db.session.scalar(select(func.count()).select_from(table)) or 0
 
 
 def differences_query() -> Select:
