@@ -86,7 +86,8 @@ _PG_LOCAL = "CAST(({} AT TIME ZONE INTERVAL '+07:00') AS DATE)"
 
 POSTGRESQL_FUNCTIONS = """
 CREATE OR REPLACE FUNCTION stats_day_add(agency integer, received timestamptz,
-    finished timestamptz, due timestamptz, chan varchar, st varchar, sign integer)
+    finished timestamptz, due timestamptz, chan varchar, st varchar, sign integer,
+    reception boolean)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
     on_time boolean;
@@ -95,11 +96,13 @@ BEGIN
     IF received IS NULL OR finished < received THEN
         RETURN;
     END IF;
-    INSERT INTO stats_day AS s (agency_id, day, online, direct, postal)
-    VALUES (agency, {received_day}, sign * (chan = 'online')::int,
-            sign * (chan IN ('counter', 'postal'))::int, sign * (chan = 'postal')::int)
-    ON CONFLICT (agency_id, day) DO UPDATE SET online = s.online + EXCLUDED.online,
-        direct = s.direct + EXCLUDED.direct, postal = s.postal + EXCLUDED.postal;
+    IF reception THEN
+        INSERT INTO stats_day AS s (agency_id, day, online, direct, postal)
+        VALUES (agency, {received_day}, sign * (chan = 'online')::int,
+                sign * (chan IN ('counter', 'postal'))::int, sign * (chan = 'postal')::int)
+        ON CONFLICT (agency_id, day) DO UPDATE SET online = s.online + EXCLUDED.online,
+            direct = s.direct + EXCLUDED.direct, postal = s.postal + EXCLUDED.postal;
+    END IF;
     IF finished IS NULL THEN
         RETURN;
     END IF;
@@ -121,14 +124,24 @@ END
 $$;
 
 CREATE OR REPLACE FUNCTION stats_day_dossier() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    reception boolean := true;
 BEGIN
+    -- An ending (or a change of it) leaves the reception's counts as they were: only the
+    -- ending's rows are written (one or two UPSERTs instead of three or four).
+    IF TG_OP = 'UPDATE' AND OLD.agency_id = NEW.agency_id
+            AND OLD.received_at = NEW.received_at AND OLD.channel = NEW.channel
+            AND NOT COALESCE(OLD.finished_at < OLD.received_at, false)
+            AND NOT COALESCE(NEW.finished_at < NEW.received_at, false) THEN
+        reception := false;
+    END IF;
     IF TG_OP <> 'INSERT' THEN
         PERFORM stats_day_add(OLD.agency_id, OLD.received_at, OLD.finished_at, OLD.due_at,
-                              OLD.channel, OLD.state, -1);
+                              OLD.channel, OLD.state, -1, reception);
     END IF;
     IF TG_OP <> 'DELETE' THEN
         PERFORM stats_day_add(NEW.agency_id, NEW.received_at, NEW.finished_at, NEW.due_at,
-                              NEW.channel, NEW.state, 1);
+                              NEW.channel, NEW.state, 1, reception);
     END IF;
     RETURN NULL;
 END
@@ -138,14 +151,24 @@ $$;
 
 
 def _update_when(distinct: str) -> str:
-    """The UPDATE trigger's condition: a column the rollup reads changed (the state, the due
-    time: only for a finished dossier)."""
+    """The UPDATE trigger's condition: a column the rollup reads changed — for a finished
+    dossier, the due time, or the state *as the rollup sees it* (withdrawn, refused or
+    stopped, returned on the spot): handing over a result (result_ready → returned) does not
+    fire it, unless the dossier was resolved at the instant of its reception."""
     def changed(column):
         return f"OLD.{column} {distinct} NEW.{column}"
+
+    def flag_changed(condition):
+        return f"({condition.format('OLD')}) {distinct} ({condition.format('NEW')})"
+    state = " OR ".join((
+        flag_changed("{}.state = 'withdrawn'"),
+        flag_changed("{}.state IN ('refused', 'stopped')"),
+        f"((OLD.finished_at = OLD.received_at OR NEW.finished_at = NEW.received_at) AND "
+        f"{flag_changed('{}.state = ' + repr('returned'))})"))
     return (f"(OLD.received_at IS NOT NULL OR NEW.received_at IS NOT NULL) AND ("
             f"{changed('received_at')} OR {changed('agency_id')} OR {changed('channel')} OR "
             f"((OLD.finished_at IS NOT NULL OR NEW.finished_at IS NOT NULL) AND ("
-            f"{changed('finished_at')} OR {changed('due_at')} OR {changed('state')})))")
+            f"{changed('finished_at')} OR {changed('due_at')} OR {state})))")
 
 
 POSTGRESQL_TRIGGERS = (
@@ -162,7 +185,7 @@ POSTGRESQL_DROP = (
     "DROP TRIGGER IF EXISTS stats_day_update ON dossier",
     "DROP FUNCTION IF EXISTS stats_day_dossier()",
     "DROP FUNCTION IF EXISTS stats_day_add(integer, timestamptz, timestamptz, timestamptz, "
-    "varchar, varchar, integer)",
+    "varchar, varchar, integer, boolean)",
 )
 
 _SQLITE_DAY = "CAST(julianday({}) + 0.7916666666666666 AS INTEGER)"  # figures.local_day
