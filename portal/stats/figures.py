@@ -51,7 +51,7 @@ from portal.core.models import UTCDateTime, utcnow
 from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.extensions import db
 from portal.workflow.models import Pause
-from portal.workflow.overdue import clock_held, holds_clock
+from portal.workflow.overdue import holds_clock
 
 S = DossierState
 
@@ -232,23 +232,14 @@ class Frame:
     cells: dict[Cell, ColumnElement[bool]]
 
 
-def period_frame(period: Period, now: datetime | None = None, *,
-                 pauses_per_row: bool = False) -> Frame:
+def period_frame(period: Period, now: datetime | None = None) -> Frame:
     """``now``: a period that has not ended yet judges "overdue" as of now (a dossier due
-    at 17:00 today is not overdue this morning); a past period, as of its end.
-    ``pauses_per_row``: the same conditions, the pauses looked up for each dossier tested
-    (``clock_held``) instead of joined — for a few dossiers among millions (``table``'s
-    dossiers open at the period's end), where hashing every pause would cost more."""
+    at 17:00 today is not overdue this morning); a past period, as of its end."""
     start, end = period.start_at, period.end_at
     judged_at = min(end, now or utcnow())
     d = Dossier
-    if pauses_per_row:
-        source = d.__table__
-        unpaused = not_(clock_held(judged_at, per_row=True))
-    else:
-        paused = _paused_at(judged_at)
-        source = d.__table__.outerjoin(paused, paused.c.dossier_id == d.id)
-        unpaused = paused.c.dossier_id.is_(None)
+    paused = _paused_at(judged_at)
+    source = d.__table__.outerjoin(paused, paused.c.dossier_id == d.id)
     counts = and_(d.received_at.is_not(None), d.received_at < end,
                   or_(d.finished_at.is_(None), d.finished_at >= start))
     carried = d.received_at < start
@@ -260,7 +251,7 @@ def period_frame(period: Period, now: datetime | None = None, *,
     # counts as on time rather than in neither column.
     on_time = and_(resolved, or_(d.due_at.is_(None), d.finished_at <= d.due_at))
     early = and_(on_time, local_day(d.finished_at) < local_day(d.due_at))
-    overdue = and_(pending, d.due_at < judged_at, unpaused)
+    overdue = and_(pending, d.due_at < judged_at, paused.c.dossier_id.is_(None))
     cells = {
         Cell.RECEIVED: literal(True),
         Cell.CARRIED: carried,
@@ -459,10 +450,10 @@ def _fast_counts(period: Period, ids: list[int], wanted: set[Cell],
     at_end = [c for c in AT_END_CELLS if c in need]
     if at_end:
         # Open at the period's end is "counted and pending": the cells' own conditions decide
-        # within, overdue… (the pause at the judged instant included).
-        open_frame = period_frame(period, now, pauses_per_row=True)
+        # within, overdue… (the pause at the judged instant included: the pauses holding a
+        # clock then, hashed once — one pass over dossier_pause, a tenth of the dossiers).
         add(_by_agency(
-            select(d.agency_id, *_sums(open_frame, at_end)).select_from(open_frame.source)
+            select(d.agency_id, *_sums(frame, at_end)).select_from(frame.source)
             .where(spans(period.end_at), d.agency_id.in_(ids))
             .group_by(d.agency_id), at_end))
     if Cell.CARRIED in need:
