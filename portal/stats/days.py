@@ -239,9 +239,14 @@ SQLITE_DROP = tuple(f"DROP TRIGGER IF EXISTS stats_day_{name}"
 # Not an Index of the model: Alembic warns on an expression index it cannot compare
 # (SQLite), so create_all and the migration make it here, and migrations/env.py leaves it
 # out of the comparison.
+# The columns the open dossiers' cells read ride in the index (INCLUDE): pending, within and
+# overdue at an instant are then read from it alone where the pages are all-visible (an
+# index-only scan: 33 ms instead of 94–139 ms for the 37,712 dossiers open at the end of a
+# generated million, whose rows are scattered over 5,100 heap pages).
 SPAN_INDEX = "ix_dossier_open_span"
 POSTGRESQL_SPAN_INDEX = (f"CREATE INDEX IF NOT EXISTS {SPAN_INDEX} ON dossier USING gist "
-                         f"({SPAN_SQL}) WHERE received_at IS NOT NULL")
+                         f"({SPAN_SQL}) INCLUDE (agency_id, received_at, finished_at, due_at, id) "
+                         f"WHERE received_at IS NOT NULL")
 
 
 def create_triggers(connection) -> None:
