@@ -20,7 +20,7 @@ from portal.calendar import VN_TZ
 from portal.core.models import utcnow
 from portal.dossiers.models import Channel, DossierState
 from portal.extensions import db
-from portal.stats import days
+from portal.stats import days, trends
 from portal.stats.days import StatsDay
 from portal.stats.figures import Cell, Period, table, table_direct
 from portal.workflow.models import Pause, PauseKind
@@ -140,6 +140,12 @@ def test_the_rollup_gives_the_definitions_numbers(versions, dossiers, steps, per
         assert_same(Period(TODAY - timedelta(days=back), TODAY), among)
         assert_same(Period(TODAY - timedelta(days=back), TODAY), among,
                     now=NOW - timedelta(hours=back % 24))
+        # The charts' month ends, all in one statement, are the table's pending and overdue.
+        months = [trends.Month(m) for m in trends.months_of(Period(ORIGIN.date(), TODAY))]
+        at_ends = trends._open_at_ends([a.id for a in among], months, now=NOW)
+        for month, got in zip(months, at_ends, strict=True):
+            want = table_direct(month.period, among, (Cell.PENDING, Cell.OVERDUE), now=NOW)
+            assert got == (want.total[Cell.PENDING], want.total[Cell.OVERDUE]), month.period
         assert days.differences() == []
     finally:
         for item in made:
