@@ -2,7 +2,7 @@
 ``flask ops check-invariants`` after each): each check is one SQL query over the whole table,
 portable to SQLite and PostgreSQL, returning the offending rows; the checker counts them and
 shows the first few. On 100,000 dossiers and 930,000 events (copies of the demo's, PostgreSQL
-on the shared 2-core machine under load) the seven checks take 4.7 s together.
+on the shared 2-core machine under load) the seven checks then present took 4.7 s together.
 
 The checks and why they hold (docs/OPERATIONS.md, "Backups" → the invariant checker):
 
