@@ -96,8 +96,8 @@ class Dossier(TimestampMixin, db.Model):
         # The statistics at volume (issue 19): the GiST index of the dossiers' open ranges,
         # ix_dossier_open_span (SPAN_SQL), is PostgreSQL's only and made beside the table, not
         # here (portal/stats/days.py; Alembic cannot compare an expression index on SQLite).
-        # The statistics also count directly those few dossiers finished before their reception, which the daily rollup
-        # leaves out and the table counts directly (normally none: the index stays empty).
+        # The few dossiers finished before their reception, which the daily rollup leaves
+        # out and the table counts directly (normally none: the index stays empty).
         Index("ix_dossier_finished_before_received", "agency_id",
               postgresql_where=text(FINISHED_BEFORE_RECEIVED_SQL),
               sqlite_where=text(FINISHED_BEFORE_RECEIVED_SQL)),
