@@ -1,6 +1,7 @@
 """Command-line tools: `flask demo seed` and `replay-2019`, `flask catalog import/export`,
 `flask storage sweep`, `flask messages run-job` (the periodic jobs), `flask backup …` and
-`flask ops check-invariants` (portal/ops)."""
+`flask ops check-invariants` (portal/ops), `flask stats rebuild-days|check-days`
+(portal/stats/cli.py)."""
 
 from __future__ import annotations
 
@@ -72,3 +73,6 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(backup_cli)
     app.cli.add_command(ops_cli)
+    from portal.stats.cli import stats_cli
+
+    app.cli.add_command(stats_cli)

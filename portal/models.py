@@ -45,6 +45,7 @@ from portal.payments.models import (  # noqa: E402  (issue 14)
     Receipt,
     ReceiptSequence,
 )
+from portal.stats.days import StatsDay
 from portal.workflow.models import (
     Consultation,
     DossierStep,
@@ -69,4 +70,5 @@ __all__ = [
     "ProcedureFeeExemption", "DossierFeeAnswer", "Payment", "PaymentEvent", "PaymentRequest",
     "PaymentRequestLine", "PostageRate", "Receipt", "ReceiptSequence",
     "CounterShift", "Kiosk", "Rating",
+    "StatsDay",
 ]

@@ -26,14 +26,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import Date, Integer, Select, and_, case, func, literal, not_, or_, select
+from sqlalchemy import (
+    Boolean,
+    Date,
+    Integer,
+    Select,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    not_,
+    or_,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from portal.calendar import VN_TZ
 from portal.catalog.models import Agency, AgencyKind
 from portal.core.i18n import N_
-from portal.core.models import utcnow
+from portal.core.models import UTCDateTime, utcnow
 from portal.dossiers.models import Channel, Dossier, DossierState
 from portal.extensions import db
 from portal.workflow.models import Pause
@@ -303,27 +317,155 @@ def agencies(kinds: Iterable[AgencyKind] | None = None,
     return list(db.session.scalars(query))
 
 
-def table(period: Period, among: Sequence[Agency],
-          cells: Iterable[Cell] = tuple(Cell)) -> Table:
-    """One row per agency in ``among`` (in that order, zeros included) and the total row,
-    from one aggregate query."""
+def table(period: Period, among: Sequence[Agency], cells: Iterable[Cell] = tuple(Cell),
+          now: datetime | None = None) -> Table:
+    """One row per agency in ``among`` (in that order, zeros included) and the total row.
+
+    The same numbers as ``table_direct`` (the definitions, counted over every dossier of the
+    period), read at volume (issue 19, docs/statistics.md "How the table is computed at
+    volume"): the receptions and endings from the daily rollup ``stats_day`` (summed over the
+    period's days, plus the few dossiers the rollup leaves out, counted directly), the cells
+    judged at an instant from the dossiers open at it (``spanning``), and received = carried
+    over + online + direct."""
     cells = list(dict.fromkeys(cells))
-    frame = period_frame(period)
-    ids = [a.id for a in among]
-    columns = [func.coalesce(func.sum(case((frame.cells[c], 1), else_=0)), 0).label(c.value)
-               for c in cells]
-    query = (select(Dossier.agency_id, *columns).select_from(frame.source)
-             .where(frame.counts, Dossier.agency_id.in_(ids or [-1]))
+    return _assemble(period, among, cells, _fast_counts(period, _ids(among), set(cells), now))
+
+
+def table_direct(period: Period, among: Sequence[Agency], cells: Iterable[Cell] = tuple(Cell),
+                 now: datetime | None = None) -> Table:
+    """``table`` by the definitions themselves: one aggregate over every dossier counted in
+    the period (the truth the tests compare ``table`` with)."""
+    cells = list(dict.fromkeys(cells))
+    frame = period_frame(period, now)
+    query = (select(Dossier.agency_id, *_sums(frame, cells)).select_from(frame.source)
+             .where(frame.counts, Dossier.agency_id.in_(_ids(among)))
              .group_by(Dossier.agency_id))
-    found = {r.agency_id: r for r in db.session.execute(query)}
+    return _assemble(period, among, cells, _by_agency(query, cells))
+
+
+def _ids(among: Sequence[Agency]) -> list[int]:
+    return [a.id for a in among] or [-1]
+
+
+def _sums(frame: Frame, cells: Iterable[Cell]) -> list:
+    return [func.coalesce(func.sum(case((frame.cells[c], 1), else_=0)), 0).label(c.value)
+            for c in cells]
+
+
+def _by_agency(query, cells: Sequence[Cell]) -> dict[int, dict[Cell, int]]:
+    return {r.agency_id: {c: int(getattr(r, c.value) or 0) for c in cells}
+            for r in db.session.execute(query)}
+
+
+def _assemble(period: Period, among: Sequence[Agency], cells: Sequence[Cell],
+              found: dict[int, dict[Cell, int]]) -> Table:
     rows, total = [], Row(None, {c: 0 for c in cells})
     for agency in among:
-        hit = found.get(agency.id)
-        row = Row(agency, {c: int(getattr(hit, c.value)) if hit else 0 for c in cells})
+        hit = found.get(agency.id, {})
+        row = Row(agency, {c: hit.get(c, 0) for c in cells})
         for c in cells:
             total.counts[c] += row.counts[c]
         rows.append(row)
     return Table(period, rows, total)
+
+
+# --- at volume (issue 19) -------------------------------------------------------------------
+
+# The cells summed from the daily rollup (portal/stats/days.py), by its column names.
+ROLLUP_CELLS = {Cell.ONLINE: "online", Cell.DIRECT: "direct", Cell.POSTAL: "postal",
+                Cell.RESOLVED: "resolved", Cell.ON_TIME: "on_time", Cell.EARLY: "early",
+                Cell.ON_DUE_DAY: "on_due_day", Cell.LATE: "late",
+                Cell.WITHDRAWN: "withdrawn", Cell.RETURNED: "returned",
+                Cell.ON_THE_SPOT: "on_the_spot"}
+# The cells of the dossiers open at the period's end (counted and pending there).
+AT_END_CELLS = (Cell.PENDING, Cell.WITHIN, Cell.OVERDUE, Cell.OVERDUE_PREV, Cell.OVERDUE_THIS)
+
+
+class spanning(FunctionElement):
+    """The received dossier is open at the instant: received before it and not finished
+    before it — the range (received_at, finished_at] contains it. On PostgreSQL written as
+    the range of the GiST index ``ix_dossier_open_span`` (models.SPAN_SQL) so that the index
+    finds the few open dossiers among millions; elsewhere as the plain comparisons. A dossier
+    finished before its reception (an anomaly) is open at no instant either way."""
+
+    type = Boolean()
+    inherit_cache = True
+    name = "spanning"
+
+
+def spans(instant: datetime) -> spanning:
+    return spanning(literal(instant, UTCDateTime()))
+
+
+@compiles(spanning)
+def _spanning_postgresql(element, compiler, **kw):
+    d, instant = Dossier, list(element.clauses)[0]
+    upper = case((d.finished_at < d.received_at, d.received_at), else_=d.finished_at)
+    span = func.tstzrange(d.received_at, upper, literal_column("'(]'"))
+    return compiler.process(and_(d.received_at.is_not(None),
+                                 span.op("@>")(cast(instant, UTCDateTime()))), **kw)
+
+
+@compiles(spanning, "sqlite")
+def _spanning_sqlite(element, compiler, **kw):
+    d, instant = Dossier, list(element.clauses)[0]
+    return compiler.process(and_(d.received_at.is_not(None), d.received_at < instant,
+                                 or_(d.finished_at.is_(None), d.finished_at >= instant)), **kw)
+
+
+def _fast_counts(period: Period, ids: list[int], wanted: set[Cell],
+                 now: datetime | None) -> dict[int, dict[Cell, int]]:
+    from portal.stats.days import StatsDay
+
+    need = set(wanted)
+    if Cell.RECEIVED in need:
+        need |= {Cell.CARRIED, Cell.ONLINE, Cell.DIRECT}
+    found: dict[int, dict[Cell, int]] = {}
+
+    def add(rows: dict[int, dict[Cell, int]]) -> None:
+        for agency_id, counts in rows.items():
+            mine = found.setdefault(agency_id, {})
+            for cell, n in counts.items():
+                mine[cell] = mine.get(cell, 0) + n
+
+    frame = period_frame(period, now)
+    d = Dossier
+    summed = [c for c in ROLLUP_CELLS if c in need]
+    if summed:
+        days = StatsDay.__table__
+        add(_by_agency(
+            select(days.c.agency_id,
+                   *(func.sum(days.c[ROLLUP_CELLS[c]]).label(c.value) for c in summed))
+            .where(days.c.agency_id.in_(ids), days.c.day >= period.start,
+                   days.c.day <= period.end)
+            .group_by(days.c.agency_id), summed))
+        # The dossiers the rollup leaves out (finished before their reception), directly —
+        # when there are any: the probe reads the (normally empty) partial index
+        # ix_dossier_finished_before_received, which the planner cannot know is empty.
+        anomaly = and_(d.agency_id.in_(ids), d.finished_at < d.received_at)
+        if db.session.scalar(select(literal(1)).where(anomaly).limit(1)):
+            add(_by_agency(
+                select(d.agency_id, *_sums(frame, summed)).select_from(frame.source)
+                .where(frame.counts, anomaly).group_by(d.agency_id), summed))
+    at_end = [c for c in AT_END_CELLS if c in need]
+    if at_end:
+        # Open at the period's end is "counted and pending": the cells' own conditions decide
+        # within, overdue… (the pause at the judged instant included: the pauses holding a
+        # clock then, hashed once — one pass over dossier_pause, a tenth of the dossiers).
+        add(_by_agency(
+            select(d.agency_id, *_sums(frame, at_end)).select_from(frame.source)
+            .where(spans(period.end_at), d.agency_id.in_(ids))
+            .group_by(d.agency_id), at_end))
+    if Cell.CARRIED in need:
+        # Carried over is "open at the period's start".
+        add(_by_agency(
+            select(d.agency_id, func.count().label(Cell.CARRIED.value))
+            .where(spans(period.start_at), d.agency_id.in_(ids))
+            .group_by(d.agency_id), [Cell.CARRIED]))
+    for counts in found.values():
+        counts[Cell.RECEIVED] = sum(counts.get(c, 0)
+                                    for c in (Cell.CARRIED, Cell.ONLINE, Cell.DIRECT))
+    return found
 
 
 def dossiers_query(period: Period, cell: Cell, agency_ids: Sequence[int]) -> Select:
