@@ -251,7 +251,10 @@ def period_frame(period: Period, now: datetime | None = None) -> Frame:
     # counts as on time rather than in neither column.
     on_time = and_(resolved, or_(d.due_at.is_(None), d.finished_at <= d.due_at))
     early = and_(on_time, local_day(d.finished_at) < local_day(d.due_at))
-    overdue = and_(pending, d.due_at < judged_at, paused.c.dossier_id.is_(None))
+    # Were a due time missing, the dossier is within its deadline (as it is on time when
+    # resolved): without the explicit test SQL's NULL would put it in neither column.
+    overdue = and_(pending, d.due_at.is_not(None), d.due_at < judged_at,
+                   paused.c.dossier_id.is_(None))
     cells = {
         Cell.RECEIVED: literal(True),
         Cell.CARRIED: carried,
@@ -449,13 +452,7 @@ def _fast_counts(period: Period, ids: list[int], wanted: set[Cell],
                 .where(frame.counts, anomaly).group_by(d.agency_id), summed))
     at_end = [c for c in AT_END_CELLS if c in need]
     if at_end:
-        # Open at the period's end is "counted and pending": the cells' own conditions decide
-        # within, overdue… (the pause at the judged instant included: the pauses holding a
-        # clock then, hashed once — one pass over dossier_pause, a tenth of the dossiers).
-        add(_by_agency(
-            select(d.agency_id, *_sums(frame, at_end)).select_from(frame.source)
-            .where(spans(period.end_at), d.agency_id.in_(ids))
-            .group_by(d.agency_id), at_end))
+        add(_open_at_end(period, min(period.end_at, now or utcnow()), ids, at_end))
     if Cell.CARRIED in need:
         # Carried over is "open at the period's start".
         add(_by_agency(
@@ -465,6 +462,34 @@ def _fast_counts(period: Period, ids: list[int], wanted: set[Cell],
     for counts in found.values():
         counts[Cell.RECEIVED] = sum(counts.get(c, 0)
                                     for c in (Cell.CARRIED, Cell.ONLINE, Cell.DIRECT))
+    return found
+
+
+def _open_at_end(period: Period, judged_at: datetime, ids: list[int],
+                 cells: Sequence[Cell]) -> dict[int, dict[Cell, int]]:
+    """The cells judged at the period's end, over the dossiers open then — each of them
+    counted and pending (``spans``). Overdue, as ``period_frame`` defines it: past the due
+    time at the judged instant, and no pause holding the clock then; within = pending −
+    overdue; overdue (previous / this period) split by the reception. A dossier's pauses are
+    looked up only once it is past due, in the pauses holding a clock at that instant hashed
+    once (PostgreSQL's hashed subplan); OFFSET 0 keeps each dossier's verdict computed once,
+    not once per sum."""
+    d = Dossier
+    held = select(Pause.dossier_id).where(holds_clock(judged_at))
+    overdue = case((or_(d.due_at.is_(None), d.due_at >= judged_at), 0), (d.id.in_(held), 0),
+                   else_=1)
+    verdicts = (select(d.agency_id.label("agency_id"), overdue.label("overdue"),
+                       case((d.received_at < period.start_at, 1), else_=0).label("carried"))
+                .where(spans(period.end_at), d.agency_id.in_(ids)).offset(0).subquery())
+    v = verdicts.c
+    found = {}
+    for agency_id, pending, late, late_carried in db.session.execute(
+            select(v.agency_id, func.count(), func.sum(v.overdue),
+                   func.sum(v.overdue * v.carried)).group_by(v.agency_id)):
+        late, late_carried = int(late or 0), int(late_carried or 0)
+        counts = {Cell.PENDING: pending, Cell.WITHIN: pending - late, Cell.OVERDUE: late,
+                  Cell.OVERDUE_PREV: late_carried, Cell.OVERDUE_THIS: late - late_carried}
+        found[agency_id] = {c: counts[c] for c in cells}
     return found
 
 

@@ -66,8 +66,14 @@ class Pause(db.Model):
     __tablename__ = "dossier_pause"
     # Supplement requests (each pauses the clock at the instant it is issued) by date, with
     # what the monitoring's late-request rule reads.
+    # The pauses that can hold a clock, by their end (``workflow.overdue.holds_clock``: the
+    # open ones are ``ended_at IS NULL``, those ended after an instant a range): which
+    # dossiers are held at an instant without reading every pause (issue 19).
     __table_args__ = (Index("ix_dossier_pause_kind_started", "kind", "started_at", "dossier_id",
-                            "remaining_seconds"),)
+                            "remaining_seconds"),
+                      Index("ix_dossier_pause_holding", "ended_at", "started_at", "dossier_id",
+                            postgresql_where=text("remaining_seconds > 0"),
+                            sqlite_where=text("remaining_seconds > 0")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
