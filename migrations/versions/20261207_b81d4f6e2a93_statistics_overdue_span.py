@@ -2,8 +2,9 @@
 
 Issue 19: the charts' overdue at each month's end at national volume. The GiST index of the
 ranges (due_at, finished_at] of the received dossiers finished late or not finished
-(PostgreSQL only, like ix_dossier_open_span: made by portal/stats/days.py, the same SQL text
-create_all uses; migrations/env.py leaves it out of the comparison).
+(PostgreSQL only, like ix_dossier_open_span: made by portal/stats/days.py
+``create_overdue_span_index``, the same SQL text create_all uses; migrations/env.py leaves it
+out of the comparison).
 
 Revision ID: b81d4f6e2a93
 Revises: 7c3e9a4d2f18
@@ -22,9 +23,7 @@ depends_on = None
 def upgrade():
     from portal.stats import days
 
-    bind = op.get_bind()
-    if bind.dialect.name == 'postgresql':
-        op.execute(days.POSTGRESQL_OVERDUE_SPAN_INDEX)
+    days.create_overdue_span_index(op.get_bind())
 
 
 def downgrade():

@@ -262,16 +262,21 @@ POSTGRESQL_OVERDUE_SPAN_INDEX = (
 
 def create_triggers(connection) -> None:
     """Make the function and triggers on ``connection``'s engine (create_all, migration),
-    and on PostgreSQL the open-span and overdue-span indexes."""
+    and on PostgreSQL the open-span index."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(POSTGRESQL_SPAN_INDEX)
-        connection.exec_driver_sql(POSTGRESQL_OVERDUE_SPAN_INDEX)
         connection.exec_driver_sql(POSTGRESQL_FUNCTIONS)
         statements = POSTGRESQL_TRIGGERS
     else:
         statements = SQLITE_TRIGGERS
     for statement in statements:
         connection.exec_driver_sql(statement)
+
+
+def create_overdue_span_index(connection) -> None:
+    """On PostgreSQL, ix_dossier_overdue_span (create_all, migration b81d4f6e2a93)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(POSTGRESQL_OVERDUE_SPAN_INDEX)
 
 
 def drop_triggers(connection) -> None:
@@ -286,6 +291,7 @@ def _after_create(metadata, connection, **kw) -> None:
     if tables is None or any(t.name in ("dossier", "stats_day") for t in tables):
         drop_triggers(connection)
         create_triggers(connection)
+        create_overdue_span_index(connection)
 
 
 # --- the direct computation ------------------------------------------------------------------
@@ -381,6 +387,7 @@ def set_triggers_enabled(enabled: bool) -> None:
         drop_triggers(connection)
 
 
-__all__ = ["COLUMNS", "StatsDay", "contributions", "create_triggers", "describe",
+__all__ = ["COLUMNS", "StatsDay", "contributions", "create_overdue_span_index",
+           "create_triggers", "describe",
            "differences", "differences_query", "drop_triggers", "rebuild",
            "set_triggers_enabled"]
