@@ -45,7 +45,7 @@ def get_metadata():
 
 # Made beside the models, not by them (portal/stats/days.py: an expression index Alembic
 # cannot compare on SQLite): left out of autogenerate's comparison.
-UNMANAGED_INDEXES = {'ix_dossier_open_span'}
+UNMANAGED_INDEXES = {'ix_dossier_open_span', 'ix_dossier_overdue_span'}
 
 
 def include_object(object, name, type_, reflected, compare_to):

@@ -247,6 +247,17 @@ SPAN_INDEX = "ix_dossier_open_span"
 POSTGRESQL_SPAN_INDEX = (f"CREATE INDEX IF NOT EXISTS {SPAN_INDEX} ON dossier USING gist "
                          f"({SPAN_SQL}) INCLUDE (agency_id, received_at, finished_at, due_at, id) "
                          f"WHERE received_at IS NOT NULL")
+# The dossiers overdue-candidate at an instant (the charts' overdue at each month's end,
+# trends.overdue_span): the ranges (due_at, finished_at] of the received dossiers finished
+# late or not finished (a few percent of them), with the columns the charts then read.
+OVERDUE_SPAN_INDEX = "ix_dossier_overdue_span"
+OVERDUE_SPAN_SQL = "tstzrange(due_at, finished_at, '(]')"
+OVERDUE_SPAN_WHERE = ("received_at IS NOT NULL AND due_at IS NOT NULL AND "
+                      "(finished_at IS NULL OR finished_at > due_at)")
+POSTGRESQL_OVERDUE_SPAN_INDEX = (
+    f"CREATE INDEX IF NOT EXISTS {OVERDUE_SPAN_INDEX} ON dossier USING gist "
+    f"({OVERDUE_SPAN_SQL}) INCLUDE (agency_id, received_at, finished_at, id) "
+    f"WHERE {OVERDUE_SPAN_WHERE}")
 
 
 def create_triggers(connection) -> None:
@@ -262,6 +273,12 @@ def create_triggers(connection) -> None:
         connection.exec_driver_sql(statement)
 
 
+def create_overdue_span_index(connection) -> None:
+    """On PostgreSQL, ix_dossier_overdue_span (create_all, migration b81d4f6e2a93)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(POSTGRESQL_OVERDUE_SPAN_INDEX)
+
+
 def drop_triggers(connection) -> None:
     statements = POSTGRESQL_DROP if connection.dialect.name == "postgresql" else SQLITE_DROP
     for statement in statements:
@@ -274,6 +291,7 @@ def _after_create(metadata, connection, **kw) -> None:
     if tables is None or any(t.name in ("dossier", "stats_day") for t in tables):
         drop_triggers(connection)
         create_triggers(connection)
+        create_overdue_span_index(connection)
 
 
 # --- the direct computation ------------------------------------------------------------------
@@ -369,6 +387,7 @@ def set_triggers_enabled(enabled: bool) -> None:
         drop_triggers(connection)
 
 
-__all__ = ["COLUMNS", "StatsDay", "contributions", "create_triggers", "describe",
+__all__ = ["COLUMNS", "StatsDay", "contributions", "create_overdue_span_index",
+           "create_triggers", "describe",
            "differences", "differences_query", "drop_triggers", "rebuild",
            "set_triggers_enabled"]
