@@ -7,7 +7,7 @@ ranges (due_at, finished_at] of the received dossiers finished late or not finis
 out of the comparison).
 
 Revision ID: b81d4f6e2a93
-Revises: 7c3e9a4d2f18
+Revises: 3b8d51c0e6a2
 Create Date: 2026-12-07 09:00:00.000000
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'b81d4f6e2a93'
-down_revision = '7c3e9a4d2f18'
+down_revision = '3b8d51c0e6a2'
 branch_labels = None
 depends_on = None
 
