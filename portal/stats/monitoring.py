@@ -18,7 +18,8 @@ a reader may see, as of now —
 
 Each list is one set-based statement over a small index (``ix_dossier_clock_running``,
 ``ix_dossier_step_open``, ``ix_dossier_pause_kind_started``, ``ix_dossier_event_inter_agency``,
-``ix_consultation_agency_open``) that returns one page and the total; only the rows shown are
+``ix_consultation_unanswered``, ``ix_dossier_stopped``; each list's dossiers through
+``ix_dossier_lookup``) that returns one page and the total; only the rows shown are
 then loaded with their names, and working-day figures are computed for those rows alone (the
 inter-agency rule, which must judge every forward of the period, reads working time in SQL:
 ``portal.stats.worktime``)."""
