@@ -335,17 +335,22 @@ def late_supplement_requests(scope: Scope, number: int = 1, size: int = 10) -> P
     it was issued, so the pause carries the figure the rule needs."""
     p, d, v = Pause, Dossier, ProcedureVersion
     day = scope.day_seconds
+    period = scope.period
+    # The period's requests with their dossiers' procedures first (ix_dossier_lookup), fenced:
+    # the procedures then joined by hashing, not looked up once per request (issue 19).
+    issued = (select(p.dossier_id, p.started_at, p.remaining_seconds, d.procedure_version_id)
+              .join(d, d.id == p.dossier_id)
+              .where(p.kind == PauseKind.SUPPLEMENT, p.started_at >= period.start_at,
+                     p.started_at < period.end_at, _in_scope(scope, d.agency_id))
+              .offset(0).subquery("issued"))
     total = case((v.time_unit == TimeUnit.DAYS, v.time_amount * day),
                  (v.time_unit == TimeUnit.HOURS, v.time_amount * 3600), else_=None)
-    used = total - p.remaining_seconds
-    period = scope.period
-    query = (select(p.dossier_id, p.started_at, used, total)
-             .join(d, d.id == p.dossier_id)
-             .join(v, v.id == d.procedure_version_id)
-             .where(p.kind == PauseKind.SUPPLEMENT, p.started_at >= period.start_at,
-                    p.started_at < period.end_at, _in_scope(scope, d.agency_id),
-                    or_(used * SUPPLEMENT_MAX_SHARE > total, used > SUPPLEMENT_MAX_DAYS * day))
-             .order_by(p.started_at.desc(), p.dossier_id.desc()))
+    used = total - issued.c.remaining_seconds
+    query = (select(issued.c.dossier_id, issued.c.started_at, used, total)
+             .select_from(issued)
+             .join(v, v.id == issued.c.procedure_version_id)
+             .where(or_(used * SUPPLEMENT_MAX_SHARE > total, used > SUPPLEMENT_MAX_DAYS * day))
+             .order_by(issued.c.started_at.desc(), issued.c.dossier_id.desc()))
     page = _page(query, number, size)
     lines = _dossier_lines([r[0] for r in page.items])
     notices = _supplement_notices(page.items)
