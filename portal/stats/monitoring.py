@@ -491,8 +491,8 @@ def late_inter_agency(scope: Scope, number: int = 1, size: int = 10) -> Page:
     clock = working_clock(calendar, period.start, _after_working_days(
         calendar, scope.today, INTER_AGENCY_MIN_DAYS + 1))
     # A due time on a date after the (MIN + 1)th working day following the forward's date
-    # leaves more than the minimum (MIN + 1 whole working days lie between): such forwards,
-    # nearly all, are set aside on dates alone before any working time is read (the fenced
+    # leaves more than the minimum (MIN + 1 whole working days lie between): such forwards
+    # are set aside on dates alone before any working time is read (the fenced
     # subquery), so the day table is joined to the few left (issue 19).
     reach = max((_after_working_days(calendar, day, INTER_AGENCY_MIN_DAYS + 1) - day).days
                 for day in (period.start + timedelta(days=n)
