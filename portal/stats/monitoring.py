@@ -493,7 +493,7 @@ def late_inter_agency(scope: Scope, number: int = 1, size: int = 10) -> Page:
     # A due time on a date after the (MIN + 1)th working day following the forward's date
     # leaves more than the minimum (MIN + 1 whole working days lie between): such forwards
     # are set aside on dates alone before any working time is read (the fenced
-    # subquery), so the day table is joined to the few left (issue 19).
+    # subquery), so the day table is joined to those left only (issue 19).
     reach = max((_after_working_days(calendar, day, INTER_AGENCY_MIN_DAYS + 1) - day).days
                 for day in (period.start + timedelta(days=n)
                             for n in range((period.end - period.start).days + 1)))
