@@ -46,6 +46,7 @@ SPAN_SQL = ("tstzrange(received_at, CASE WHEN finished_at < received_at THEN rec
 FINISHED_BEFORE_RECEIVED_SQL = "finished_at < received_at"
 POSTAL_RETURNED_SQL = "return_method = 'postal' AND state = 'returned'"
 ON_THE_SPOT_SQL = "finished_at = received_at AND state = 'returned'"
+STOPPED_SQL = "state = 'stopped'"
 FORWARD_INTER_AGENCY_SQL = "action = 'forward_inter_agency'"
 
 
@@ -101,6 +102,14 @@ class Dossier(TimestampMixin, db.Model):
         Index("ix_dossier_finished_before_received", "agency_id",
               postgresql_where=text(FINISHED_BEFORE_RECEIVED_SQL),
               sqlite_where=text(FINISHED_BEFORE_RECEIVED_SQL)),
+        # The monitoring (issue 19): the dossier of each supplement request, inter-agency
+        # forward and consultation of a period — agency, procedure, due time, end — read from
+        # this index alone, not from the wide rows (tens of thousands of lookups a month).
+        Index("ix_dossier_lookup", "id", "agency_id", "procedure_version_id", "due_at",
+              "finished_at"),
+        # The monitoring: the dossiers stopped in a period (stopped after their due time).
+        Index("ix_dossier_stopped", "finished_at", "agency_id", "due_at", "id",
+              postgresql_where=text(STOPPED_SQL), sqlite_where=text(STOPPED_SQL)),
         # The annual figures: results sent back by post in a period (a few percent).
         Index("ix_dossier_postal_returned", "returned_at", "agency_id",
               postgresql_where=text(POSTAL_RETURNED_SQL),

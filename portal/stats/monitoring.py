@@ -18,7 +18,8 @@ a reader may see, as of now —
 
 Each list is one set-based statement over a small index (``ix_dossier_clock_running``,
 ``ix_dossier_step_open``, ``ix_dossier_pause_kind_started``, ``ix_dossier_event_inter_agency``,
-``ix_consultation_agency_open``) that returns one page and the total; only the rows shown are
+``ix_consultation_unanswered``, ``ix_dossier_stopped``; each list's dossiers through
+``ix_dossier_lookup``) that returns one page and the total; only the rows shown are
 then loaded with their names, and working-day figures are computed for those rows alone (the
 inter-agency rule, which must judge every forward of the period, reads working time in SQL:
 ``portal.stats.worktime``)."""
@@ -31,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import and_, case, func, literal, literal_column, or_, select, union_all
+from sqlalchemy import and_, case, func, literal, literal_column, not_, or_, select, true, union_all
 from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
@@ -40,10 +41,10 @@ from portal.catalog.models import Agency, ProcedureVersion, TimeUnit
 from portal.core.i18n import N_
 from portal.core.pagination import Page, page_number
 from portal.dossiers.models import Dossier, DossierEvent
-from portal.dossiers.states import CLOCK_RUNNING_STATES, DossierState
+from portal.dossiers.states import CLOCK_RUNNING_STATES, PAUSED_STATES, DossierState
 from portal.extensions import db
 from portal.stats.figures import Period
-from portal.stats.worktime import working_clock
+from portal.stats.worktime import local_day_number, working_clock
 from portal.workflow.actions import INTER_AGENCY_MIN_DAYS
 from portal.workflow.models import (
     Consultation,
@@ -54,7 +55,7 @@ from portal.workflow.models import (
     Pause,
     PauseKind,
 )
-from portal.workflow.overdue import paused_overdue_now
+from portal.workflow.overdue import clock_held, paused_overdue_now
 from portal.workflow.transitions import Action
 
 # Days back, today included. Longer spans are the statistics pages' business: the late
@@ -143,6 +144,42 @@ def _ids(scope: Scope) -> list[int]:
     return list(scope.agency_ids) or [-1]
 
 
+def _every_agency(scope: Scope) -> bool:
+    """The scope is every agency there is (the supervisor's whole board): the lists then
+    need no agency condition — the same rows, without testing each against a list of a
+    thousand ids (issue 19)."""
+    wanted = set(scope.agency_ids)
+    return bool(wanted) and len(wanted) == db.session.scalar(
+        select(func.count()).select_from(Agency))
+
+
+def _in_scope(scope: Scope, column):
+    """``column`` (an agency id) is one of the scope's agencies."""
+    return true() if _every_agency(scope) else column.in_(_ids(scope))
+
+
+Waiting = list[tuple[int, int, datetime, datetime | None]]
+
+
+def waiting_overdue(scope: Scope) -> Waiting:
+    """The scope's dossiers waiting for the applicant by a pause that holds nothing, past
+    their due time (overdue: ``portal.workflow.overdue``) — id, agency, due time, apology's
+    date: read once for the per-agency table and the overdue list (``board``). The waiting
+    dossiers past due come from ix_dossier_agency_state_due, and only their own pauses are
+    looked at (not every open pause hashed)."""
+    d = Dossier
+    # The index's own columns first (an index-only scan), the apology's date for the few
+    # found.
+    found = (select(d.id).where(
+        d.agency_id.in_(_ids(scope)),
+        d.state.in_([literal_column(f"'{s.value}'") for s in sorted(PAUSED_STATES)]),
+        d.due_at < scope.now, not_(clock_held(scope.now, per_row=True)))
+        .offset(0).subquery("found"))
+    return [tuple(r) for r in db.session.execute(
+        select(d.id, d.agency_id, d.due_at, d.new_appointment_at)
+        .join(found, found.c.id == d.id))]
+
+
 def _clock_running():
     # Written out as literals: the partial index ix_dossier_clock_running serves a query only
     # when its condition repeats the index's (a bound parameter would hide it from the
@@ -179,11 +216,12 @@ class AgencyLoad:
         return not (self.overdue or self.due_today)
 
 
-def agency_loads(scope: Scope, agencies: Sequence[Agency]) -> list[AgencyLoad]:
+def agency_loads(scope: Scope, agencies: Sequence[Agency],
+                 waiting: Waiting | None = None) -> list[AgencyLoad]:
     """Every agency of ``agencies`` (zeros included), worst first: one aggregate over the
-    running dossiers due before tonight, read from ix_dossier_clock_running alone, and one
-    over the few waiting for the applicant by a pause begun after their due time (overdue
-    all the same: ``portal.workflow.overdue``)."""
+    running dossiers due before tonight, read from ix_dossier_clock_running alone, and the
+    few waiting for the applicant by a pause begun after their due time (overdue all the
+    same: ``portal.workflow.overdue``; ``waiting_overdue``, unless given)."""
     d = Dossier
     ids = [a.id for a in agencies] or [-1]
     late = d.due_at < scope.now
@@ -192,14 +230,15 @@ def agency_loads(scope: Scope, agencies: Sequence[Agency]) -> list[AgencyLoad]:
                     func.count().filter(d.due_at >= scope.now))
              .where(d.agency_id.in_(ids), _clock_running(), d.due_at < scope.end_of_today)
              .group_by(d.agency_id))
-    waiting = (select(d.agency_id, func.count(),
-                      func.count().filter(d.new_appointment_at.is_(None)), literal(0))
-               .where(d.agency_id.in_(ids), paused_overdue_now(scope.now))
-               .group_by(d.agency_id))
-    found: dict[int, tuple[int, int, int]] = {}
-    for agency_id, *counts in (*db.session.execute(query), *db.session.execute(waiting)):
-        found[agency_id] = tuple(a + int(b) for a, b in zip(found.get(agency_id, (0, 0, 0)),
-                                                           counts, strict=True))
+    found: dict[int, tuple[int, int, int]] = {
+        agency_id: (int(overdue), int(without), int(today))
+        for agency_id, overdue, without, today in db.session.execute(query)}
+    wanted = set(ids)
+    for _id, agency_id, _due, apology in (
+            waiting_overdue(scope) if waiting is None else waiting):
+        if agency_id in wanted:
+            overdue, without, today = found.get(agency_id, (0, 0, 0))
+            found[agency_id] = (overdue + 1, without + (apology is None), today)
     loads = [AgencyLoad(a, *found.get(a.id, (0, 0, 0))) for a in agencies]
     order = {a.id: i for i, a in enumerate(agencies)}
     return sorted(loads, key=lambda x: (-x.overdue, -x.without_apology, -x.due_today,
@@ -255,16 +294,18 @@ class OverdueLine:
     hours_overdue: float = 0.0
 
 
-def overdue_without_apology(scope: Scope, number: int = 1, size: int = 10) -> Page:
+def overdue_without_apology(scope: Scope, number: int = 1, size: int = 10,
+                            waiting: Waiting | None = None) -> Page:
     """Most overdue first: the running dossiers past their due time (ix_dossier_clock_running)
     and those waiting for the applicant by a pause that holds nothing."""
     d = Dossier
-    no_apology = d.new_appointment_at.is_(None)
     running = select(d.id, d.due_at).where(d.agency_id.in_(_ids(scope)), _clock_running(),
-                                           d.due_at < scope.now, no_apology)
-    waiting = select(d.id, d.due_at).where(d.agency_id.in_(_ids(scope)),
-                                           paused_overdue_now(scope.now), no_apology)
-    both = union_all(running, waiting).subquery("overdue")
+                                           d.due_at < scope.now,
+                                           d.new_appointment_at.is_(None))
+    paused = select(d.id, d.due_at).where(d.id.in_(
+        [i for i, _agency, _due, apology in (
+            waiting_overdue(scope) if waiting is None else waiting) if apology is None]))
+    both = union_all(running, paused).subquery("overdue")
     query = select(both.c.id, both.c.due_at).order_by(both.c.due_at, both.c.id)
     page = _page(query, number, size)
     lines = _dossier_lines([r[0] for r in page.items])
@@ -294,17 +335,22 @@ def late_supplement_requests(scope: Scope, number: int = 1, size: int = 10) -> P
     it was issued, so the pause carries the figure the rule needs."""
     p, d, v = Pause, Dossier, ProcedureVersion
     day = scope.day_seconds
+    period = scope.period
+    # The period's requests with their dossiers' procedures first (ix_dossier_lookup), fenced:
+    # the procedures then joined by hashing, not looked up once per request (issue 19).
+    issued = (select(p.dossier_id, p.started_at, p.remaining_seconds, d.procedure_version_id)
+              .join(d, d.id == p.dossier_id)
+              .where(p.kind == PauseKind.SUPPLEMENT, p.started_at >= period.start_at,
+                     p.started_at < period.end_at, _in_scope(scope, d.agency_id))
+              .offset(0).subquery("issued"))
     total = case((v.time_unit == TimeUnit.DAYS, v.time_amount * day),
                  (v.time_unit == TimeUnit.HOURS, v.time_amount * 3600), else_=None)
-    used = total - p.remaining_seconds
-    period = scope.period
-    query = (select(p.dossier_id, p.started_at, used, total)
-             .join(d, d.id == p.dossier_id)
-             .join(v, v.id == d.procedure_version_id)
-             .where(p.kind == PauseKind.SUPPLEMENT, p.started_at >= period.start_at,
-                    p.started_at < period.end_at, d.agency_id.in_(_ids(scope)),
-                    or_(used * SUPPLEMENT_MAX_SHARE > total, used > SUPPLEMENT_MAX_DAYS * day))
-             .order_by(p.started_at.desc(), p.dossier_id.desc()))
+    used = total - issued.c.remaining_seconds
+    query = (select(issued.c.dossier_id, issued.c.started_at, used, total)
+             .select_from(issued)
+             .join(v, v.id == issued.c.procedure_version_id)
+             .where(or_(used * SUPPLEMENT_MAX_SHARE > total, used > SUPPLEMENT_MAX_DAYS * day))
+             .order_by(issued.c.started_at.desc(), issued.c.dossier_id.desc()))
     page = _page(query, number, size)
     lines = _dossier_lines([r[0] for r in page.items])
     notices = _supplement_notices(page.items)
@@ -347,7 +393,7 @@ def overdue_consultations(scope: Scope, number: int = 1, size: int = 10) -> Page
     c, d = Consultation, Dossier
     query = (select(c.dossier_id, c.agency_id, c.requested_by_id, c.requested_at, c.due_at)
              .join(d, d.id == c.dossier_id)
-             .where(c.agency_id.in_(_ids(scope)), c.answered_at.is_(None),
+             .where(_in_scope(scope, c.agency_id), c.answered_at.is_(None),
                     c.due_at < scope.now, d.finished_at.is_(None))
              .order_by(c.due_at, c.id))
     page = _page(query, number, size)
@@ -389,7 +435,7 @@ def steps_by_officer(scope: Scope, number: int = 1, size: int = 10) -> Page:
     query = (select(s.holder_id, func.count(), func.count().filter(s.due_at < scope.now),
                     func.min(s.started_at), func.min(s.agency_id))
              .where(s.finished_at.is_(None), s.holder_id.is_not(None),
-                    s.agency_id.in_(_ids(scope)))
+                    _in_scope(scope, s.agency_id))
              .group_by(s.holder_id)
              .order_by(first_due.asc().nulls_last(), func.min(s.started_at), s.holder_id))
     page = _page(query, number, size)
@@ -415,7 +461,7 @@ def _oldest_steps(scope: Scope, holders: list[tuple[int, datetime]]) -> dict[int
     # ix_dossier_step_open); the pairs are matched here.
     rows = db.session.execute(
         select(s.holder_id, s.started_at, s.dossier_id)
-        .where(s.finished_at.is_(None), s.agency_id.in_(_ids(scope)),
+        .where(s.finished_at.is_(None), _in_scope(scope, s.agency_id),
                s.holder_id.in_({h for h, _ in holders}),
                s.started_at.in_({since for _, since in holders}))
         .order_by(s.dossier_id))
@@ -441,22 +487,35 @@ def late_inter_agency(scope: Scope, number: int = 1, size: int = 10) -> Page:
     working days left: the working time between the forward and the due time is read in SQL
     from a table of the period's days (``worktime``)."""
     e, d = DossierEvent, Dossier
-    period = scope.period
-    clock = working_clock(scope.calendar, period.start, _after_working_days(
-        scope.calendar, scope.today, INTER_AGENCY_MIN_DAYS + 1))
+    period, calendar = scope.period, scope.calendar
+    clock = working_clock(calendar, period.start, _after_working_days(
+        calendar, scope.today, INTER_AGENCY_MIN_DAYS + 1))
+    # A due time on a date after the (MIN + 1)th working day following the forward's date
+    # leaves more than the minimum (MIN + 1 whole working days lie between): such forwards
+    # are set aside on dates alone before any working time is read (the fenced
+    # subquery), so the day table is joined to those left only (issue 19).
+    reach = max((_after_working_days(calendar, day, INTER_AGENCY_MIN_DAYS + 1) - day).days
+                for day in (period.start + timedelta(days=n)
+                            for n in range((period.end - period.start).days + 1)))
+    sent = (select(e.id, e.dossier_id, e.at, e.actor_id, d.due_at)
+            .join(d, d.id == e.dossier_id)
+            .where(e.action == literal(Action.FORWARD_INTER_AGENCY.value, literal_execute=True),
+                   e.at >= period.start_at, e.at < period.end_at,
+                   _in_scope(scope, d.agency_id),
+                   local_day_number(d.due_at) <= local_day_number(e.at) + reach)
+            .offset(0).subquery("sent"))
     sent_day, due_day = clock.alias("sent_day"), clock.alias("due_day")
-    left = clock.reading(due_day, d.due_at) - clock.reading(sent_day, e.at)
+    left = clock.reading(due_day, sent.c.due_at) - clock.reading(sent_day, sent.c.at)
     minimum = INTER_AGENCY_MIN_DAYS * clock.day_seconds
-    query = (select(e.dossier_id, e.at, e.actor_id, case((d.due_at <= e.at, 0), else_=left))
-             .join(d, d.id == e.dossier_id)
-             .join(sent_day, clock.join_on(sent_day, e.at))
+    query = (select(sent.c.dossier_id, sent.c.at, sent.c.actor_id,
+                    case((sent.c.due_at <= sent.c.at, 0), else_=left))
+             .select_from(sent)
+             .join(sent_day, clock.join_on(sent_day, sent.c.at))
              # a due time past the table's end leaves more than the minimum: no row
-             .outerjoin(due_day, clock.join_on(due_day, d.due_at))
-             .where(e.action == literal(Action.FORWARD_INTER_AGENCY.value, literal_execute=True),
-                    e.at >= period.start_at, e.at < period.end_at,
-                    d.agency_id.in_(_ids(scope)),
-                    or_(d.due_at <= e.at, and_(due_day.c.day.is_not(None), left < minimum)))
-             .order_by(e.at.desc(), e.id.desc()))
+             .outerjoin(due_day, clock.join_on(due_day, sent.c.due_at))
+             .where(or_(sent.c.due_at <= sent.c.at,
+                        and_(due_day.c.day.is_not(None), left < minimum)))
+             .order_by(sent.c.at.desc(), sent.c.id.desc()))
     page = _page(query, number, size)
     lines = _dossier_lines([r[0] for r in page.items])
     names = _names(User, [r[2] for r in page.items], User.full_name)
@@ -483,7 +542,7 @@ def stopped_late(scope: Scope, number: int = 1, size: int = 10) -> Page:
     (issue 18). ``ix_dossier_agency_state_due`` finds the agency's stopped dossiers."""
     d, period = Dossier, scope.period
     query = (select(d.id, d.due_at, d.finished_at)
-             .where(d.agency_id.in_(_ids(scope)),
+             .where(_in_scope(scope, d.agency_id),
                     d.state == literal(DossierState.STOPPED.value, literal_execute=True),
                     d.finished_at >= period.start_at, d.finished_at < period.end_at,
                     d.finished_at > d.due_at)
@@ -519,7 +578,7 @@ def late_legs(scope: Scope, number: int = 1, size: int = 10) -> Page:
     count = func.count(leg.id)
     query = (select(leg.agency_id, Agency.name, count, func.count(leg.id).filter(held))
              .join(Agency, Agency.id == leg.agency_id)
-             .where(leg.agency_id.in_(_ids(scope)), leg.due_at >= scope.period.start_at,
+             .where(_in_scope(scope, leg.agency_id), leg.due_at >= scope.period.start_at,
                     leg.due_at < scope.now, late)
              .group_by(leg.agency_id, Agency.name)
              .order_by(count.desc(), Agency.name))
@@ -569,8 +628,11 @@ class Board:
 
 def board(scope: Scope, agencies: Sequence[Agency], size: int = 10) -> Board:
     """Everything the dashboard shows: the per-agency table and the first rows of each list."""
-    return Board(scope, agency_loads(scope, agencies),
-                 {watch: watch_page(watch, scope, 1, size) for watch in Watch})
+    waiting = waiting_overdue(scope)
+    return Board(scope, agency_loads(scope, agencies, waiting),
+                 {watch: (overdue_without_apology(scope, 1, size, waiting)
+                          if watch is Watch.OVERDUE else watch_page(watch, scope, 1, size))
+                  for watch in Watch})
 
 
 __all__ = ["DEFAULT_PERIOD_DAYS", "INTER_AGENCY_MIN_DAYS", "PERIOD_CHOICES",

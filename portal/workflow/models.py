@@ -89,7 +89,15 @@ class Consultation(db.Model):
     """A question to another agency (*lấy ý kiến*), answered in that agency's queue."""
 
     __tablename__ = "consultation"
-    __table_args__ = (Index("ix_consultation_agency_open", "agency_id", "answered_at"),)
+    __table_args__ = (
+        Index("ix_consultation_agency_open", "agency_id", "answered_at"),
+        # The monitoring's consultations past their date (issue 19): the open ones by due
+        # time, with what the list reads.
+        Index("ix_consultation_unanswered", "due_at", "agency_id", "dossier_id",
+              "requested_by_id", "requested_at", "id",
+              postgresql_where=text("answered_at IS NULL"),
+              sqlite_where=text("answered_at IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     dossier_id: Mapped[int] = mapped_column(ForeignKey("dossier.id", ondelete="CASCADE"),
