@@ -7,7 +7,7 @@ requests, inter-agency forwards and consultations, read without the wide rows),
 open consultations by due time).
 
 Revision ID: 5e2b8c1d9a47
-Revises: 7c3e9a4d2f18
+Revises: b81d4f6e2a93
 Create Date: 2026-12-07 09:00:00.000000
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '5e2b8c1d9a47'
-down_revision = '7c3e9a4d2f18'
+down_revision = 'b81d4f6e2a93'
 branch_labels = None
 depends_on = None
 
