@@ -287,8 +287,31 @@ def _catch_up_schema(url: str, log) -> bool:
                         connection.exec_driver_sql(f'ANALYZE "{table.name}"')
                     log(f"  created index {index.name}, new in the models "
                         f"({time.perf_counter() - started:.0f} s)")
+        _catch_up_expression_indexes(existing, log)
         db.engine.dispose()
     return True
+
+
+def _catch_up_expression_indexes(existing: set, log) -> None:
+    """The statistics' GiST indexes, which the models do not declare (portal.stats.days makes
+    them when ``create_all`` creates the dossier table, not on a reused database)."""
+    try:
+        from portal.stats import days
+    except ImportError:
+        return
+    from portal.extensions import db
+
+    wanted = [(name, getattr(days, statement)) for name, statement in (
+        ("ix_dossier_open_span", "POSTGRESQL_SPAN_INDEX"),
+        ("ix_dossier_overdue_span", "POSTGRESQL_OVERDUE_SPAN_INDEX")) if hasattr(days, statement)]
+    for name, statement in wanted:
+        if ("dossier", name) not in existing:
+            started = time.perf_counter()
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(statement)
+                connection.exec_driver_sql("ANALYZE dossier")
+            log(f"  created index {name} (portal.stats.days) "
+                f"({time.perf_counter() - started:.0f} s)")
 
 
 def _seed_catalog_and_staff(log, provinces: int = 1) -> None:
