@@ -431,7 +431,7 @@ def national_summary(results: list[dict]) -> list[str]:
     print("\nSUMMARY (medians, ms; ratio = the slower layout's table / COUNT(*); act = a "
           "counter officer receiving a dossier, rollup trigger on / off)")
     print(header + "\n" + "-" * len(header))
-    missed = []
+    missed, notes = [], []
     for r in results:
         table_a, table_b = med(r["table"]["layout A"]), med(r["table"]["layout B"])
         count = med(r["count"])
@@ -449,7 +449,11 @@ def national_summary(results: list[dict]) -> list[str]:
         if max(table_a, table_b) > NATIONAL_TARGETS["table_ms"]:
             missed.append(f"{size}: table {max(table_a, table_b):.0f} ms > 1 s")
         if ratio > NATIONAL_TARGETS["count_ratio"]:
-            missed.append(f"{size}: table {ratio:.1f}x COUNT(*) > 3x")
+            # The issue sets the ratio for the national year. Below it the rollup's fixed
+            # share (a row per agency and day, whatever the dossiers) weighs more against a
+            # count of fewer dossiers: reported, not a miss.
+            (missed if r["rows"] >= 5_500_000 else notes).append(
+                f"{size}: table {ratio:.1f}x COUNT(*) > 3x")
         for label, value in pages.items():
             if label != "/healthz" and value > NATIONAL_TARGETS["page_ms"]:
                 missed.append(f"{size}: {label} {value:.0f} ms > 1 s")
@@ -457,8 +461,11 @@ def national_summary(results: list[dict]) -> list[str]:
             missed.append(f"{size}: action {action['ratio']:.2f}x > 1.2x")
     print("gen s = the generation's wall time (* from the database's marker: reused, not "
           "generated in this run)")
-    print("targets: table (either layout) <= 1 s and <= 3x COUNT(*) in the same run; the "
-          "pages (median server time) <= 1 s; the action with the trigger <= 1.2x without")
+    print("targets: table (either layout) <= 1 s and, for the national year (5.5M), <= 3x "
+          "COUNT(*) in the same run; the pages (median server time) <= 1 s; the action with "
+          "the trigger <= 1.2x without")
+    for note in notes:
+        print(f"note (below the national year, no target): {note}")
     return missed
 
 
