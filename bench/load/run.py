@@ -193,15 +193,25 @@ def rss_svg(series: list) -> str:
     end = max(series[-1][0], 1)
     left, width, height = 60, 640, 320
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{left + width + 20}" '
-           f'height="{height + 40 + 14 * len(keys)}" font-family="sans-serif" font-size="11">',
-           f'<text x="4" y="14">RSS per process (MB, 0–{top:.0f}) over {end // 60} min</text>']
+           f'height="{height + 56 + 14 * len(keys)}" font-family="sans-serif" font-size="11">',
+           f'<text x="4" y="14">RSS per process (MB) over {end // 60} min</text>']
+    step = next(s for s in (10, 25, 50, 100, 250, 500, 1000, 2500) if top / s <= 8)
+    for mb in range(0, int(top) + 1, step):  # the axes: MB every step, a tick every 5 min
+        y = 20 + height - height * mb / top
+        out.append(f'<line x1="{left}" x2="{left + width}" y1="{y:.1f}" y2="{y:.1f}" '
+                   f'stroke="#ddd"/><text x="{left - 4}" y="{y + 4:.1f}" '
+                   f'text-anchor="end">{mb}</text>')
+    for minute in range(0, end // 60 + 1, 5):
+        x = left + width * minute * 60 / end
+        out.append(f'<text x="{x:.1f}" y="{height + 34}" text-anchor="middle">'
+                   f"{minute} min</text>")
     for i, key in enumerate(keys):
         colour = f"hsl({i * 360 // max(len(keys), 1)}, 60%, 40%)"
         points = " ".join(f"{left + width * second / end:.1f},"
                           f"{20 + height - height * taken[key] / 1024 / top:.1f}"
                           for second, taken in series if key in taken)
         out.append(f'<polyline fill="none" stroke="{colour}" points="{points}"/>')
-        out.append(f'<text x="4" y="{height + 36 + 14 * i}" fill="{colour}">'
+        out.append(f'<text x="4" y="{height + 52 + 14 * i}" fill="{colour}">'
                    f"{_escape(key)}</text>")
     out.append("</svg>")
     return "\n".join(out)
