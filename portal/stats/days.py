@@ -371,23 +371,6 @@ def describe(row) -> str:
     return f"cơ quan #{row.agency_id}, ngày {row.day}: {off} (bảng tổng hợp − tính trực tiếp)"
 
 
-def set_triggers_enabled(enabled: bool) -> None:
-    """For bulk loaders on PostgreSQL: switch the triggers off, load, ``rebuild()``, switch
-    them back on — all in one transaction (ALTER TABLE locks the dossier table meanwhile).
-    SQLite cannot disable a trigger: there the triggers are dropped and made again."""
-    connection = db.session.connection()
-    if connection.dialect.name == "postgresql":
-        verb = "ENABLE" if enabled else "DISABLE"
-        for name in ("insert", "delete", "update"):
-            connection.exec_driver_sql(f"ALTER TABLE dossier {verb} TRIGGER stats_day_{name}")
-    elif enabled:
-        drop_triggers(connection)
-        create_triggers(connection)
-    else:
-        drop_triggers(connection)
-
-
 __all__ = ["COLUMNS", "StatsDay", "contributions", "create_overdue_span_index",
            "create_triggers", "describe",
-           "differences", "differences_query", "drop_triggers", "rebuild",
-           "set_triggers_enabled"]
+           "differences", "differences_query", "drop_triggers", "rebuild"]
